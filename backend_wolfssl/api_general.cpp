@@ -1,0 +1,185 @@
+/* General-purpose functions (C_Initialize, C_Finalize, C_GetInfo, the legacy
+ * parallel-function calls) and the session acquire/release of
+ * p11_backend_core.h. */
+#include <new>
+
+#include "backend_api.h"
+#include "core_pkcs11_pal.h"
+#include "library.h"
+#include "padded_string.h"
+#include "version.h"
+
+namespace p11 {
+
+Library &library()
+{
+    // Never destroyed: threads or an application that skips C_Finalize may
+    // still call in while static destructors run at exit.
+    alignas(Library) static unsigned char storage[sizeof(Library)];
+    static Library *instance = new (storage) Library;
+    return *instance;
+}
+
+void close_all_sessions_locked(Library &lib)
+{
+    lib.sessions.drain([](p11_session *session) {
+        session->closed.store(true, std::memory_order_release);
+        session_unref(session); // in-flight calls keep it alive until they release
+    });
+    // v2.40 §5.6: closing the last session logs the user out.
+    lib.token.login = Login::nobody;
+}
+
+namespace {
+
+// v2.40 §5.4: application callbacks without CKF_OS_LOCKING_OK
+// must be used; with the flag (or no callbacks) the OS primitives serve.
+LockStrategy choose_strategy(const CK_C_INITIALIZE_ARGS *args)
+{
+    LockStrategy strategy;
+    if (args != nullptr && args->CreateMutex != nullptr && (args->flags & CKF_OS_LOCKING_OK) == 0) {
+        strategy.create = args->CreateMutex;
+        strategy.destroy = args->DestroyMutex;
+        strategy.lock = args->LockMutex;
+        strategy.unlock = args->UnlockMutex;
+    }
+    return strategy;
+}
+
+void release_resources(Library &lib)
+{
+    token_clear(&lib.token);
+    if (lib.rng_ready) {
+        wc_FreeRng(&lib.rng);
+        lib.rng_ready = false;
+    }
+    lib.lock.destroy();
+    lib.strategy = LockStrategy();
+}
+
+} // namespace
+
+} // namespace p11
+
+using namespace p11;
+
+extern "C" {
+
+CK_BBOOL p11be_initialized(void)
+{
+    return library_ready() ? CK_TRUE : CK_FALSE;
+}
+
+CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session)
+{
+    Library &lib = library();
+    if (!library_ready()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED;
+    }
+    LockGuard guard(lib.lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    p11_session *found = lib.sessions.find(handle);
+    if (found == nullptr) {
+        return CKR_SESSION_HANDLE_INVALID;
+    }
+    session_ref(found);
+    *session = found;
+    return CKR_OK;
+}
+
+void p11be_session_release(p11_session *session)
+{
+    if (session != nullptr) {
+        session_unref(session);
+    }
+}
+
+CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
+{
+    Library &lib = library();
+    LibraryState expected = LibraryState::uninitialized;
+    if (!lib.state.compare_exchange_strong(expected, LibraryState::initializing,
+                                           std::memory_order_acq_rel)) {
+        return CKR_CRYPTOKI_ALREADY_INITIALIZED;
+    }
+    const CK_C_INITIALIZE_ARGS *args = static_cast<const CK_C_INITIALIZE_ARGS *>(pInitArgs);
+    LockStrategy strategy = choose_strategy(args);
+    CK_RV rv = lib.lock.create(strategy);
+    if (rv != CKR_OK) {
+        lib.state.store(LibraryState::uninitialized, std::memory_order_release);
+        return rv;
+    }
+    lib.strategy = strategy;
+    if (wc_InitRng(&lib.rng) != 0) {
+        rv = CKR_FUNCTION_FAILED;
+    } else {
+        lib.rng_ready = true;
+        rv = PKCS11_PAL_Initialize();
+    }
+    if (rv == CKR_OK) {
+        LockGuard guard(lib.lock);
+        rv = guard.rv();
+        if (rv == CKR_OK) {
+            rv = token_load(&lib.token, profile(), lib.rng);
+        }
+    }
+    if (rv != CKR_OK) {
+        release_resources(lib);
+        lib.state.store(LibraryState::uninitialized, std::memory_order_release);
+        return rv;
+    }
+    lib.state.store(LibraryState::ready, std::memory_order_release);
+    return CKR_OK;
+}
+
+CK_RV p11be_C_Finalize(CK_VOID_PTR pReserved)
+{
+    (void)pReserved; // the entry point rejected non-NULL
+    Library &lib = library();
+    LibraryState expected = LibraryState::ready;
+    if (!lib.state.compare_exchange_strong(expected, LibraryState::finalizing,
+                                           std::memory_order_acq_rel)) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED;
+    }
+    {
+        LockGuard guard(lib.lock);
+        if (guard.rv() != CKR_OK) {
+            lib.state.store(LibraryState::ready, std::memory_order_release);
+            return guard.rv();
+        }
+        close_all_sessions_locked(lib);
+    }
+    release_resources(lib);
+    lib.state.store(LibraryState::uninitialized, std::memory_order_release);
+    return CKR_OK;
+}
+
+CK_RV p11be_C_GetInfo(CK_INFO_PTR pInfo)
+{
+    pInfo->cryptokiVersion.major = 2;
+    pInfo->cryptokiVersion.minor = 40;
+    pad_copy(pInfo->manufacturerID, sizeof pInfo->manufacturerID, kManufacturer);
+    pInfo->flags = 0;
+    pad_copy(pInfo->libraryDescription, sizeof pInfo->libraryDescription, kLibraryDescription);
+    pInfo->libraryVersion.major = kVersionMajor;
+    pInfo->libraryVersion.minor = kVersionMinor;
+    return CKR_OK;
+}
+
+// v2.40 §5.16: legacy functions; a library without parallel execution
+// answers CKR_FUNCTION_NOT_PARALLEL.
+CK_RV p11be_C_GetFunctionStatus(p11_session *session)
+{
+    (void)session;
+    return CKR_FUNCTION_NOT_PARALLEL;
+}
+
+CK_RV p11be_C_CancelFunction(p11_session *session)
+{
+    (void)session;
+    return CKR_FUNCTION_NOT_PARALLEL;
+}
+
+} // extern "C"

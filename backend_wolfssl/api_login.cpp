@@ -1,0 +1,154 @@
+/* Login state and PIN management (v2.40 §5.5, §5.6): C_Login, C_Logout,
+ * C_InitPIN, C_SetPIN. Login state belongs to the application, so one login
+ * covers every session. Wrong PINs are counted in the token record (which
+ * drives CKF_*_PIN_COUNT_LOW) and the count resets on the next good PIN. */
+#include "backend_api.h"
+#include "library.h"
+#include "secure_wipe.h"
+
+using namespace p11;
+
+namespace {
+
+PinVerifier &verifier_of(TokenRecord &record, Login who)
+{
+    return who == Login::so ? record.so_pin : record.user_pin;
+}
+
+std::uint32_t &failures_of(TokenRecord &record, Login who)
+{
+    return who == Login::so ? record.so_failures : record.user_failures;
+}
+
+// Checks a PIN and keeps the failure counter current. Runs under the lock.
+bool check_pin(TokenState &token, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
+{
+    TokenRecord &record = token.record;
+    const bool ok = pin_verifier_check(verifier_of(record, who), pin, pin_len);
+    std::uint32_t &failures = failures_of(record, who);
+    if (ok == (failures == 0)) {
+        return ok; // nothing to record
+    }
+    TokenRecord updated = record;
+    failures_of(updated, who) = ok ? 0 : failures + 1;
+    // A store that refuses the update must not turn a good PIN into a failure.
+    if (token_save(updated) == CKR_OK) {
+        failures = failures_of(updated, who);
+    }
+    secure_wipe(&updated, sizeof updated);
+    return ok;
+}
+
+// Replaces one PIN's verifier and saves; memory changes only once saved.
+CK_RV set_pin(Library &lib, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
+{
+    TokenRecord updated = lib.token.record;
+    CK_RV rv = pin_verifier_make(pin, pin_len, lib.rng, &verifier_of(updated, who));
+    if (rv == CKR_OK) {
+        failures_of(updated, who) = 0;
+        if (who == Login::user) {
+            updated.user_pin_initialized = true;
+        }
+        rv = token_save(updated);
+    }
+    if (rv == CKR_OK) {
+        lib.token.record = updated;
+    }
+    secure_wipe(&updated, sizeof updated);
+    return rv;
+}
+
+} // namespace
+
+extern "C" {
+
+CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR pPin,
+                    CK_ULONG ulPinLen)
+{
+    Library &lib = library();
+    LockGuard guard(lib.lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (session->closed.load(std::memory_order_acquire)) {
+        return CKR_SESSION_CLOSED;
+    }
+    TokenState &token = lib.token;
+    if (userType == CKU_CONTEXT_SPECIFIC) {
+        // No mechanism here asks for re-authentication (CKA_ALWAYS_AUTHENTICATE),
+        // so there is never an operation waiting for it.
+        return CKR_OPERATION_NOT_INITIALIZED;
+    }
+    const Login who = userType == CKU_SO ? Login::so : Login::user;
+    if (token.login != Login::nobody) {
+        return token.login == who ? CKR_USER_ALREADY_LOGGED_IN : CKR_USER_ANOTHER_ALREADY_LOGGED_IN;
+    }
+    if (who == Login::so && lib.sessions.rw_count() != lib.sessions.count()) {
+        return CKR_SESSION_READ_ONLY_EXISTS;
+    }
+    if (who == Login::user && !token.record.user_pin_initialized) {
+        return CKR_USER_PIN_NOT_INITIALIZED;
+    }
+    // A PIN of the wrong length cannot match; it is simply incorrect here.
+    if (!check_pin(token, who, pPin, ulPinLen)) {
+        return CKR_PIN_INCORRECT;
+    }
+    token.login = who;
+    return CKR_OK;
+}
+
+CK_RV p11be_C_Logout(p11_session *session)
+{
+    (void)session;
+    Library &lib = library();
+    LockGuard guard(lib.lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (lib.token.login == Login::nobody) {
+        return CKR_USER_NOT_LOGGED_IN;
+    }
+    lib.token.login = Login::nobody;
+    return CKR_OK;
+}
+
+CK_RV p11be_C_InitPIN(p11_session *session, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen)
+{
+    Library &lib = library();
+    LockGuard guard(lib.lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    // Only the "R/W SO Functions" state may set the user PIN.
+    if (lib.token.login != Login::so || !session->read_write()) {
+        return CKR_USER_NOT_LOGGED_IN;
+    }
+    if (!pin_length_ok(profile(), ulPinLen)) {
+        return CKR_PIN_LEN_RANGE;
+    }
+    return set_pin(lib, Login::user, pPin, ulPinLen);
+}
+
+CK_RV p11be_C_SetPIN(p11_session *session, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulOldLen,
+                     CK_UTF8CHAR_PTR pNewPin, CK_ULONG ulNewLen)
+{
+    Library &lib = library();
+    LockGuard guard(lib.lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (!session->read_write()) {
+        return CKR_SESSION_READ_ONLY;
+    }
+    // The SO changes the SO PIN; a user session or a public one the user PIN.
+    const Login who = lib.token.login == Login::so ? Login::so : Login::user;
+    if (!pin_length_ok(profile(), ulNewLen)) {
+        return CKR_PIN_LEN_RANGE;
+    }
+    if (!check_pin(lib.token, who, pOldPin, ulOldLen)) {
+        return CKR_PIN_INCORRECT;
+    }
+    return set_pin(lib, who, pNewPin, ulNewLen);
+}
+
+} // extern "C"

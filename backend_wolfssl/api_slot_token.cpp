@@ -1,0 +1,206 @@
+/* Slot and token management (v2.40 §5.5): the one slot and its token,
+ * mechanism queries, C_InitToken. C_InitPIN/C_SetPIN live in api_login.cpp
+ * with the other PIN handling. */
+#include <cstring>
+
+#include "backend_api.h"
+#include "library.h"
+#include "mechanism_catalog.h"
+#include "padded_string.h"
+#include "secure_wipe.h"
+#include "version.h"
+
+using namespace p11;
+
+namespace {
+
+CK_ULONG limit_or_infinite(CK_ULONG limit)
+{
+    return limit == 0 ? CK_EFFECTIVELY_INFINITE : limit;
+}
+
+CK_FLAGS token_flags(const TokenRecord &record)
+{
+    // CKF_RNG: wolfCrypt's DRBG behind C_GenerateRandom. CKF_LOGIN_REQUIRED:
+    // private objects and keys need the user logged in.
+    CK_FLAGS flags = CKF_RNG | CKF_LOGIN_REQUIRED;
+    if (record.token_initialized) {
+        flags |= CKF_TOKEN_INITIALIZED;
+    }
+    if (record.user_pin_initialized) {
+        flags |= CKF_USER_PIN_INITIALIZED;
+    }
+    if (record.user_failures > 0) {
+        flags |= CKF_USER_PIN_COUNT_LOW;
+    }
+    if (record.so_failures > 0) {
+        flags |= CKF_SO_PIN_COUNT_LOW;
+    }
+    return flags;
+}
+
+} // namespace
+
+extern "C" {
+
+CK_RV p11be_C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList, CK_ULONG_PTR pulCount)
+{
+    (void)tokenPresent; // the token is always present
+    const CK_ULONG count = 1;
+    if (pSlotList == nullptr) {
+        *pulCount = count;
+        return CKR_OK;
+    }
+    if (*pulCount < count) {
+        *pulCount = count;
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    pSlotList[0] = kSlotId;
+    *pulCount = count;
+    return CKR_OK;
+}
+
+CK_RV p11be_C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
+{
+    if (slotID != kSlotId) {
+        return CKR_SLOT_ID_INVALID;
+    }
+    pad_copy(pInfo->slotDescription, sizeof pInfo->slotDescription, kSlotDescription);
+    pad_copy(pInfo->manufacturerID, sizeof pInfo->manufacturerID, kManufacturer);
+    pInfo->flags = CKF_TOKEN_PRESENT; // a software slot: not removable, not hardware
+    pInfo->hardwareVersion.major = kVersionMajor;
+    pInfo->hardwareVersion.minor = kVersionMinor;
+    pInfo->firmwareVersion.major = kVersionMajor;
+    pInfo->firmwareVersion.minor = kVersionMinor;
+    return CKR_OK;
+}
+
+CK_RV p11be_C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
+{
+    if (slotID != kSlotId) {
+        return CKR_SLOT_ID_INVALID;
+    }
+    Library &lib = library();
+    const p11_profile &prof = profile();
+    LockGuard guard(lib.lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    const TokenRecord &record = lib.token.record;
+    pad_copy_bytes(pInfo->label, sizeof pInfo->label, record.label, sizeof record.label);
+    pad_copy(pInfo->manufacturerID, sizeof pInfo->manufacturerID, kManufacturer);
+    pad_copy(pInfo->model, sizeof pInfo->model, kTokenModel);
+    token_serial(record, pInfo->serialNumber);
+    pInfo->flags = token_flags(record);
+    pInfo->ulMaxSessionCount = limit_or_infinite(prof.max_sessions);
+    pInfo->ulSessionCount = lib.sessions.count();
+    pInfo->ulMaxRwSessionCount = limit_or_infinite(prof.max_rw_sessions);
+    pInfo->ulRwSessionCount = lib.sessions.rw_count();
+    pInfo->ulMaxPinLen = prof.max_pin_length;
+    pInfo->ulMinPinLen = prof.min_pin_length;
+    pInfo->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
+    pInfo->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
+    pInfo->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+    pInfo->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+    pInfo->hardwareVersion.major = kVersionMajor;
+    pInfo->hardwareVersion.minor = kVersionMinor;
+    pInfo->firmwareVersion.major = kVersionMajor;
+    pInfo->firmwareVersion.minor = kVersionMinor;
+    // No CKF_CLOCK_ON_TOKEN, so utcTime carries no time.
+    pad_copy(pInfo->utcTime, sizeof pInfo->utcTime, nullptr);
+    return CKR_OK;
+}
+
+CK_RV p11be_C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pReserved)
+{
+    (void)pSlot;
+    (void)pReserved;
+    // The token never leaves the slot, so there is never an event to report.
+    if ((flags & CKF_DONT_BLOCK) != 0) {
+        return CKR_NO_EVENT;
+    }
+    return CKR_FUNCTION_NOT_SUPPORTED; // blocking would wait forever
+}
+
+CK_RV p11be_C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pMechanismList,
+                               CK_ULONG_PTR pulCount)
+{
+    if (slotID != kSlotId) {
+        return CKR_SLOT_ID_INVALID;
+    }
+    CK_ULONG capacity = pMechanismList != nullptr ? *pulCount : 0;
+    CK_ULONG count = mechanism_offered_list(profile(), nullptr, 0);
+    *pulCount = count;
+    if (pMechanismList == nullptr) {
+        return CKR_OK;
+    }
+    if (capacity < count) {
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    mechanism_offered_list(profile(), pMechanismList, capacity);
+    return CKR_OK;
+}
+
+CK_RV p11be_C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type,
+                               CK_MECHANISM_INFO_PTR pInfo)
+{
+    if (slotID != kSlotId) {
+        return CKR_SLOT_ID_INVALID;
+    }
+    CK_MECHANISM_INFO info;
+    if (!mechanism_offered(profile(), type, &info)) {
+        return CKR_MECHANISM_INVALID;
+    }
+    *pInfo = info;
+    return CKR_OK;
+}
+
+CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen,
+                        CK_UTF8CHAR_PTR pLabel)
+{
+    if (slotID != kSlotId) {
+        return CKR_SLOT_ID_INVALID;
+    }
+    Library &lib = library();
+    LockGuard guard(lib.lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (lib.sessions.count() != 0) {
+        return CKR_SESSION_EXISTS;
+    }
+    TokenRecord &current = lib.token.record;
+    if (current.token_initialized) {
+        // Re-initializing needs the current SO PIN.
+        if (!pin_verifier_check(current.so_pin, pPin, ulPinLen)) {
+            TokenRecord counted = current;
+            ++counted.so_failures;
+            if (token_save(counted) == CKR_OK) {
+                current.so_failures = counted.so_failures;
+            }
+            secure_wipe(&counted, sizeof counted);
+            return CKR_PIN_INCORRECT;
+        }
+    } else if (!pin_length_ok(profile(), ulPinLen)) {
+        // The PIN given to a blank token becomes the SO PIN.
+        return CKR_PIN_LEN_RANGE;
+    }
+
+    TokenRecord fresh;
+    fresh.token_initialized = true;
+    std::memcpy(fresh.label, pLabel, sizeof fresh.label);
+    std::memcpy(fresh.serial_seed, current.serial_seed, sizeof fresh.serial_seed);
+    CK_RV rv = pin_verifier_make(pPin, ulPinLen, lib.rng, &fresh.so_pin);
+    // The user PIN is gone until the SO sets a new one (C_InitPIN).
+    if (rv == CKR_OK) {
+        rv = token_save(fresh);
+    }
+    if (rv == CKR_OK) {
+        current = fresh;
+        lib.token.login = Login::nobody;
+    }
+    secure_wipe(&fresh, sizeof fresh);
+    return rv;
+}
+
+} // extern "C"

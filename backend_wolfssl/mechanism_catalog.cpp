@@ -1,0 +1,98 @@
+/* The catalog of implemented mechanisms and its intersection with the profile. */
+#include "mechanism_catalog.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace p11 {
+
+namespace {
+
+struct CatalogEntry {
+    CK_MECHANISM_TYPE type;
+    CK_ULONG min_key_size;
+    CK_ULONG max_key_size;
+    CK_FLAGS flags;
+};
+
+// Sorted by type (binary search). Each row names the file that implements it.
+const CatalogEntry kCatalog[] = {
+    {CKM_SHA_1, 0, 0, CKF_DIGEST},  // digest.cpp
+    {CKM_SHA256, 0, 0, CKF_DIGEST}, // digest.cpp
+    {CKM_SHA384, 0, 0, CKF_DIGEST}, // digest.cpp
+    {CKM_SHA512, 0, 0, CKF_DIGEST}, // digest.cpp
+};
+
+const CatalogEntry *catalog_find(CK_MECHANISM_TYPE type)
+{
+    const CatalogEntry *end = std::end(kCatalog);
+    const CatalogEntry *it = std::lower_bound(
+        std::begin(kCatalog), end, type,
+        [](const CatalogEntry &e, CK_MECHANISM_TYPE t) { return e.type < t; });
+    return it != end && it->type == type ? it : nullptr;
+}
+
+const p11_mechanism_entry *profile_find(const p11_profile &profile, CK_MECHANISM_TYPE type)
+{
+    if (profile.mechanisms == nullptr) {
+        return nullptr;
+    }
+    const p11_mechanism_entry *begin = profile.mechanisms;
+    const p11_mechanism_entry *end = begin + profile.mechanism_count;
+    const p11_mechanism_entry *it = std::lower_bound(
+        begin, end, type, [](const p11_mechanism_entry &e, CK_MECHANISM_TYPE t) { return e.type < t; });
+    return it != end && it->type == type ? it : nullptr;
+}
+
+bool intersect(const p11_mechanism_entry &wanted, const CatalogEntry &have, CK_MECHANISM_INFO *info)
+{
+    CK_FLAGS flags = wanted.flags & have.flags;
+    if (flags == 0) {
+        return false;
+    }
+    CK_ULONG min_size = 0;
+    CK_ULONG max_size = 0;
+    if (have.max_key_size != 0) {
+        min_size = std::max(wanted.min_key_size, have.min_key_size);
+        max_size = wanted.max_key_size == 0 ? have.max_key_size
+                                            : std::min(wanted.max_key_size, have.max_key_size);
+        if (min_size > max_size) {
+            return false;
+        }
+    }
+    if (info != nullptr) {
+        info->ulMinKeySize = min_size;
+        info->ulMaxKeySize = max_size;
+        info->flags = flags;
+    }
+    return true;
+}
+
+} // namespace
+
+bool mechanism_offered(const p11_profile &profile, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *info)
+{
+    const p11_mechanism_entry *wanted = profile_find(profile, type);
+    const CatalogEntry *have = catalog_find(type);
+    return wanted != nullptr && have != nullptr && intersect(*wanted, *have, info);
+}
+
+CK_ULONG mechanism_offered_list(const p11_profile &profile, CK_MECHANISM_TYPE *list,
+                                CK_ULONG capacity)
+{
+    CK_ULONG count = 0;
+    for (CK_ULONG i = 0; profile.mechanisms != nullptr && i < profile.mechanism_count; ++i) {
+        const p11_mechanism_entry &wanted = profile.mechanisms[i];
+        const CatalogEntry *have = catalog_find(wanted.type);
+        if (have == nullptr || !intersect(wanted, *have, nullptr)) {
+            continue;
+        }
+        if (list != nullptr && count < capacity) {
+            list[count] = wanted.type;
+        }
+        ++count;
+    }
+    return count;
+}
+
+} // namespace p11

@@ -1,0 +1,62 @@
+/* One open session. The table holds one reference, every in-flight call one
+ * more (p11be_session_acquire); the session is freed when the last reference
+ * goes, so a call racing a C_CloseSession never touches freed memory. Login
+ * state is not here: PKCS #11 keeps it per application (token_state.h). */
+#ifndef P11_BACKEND_SESSION_H
+#define P11_BACKEND_SESSION_H
+
+#include <atomic>
+
+#include "mutex.h"
+#include "p11_backend_core.h"
+#include "pkcs11.h"
+
+namespace p11 {
+struct DigestOperation; // digest.h
+void digest_operation_free(DigestOperation *op);
+} // namespace p11
+
+struct p11_session {
+    CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
+    CK_SLOT_ID slot_id = 0;
+    CK_FLAGS flags = 0; // CKF_SERIAL_SESSION, maybe CKF_RW_SESSION
+    CK_VOID_PTR application = nullptr;
+    CK_NOTIFY notify = nullptr;
+
+    std::atomic<unsigned long> refs{1}; // the table's reference
+    std::atomic<bool> closed{false};    // set when it leaves the table
+
+    // Guards the operation state below against two threads using one session.
+    p11::Mutex op_lock;
+    p11::DigestOperation *digest = nullptr;
+
+    bool read_write() const { return (flags & CKF_RW_SESSION) != 0; }
+
+    ~p11_session()
+    {
+        if (digest != nullptr) {
+            p11::digest_operation_free(digest);
+            digest = nullptr;
+        }
+    }
+};
+
+namespace p11 {
+
+// Takes one more reference; the caller holds the library lock or a reference.
+inline void session_ref(p11_session *session)
+{
+    session->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Drops one reference and frees the session with the last one.
+inline void session_unref(p11_session *session)
+{
+    if (session->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        delete session;
+    }
+}
+
+} // namespace p11
+
+#endif // P11_BACKEND_SESSION_H

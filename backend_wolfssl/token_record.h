@@ -1,0 +1,55 @@
+/* The token's persistent state as one PAL object under a reserved label, and
+ * its byte format. Layout (integers big-endian):
+ *   magic "P11FTOKN" (8) | format version u32 | body length u32 | body | SHA-256 (32)
+ * where the checksum covers everything before it, and the version-1 body is
+ *   flags u32 | label (32) | serial seed (8) | SO verifier | user verifier |
+ *   SO failures u32 | user failures u32
+ * and a verifier is present u8 | 3 zero bytes | iterations u32 | salt (16) | hash (32).
+ * A newer version may only append to the body, so the header stays readable. */
+#ifndef P11_BACKEND_TOKEN_RECORD_H
+#define P11_BACKEND_TOKEN_RECORD_H
+
+#include <cstddef>
+#include <cstdint>
+
+#include "pin_verifier.h"
+
+namespace p11 {
+
+// Reserved PAL label of the token record (no trailing NUL when stored).
+constexpr char kTokenRecordLabel[] = "p11forge token";
+constexpr std::uint32_t kTokenRecordVersion = 1;
+constexpr std::size_t kTokenLabelSize = 32;
+constexpr std::size_t kSerialSeedSize = 8;
+
+struct TokenRecord {
+    bool token_initialized = false;
+    bool user_pin_initialized = false;
+    std::uint8_t label[kTokenLabelSize] = {}; // blank padded, as C_InitToken gives it
+    std::uint8_t serial_seed[kSerialSeedSize] = {};
+    PinVerifier so_pin;
+    PinVerifier user_pin;
+    std::uint32_t so_failures = 0;   // wrong SO PINs since the last good one
+    std::uint32_t user_failures = 0; // wrong user PINs since the last good one
+};
+
+enum class RecordStatus {
+    ok,
+    damaged,        // bad magic, length or checksum
+    newer_version,  // written by a later format this code cannot read
+};
+
+// Bytes token_record_encode writes.
+std::size_t token_record_size();
+
+// Writes token_record_size() bytes to out.
+void token_record_encode(const TokenRecord &record, std::uint8_t *out);
+
+// Fills *out only when the result is RecordStatus::ok.
+RecordStatus token_record_decode(const std::uint8_t *data, std::size_t len, TokenRecord *out);
+
+const char *record_status_name(RecordStatus status);
+
+} // namespace p11
+
+#endif // P11_BACKEND_TOKEN_RECORD_H

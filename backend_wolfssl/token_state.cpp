@@ -1,0 +1,140 @@
+/* Token state: loading, creating and saving the token record through the PAL. */
+#include "token_state.h"
+
+#include <cstdio>
+#include <cstring>
+#include <new>
+
+#include "core_pkcs11_pal.h"
+#include "padded_string.h"
+#include "secure_wipe.h"
+
+namespace p11 {
+
+namespace {
+
+CK_RV fresh_record(const p11_profile &profile, WC_RNG &rng, TokenRecord *out)
+{
+    TokenRecord record;
+    if (wc_RNG_GenerateBlock(&rng, record.serial_seed, sizeof record.serial_seed) != 0) {
+        return CKR_FUNCTION_FAILED;
+    }
+    pad_copy(record.label, sizeof record.label, nullptr);
+    CK_RV rv = CKR_OK;
+    if (profile.token_initialized) {
+        // A device token: ready at first start with the profile's label and PINs.
+        record.token_initialized = true;
+        pad_copy(record.label, sizeof record.label, profile.token_label);
+        if (profile.default_so_pin != nullptr) {
+            const char *pin = profile.default_so_pin;
+            rv = pin_verifier_make(reinterpret_cast<const CK_UTF8CHAR *>(pin), std::strlen(pin), rng,
+                                   &record.so_pin);
+        }
+        if (rv == CKR_OK && profile.default_user_pin != nullptr) {
+            const char *pin = profile.default_user_pin;
+            rv = pin_verifier_make(reinterpret_cast<const CK_UTF8CHAR *>(pin), std::strlen(pin), rng,
+                                   &record.user_pin);
+            record.user_pin_initialized = rv == CKR_OK;
+        }
+    }
+    if (rv == CKR_OK) {
+        *out = record;
+    }
+    secure_wipe(&record, sizeof record);
+    return rv;
+}
+
+CK_ATTRIBUTE record_label_attribute()
+{
+    CK_ATTRIBUTE label;
+    label.type = CKA_LABEL;
+    label.pValue = const_cast<char *>(kTokenRecordLabel);
+    label.ulValueLen = sizeof kTokenRecordLabel - 1;
+    return label;
+}
+
+} // namespace
+
+CK_RV token_load(TokenState *token, const p11_profile &profile, WC_RNG &rng)
+{
+    token->login = Login::nobody;
+    CK_OBJECT_HANDLE handle = PKCS11_PAL_FindObject(
+        reinterpret_cast<CK_BYTE_PTR>(const_cast<char *>(kTokenRecordLabel)),
+        sizeof kTokenRecordLabel - 1);
+    if (handle == CK_INVALID_HANDLE) {
+        CK_RV rv = fresh_record(profile, rng, &token->record);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+        // Saving now keeps the serial number stable; a store that refuses
+        // still gives a working token for this run.
+        if (token_save(token->record) != CKR_OK) {
+            std::fprintf(stderr, "p11forge: could not save a new token record\n");
+        }
+        return CKR_OK;
+    }
+
+    CK_BYTE_PTR data = nullptr;
+    CK_ULONG size = 0;
+    CK_BBOOL is_private = CK_FALSE;
+    RecordStatus status = RecordStatus::damaged;
+    if (PKCS11_PAL_GetObjectValue(handle, &data, &size, &is_private) == CKR_OK) {
+        status = token_record_decode(data, size, &token->record);
+        PKCS11_PAL_GetObjectValueCleanup(data, size);
+    }
+    if (status == RecordStatus::ok) {
+        return CKR_OK;
+    }
+    // Never fall back to the profile's default PINs here: that would let
+    // anyone who can damage the store reset the PINs.
+    std::fprintf(stderr, "p11forge: token record is %s; the token is uninitialized\n",
+                 record_status_name(status));
+    TokenRecord blank;
+    pad_copy(blank.label, sizeof blank.label, nullptr);
+    if (wc_RNG_GenerateBlock(&rng, blank.serial_seed, sizeof blank.serial_seed) != 0) {
+        return CKR_FUNCTION_FAILED;
+    }
+    token->record = blank;
+    return CKR_OK;
+}
+
+CK_RV token_save(const TokenRecord &record)
+{
+    std::size_t size = token_record_size();
+    std::uint8_t *bytes = new (std::nothrow) std::uint8_t[size];
+    if (bytes == nullptr) {
+        return CKR_HOST_MEMORY;
+    }
+    token_record_encode(record, bytes);
+    CK_ATTRIBUTE label = record_label_attribute();
+    CK_OBJECT_HANDLE handle = PKCS11_PAL_SaveObject(&label, bytes, size);
+    secure_wipe(bytes, size);
+    delete[] bytes;
+    return handle == CK_INVALID_HANDLE ? CKR_DEVICE_ERROR : CKR_OK;
+}
+
+void token_clear(TokenState *token)
+{
+    secure_wipe(&token->record, sizeof token->record);
+    token->record = TokenRecord();
+    token->login = Login::nobody;
+}
+
+bool pin_length_ok(const p11_profile &profile, CK_ULONG pin_len)
+{
+    if (pin_len < profile.min_pin_length) {
+        return false;
+    }
+    return profile.max_pin_length == 0 || pin_len <= profile.max_pin_length;
+}
+
+void token_serial(const TokenRecord &record, unsigned char out[16])
+{
+    static const char kHex[] = "0123456789ABCDEF";
+    for (std::size_t i = 0; i < kSerialSeedSize; ++i) {
+        out[2 * i] = static_cast<unsigned char>(kHex[record.serial_seed[i] >> 4]);
+        out[2 * i + 1] = static_cast<unsigned char>(kHex[record.serial_seed[i] & 0x0f]);
+    }
+}
+
+} // namespace p11

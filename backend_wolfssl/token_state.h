@@ -1,0 +1,41 @@
+/* The token as the running library sees it: the persisted record plus the
+ * login state, which PKCS #11 keeps per application (shared by all
+ * sessions). All functions here run under the library lock. */
+#ifndef P11_BACKEND_TOKEN_STATE_H
+#define P11_BACKEND_TOKEN_STATE_H
+
+#include "p11_profile.h"
+#include "pkcs11.h"
+#include "token_record.h"
+#include "wolfcrypt.h"
+
+namespace p11 {
+
+enum class Login { nobody, user, so };
+
+struct TokenState {
+    TokenRecord record;
+    Login login = Login::nobody;
+};
+
+// Reads the record through the PAL (PKCS11_PAL_Initialize has run). A missing
+// record becomes a fresh token as the profile describes and is saved; a
+// damaged or newer one is reported on stderr and the token is treated as
+// uninitialized, leaving the stored bytes untouched until C_InitToken.
+CK_RV token_load(TokenState *token, const p11_profile &profile, WC_RNG &rng);
+
+// Saves the record through the PAL; CKR_DEVICE_ERROR when the PAL refuses.
+CK_RV token_save(const TokenRecord &record);
+
+// Forgets everything (C_Finalize), wiping the verifiers.
+void token_clear(TokenState *token);
+
+// PIN length within the profile's bounds (max 0: no upper bound).
+bool pin_length_ok(const p11_profile &profile, CK_ULONG pin_len);
+
+// The 16-character serial number derived from the record's seed.
+void token_serial(const TokenRecord &record, unsigned char out[16]);
+
+} // namespace p11
+
+#endif // P11_BACKEND_TOKEN_STATE_H

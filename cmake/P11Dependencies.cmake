@@ -1,0 +1,16 @@
+# Every external dependency is reached through one target here, so that a
+# firmware build (or a wolfCrypt built from source) changes only this file.
+
+# pkcs11.h: p11-kit's header from Debian libp11-kit-dev, included as "pkcs11.h".
+find_path(P11_PKCS11_INCLUDE_DIR pkcs11.h
+  PATHS /usr/include/p11-kit-1/p11-kit
+  REQUIRED)
+add_library(p11_pkcs11_headers INTERFACE)
+target_include_directories(p11_pkcs11_headers INTERFACE ${P11_PKCS11_INCLUDE_DIR})
+
+# Warnings for our own (hand-written) code.
+add_library(p11_warnings INTERFACE)
+target_compile_options(p11_warnings INTERFACE -Wall -Wextra -Werror)
+
+find_package(GTest REQUIRED)
+include(GoogleTest)

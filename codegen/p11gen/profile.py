@@ -1,0 +1,245 @@
+"""Stage 2b: a profile YAML resolved into one Profile object.
+
+`extends` is followed (cycles rejected), families are expanded to functions,
+every name is checked against the API model, and the templates receive only
+the resolved result: they never ask "is this in the profile?" of the YAML.
+"""
+from dataclasses import dataclass, field
+import os
+import re
+
+from . import yaml_lines
+from .errors import SpecError
+
+PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
+                "limits", "token", "storage", "tests"}
+MECHANISM_KEYS = {"flags", "key_size"}
+LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length"}
+TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
+STORAGE_KEYS = {"labels"}
+TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token")
+ALWAYS_PRESENT = ("C_GetFunctionList",)   # a module cannot be loaded without it
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass
+class Mechanism:
+    name: str
+    flags: list
+    min_key_size: int
+    max_key_size: int
+
+
+@dataclass
+class Profile:
+    name: str
+    path: str
+    description: str
+    functions: list                  # resolved, in the header's order
+    families: dict                   # profile family -> resolved functions
+    mechanisms: list                 # Mechanism, in the file's order
+    limits: dict
+    token: dict
+    storage_labels: list = None      # None: any label
+    tests: list = field(default_factory=list)
+    chain: list = field(default_factory=list)   # files read, child last
+
+    def has(self, function):
+        return function in self.functions
+
+
+def _unknown_keys(mapping, allowed, what):
+    for key in mapping:
+        if key not in allowed:
+            raise SpecError(mapping.path, mapping.line_of(key), f"unknown {what} key '{key}'")
+
+
+def _mapping(data, key):
+    value = data.get(key)
+    if value is None:
+        return yaml_lines.LocatedDict()
+    if not isinstance(value, dict):
+        raise SpecError(data.path, data.line_of(key), f"'{key}' must be a mapping")
+    return value
+
+
+def _list(data, key):
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise SpecError(data.path, data.line_of(key), f"'{key}' must be a list")
+    return value
+
+
+def _find(profile_dir, name, path, line):
+    candidate = os.path.join(profile_dir, f"{name}.yaml")
+    if not NAME_RE.match(str(name)) or not os.path.exists(candidate):
+        raise SpecError(path, line, f"extends unknown profile '{name}'")
+    return candidate
+
+
+def _load_chain(path, stack):
+    """The merged raw data of a profile and its bases, with each value's origin kept."""
+    path = os.path.abspath(path)
+    if path in stack:
+        cycle = " -> ".join(os.path.basename(p) for p in stack + [path])
+        raise SpecError(stack[-1], 0, f"cycle in extends: {cycle}")
+    data = yaml_lines.load(path)
+    _unknown_keys(data, PROFILE_KEYS, "profile")
+    merged = {"families": {}, "functions": [], "mechanisms": {}, "limits": {}, "token": {},
+              "storage": {}, "tests": [], "chain": []}
+    for parent in _list(data, "extends"):
+        parent_path = _find(os.path.dirname(path), parent, path, data.line_of("extends"))
+        base = _load_chain(parent_path, stack + [path])
+        for key in ("families", "mechanisms", "limits", "token", "storage"):
+            merged[key].update(base[key])
+        for key in ("functions", "tests", "chain"):
+            merged[key] += [v for v in base[key] if v not in merged[key]]
+    for key in ("families", "mechanisms", "limits", "token", "storage"):
+        section = _mapping(data, key)
+        for sub_key, value in section.items():
+            merged[key][sub_key] = (value, section.path, section.line_of(sub_key))
+    for key in ("functions", "tests"):
+        items = _list(data, key)
+        for index, value in enumerate(items):
+            line = items.line_of(index) if hasattr(items, "line_of") else data.line_of(key)
+            merged[key].append((value, data.path, line))
+    merged["chain"].append(path)
+    merged["description"] = data.get("description", "")
+    merged["abstract"] = bool(data.get("abstract", False))
+    merged["root"] = data
+    return merged
+
+
+def _expand(name, path, line, api, families, seen):
+    if name in api.functions:
+        return [name]
+    if name in families:
+        if name in seen:
+            raise SpecError(path, line, f"family '{name}' contains itself")
+        members, member_path, member_line = families[name]
+        if not isinstance(members, list):
+            raise SpecError(member_path, member_line, f"family '{name}' must be a list")
+        result = []
+        for index, member in enumerate(members):
+            member_at = members.line_of(index) if hasattr(members, "line_of") else member_line
+            result += _expand(member, member_path, member_at, api, families, seen | {name})
+        return result
+    if name in api.families:
+        return list(api.families[name])
+    raise SpecError(path, line, f"unknown function or family '{name}'")
+
+
+def _int(value, path, line, what, low=0):
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise SpecError(path, line, f"{what} must be an integer >= {low}")
+    return value
+
+
+def _mechanism(name, spec, path, line, api):
+    if not api.is_constant(str(name), "CKM_"):
+        raise SpecError(path, line, f"unknown mechanism '{name}'")
+    if not isinstance(spec, dict):
+        raise SpecError(path, line, f"mechanism {name} must be a mapping")
+    _unknown_keys(spec, MECHANISM_KEYS, "mechanism")
+    flags = _list(spec, "flags")
+    if not flags:
+        raise SpecError(path, line, f"mechanism {name} needs at least one flag")
+    for flag in flags:
+        if not api.is_constant(str(flag), "CKF_"):
+            raise SpecError(path, spec.line_of("flags"), f"unknown flag '{flag}'")
+    sizes = spec.get("key_size", [0, 0])
+    if not isinstance(sizes, list) or len(sizes) != 2:
+        raise SpecError(path, spec.line_of("key_size"), "key_size must be [min, max]")
+    low = _int(sizes[0], path, spec.line_of("key_size"), "key_size min")
+    high = _int(sizes[1], path, spec.line_of("key_size"), "key_size max")
+    if low > high:
+        raise SpecError(path, spec.line_of("key_size"), "key_size min is above max")
+    return Mechanism(str(name), list(flags), low, high)
+
+
+def _limits(raw):
+    limits = {"sessions": 0, "rw_sessions": 0, "objects": 0, "label_length": 32, "pin_length": [4, 64]}
+    for key, (value, path, line) in raw.items():
+        if key not in LIMIT_KEYS:
+            raise SpecError(path, line, f"unknown limits key '{key}'")
+        if key == "pin_length":
+            if not isinstance(value, list) or len(value) != 2:
+                raise SpecError(path, line, "pin_length must be [min, max]")
+            low, high = (_int(v, path, line, "pin_length", 1) for v in value)
+            if low > high:
+                raise SpecError(path, line, "pin_length min is above max")
+            limits[key] = [low, high]
+        else:
+            limits[key] = _int(value, path, line, key)
+    return limits
+
+
+def _token(raw, limits):
+    token = {"initialized": False, "label": "", "so_pin": None, "user_pin": None}
+    for key, (value, path, line) in raw.items():
+        if key not in TOKEN_KEYS:
+            raise SpecError(path, line, f"unknown token key '{key}'")
+        if key == "initialized":
+            if not isinstance(value, bool):
+                raise SpecError(path, line, "token.initialized must be true or false")
+        elif not isinstance(value, str) or not value.isprintable() or '"' in value or "\\" in value:
+            raise SpecError(path, line, f"token.{key} must be a printable string without quotes or backslashes")
+        elif key == "label" and len(value.encode()) > 32:
+            raise SpecError(path, line, "token.label is longer than 32 bytes")
+        elif key.endswith("_pin") and not limits["pin_length"][0] <= len(value) <= limits["pin_length"][1]:
+            raise SpecError(path, line, f"token.{key} is outside limits.pin_length")
+        token[key] = value
+    if token["initialized"] and not (token["so_pin"] and token["user_pin"] and token["label"]):
+        origin = next(iter(raw.values()))
+        raise SpecError(origin[1], origin[2], "an initialized token needs label, so_pin and user_pin")
+    return token
+
+
+def _storage(raw):
+    if "labels" not in raw:
+        return None
+    for key, (_, path, line) in raw.items():
+        if key not in STORAGE_KEYS:
+            raise SpecError(path, line, f"unknown storage key '{key}'")
+    value, path, line = raw["labels"]
+    if value == "any":
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise SpecError(path, line, "storage.labels must be 'any' or a list of labels")
+    return list(value)
+
+
+def load(path, api):
+    """Resolves the profile file at `path` against an ApiModel."""
+    path = str(path)
+    name = os.path.splitext(os.path.basename(path))[0]
+    if not NAME_RE.match(name):
+        raise SpecError(path, 0, f"profile name '{name}' must match {NAME_RE.pattern}")
+    raw = _load_chain(path, [])
+    if raw["abstract"]:
+        raise SpecError(path, raw["root"].line_of("abstract"), "an abstract profile is only a base for others")
+    families = raw["families"]
+    wanted = set(ALWAYS_PRESENT)
+    for value, vpath, line in raw["functions"]:
+        wanted.update(_expand(value, vpath, line, api, families, set()))
+    if not raw["functions"]:
+        raise SpecError(path, 0, "the profile selects no functions")
+    resolved_families = {}
+    for family, (members, fpath, fline) in families.items():
+        if family in api.functions or family in api.families:
+            raise SpecError(fpath, fline, f"family '{family}' shadows an API name")
+        resolved_families[family] = _expand(family, fpath, fline, api, families, set())
+    mechanisms = [_mechanism(n, spec, p, line, api) for n, (spec, p, line) in raw["mechanisms"].items()]
+    limits = _limits(raw["limits"])
+    tests = []
+    for value, tpath, line in raw["tests"]:
+        if value not in TEST_GROUPS:
+            raise SpecError(tpath, line, f"unknown test group '{value}' (known: {', '.join(TEST_GROUPS)})")
+        if value not in tests:
+            tests.append(value)
+    return Profile(name=name, path=path, description=str(raw["description"]).strip(),
+                   functions=[f for f in api.functions if f in wanted], families=resolved_families,
+                   mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),
+                   storage_labels=_storage(raw["storage"]), tests=tests, chain=raw["chain"])

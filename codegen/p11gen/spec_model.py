@@ -1,0 +1,163 @@
+"""Stage 2a: spec/rules.yaml joined onto the header model, and checked.
+
+Every header function needs a rule and every rule a header function; the rule
+lists the parameters in the header's order (a count mismatch is an error) and
+a role's pointer-ness must match the header's type. The result is the one API
+model the profile resolver and the templates read.
+"""
+from dataclasses import dataclass, field
+
+from . import yaml_lines
+from .errors import SpecError
+
+RULE_KEYS = {"section", "family", "params", "needs", "destructive", "before_initialize"}
+PARAM_KEYS = {"name", "role", "length", "allowed", "required", "rv_missing", "cite_missing",
+              "example", "values", "rv", "cite", "flag"}
+LENGTH_ROLES = {"in_buffer": {"in_len"}, "out_buffer": {"inout_len"}, "out_array": {"inout_count"},
+                "out_fixed": {"in_len"}, "out_handles": {"count"}, "template": {"count"}}
+
+
+@dataclass
+class Param:
+    name: str                 # the spec's name (pPin, hSession, ...)
+    role: str
+    type: str                 # as the header spells it
+    canonical: str
+    is_pointer: bool
+    pointee: str
+    length: str = ""          # name of the paired length parameter
+    props: dict = field(default_factory=dict)
+
+
+@dataclass
+class Function:
+    name: str
+    section: str
+    family: str
+    return_type: str
+    params: list
+    needs: list
+    destructive: bool
+    before_initialize: bool
+
+    @property
+    def session_param(self):
+        return next((p for p in self.params if p.role == "session"), None)
+
+    def param(self, name):
+        return next(p for p in self.params if p.name == name)
+
+
+@dataclass
+class ApiModel:
+    functions: dict           # name -> Function, header order
+    families: dict            # family -> [function names]
+    roles: dict
+    check_order: list
+    also_applicable: dict
+    constants: dict           # CK* macro name -> replacement text
+    rules_path: str = ""
+
+    def is_constant(self, name, prefix):
+        return name.startswith(prefix) and name in self.constants
+
+
+def _require_constant(constants, name, prefix, where, line):
+    if not isinstance(name, str) or not name.startswith(prefix) or name not in constants:
+        raise SpecError(where, line, f"'{name}' is not a {prefix}* constant of the header")
+
+
+def _join_param(rule, header_param, roles, constants, path):
+    line = rule.line if hasattr(rule, "line") else 0
+    if not isinstance(rule, dict):
+        raise SpecError(path, line, "a parameter rule must be a mapping")
+    unknown = set(rule) - PARAM_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise SpecError(path, rule.line_of(key), f"unknown parameter key '{key}'")
+    name, role = rule.get("name"), rule.get("role")
+    if not name or not role:
+        raise SpecError(path, line, "a parameter needs 'name' and 'role'")
+    if role not in roles:
+        raise SpecError(path, rule.line_of("role"), f"unknown role '{role}'")
+    wants_pointer = roles[role].get("pointer")
+    if wants_pointer != header_param.is_pointer:
+        kind = "a pointer" if wants_pointer else "a value"
+        raise SpecError(path, rule.line_of("role"),
+                        f"role '{role}' needs {kind} but the header declares '{header_param.type}' for {name}")
+    for key in ("allowed", "required", "values"):
+        for value in rule.get(key, []):
+            prefix = "CKU_" if key == "values" else "CKF_"
+            _require_constant(constants, value, prefix, path, rule.line_of(key))
+    for key in ("rv", "rv_missing"):
+        if key in rule:
+            _require_constant(constants, rule[key], "CKR_", path, rule.line_of(key))
+    if "flag" in rule:
+        _require_constant(constants, rule["flag"], "CKF_", path, rule.line_of("flag"))
+    props = {k: v for k, v in rule.items() if k not in ("name", "role", "length")}
+    return Param(name, role, header_param.type, header_param.canonical, header_param.is_pointer,
+                 header_param.pointee, rule.get("length", ""), props)
+
+
+def _check_lengths(function, rule_params, path):
+    by_name = {p.name: p for p in function.params}
+    if len(by_name) != len(function.params):
+        raise SpecError(path, rule_params.line, f"{function.name}: two parameters share a name")
+    for index, param in enumerate(function.params):
+        wanted = LENGTH_ROLES.get(param.role)
+        line = rule_params.line_of(index)
+        if wanted is None:
+            if param.length:
+                raise SpecError(path, line, f"{function.name}.{param.name}: role '{param.role}' takes no 'length'")
+            continue
+        partner = by_name.get(param.length)
+        if partner is None:
+            raise SpecError(path, line, f"{function.name}.{param.name}: 'length' must name a parameter of {function.name}")
+        if partner.role not in wanted:
+            raise SpecError(path, line, f"{function.name}.{param.name}: its length {partner.name} has role "
+                                        f"'{partner.role}', expected {' or '.join(sorted(wanted))}")
+
+
+def load(rules_path, header):
+    """Joins spec/rules.yaml onto a HeaderModel; returns an ApiModel."""
+    data = yaml_lines.load(rules_path)
+    path = str(rules_path)
+    for key in ("check_order", "roles", "functions", "also_applicable"):
+        if key not in data:
+            raise SpecError(path, 1, f"missing top-level key '{key}'")
+    roles = data["roles"]
+    rules = data["functions"]
+    for name in rules:
+        if name not in header.functions:
+            raise SpecError(path, rules.line_of(name), f"rule for {name}, which the header does not declare")
+    functions, families = {}, {}
+    for name, hfunc in header.functions.items():
+        if name not in rules:
+            raise SpecError(path, rules.line, f"no rule for {name} (declared at {hfunc.file}:{hfunc.line})")
+        rule = rules[name]
+        unknown = set(rule) - RULE_KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise SpecError(path, rule.line_of(key), f"{name}: unknown key '{key}'")
+        for key in ("section", "family", "params"):
+            if key not in rule:
+                raise SpecError(path, rule.line, f"{name}: missing '{key}'")
+        rule_params = rule["params"]
+        if len(rule_params) != len(hfunc.params):
+            raise SpecError(path, rule.line_of("params"),
+                            f"{name}: {len(rule_params)} parameter rules but the header declares {len(hfunc.params)}")
+        params = [_join_param(r, h, roles, header.constants, path) for r, h in zip(rule_params, hfunc.params)]
+        needs = list(rule.get("needs", []))
+        for need in needs:
+            if need not in data["also_applicable"]:
+                raise SpecError(path, rule.line_of("needs"), f"{name}: unknown need '{need}'")
+        function = Function(name, str(rule["section"]), rule["family"], hfunc.return_type, params, needs,
+                            bool(rule.get("destructive", False)), bool(rule.get("before_initialize", False)))
+        _check_lengths(function, rule_params, path)
+        functions[name] = function
+        families.setdefault(function.family, []).append(name)
+    for codes in data["also_applicable"].values():
+        for code in codes:
+            _require_constant(header.constants, code, "CKR_", path, data["also_applicable"].line)
+    return ApiModel(functions, families, dict(roles), list(data["check_order"]),
+                    {k: list(v) for k, v in data["also_applicable"].items()}, header.constants, path)

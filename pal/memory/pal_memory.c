@@ -1,0 +1,172 @@
+/* In-memory PAL: the six FreeRTOS PAL functions with objects kept in process
+ * memory, for tests and for hosts that want no files. Same semantics as the
+ * POSIX PAL: one stable handle per label for the life of the store, an
+ * atomic replace (the old value stays if the new one cannot be copied), and
+ * values wiped when replaced, destroyed or reset. */
+#define _DEFAULT_SOURCE /* explicit_bzero */
+
+#include "pal_memory.h"
+
+#include "core_pkcs11_pal.h"
+#include "pal_label_index.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What a label entry's value points to while the object exists. */
+struct stored_value {
+    size_t size;
+    unsigned char bytes[];
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct p11_label_index labels = P11_LABEL_INDEX_INIT;
+
+static void free_value(struct stored_value *value)
+{
+    if (value != NULL) {
+        /* explicit_bzero is not removed by the optimizer as a dead store. */
+        explicit_bzero(value->bytes, value->size);
+        free(value);
+    }
+}
+
+CK_RV PKCS11_PAL_Initialize(void)
+{
+    /* Nothing to prepare, and nothing to clear: objects outlive C_Finalize. */
+    return CKR_OK;
+}
+
+CK_OBJECT_HANDLE PKCS11_PAL_SaveObject(CK_ATTRIBUTE_PTR pxLabel,
+                                       CK_BYTE_PTR pucData,
+                                       CK_ULONG ulDataSize)
+{
+    if (pxLabel == NULL || pxLabel->pValue == NULL ||
+        (pucData == NULL && ulDataSize != 0) ||
+        ulDataSize > SIZE_MAX - sizeof(struct stored_value)) {
+        return CK_INVALID_HANDLE;
+    }
+    /* Copy before taking the lock, and before touching the old value, so a
+     * failed copy leaves the store as it was. */
+    struct stored_value *value = malloc(sizeof(*value) + ulDataSize);
+    if (value == NULL) {
+        return CK_INVALID_HANDLE;
+    }
+    value->size = ulDataSize;
+    if (ulDataSize != 0) {
+        memcpy(value->bytes, pucData, ulDataSize);
+    }
+
+    pthread_mutex_lock(&lock);
+    CK_OBJECT_HANDLE handle =
+        p11_label_index_intern(&labels, pxLabel->pValue, pxLabel->ulValueLen);
+    struct stored_value *old = NULL;
+    if (handle != CK_INVALID_HANDLE) {
+        struct p11_label_entry *entry = p11_label_index_entry(&labels, handle);
+        old = entry->value;
+        entry->value = value;
+        value = NULL;
+    }
+    pthread_mutex_unlock(&lock);
+
+    free_value(old);
+    free_value(value); /* only when the label could not be added */
+    return handle;
+}
+
+CK_OBJECT_HANDLE PKCS11_PAL_FindObject(CK_BYTE_PTR pxLabel, CK_ULONG usLength)
+{
+    if (pxLabel == NULL) {
+        return CK_INVALID_HANDLE;
+    }
+    pthread_mutex_lock(&lock);
+    CK_OBJECT_HANDLE handle = p11_label_index_find(&labels, pxLabel, usLength);
+    /* A destroyed object keeps its label's handle for a later save, but is
+     * not found until then. */
+    if (handle != CK_INVALID_HANDLE &&
+        p11_label_index_entry(&labels, handle)->value == NULL) {
+        handle = CK_INVALID_HANDLE;
+    }
+    pthread_mutex_unlock(&lock);
+    return handle;
+}
+
+CK_RV PKCS11_PAL_GetObjectValue(CK_OBJECT_HANDLE xHandle,
+                                CK_BYTE_PTR *ppucData,
+                                CK_ULONG_PTR pulDataSize,
+                                CK_BBOOL *pIsPrivate)
+{
+    CK_RV rv = CKR_OK;
+
+    if (ppucData == NULL || pulDataSize == NULL || pIsPrivate == NULL) {
+        return CKR_ARGUMENTS_BAD;
+    }
+    *ppucData = NULL;
+    *pulDataSize = 0;
+
+    pthread_mutex_lock(&lock);
+    const struct p11_label_entry *entry =
+        p11_label_index_entry(&labels, xHandle);
+    const struct stored_value *value = entry ? entry->value : NULL;
+    if (value == NULL) {
+        rv = CKR_OBJECT_HANDLE_INVALID;
+    } else {
+        /* A copy, so the caller's cleanup never frees what the store owns. */
+        unsigned char *copy = malloc(value->size ? value->size : 1);
+        if (copy == NULL) {
+            rv = CKR_HOST_MEMORY;
+        } else {
+            if (value->size != 0) {
+                memcpy(copy, value->bytes, value->size);
+            }
+            *ppucData = copy;
+            *pulDataSize = (CK_ULONG)value->size;
+            /* As in the POSIX PAL: every value is treated as secret. */
+            *pIsPrivate = CK_TRUE;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return rv;
+}
+
+void PKCS11_PAL_GetObjectValueCleanup(CK_BYTE_PTR pucData, CK_ULONG ulDataSize)
+{
+    if (pucData == NULL) {
+        return;
+    }
+    explicit_bzero(pucData, ulDataSize);
+    free(pucData);
+}
+
+CK_RV PKCS11_PAL_DestroyObject(CK_OBJECT_HANDLE xHandle)
+{
+    struct stored_value *old = NULL;
+
+    pthread_mutex_lock(&lock);
+    struct p11_label_entry *entry = p11_label_index_entry(&labels, xHandle);
+    if (entry != NULL) {
+        old = entry->value;
+        entry->value = NULL;
+    }
+    pthread_mutex_unlock(&lock);
+
+    if (old == NULL) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    free_value(old);
+    return CKR_OK;
+}
+
+void p11_pal_memory_reset(void)
+{
+    pthread_mutex_lock(&lock);
+    for (CK_OBJECT_HANDLE h = 1; h <= labels.count; h++) {
+        struct p11_label_entry *entry = p11_label_index_entry(&labels, h);
+        free_value(entry->value);
+        entry->value = NULL;
+    }
+    p11_label_index_clear(&labels);
+    pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,35 @@
+/* The part of the backend contract every generated entry point uses, whatever
+ * the profile: is the library initialized, and turning a session handle into
+ * a session the backend keeps alive until it is released. The per-function
+ * calls are declared in generated/<profile>/p11_backend.h.
+ *
+ * Why acquire/release: v2.40 §5.1.7 ranks session-handle errors above the
+ * argument errors of §5.1.6, so the entry point resolves the session first;
+ * passing the resolved session on means one lookup per call, and the
+ * reference keeps the session alive if another thread closes it meanwhile. */
+#ifndef P11_BACKEND_CORE_H
+#define P11_BACKEND_CORE_H
+
+#include "pkcs11.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct p11_session p11_session; /* opaque, owned by the backend */
+
+/* CK_TRUE between a successful C_Initialize and C_Finalize. */
+CK_BBOOL p11be_initialized(void);
+
+/* CKR_OK and a referenced session, or CKR_SESSION_HANDLE_INVALID
+ * (CKR_CRYPTOKI_NOT_INITIALIZED when the library is not initialized). */
+CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session);
+
+/* Drops the reference taken by p11be_session_acquire; NULL is ignored. */
+void p11be_session_release(p11_session *session);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* P11_BACKEND_CORE_H */

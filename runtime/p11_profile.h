@@ -1,0 +1,53 @@
+/* What a profile tells the backend at run time: the mechanisms it allows, its
+ * limits, how a fresh store starts and what its PAL can hold. The generator
+ * writes one `p11_active_profile` per profile (generated/<profile>/profile.c);
+ * the backend reads only this structure, never the YAML. */
+#ifndef P11_PROFILE_H
+#define P11_PROFILE_H
+
+#include "pkcs11.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct p11_mechanism_entry {
+    CK_MECHANISM_TYPE type;
+    CK_ULONG min_key_size; /* in the unit C_GetMechanismInfo uses */
+    CK_ULONG max_key_size;
+    CK_FLAGS flags;        /* CKF_SIGN, CKF_DIGEST, ... allowed by the profile */
+} p11_mechanism_entry;
+
+typedef struct p11_profile {
+    const char *name;
+
+    const p11_mechanism_entry *mechanisms; /* sorted by type */
+    CK_ULONG mechanism_count;
+
+    CK_ULONG max_sessions;    /* 0: no limit */
+    CK_ULONG max_rw_sessions; /* 0: no limit */
+    CK_ULONG max_objects;     /* 0: no limit */
+    CK_ULONG max_label_length;
+    CK_ULONG min_pin_length;
+    CK_ULONG max_pin_length;
+
+    /* A fresh store: either a token already initialized with a label and
+     * default PINs (as FreeRTOS devices expect), or an uninitialized one that
+     * needs C_InitToken (as a new smart card). */
+    CK_BBOOL token_initialized;
+    const char *token_label; /* at most 32 bytes */
+    const char *default_so_pin;   /* NULL unless token_initialized */
+    const char *default_user_pin; /* NULL unless token_initialized */
+
+    /* Labels the PAL can store: NULL / 0 means any label. */
+    const char *const *pal_labels;
+    CK_ULONG pal_label_count;
+} p11_profile;
+
+extern const p11_profile p11_active_profile;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* P11_PROFILE_H */
