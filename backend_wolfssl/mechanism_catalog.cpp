@@ -32,16 +32,16 @@ const CatalogEntry *catalog_find(CK_MECHANISM_TYPE type)
     return it != end && it->type == type ? it : nullptr;
 }
 
+// A linear scan: profiles list a handful of mechanisms, and the generated
+// tables keep the YAML's order rather than sorting by type.
 const p11_mechanism_entry *profile_find(const p11_profile &profile, CK_MECHANISM_TYPE type)
 {
-    if (profile.mechanisms == nullptr) {
-        return nullptr;
+    for (CK_ULONG i = 0; profile.mechanisms != nullptr && i < profile.mechanism_count; ++i) {
+        if (profile.mechanisms[i].type == type) {
+            return &profile.mechanisms[i];
+        }
     }
-    const p11_mechanism_entry *begin = profile.mechanisms;
-    const p11_mechanism_entry *end = begin + profile.mechanism_count;
-    const p11_mechanism_entry *it = std::lower_bound(
-        begin, end, type, [](const p11_mechanism_entry &e, CK_MECHANISM_TYPE t) { return e.type < t; });
-    return it != end && it->type == type ? it : nullptr;
+    return nullptr;
 }
 
 bool intersect(const p11_mechanism_entry &wanted, const CatalogEntry &have, CK_MECHANISM_INFO *info)

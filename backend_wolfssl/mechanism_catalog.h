@@ -15,7 +15,7 @@ namespace p11 {
 bool mechanism_offered(const p11_profile &profile, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *info);
 
 // Number of offered mechanisms; writes up to `capacity` of them to `list`
-// (which may be NULL), in ascending type order.
+// (which may be NULL), in the profile's order.
 CK_ULONG mechanism_offered_list(const p11_profile &profile, CK_MECHANISM_TYPE *list,
                                 CK_ULONG capacity);
 

@@ -43,6 +43,9 @@ def generate(args, out_dir):
     """Writes each profile's files below out_dir; returns the list of folders written."""
     header = header_model.load(args.header, args.define, args.include_dir, args.prelude)
     api = spec_model.load(args.rules, header)
+    if api.unruled:
+        print(f"note: {len(api.unruled)} header function(s) without a rule left out: {', '.join(api.unruled)}",
+              file=sys.stderr)
     written = []
     for path in _profile_paths(args.profile, args.profile_dir):
         profile = profile_module.load(path, api)

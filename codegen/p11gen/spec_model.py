@@ -1,6 +1,7 @@
 """Stage 2a: spec/rules.yaml joined onto the header model, and checked.
 
-Every header function needs a rule and every rule a header function; the rule
+Every rule needs a header function (header functions without a rule, such as
+v3.0 additions, are left out and listed in `unruled`); the rule
 lists the parameters in the header's order (a count mismatch is an error) and
 a role's pointer-ness must match the header's type. The result is the one API
 model the profile resolver and the templates read.
@@ -57,6 +58,7 @@ class ApiModel:
     also_applicable: dict
     constants: dict           # CK* macro name -> replacement text
     rules_path: str = ""
+    unruled: list = field(default_factory=list)   # header functions beyond v2.40, left out
 
     def is_constant(self, name, prefix):
         return name.startswith(prefix) and name in self.constants
@@ -130,10 +132,12 @@ def load(rules_path, header):
     for name in rules:
         if name not in header.functions:
             raise SpecError(path, rules.line_of(name), f"rule for {name}, which the header does not declare")
-    functions, families = {}, {}
+    functions, families, unruled = {}, {}, []
     for name, hfunc in header.functions.items():
         if name not in rules:
-            raise SpecError(path, rules.line, f"no rule for {name} (declared at {hfunc.file}:{hfunc.line})")
+            # A newer header (v3.0's C_LoginUser, ...): outside what the rules describe.
+            unruled.append(name)
+            continue
         rule = rules[name]
         unknown = set(rule) - RULE_KEYS
         if unknown:
@@ -143,7 +147,13 @@ def load(rules_path, header):
             if key not in rule:
                 raise SpecError(path, rule.line, f"{name}: missing '{key}'")
         rule_params = rule["params"]
-        if len(rule_params) != len(hfunc.params):
+        if len(rule_params) > len(hfunc.params):
+            extra = rule_params[len(hfunc.params)]
+            extra_name = extra.get("name", "?") if isinstance(extra, dict) else extra
+            raise SpecError(path, rule_params.line_of(len(hfunc.params)),
+                            f"{name}: rule for parameter {extra_name}, which the header lacks "
+                            f"({len(rule_params)} parameter rules but the header declares {len(hfunc.params)})")
+        if len(rule_params) < len(hfunc.params):
             raise SpecError(path, rule.line_of("params"),
                             f"{name}: {len(rule_params)} parameter rules but the header declares {len(hfunc.params)}")
         params = [_join_param(r, h, roles, header.constants, path) for r, h in zip(rule_params, hfunc.params)]
@@ -160,4 +170,4 @@ def load(rules_path, header):
         for code in codes:
             _require_constant(header.constants, code, "CKR_", path, data["also_applicable"].line)
     return ApiModel(functions, families, dict(roles), list(data["check_order"]),
-                    {k: list(v) for k, v in data["also_applicable"].items()}, header.constants, path)
+                    {k: list(v) for k, v in data["also_applicable"].items()}, header.constants, path, unruled)

@@ -1,0 +1,189 @@
+/* Message digesting (v2.40 §5.10) with wolfCrypt: CKM_SHA_1, CKM_SHA256,
+ * CKM_SHA384, CKM_SHA512. Output follows §5.2: a NULL buffer asks for the
+ * length and a too-small one gets CKR_BUFFER_TOO_SMALL, both leaving the
+ * operation active; any other result ends it. */
+#include "digest.h"
+
+#include <new>
+
+#include "backend_api.h"
+#include "library.h"
+#include "mechanism_catalog.h"
+#include "secure_wipe.h"
+#include "session.h"
+
+namespace p11 {
+
+void digest_operation_free(DigestOperation *op)
+{
+    wc_HashFree(&op->state, op->type);
+    secure_wipe(op, sizeof *op);
+    delete op;
+}
+
+} // namespace p11
+
+using namespace p11;
+
+namespace {
+
+bool hash_type_of(CK_MECHANISM_TYPE mechanism, enum wc_HashType *type)
+{
+    switch (mechanism) {
+    case CKM_SHA_1:
+        *type = WC_HASH_TYPE_SHA;
+        return true;
+    case CKM_SHA256:
+        *type = WC_HASH_TYPE_SHA256;
+        return true;
+    case CKM_SHA384:
+        *type = WC_HASH_TYPE_SHA384;
+        return true;
+    case CKM_SHA512:
+        *type = WC_HASH_TYPE_SHA512;
+        return true;
+    default:
+        return false;
+    }
+}
+
+void end_operation(p11_session *session)
+{
+    digest_operation_free(session->digest);
+    session->digest = nullptr;
+}
+
+// Feeds data in chunks wolfCrypt's word32 lengths can hold.
+bool update(DigestOperation *op, const CK_BYTE *data, CK_ULONG len)
+{
+    const CK_ULONG kChunk = 1ul << 30;
+    while (len > 0) {
+        CK_ULONG n = len < kChunk ? len : kChunk;
+        if (wc_HashUpdate(&op->state, op->type, data, static_cast<word32>(n)) != 0) {
+            return false;
+        }
+        data += n;
+        len -= n;
+    }
+    return true;
+}
+
+// The §5.2 buffer convention; CKR_OK means the output fits.
+CK_RV check_output(const DigestOperation *op, CK_BYTE_PTR out, CK_ULONG_PTR out_len, bool *query)
+{
+    *query = out == nullptr;
+    if (out == nullptr) {
+        *out_len = op->size;
+        return CKR_OK;
+    }
+    if (*out_len < op->size) {
+        *out_len = op->size;
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    return CKR_OK;
+}
+
+CK_RV finish(p11_session *session, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
+{
+    DigestOperation *op = session->digest;
+    CK_RV rv = wc_HashFinal(&op->state, op->type, out) == 0 ? CKR_OK : CKR_FUNCTION_FAILED;
+    if (rv == CKR_OK) {
+        *out_len = op->size;
+    }
+    end_operation(session);
+    return rv;
+}
+
+} // namespace
+
+extern "C" {
+
+CK_RV p11be_C_DigestInit(p11_session *session, CK_MECHANISM_PTR pMechanism)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (session->digest != nullptr) {
+        return CKR_OPERATION_ACTIVE;
+    }
+    CK_MECHANISM_INFO info;
+    enum wc_HashType type;
+    if (!mechanism_offered(profile(), pMechanism->mechanism, &info) ||
+        (info.flags & CKF_DIGEST) == 0 || !hash_type_of(pMechanism->mechanism, &type)) {
+        return CKR_MECHANISM_INVALID;
+    }
+    if (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0) {
+        return CKR_MECHANISM_PARAM_INVALID; // the SHA mechanisms take no parameter
+    }
+    DigestOperation *op = new (std::nothrow) DigestOperation;
+    if (op == nullptr) {
+        return CKR_HOST_MEMORY;
+    }
+    op->type = type;
+    op->size = static_cast<CK_ULONG>(wc_HashGetDigestSize(type));
+    if (wc_HashInit(&op->state, type) != 0) {
+        secure_wipe(op, sizeof *op);
+        delete op;
+        return CKR_FUNCTION_FAILED;
+    }
+    session->digest = op;
+    return CKR_OK;
+}
+
+CK_RV p11be_C_Digest(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
+                     CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (session->digest == nullptr) {
+        return CKR_OPERATION_NOT_INITIALIZED;
+    }
+    bool query = false;
+    CK_RV rv = check_output(session->digest, pDigest, pulDigestLen, &query);
+    if (rv != CKR_OK || query) {
+        return rv; // the data is not consumed, so the call can be repeated
+    }
+    if (!update(session->digest, pData, ulDataLen)) {
+        end_operation(session);
+        return CKR_FUNCTION_FAILED;
+    }
+    return finish(session, pDigest, pulDigestLen);
+}
+
+CK_RV p11be_C_DigestUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (session->digest == nullptr) {
+        return CKR_OPERATION_NOT_INITIALIZED;
+    }
+    if (!update(session->digest, pPart, ulPartLen)) {
+        end_operation(session);
+        return CKR_FUNCTION_FAILED;
+    }
+    return CKR_OK;
+}
+
+CK_RV p11be_C_DigestFinal(p11_session *session, CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (session->digest == nullptr) {
+        return CKR_OPERATION_NOT_INITIALIZED;
+    }
+    bool query = false;
+    CK_RV rv = check_output(session->digest, pDigest, pulDigestLen, &query);
+    if (rv != CKR_OK || query) {
+        return rv;
+    }
+    return finish(session, pDigest, pulDigestLen);
+}
+
+} // extern "C"

@@ -1,0 +1,34 @@
+/* Test profile: a token ready at first start with default PINs (as FreeRTOS
+ * devices expect). Its mechanism table mixes what the backend implements
+ * with what it does not, unsorted, as the generated tables are. */
+#include "p11_profile.h"
+
+#include <cstddef>
+
+namespace {
+const p11_mechanism_entry kMechanisms[] = {
+    {CKM_SHA256, 0, 0, CKF_DIGEST},
+    {CKM_RSA_PKCS, 2048, 4096, CKF_SIGN | CKF_VERIFY}, // not in the backend yet
+    {CKM_SHA_1, 0, 0, CKF_DIGEST},
+    {CKM_SHA512, 0, 0, CKF_DIGEST | CKF_SIGN}, // the backend only digests
+    {CKM_SHA384, 0, 0, CKF_SIGN},              // no flag in common: not offered
+};
+} // namespace
+
+extern "C" const p11_profile p11_active_profile = {
+    "test-initialized",
+    kMechanisms,
+    sizeof kMechanisms / sizeof kMechanisms[0],
+    16, // max_sessions
+    8,  // max_rw_sessions
+    64, // max_objects
+    32, // max_label_length
+    4,  // min_pin_length
+    16, // max_pin_length
+    CK_TRUE,
+    "Test Token",
+    "87654321", // SO PIN
+    "1234",     // user PIN
+    nullptr,
+    0,
+};

@@ -1,0 +1,91 @@
+# p11_add_profile(<name> [GENERATED_DIR <dir>] [CONFORMANCE_ARGS <args>...])
+#
+# For one generated profile: the shared PKCS #11 module p11forge-<name>
+# (exports C_GetFunctionList and the C_ symbols), the static library
+# p11forge-<name>-static (for firmware and tests), and the conformance runner
+# p11conform-<name>, run against the module under CTest.
+
+set(P11_SOURCE_ROOT ${CMAKE_CURRENT_LIST_DIR}/..)
+set(P11_PYTHON /usr/bin/python3 CACHE FILEPATH "Python with jinja2, yaml and clang (Debian's)")
+set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c skeleton_tests.cpp
+                        conformance_profile.h)
+
+# Can this machine regenerate? (Firmware builds need neither Python nor libclang.)
+execute_process(COMMAND ${P11_PYTHON} -c "import jinja2, yaml, clang.cindex"
+                RESULT_VARIABLE _p11_codegen_missing OUTPUT_QUIET ERROR_QUIET)
+if(_p11_codegen_missing EQUAL 0)
+  set(P11_CAN_GENERATE ON)
+else()
+  set(P11_CAN_GENERATE OFF)
+  message(STATUS "p11forge: generator tools missing; using the checked-in generated/ as is")
+endif()
+file(GLOB P11_CODEGEN_INPUTS CONFIGURE_DEPENDS
+  ${P11_SOURCE_ROOT}/codegen/*.py ${P11_SOURCE_ROOT}/codegen/p11gen/*.py
+  ${P11_SOURCE_ROOT}/codegen/templates/*.j2 ${P11_SOURCE_ROOT}/spec/rules.yaml
+  ${P11_SOURCE_ROOT}/spec/profiles/*.yaml)
+
+function(p11_add_profile name)
+  cmake_parse_arguments(ARG "" "GENERATED_DIR;PROFILE_DIR" "CONFORMANCE_ARGS" ${ARGN})
+  if(NOT ARG_GENERATED_DIR)
+    set(ARG_GENERATED_DIR ${P11_SOURCE_ROOT}/generated/${name})
+  endif()
+  if(NOT ARG_PROFILE_DIR)
+    set(ARG_PROFILE_DIR ${P11_SOURCE_ROOT}/spec/profiles)
+  endif()
+  set(gen ${ARG_GENERATED_DIR})
+  list(TRANSFORM P11_GENERATED_FILES PREPEND ${gen}/ OUTPUT_VARIABLE outputs)
+
+  if(P11_CAN_GENERATE)
+    # Regenerate into the (checked-in) folder when an input changes.
+    get_filename_component(out_root ${gen} DIRECTORY)
+    add_custom_command(
+      OUTPUT ${outputs}
+      COMMAND ${P11_PYTHON} ${P11_SOURCE_ROOT}/codegen/generate.py
+              --profile-dir ${ARG_PROFILE_DIR} --profile ${name} --out ${out_root}
+      DEPENDS ${P11_CODEGEN_INPUTS} ${ARG_PROFILE_DIR}/${name}.yaml ${P11_PKCS11_INCLUDE_DIR}/pkcs11.h
+      COMMENT "Generating profile ${name}"
+      VERBATIM)
+  endif()
+
+  # Entry points + profile data, compiled once for the module and the static library.
+  add_library(p11forge_${name}_objects OBJECT
+    ${gen}/entry_points.c ${gen}/profile.c
+    ${P11_SOURCE_ROOT}/backend_wolfssl/interface_check.cpp)
+  target_include_directories(p11forge_${name}_objects PRIVATE ${gen} ${P11_SOURCE_ROOT}/backend_wolfssl)
+  target_link_libraries(p11forge_${name}_objects PRIVATE p11_backend_wolfssl)
+
+  add_library(p11forge-${name} SHARED $<TARGET_OBJECTS:p11forge_${name}_objects>)
+  target_link_libraries(p11forge-${name} PRIVATE p11_backend_wolfssl p11_pal_posix
+                        -Wl,--no-undefined -Wl,--exclude-libs,ALL)
+  set_target_properties(p11forge-${name} PROPERTIES PREFIX "" OUTPUT_NAME p11forge-${name})
+
+  add_library(p11forge-${name}-static STATIC $<TARGET_OBJECTS:p11forge_${name}_objects>)
+  target_link_libraries(p11forge-${name}-static PUBLIC p11_backend_wolfssl)
+
+  if(BUILD_TESTING)
+    add_executable(p11conform-${name}
+      ${P11_SOURCE_ROOT}/conformance/runner_main.cpp
+      ${P11_SOURCE_ROOT}/conformance/module_fixture.cpp
+      ${P11_SOURCE_ROOT}/conformance/token_setup.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/general_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/slot_token_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/session_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/login_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/pin_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/init_token_test.cpp
+      ${gen}/skeleton_tests.cpp)
+    target_include_directories(p11conform-${name} PRIVATE ${gen} ${P11_SOURCE_ROOT}/conformance)
+    target_link_libraries(p11conform-${name} PRIVATE p11_pkcs11_headers GTest::gtest ${CMAKE_DL_LIBS})
+
+    # A fresh store per run: the conformance run starts from the profile's first state.
+    set(store ${CMAKE_CURRENT_BINARY_DIR}/stores/conformance-${name})
+    add_test(NAME conformance.${name}.fresh_store
+             COMMAND ${CMAKE_COMMAND} -E rm -rf ${store})
+    set_tests_properties(conformance.${name}.fresh_store PROPERTIES FIXTURES_SETUP store_${name})
+    add_test(NAME conformance.${name}
+             COMMAND p11conform-${name} --module $<TARGET_FILE:p11forge-${name}> --strict-profile
+                     ${ARG_CONFORMANCE_ARGS})
+    set_tests_properties(conformance.${name} PROPERTIES
+      FIXTURES_REQUIRED store_${name} ENVIRONMENT "P11FORGE_STORE_DIR=${store}")
+  endif()
+endfunction()

@@ -1,0 +1,158 @@
+"""Stage 2b: profiles resolved, and rejected with file, line and reason."""
+import os
+import textwrap
+import unittest
+
+from p11gen import profile
+from p11gen.errors import SpecError
+from tests import support
+
+BASE = """
+description: a base
+abstract: true
+families:
+  Core: [Initialize, Finalize, GetSlotList, Session]
+functions: [Core]
+limits:
+  sessions: 4
+  pin_length: [4, 16]
+token:
+  initialized: true
+  label: Test
+  so_pin: "12345678"
+  user_pin: "1234"
+"""
+
+CHILD = """
+extends: base
+functions: [Core, Login, C_DigestInit]
+mechanisms:
+  CKM_SHA256: {flags: [CKF_DIGEST]}
+  CKM_ECDSA: {flags: [CKF_SIGN, CKF_VERIFY], key_size: [256, 384]}
+tests: [skeleton, login]
+"""
+
+
+class ProfileTest(support.TempDirMixin, unittest.TestCase):
+    def write(self, **files):
+        support.write_files(self.tmp, {f"{name.replace('_', '-')}.yaml": text for name, text in files.items()})
+
+    def load(self, name="child"):
+        return profile.load(os.path.join(self.tmp, f"{name}.yaml"), support.api())
+
+    def assert_error(self, name, marker, words, load=None):
+        """Loading `load` (default `name`) fails naming file `name`, the line holding `marker`, and `words`."""
+        path = os.path.join(self.tmp, f"{name}.yaml")
+        with open(path, encoding="utf-8") as stream:
+            lines = stream.read().splitlines()
+        line = next(i for i, text in enumerate(lines, 1) if marker in text)
+        with self.assertRaises(SpecError) as caught:
+            self.load(load or name)
+        self.assertEqual(os.path.basename(caught.exception.path), f"{name}.yaml", str(caught.exception))
+        self.assertEqual(caught.exception.line, line, str(caught.exception))
+        self.assertIn(words, caught.exception.reason)
+
+    def test_extends_merges_families_limits_and_token(self):
+        self.write(base=BASE, child=CHILD)
+        resolved = self.load()
+        self.assertIn("C_OpenSession", resolved.functions)
+        self.assertIn("C_Login", resolved.functions)
+        self.assertIn("C_DigestInit", resolved.functions)
+        self.assertNotIn("C_Sign", resolved.functions)
+        self.assertIn("C_GetFunctionList", resolved.functions, "always present: modules are loaded through it")
+        self.assertEqual(resolved.limits["sessions"], 4)
+        self.assertEqual(resolved.token["user_pin"], "1234")
+        self.assertEqual([m.name for m in resolved.mechanisms], ["CKM_SHA256", "CKM_ECDSA"])
+        self.assertEqual(resolved.mechanisms[1].max_key_size, 384)
+
+    def test_functions_keep_the_header_order(self):
+        self.write(base=BASE, child=CHILD)
+        functions = self.load().functions
+        order = list(support.api().functions)
+        self.assertEqual(functions, sorted(functions, key=order.index))
+
+    def test_unknown_function_or_family(self):
+        self.write(base=BASE, child=CHILD.replace("C_DigestInit", "C_DigestInnit"))
+        self.assert_error("child", "C_DigestInnit", "unknown function or family 'C_DigestInnit'")
+
+    def test_unknown_family_inside_a_family(self):
+        self.write(base=BASE.replace("Session]", "Sesion]"), child=CHILD)
+        self.assert_error("base", "Sesion", "unknown function or family 'Sesion'", load="child")
+
+    def test_unknown_mechanism(self):
+        self.write(base=BASE, child=CHILD.replace("CKM_SHA256:", "CKM_SHA257:"))
+        self.assert_error("child", "CKM_SHA257", "unknown mechanism 'CKM_SHA257'")
+
+    def test_unknown_flag(self):
+        self.write(base=BASE, child=CHILD.replace("[CKF_DIGEST]", "[CKF_DIGESTS]"))
+        self.assert_error("child", "CKF_DIGESTS", "unknown flag 'CKF_DIGESTS'")
+
+    def test_bad_key(self):
+        self.write(base=BASE, child=CHILD + "mechansims: {}\n")
+        self.assert_error("child", "mechansims", "unknown profile key 'mechansims'")
+
+    def test_bad_limits_key(self):
+        self.write(base=BASE.replace("  sessions: 4", "  sesions: 4"), child=CHILD)
+        self.assert_error("base", "sesions", "unknown limits key 'sesions'", load="child")
+
+    def test_cycle_in_extends(self):
+        self.write(a="extends: b\nfunctions: [Core]\n", b="extends: a\nfunctions: [Core]\n")
+        with self.assertRaises(SpecError) as caught:
+            self.load("a")
+        self.assertIn("cycle in extends: a.yaml -> b.yaml -> a.yaml", caught.exception.reason)
+
+    def test_extends_unknown_profile(self):
+        self.write(child=CHILD.replace("extends: base", "extends: nowhere"))
+        self.assert_error("child", "extends: nowhere", "extends unknown profile 'nowhere'")
+
+    def test_abstract_profile_is_not_generated(self):
+        self.write(base=BASE)
+        self.assert_error("base", "abstract: true", "abstract")
+
+    def test_initialized_token_needs_pins(self):
+        self.write(base=BASE.replace('  user_pin: "1234"\n', ""), child=CHILD)
+        with self.assertRaises(SpecError) as caught:
+            self.load()
+        self.assertIn("needs label, so_pin and user_pin", caught.exception.reason)
+
+    def test_default_pin_outside_the_length_limits(self):
+        self.write(base=BASE.replace('user_pin: "1234"', 'user_pin: "12"'), child=CHILD)
+        self.assert_error("base", 'user_pin: "12"', "outside limits.pin_length", load="child")
+
+    def test_unknown_test_group(self):
+        self.write(base=BASE, child=CHILD.replace("[skeleton, login]", "[skeleton, logins]"))
+        self.assert_error("child", "logins", "unknown test group 'logins'")
+
+    def test_storage_labels_fixed_list(self):
+        self.write(base=BASE, child=CHILD + "storage:\n  labels: [Device Cert, Device Priv TLS Key]\n")
+        self.assertEqual(self.load().storage_labels, ["Device Cert", "Device Priv TLS Key"])
+
+
+class ShippedProfilesTest(unittest.TestCase):
+    def load(self, name):
+        return profile.load(os.path.join(support.PROFILES, f"{name}.yaml"), support.api())
+
+    def test_freertos_has_every_family_of_the_seed_table(self):
+        freertos = self.load("freertos")
+        for family in ("Any", "Provisioning", "TLS", "FreeRTOS+TCP", "OTA"):
+            self.assertIn(family, freertos.families)
+            for function in freertos.families[family]:
+                self.assertIn(function, freertos.functions)
+        for function in ("C_GenerateKeyPair", "C_CreateObject", "C_DestroyObject", "C_InitToken", "C_GetTokenInfo",
+                         "C_GenerateRandom", "C_Sign", "C_FindObjects", "C_GetAttributeValue", "C_Digest",
+                         "C_Verify", "C_Login", "C_OpenSession", "C_CloseSession", "C_GetSlotList"):
+            self.assertIn(function, freertos.functions)
+        self.assertTrue(freertos.token["initialized"])
+
+    def test_freertos_ota_leaves_out_everything_but_ota(self):
+        ota = self.load("freertos-ota")
+        self.assertIn("C_VerifyInit", ota.functions)
+        for function in ("C_GenerateKeyPair", "C_Sign", "C_CreateObject", "C_GenerateRandom"):
+            self.assertNotIn(function, ota.functions)
+
+    def test_full_starts_uninitialized(self):
+        self.assertFalse(self.load("full").token["initialized"])
+
+
+if __name__ == "__main__":
+    unittest.main()

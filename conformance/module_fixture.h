@@ -1,0 +1,69 @@
+// The conformance suite's view of a module under test: loaded by path with
+// dlopen + C_GetFunctionList, so any PKCS #11 module can be tested, and a
+// fixture that starts every test from an uninitialized library.
+#ifndef P11CONF_MODULE_FIXTURE_H
+#define P11CONF_MODULE_FIXTURE_H
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+
+#include "conformance_profile.h"
+#include "pkcs11.h"
+
+namespace p11conf {
+
+struct Options {
+    std::string module_path;
+    bool slot_given = false;
+    CK_SLOT_ID slot = 0;
+    std::string user_pin; // empty: the profile's default, if any
+    std::string so_pin;
+    bool allow_destructive = false; // C_InitToken may wipe the token
+    bool strict_profile = false;    // the module was built for exactly this profile
+};
+
+Options &options();
+
+// Loads the module; on failure prints why and returns false.
+bool LoadModule(const std::string &path);
+CK_FUNCTION_LIST *LoadedFunctions();
+
+// The name of a return value, for messages ("CKR_PIN_INCORRECT").
+std::string RvName(CK_RV rv);
+
+// Passes when `actual` is one of `expected`; the message names all codes.
+::testing::AssertionResult RvIsOneOf(CK_RV actual, std::initializer_list<CK_RV> expected);
+
+// Is a function / test group part of the profile being tested?
+bool ProfileHas(const char *function);
+bool ProfileSelects(const char *test_group);
+
+class ModuleTest : public ::testing::Test {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    CK_FUNCTION_LIST *fl() const { return LoadedFunctions(); }
+
+    // C_Initialize with CKF_OS_LOCKING_OK and picks the slot under test.
+    void Initialize();
+    // Opens a session (R/W by default) into session_; false when the token
+    // cannot open one (then skip_reason() says why).
+    bool OpenSession(CK_FLAGS flags = CKF_SERIAL_SESSION | CKF_RW_SESSION);
+    const std::string &skip_reason() const { return skip_reason_; }
+
+    std::string UserPin() const;
+    std::string SoPin() const;
+
+    CK_SLOT_ID slot_ = 0;
+    CK_SESSION_HANDLE session_ = CK_INVALID_HANDLE;
+
+private:
+    std::string skip_reason_;
+};
+
+} // namespace p11conf
+
+#endif // P11CONF_MODULE_FIXTURE_H

@@ -1,0 +1,75 @@
+// C_InitToken (v2.40 §5.5). Destructive: runs only with --init-token, and
+// leaves the token initialized with the run's PINs.
+#include <cstring>
+#include <string>
+
+#include "module_fixture.h"
+
+namespace p11conf {
+namespace {
+
+CK_UTF8CHAR *Bytes(std::string &text) { return reinterpret_cast<CK_UTF8CHAR *>(&text[0]); }
+
+class InitToken : public ModuleTest {
+protected:
+    void SetUp() override
+    {
+        ModuleTest::SetUp();
+        if (!ProfileSelects("init_token") || !ProfileHas("C_InitToken")) {
+            GTEST_SKIP() << "not applicable: the profile does not select the C_InitToken tests";
+        }
+        if (!options().allow_destructive) {
+            GTEST_SKIP() << "not applicable: C_InitToken wipes the token (pass --init-token to allow)";
+        }
+        ASSERT_NO_FATAL_FAILURE(Initialize());
+        so_pin_ = SoPin();
+        user_pin_ = UserPin();
+        std::memset(label_, ' ', sizeof(label_));
+        std::memcpy(label_, "reinitialized", 13);
+    }
+
+    CK_RV InitTokenWith(std::string so_pin) { return fl()->C_InitToken(slot_, Bytes(so_pin), so_pin.size(), label_); }
+
+    // Gives the user PIN back after a re-initialization cleared it.
+    void RestoreUserPin()
+    {
+        ASSERT_TRUE(OpenSession());
+        ASSERT_TRUE(RvIsOneOf(fl()->C_Login(session_, CKU_SO, Bytes(so_pin_), so_pin_.size()), {CKR_OK}));
+        ASSERT_TRUE(RvIsOneOf(fl()->C_InitPIN(session_, Bytes(user_pin_), user_pin_.size()), {CKR_OK}));
+        ASSERT_TRUE(RvIsOneOf(fl()->C_CloseSession(session_), {CKR_OK}));
+    }
+
+    std::string so_pin_;
+    std::string user_pin_;
+    CK_UTF8CHAR label_[32];
+};
+
+TEST_F(InitToken, WithASessionOpenIsSessionExists)
+{
+    ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
+    EXPECT_TRUE(RvIsOneOf(InitTokenWith(so_pin_), {CKR_SESSION_EXISTS})) << "v2.40 §5.5 C_InitToken";
+}
+
+TEST_F(InitToken, WrongSoPinIsPinIncorrect)
+{
+    EXPECT_TRUE(RvIsOneOf(InitTokenWith(so_pin_ + "x"), {CKR_PIN_INCORRECT})) << "v2.40 §5.5 C_InitToken";
+}
+
+TEST_F(InitToken, ReinitializingSetsTheLabelAndClearsTheUserPin)
+{
+    ASSERT_TRUE(RvIsOneOf(InitTokenWith(so_pin_), {CKR_OK}));
+    CK_TOKEN_INFO info{};
+    ASSERT_TRUE(RvIsOneOf(fl()->C_GetTokenInfo(slot_, &info), {CKR_OK}));
+    EXPECT_EQ(std::memcmp(info.label, label_, sizeof(label_)), 0) << "the label given to C_InitToken";
+    EXPECT_NE(info.flags & CKF_TOKEN_INITIALIZED, 0u);
+    EXPECT_EQ(info.flags & CKF_USER_PIN_INITIALIZED, 0u) << "v2.40 §5.5 C_InitToken: the user PIN is cleared";
+    ASSERT_TRUE(OpenSession());
+    EXPECT_TRUE(RvIsOneOf(fl()->C_Login(session_, CKU_USER, Bytes(user_pin_), user_pin_.size()),
+                          {CKR_USER_PIN_NOT_INITIALIZED}))
+        << "v2.40 §5.6 C_Login";
+    ASSERT_TRUE(RvIsOneOf(fl()->C_CloseSession(session_), {CKR_OK}));
+    RestoreUserPin();
+}
+
+} // namespace
+} // namespace p11conf

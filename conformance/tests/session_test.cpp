@@ -1,0 +1,95 @@
+// Session management (v2.40 §5.6): opening, states, closing.
+#include <set>
+
+#include "module_fixture.h"
+
+namespace p11conf {
+namespace {
+
+class Session : public ModuleTest {
+protected:
+    void SetUp() override
+    {
+        ModuleTest::SetUp();
+        if (!ProfileSelects("session")) {
+            GTEST_SKIP() << "not applicable: the profile does not select the session tests";
+        }
+        ASSERT_NO_FATAL_FAILURE(Initialize());
+    }
+
+    CK_STATE StateOf(CK_SESSION_HANDLE session)
+    {
+        CK_SESSION_INFO info{};
+        EXPECT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(session, &info), {CKR_OK}));
+        return info.state;
+    }
+};
+
+TEST_F(Session, UnknownSlotIsSlotIdInvalid)
+{
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    EXPECT_TRUE(RvIsOneOf(fl()->C_OpenSession(0x7A11BAD, CKF_SERIAL_SESSION, nullptr, nullptr, &session),
+                          {CKR_SLOT_ID_INVALID}))
+        << "v2.40 §5.6 C_OpenSession";
+}
+
+TEST_F(Session, ReadOnlyAndReadWriteSessionsReportTheirState)
+{
+    if (!OpenSession(CKF_SERIAL_SESSION)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    const CK_SESSION_HANDLE ro = session_;
+    ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION | CKF_RW_SESSION));
+    const CK_SESSION_HANDLE rw = session_;
+    EXPECT_EQ(StateOf(ro), CKS_RO_PUBLIC_SESSION) << "v2.40 §5.6 (session states)";
+    EXPECT_EQ(StateOf(rw), CKS_RW_PUBLIC_SESSION);
+    CK_SESSION_INFO info{};
+    ASSERT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(rw, &info), {CKR_OK}));
+    EXPECT_EQ(info.slotID, slot_);
+    EXPECT_EQ(info.flags, static_cast<CK_FLAGS>(CKF_SERIAL_SESSION | CKF_RW_SESSION));
+    ASSERT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(ro, &info), {CKR_OK}));
+    EXPECT_EQ(info.flags, static_cast<CK_FLAGS>(CKF_SERIAL_SESSION));
+}
+
+TEST_F(Session, HandlesAreDistinctAndNotZero)
+{
+    std::set<CK_SESSION_HANDLE> seen;
+    for (int i = 0; i < 8; ++i) {
+        if (!OpenSession()) {
+            GTEST_SKIP() << skip_reason();
+        }
+        EXPECT_NE(session_, static_cast<CK_SESSION_HANDLE>(CK_INVALID_HANDLE));
+        EXPECT_TRUE(seen.insert(session_).second) << "handle " << session_ << " given twice";
+    }
+}
+
+TEST_F(Session, ClosedSessionHandleIsInvalid)
+{
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    ASSERT_TRUE(RvIsOneOf(fl()->C_CloseSession(session_), {CKR_OK}));
+    EXPECT_TRUE(RvIsOneOf(fl()->C_CloseSession(session_), {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+    CK_SESSION_INFO info{};
+    EXPECT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(session_, &info), {CKR_SESSION_HANDLE_INVALID}));
+}
+
+TEST_F(Session, CloseAllSessionsClosesEveryOne)
+{
+    CK_SESSION_HANDLE handles[3];
+    for (CK_SESSION_HANDLE &handle : handles) {
+        if (!OpenSession()) {
+            GTEST_SKIP() << skip_reason();
+        }
+        handle = session_;
+    }
+    ASSERT_TRUE(RvIsOneOf(fl()->C_CloseAllSessions(slot_), {CKR_OK}));
+    for (CK_SESSION_HANDLE handle : handles) {
+        CK_SESSION_INFO info{};
+        EXPECT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(handle, &info), {CKR_SESSION_HANDLE_INVALID}));
+    }
+    EXPECT_TRUE(RvIsOneOf(fl()->C_CloseAllSessions(0x7A11BAD), {CKR_SLOT_ID_INVALID}));
+}
+
+} // namespace
+} // namespace p11conf

@@ -1,0 +1,80 @@
+// Token preparation for --init-token runs.
+#include "token_setup.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "module_fixture.h"
+
+namespace p11conf {
+namespace {
+
+bool Check(CK_RV rv, const char *what)
+{
+    if (rv != CKR_OK) {
+        std::fprintf(stderr, "token setup: %s returned %s\n", what, RvName(rv).c_str());
+        return false;
+    }
+    return true;
+}
+
+CK_UTF8CHAR *Bytes(std::string &text) { return reinterpret_cast<CK_UTF8CHAR *>(&text[0]); }
+
+bool InitializeToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, std::string so_pin, std::string user_pin)
+{
+    CK_UTF8CHAR label[32];
+    std::memset(label, ' ', sizeof(label));
+    std::memcpy(label, "p11forge conformance", 20);
+    if (!Check(fl->C_InitToken(slot, Bytes(so_pin), so_pin.size(), label), "C_InitToken")) {
+        return false;
+    }
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    if (!Check(fl->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &session),
+               "C_OpenSession") ||
+        !Check(fl->C_Login(session, CKU_SO, Bytes(so_pin), so_pin.size()), "C_Login(SO)") ||
+        !Check(fl->C_InitPIN(session, Bytes(user_pin), user_pin.size()), "C_InitPIN")) {
+        return false;
+    }
+    return Check(fl->C_CloseSession(session), "C_CloseSession");
+}
+
+} // namespace
+
+bool PrepareToken()
+{
+    CK_FUNCTION_LIST *fl = LoadedFunctions();
+    std::string so_pin = !options().so_pin.empty() ? options().so_pin
+                                                   : (profile::kDefaultSoPin ? profile::kDefaultSoPin : "");
+    std::string user_pin = !options().user_pin.empty() ? options().user_pin
+                                                       : (profile::kDefaultUserPin ? profile::kDefaultUserPin : "");
+    // A blank token and a profile without default PINs: the run picks its own.
+    const size_t length = profile::kMinPinLength > 8 ? profile::kMinPinLength : 8;
+    if (so_pin.empty()) {
+        so_pin = std::string(length, '8');
+    }
+    if (user_pin.empty()) {
+        user_pin = std::string(length, '6');
+    }
+    options().so_pin = so_pin;
+    options().user_pin = user_pin;
+    if (!Check(fl->C_Initialize(nullptr), "C_Initialize")) {
+        return false;
+    }
+    CK_SLOT_ID slots[16] = {options().slot};
+    CK_ULONG count = 16;
+    bool ok = true;
+    if (!options().slot_given) {
+        ok = Check(fl->C_GetSlotList(CK_TRUE, slots, &count), "C_GetSlotList") && count > 0;
+    }
+    const CK_SLOT_ID slot = slots[0];
+    CK_TOKEN_INFO info{};
+    ok = ok && Check(fl->C_GetTokenInfo(slot, &info), "C_GetTokenInfo");
+    if (ok && (info.flags & CKF_TOKEN_INITIALIZED) == 0) {
+        ok = InitializeToken(fl, slot, so_pin, user_pin);
+    }
+    fl->C_Finalize(nullptr);
+    return ok;
+}
+
+} // namespace p11conf
