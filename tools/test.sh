@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every test: the generator's unit tests and drift check, the PAL, the
+# backend and the conformance runs of every profile, in the normal build and
+# in the AddressSanitizer + UndefinedBehaviorSanitizer build.
+#   tools/test.sh [default|asan]...     (default: both)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+# Before any build: the build itself regenerates generated/ when its inputs
+# look newer, which would hide a stale checked-in tree.
+/usr/bin/python3 codegen/generate.py --verify
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(default asan)
+for preset in "${presets[@]}"; do
+  echo "== $preset build"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$(nproc)"
+  ctest --preset "$preset"
+done
