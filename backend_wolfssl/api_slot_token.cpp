@@ -191,7 +191,8 @@ CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinL
     std::memcpy(fresh.label, pLabel, sizeof fresh.label);
     std::memcpy(fresh.serial_seed, current.serial_seed, sizeof fresh.serial_seed);
     CK_RV rv = pin_verifier_make(pPin, ulPinLen, lib.rng, &fresh.so_pin);
-    // The user PIN is gone until the SO sets a new one (C_InitPIN).
+    // The user PIN is gone until the SO sets a new one (C_InitPIN). Token
+    // objects are destroyed here too once the object store issue adds them.
     if (rv == CKR_OK) {
         rv = token_save(fresh);
     }

@@ -21,7 +21,7 @@ typedef struct p11_mechanism_entry {
 typedef struct p11_profile {
     const char *name;
 
-    const p11_mechanism_entry *mechanisms; /* sorted by type */
+    const p11_mechanism_entry *mechanisms; /* in the profile file's order */
     CK_ULONG mechanism_count;
 
     CK_ULONG max_sessions;    /* 0: no limit */
