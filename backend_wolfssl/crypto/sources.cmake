@@ -1,0 +1,1 @@
+# Crypto engine sources (added to p11_backend_wolfssl) and their tests.
