@@ -41,7 +41,10 @@ bool LoadModule(const std::string &path)
     return true;
 }
 
-CK_FUNCTION_LIST *LoadedFunctions() { return g_functions; }
+CK_FUNCTION_LIST *LoadedFunctions()
+{
+    return g_functions;
+}
 
 std::string RvName(CK_RV rv)
 {
@@ -99,7 +102,10 @@ void ModuleTest::SetUp()
     fl()->C_Finalize(nullptr);
 }
 
-void ModuleTest::TearDown() { fl()->C_Finalize(nullptr); }
+void ModuleTest::TearDown()
+{
+    fl()->C_Finalize(nullptr);
+}
 
 void ModuleTest::Initialize()
 {

@@ -41,7 +41,7 @@ bool ProfileHas(const char *function);
 bool ProfileSelects(const char *test_group);
 
 class ModuleTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override;
     void TearDown() override;
 
@@ -60,7 +60,7 @@ protected:
     CK_SLOT_ID slot_ = 0;
     CK_SESSION_HANDLE session_ = CK_INVALID_HANDLE;
 
-private:
+  private:
     std::string skip_reason_;
 };
 

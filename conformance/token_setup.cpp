@@ -19,7 +19,10 @@ bool Check(CK_RV rv, const char *what)
     return true;
 }
 
-CK_UTF8CHAR *Bytes(std::string &text) { return reinterpret_cast<CK_UTF8CHAR *>(&text[0]); }
+CK_UTF8CHAR *Bytes(std::string &text)
+{
+    return reinterpret_cast<CK_UTF8CHAR *>(&text[0]);
+}
 
 bool InitializeToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, std::string so_pin, std::string user_pin)
 {
@@ -44,10 +47,10 @@ bool InitializeToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, std::string so_pin, 
 bool PrepareToken()
 {
     CK_FUNCTION_LIST *fl = LoadedFunctions();
-    std::string so_pin = !options().so_pin.empty() ? options().so_pin
-                                                   : (profile::kDefaultSoPin ? profile::kDefaultSoPin : "");
-    std::string user_pin = !options().user_pin.empty() ? options().user_pin
-                                                       : (profile::kDefaultUserPin ? profile::kDefaultUserPin : "");
+    std::string so_pin =
+        !options().so_pin.empty() ? options().so_pin : (profile::kDefaultSoPin ? profile::kDefaultSoPin : "");
+    std::string user_pin =
+        !options().user_pin.empty() ? options().user_pin : (profile::kDefaultUserPin ? profile::kDefaultUserPin : "");
     // A blank token and a profile without default PINs: the run picks its own.
     const size_t length = profile::kMinPinLength > 8 ? profile::kMinPinLength : 8;
     if (so_pin.empty()) {

@@ -9,7 +9,7 @@ namespace p11conf {
 namespace {
 
 class General : public ModuleTest {
-protected:
+  protected:
     void SetUp() override
     {
         ModuleTest::SetUp();

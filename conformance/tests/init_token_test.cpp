@@ -8,10 +8,13 @@
 namespace p11conf {
 namespace {
 
-CK_UTF8CHAR *Bytes(std::string &text) { return reinterpret_cast<CK_UTF8CHAR *>(&text[0]); }
+CK_UTF8CHAR *Bytes(std::string &text)
+{
+    return reinterpret_cast<CK_UTF8CHAR *>(&text[0]);
+}
 
 class InitToken : public ModuleTest {
-protected:
+  protected:
     void SetUp() override
     {
         ModuleTest::SetUp();

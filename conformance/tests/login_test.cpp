@@ -7,10 +7,13 @@
 namespace p11conf {
 namespace {
 
-CK_UTF8CHAR *Pin(std::string &pin) { return reinterpret_cast<CK_UTF8CHAR *>(&pin[0]); }
+CK_UTF8CHAR *Pin(std::string &pin)
+{
+    return reinterpret_cast<CK_UTF8CHAR *>(&pin[0]);
+}
 
 class Login : public ModuleTest {
-protected:
+  protected:
     void SetUp() override
     {
         ModuleTest::SetUp();
@@ -38,11 +41,11 @@ protected:
     std::string so_pin_;
 };
 
-#define NEED_USER_PIN()                                                                                    \
-    if (user_pin_.empty())                                                                                 \
+#define NEED_USER_PIN()                                                                                                \
+    if (user_pin_.empty())                                                                                             \
     GTEST_SKIP() << "not applicable: no user PIN (pass --user-pin)"
-#define NEED_SO_PIN()                                                                                      \
-    if (so_pin_.empty())                                                                                   \
+#define NEED_SO_PIN()                                                                                                  \
+    if (so_pin_.empty())                                                                                               \
     GTEST_SKIP() << "not applicable: no SO PIN (pass --so-pin)"
 
 TEST_F(Login, UserLoginWithTheRightPinGivesUserFunctions)

@@ -7,10 +7,13 @@
 namespace p11conf {
 namespace {
 
-CK_UTF8CHAR *Pin(std::string &pin) { return reinterpret_cast<CK_UTF8CHAR *>(&pin[0]); }
+CK_UTF8CHAR *Pin(std::string &pin)
+{
+    return reinterpret_cast<CK_UTF8CHAR *>(&pin[0]);
+}
 
 class PinManagement : public ModuleTest {
-protected:
+  protected:
     void SetUp() override
     {
         ModuleTest::SetUp();

@@ -7,7 +7,7 @@ namespace p11conf {
 namespace {
 
 class Session : public ModuleTest {
-protected:
+  protected:
     void SetUp() override
     {
         ModuleTest::SetUp();

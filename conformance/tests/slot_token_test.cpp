@@ -11,7 +11,7 @@ namespace {
 constexpr CK_SLOT_ID kNoSuchSlot = 0x7A11BAD;
 
 class SlotToken : public ModuleTest {
-protected:
+  protected:
     void SetUp() override
     {
         ModuleTest::SetUp();
@@ -83,8 +83,7 @@ TEST_F(SlotToken, TokenInfoIsFilledAndConsistent)
     EXPECT_TRUE(BlankPadded(info.model, sizeof(info.model)));
     EXPECT_TRUE(BlankPadded(info.serialNumber, sizeof(info.serialNumber)));
     EXPECT_LE(info.ulMinPinLen, info.ulMaxPinLen);
-    EXPECT_TRUE(info.ulSessionCount == CK_UNAVAILABLE_INFORMATION || info.ulSessionCount == 0)
-        << "no session is open";
+    EXPECT_TRUE(info.ulSessionCount == CK_UNAVAILABLE_INFORMATION || info.ulSessionCount == 0) << "no session is open";
     if (profile::kTokenInitializedAtStart || options().allow_destructive) {
         EXPECT_NE(info.flags & CKF_TOKEN_INITIALIZED, 0u);
     }
