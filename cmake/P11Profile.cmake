@@ -73,9 +73,11 @@ function(p11_add_profile name)
       ${P11_SOURCE_ROOT}/conformance/tests/login_test.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/pin_test.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/init_token_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/digest_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/random_test.cpp
       ${gen}/skeleton_tests.cpp)
     target_include_directories(p11conform-${name} PRIVATE ${gen} ${P11_SOURCE_ROOT}/conformance)
-    target_link_libraries(p11conform-${name} PRIVATE p11_pkcs11_headers GTest::gtest ${CMAKE_DL_LIBS})
+    target_link_libraries(p11conform-${name} PRIVATE p11_pkcs11_headers GTest::gtest Threads::Threads ${CMAKE_DL_LIBS})
 
     # A fresh store per run: the conformance run starts from the profile's first state.
     set(store ${CMAKE_CURRENT_BINARY_DIR}/stores/conformance-${name})

@@ -75,6 +75,7 @@ inline constexpr const char *kTestGroups[] = {
     "slot_token",
     "session",
     "login",
+    "digest",
     nullptr,
 };
 

@@ -91,7 +91,9 @@ inline constexpr const char *kTestGroups[] = {
     "slot_token",
     "session",
     "login",
+    "digest",
     "pin",
+    "random",
     nullptr,
 };
 

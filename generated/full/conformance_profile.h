@@ -75,6 +75,8 @@ inline constexpr const char *kTestGroups[] = {
     "login",
     "pin",
     "init_token",
+    "digest",
+    "random",
     nullptr,
 };
 
