@@ -10,6 +10,7 @@
 #include <string>
 
 #include "conformance_profile.h"
+#include "object_helpers.h"
 #include "pkcs11.h"
 
 namespace p11conf {
@@ -22,6 +23,7 @@ struct Options {
     std::string so_pin;
     bool allow_destructive = false; // C_InitToken may wipe the token
     bool strict_profile = false;    // the module was built for exactly this profile
+    std::string provision_module;   // creates objects for profiles that cannot (same store)
 };
 
 Options &options();
@@ -29,6 +31,8 @@ Options &options();
 // Loads the module; on failure prints why and returns false.
 bool LoadModule(const std::string &path);
 CK_FUNCTION_LIST *LoadedFunctions();
+// Loads the provisioning module (--provision-module); false on failure.
+bool LoadProvisioner(const std::string &path);
 
 // The name of a return value, for messages ("CKR_PIN_INCORRECT").
 std::string RvName(CK_RV rv);
@@ -57,11 +61,34 @@ class ModuleTest : public ::testing::Test {
     std::string UserPin() const;
     std::string SoPin() const;
 
+    // Logs session_ in as the user; false (and skip_reason()) without a user PIN.
+    bool LoginUser();
+    // Is the mechanism advertised with all of `flags`? (else skip_reason())
+    bool MechanismOffers(CK_MECHANISM_TYPE type, CK_FLAGS flags);
+    // C_CreateObject on session_; CK_INVALID_HANDLE with a test failure on error.
+    CK_OBJECT_HANDLE Create(Template &tmpl);
+    // Every object C_FindObjects returns for the template on session_.
+    std::vector<CK_OBJECT_HANDLE> Find(Template &tmpl);
+    // An attribute's value (size query, then value); empty with a test failure on error.
+    ByteVector Attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
+    // Puts a token object (template with CKA_TOKEN true, CKA_LABEL and CKA_CLASS)
+    // on the token the way a device gets it: C_CreateObject when the profile
+    // has it, else through the provisioning module over the same store, after
+    // which the module under test is re-initialized, session_ reopened and the
+    // user logged in again. Returns the object's handle in the module under
+    // test, or CK_INVALID_HANDLE with skip_reason() set.
+    CK_OBJECT_HANDLE Provision(Template &tmpl, const std::string &label, CK_OBJECT_CLASS klass);
+    // Removes what Provision put through the provisioning module.
+    void RemoveProvisioned();
+
     CK_SLOT_ID slot_ = 0;
     CK_SESSION_HANDLE session_ = CK_INVALID_HANDLE;
 
-  private:
+  protected:
     std::string skip_reason_;
+
+private:
+    std::vector<std::string> provisioned_labels_;
 };
 
 } // namespace p11conf

@@ -3,6 +3,7 @@
 //
 //   p11conform-<profile> --module PATH [--slot ID] [--user-pin PIN]
 //                        [--so-pin PIN] [--init-token] [--strict-profile]
+//                        [--provision-module PATH]
 //                        [GoogleTest flags]
 #include <cstdio>
 #include <cstdlib>
@@ -27,7 +28,9 @@ void Usage(const char *program)
                  "                    uninitialized token is initialized first with the PINs\n"
                  "                    (SO 88888888, user 66666666 when none are given)\n"
                  "  --strict-profile  the module was built for exactly profile \"%s\":\n"
-                 "                    functions outside it must be CKR_FUNCTION_NOT_SUPPORTED\n",
+                 "                    functions outside it must be CKR_FUNCTION_NOT_SUPPORTED\n"
+                 "  --provision-module PATH  a module over the same token store that creates\n"
+                 "                    the objects tests need when the profile cannot (OTA)\n",
                  program, p11conf::profile::kDefaultUserPin ? p11conf::profile::kDefaultUserPin : "none",
                  p11conf::profile::kName);
 }
@@ -59,7 +62,8 @@ int main(int argc, char **argv)
         std::string slot;
         if (TakeValue(argc, argv, &i, "--module", &options.module_path) ||
             TakeValue(argc, argv, &i, "--user-pin", &options.user_pin) ||
-            TakeValue(argc, argv, &i, "--so-pin", &options.so_pin)) {
+            TakeValue(argc, argv, &i, "--so-pin", &options.so_pin) ||
+            TakeValue(argc, argv, &i, "--provision-module", &options.provision_module)) {
             continue;
         }
         if (TakeValue(argc, argv, &i, "--slot", &slot)) {
@@ -83,6 +87,9 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!p11conf::LoadModule(options.module_path)) {
+        return 2;
+    }
+    if (!options.provision_module.empty() && !p11conf::LoadProvisioner(options.provision_module)) {
         return 2;
     }
     std::printf("conformance: module %s, profile %s\n", options.module_path.c_str(), p11conf::profile::kName);

@@ -12,7 +12,7 @@ from . import yaml_lines
 from .errors import SpecError
 
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
-                "limits", "token", "storage", "tests"}
+                "limits", "token", "storage", "tests", "provisioning"}
 MECHANISM_KEYS = {"flags", "key_size"}
 LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length"}
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
@@ -44,6 +44,7 @@ class Profile:
     storage_labels: list = None      # None: any label
     tests: list = field(default_factory=list)
     chain: list = field(default_factory=list)   # files read, child last
+    provisioning: str = ""           # profile whose module creates this one's objects
 
     def has(self, function):
         return function in self.functions
@@ -108,6 +109,7 @@ def _load_chain(path, stack):
             merged[key].append((value, data.path, line))
     merged["chain"].append(path)
     merged["description"] = data.get("description", "")
+    merged["provisioning"] = (data.get("provisioning", ""), path, data.line_of("provisioning"))
     merged["abstract"] = bool(data.get("abstract", False))
     merged["root"] = data
     return merged
@@ -212,6 +214,22 @@ def _storage(raw):
     return list(value)
 
 
+def _provisioning(entry, api, own_name):
+    """A profile that cannot create objects names one whose module can, over the same store."""
+    value, path, line = entry
+    if not value:
+        return ""
+    if value == own_name:
+        raise SpecError(path, line, "a profile cannot provision itself")
+    provider = load(os.path.join(os.path.dirname(path), f"{value}.yaml"), api) if NAME_RE.match(str(value)) and \
+        os.path.exists(os.path.join(os.path.dirname(path), f"{value}.yaml")) else None
+    if provider is None:
+        raise SpecError(path, line, f"provisioning names unknown profile '{value}'")
+    if not provider.has("C_CreateObject"):
+        raise SpecError(path, line, f"provisioning profile '{value}' cannot create objects")
+    return str(value)
+
+
 def load(path, api):
     """Resolves the profile file at `path` against an ApiModel."""
     path = str(path)
@@ -240,7 +258,8 @@ def load(path, api):
             raise SpecError(tpath, line, f"unknown test group '{value}' (known: {', '.join(TEST_GROUPS)})")
         if value not in tests:
             tests.append(value)
-    return Profile(name=name, path=path, description=str(raw["description"]).strip(),
+    provisioning = _provisioning(raw["provisioning"], api, name)
+    return Profile(name=name, path=path, description=str(raw["description"]).strip(), provisioning=provisioning,
                    functions=[f for f in api.functions if f in wanted], families=resolved_families,
                    mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),
                    storage_labels=_storage(raw["storage"]), tests=tests, chain=raw["chain"])

@@ -123,6 +123,12 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD.replace("[skeleton, login]", "[skeleton, logins]"))
         self.assert_error("child", "logins", "unknown test group 'logins'")
 
+    def test_provisioning_must_name_a_profile_that_creates_objects(self):
+        self.write(base=BASE, child=CHILD, ota="extends: base\nprovisioning: child\nfunctions: [Core]\n")
+        self.assert_error("ota", "provisioning: child", "cannot create objects", load="ota")
+        self.write(ota="extends: base\nprovisioning: nobody\nfunctions: [Core]\n")
+        self.assert_error("ota", "provisioning: nobody", "unknown profile 'nobody'", load="ota")
+
     def test_storage_labels_fixed_list(self):
         self.write(base=BASE, child=CHILD + "storage:\n  labels: [Device Cert, Device Priv TLS Key]\n")
         self.assertEqual(self.load().storage_labels, ["Device Cert", "Device Priv TLS Key"])

@@ -76,6 +76,7 @@ inline constexpr const char *kTestGroups[] = {
     "session",
     "login",
     "digest",
+    "keys",
     nullptr,
 };
 

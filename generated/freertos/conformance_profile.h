@@ -94,6 +94,8 @@ inline constexpr const char *kTestGroups[] = {
     "digest",
     "pin",
     "random",
+    "objects",
+    "keys",
     nullptr,
 };
 
