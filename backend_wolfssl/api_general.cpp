@@ -26,6 +26,7 @@ void close_all_sessions_locked(Library &lib)
         session->closed.store(true, std::memory_order_release);
         session_unref(session); // in-flight calls keep it alive until they release
     });
+    lib.objects.drop_all_session_objects();
     // v2.40 §5.6: closing the last session logs the user out.
     lib.token.login = Login::nobody;
 }
@@ -48,6 +49,7 @@ LockStrategy choose_strategy(const CK_C_INITIALIZE_ARGS *args)
 
 void release_resources(Library &lib)
 {
+    lib.objects.stop();
     token_clear(&lib.token);
     if (lib.rng_ready) {
         wc_FreeRng(&lib.rng);
@@ -123,6 +125,10 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
         rv = guard.rv();
         if (rv == CKR_OK) {
             rv = token_load(&lib.token, profile(), lib.rng);
+        }
+        if (rv == CKR_OK) {
+            // Token objects load in one pass, after the token record.
+            rv = lib.objects.start(strategy);
         }
     }
     if (rv != CKR_OK) {

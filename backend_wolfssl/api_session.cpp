@@ -100,6 +100,7 @@ CK_RV p11be_C_CloseSession(p11_session *session)
             return CKR_SESSION_CLOSED; // another thread closed it during this call
         }
         removed->closed.store(true, std::memory_order_release);
+        lib.objects.drop_session_objects(removed->handle);
         if (lib.sessions.count() == 0) {
             lib.token.login = Login::nobody; // the last session logs out
         }

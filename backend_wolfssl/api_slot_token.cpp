@@ -186,13 +186,17 @@ CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinL
         return CKR_PIN_LEN_RANGE;
     }
 
+    // Every token object goes before the token becomes new (v2.40 §5.5).
+    CK_RV rv = lib.objects.destroy_token_objects();
+    if (rv != CKR_OK) {
+        return rv;
+    }
     TokenRecord fresh;
     fresh.token_initialized = true;
     std::memcpy(fresh.label, pLabel, sizeof fresh.label);
     std::memcpy(fresh.serial_seed, current.serial_seed, sizeof fresh.serial_seed);
-    CK_RV rv = pin_verifier_make(pPin, ulPinLen, lib.rng, &fresh.so_pin);
-    // The user PIN is gone until the SO sets a new one (C_InitPIN). Token
-    // objects are destroyed here too once the object store issue adds them.
+    rv = pin_verifier_make(pPin, ulPinLen, lib.rng, &fresh.so_pin);
+    // The user PIN is gone until the SO sets a new one (C_InitPIN).
     if (rv == CKR_OK) {
         rv = token_save(fresh);
     }

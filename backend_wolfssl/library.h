@@ -1,12 +1,14 @@
 /* The backend's global state between C_Initialize and C_Finalize: the lock
- * strategy, the library lock, the session table, the token state and the
- * DRBG. Everything in Library except `state` is guarded by `lock`. */
+ * strategy, the library lock, the session table, the token state, the
+ * object store and the DRBG. Everything in Library except `state` and
+ * `objects` (which has its own locks) is guarded by `lock`. */
 #ifndef P11_BACKEND_LIBRARY_H
 #define P11_BACKEND_LIBRARY_H
 
 #include <atomic>
 
 #include "mutex.h"
+#include "objects/object_store.h"
 #include "p11_profile.h"
 #include "session_table.h"
 #include "token_state.h"
@@ -25,6 +27,7 @@ struct Library {
     Mutex lock;
     SessionTable sessions;
     TokenState token;
+    ObjectStore objects;
     WC_RNG rng;
     bool rng_ready = false;
 };
@@ -41,7 +44,8 @@ inline const p11_profile &profile()
     return p11_active_profile;
 }
 
-// Closes every session (called with the library lock held) and logs out.
+// Closes every session (called with the library lock held), destroys the
+// session objects and logs out.
 void close_all_sessions_locked(Library &lib);
 
 } // namespace p11

@@ -2,7 +2,10 @@
 #include "mechanism_catalog.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <iterator>
+
+#include "crypto/key_limits.h"
 
 namespace p11 {
 
@@ -15,13 +18,44 @@ struct CatalogEntry {
     CK_FLAGS flags;
 };
 
-// Sorted by type (binary search). Each row names the file that implements it.
-const CatalogEntry kCatalog[] = {
-    {CKM_SHA_1, 0, 0, CKF_DIGEST},  // digest.cpp
-    {CKM_SHA256, 0, 0, CKF_DIGEST}, // digest.cpp
-    {CKM_SHA384, 0, 0, CKF_DIGEST}, // digest.cpp
-    {CKM_SHA512, 0, 0, CKF_DIGEST}, // digest.cpp
+constexpr CK_FLAGS kEcCapabilities = CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS;
+
+// Sorted by type (binary search, checked below). The comments name the files
+// that implement the rows. Key sizes: bits for RSA and EC, bytes for HMAC keys.
+constexpr CatalogEntry kCatalog[] = {
+    // crypto/key_generation.cpp
+    {CKM_RSA_PKCS_KEY_PAIR_GEN, kRsaMinBits, kRsaMaxBits, CKF_GENERATE_KEY_PAIR},
+    // crypto/rsa_engine.cpp
+    {CKM_RSA_PKCS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+    {CKM_RSA_X_509, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+    {CKM_RSA_PKCS_PSS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+    {CKM_SHA256_RSA_PKCS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+    {CKM_SHA384_RSA_PKCS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+    {CKM_SHA256_RSA_PKCS_PSS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+    // digest.cpp, except CKM_SHA256_HMAC (crypto/hmac_engine.cpp)
+    {CKM_SHA_1, 0, 0, CKF_DIGEST},
+    {CKM_SHA256, 0, 0, CKF_DIGEST},
+    {CKM_SHA256_HMAC, kHmacMinBytes, kHmacMaxBytes, CKF_SIGN | CKF_VERIFY},
+    {CKM_SHA384, 0, 0, CKF_DIGEST},
+    {CKM_SHA512, 0, 0, CKF_DIGEST},
+    // crypto/key_generation.cpp
+    {CKM_EC_KEY_PAIR_GEN, kEcMinBits, kEcMaxBits, CKF_GENERATE_KEY_PAIR | kEcCapabilities},
+    // crypto/ecdsa_engine.cpp
+    {CKM_ECDSA, kEcMinBits, kEcMaxBits, CKF_SIGN | CKF_VERIFY | kEcCapabilities},
+    {CKM_ECDSA_SHA256, kEcMinBits, kEcMaxBits, CKF_SIGN | CKF_VERIFY | kEcCapabilities},
+    {CKM_ECDSA_SHA384, kEcMinBits, kEcMaxBits, CKF_SIGN | CKF_VERIFY | kEcCapabilities},
 };
+
+constexpr bool catalog_sorted()
+{
+    for (std::size_t i = 1; i < sizeof kCatalog / sizeof kCatalog[0]; ++i) {
+        if (kCatalog[i - 1].type >= kCatalog[i].type) {
+            return false;
+        }
+    }
+    return true;
+}
+static_assert(catalog_sorted(), "kCatalog must be sorted by mechanism type");
 
 const CatalogEntry *catalog_find(CK_MECHANISM_TYPE type)
 {

@@ -10,10 +10,14 @@
 #include "mutex.h"
 #include "p11_backend_core.h"
 #include "pkcs11.h"
+#include "signature_operation.h"
+#include "wolfcrypt.h"
 
 namespace p11 {
 struct DigestOperation; // digest.h
 void digest_operation_free(DigestOperation *op);
+struct FindOperation; // objects/find_operation.h
+void find_operation_free(FindOperation *op);
 } // namespace p11
 
 struct p11_session {
@@ -29,6 +33,14 @@ struct p11_session {
     // Guards the operation state below against two threads using one session.
     p11::Mutex op_lock;
     p11::DigestOperation *digest = nullptr;
+    p11::FindOperation *find = nullptr;
+    p11::SignatureOperation sign;
+    p11::SignatureOperation verify;
+
+    // The session's own DRBG for signing and key generation, so sessions on
+    // different threads never wait for one another (made on first use).
+    WC_RNG rng;
+    bool rng_ready = false;
 
     bool read_write() const { return (flags & CKF_RW_SESSION) != 0; }
 
@@ -37,6 +49,15 @@ struct p11_session {
         if (digest != nullptr) {
             p11::digest_operation_free(digest);
             digest = nullptr;
+        }
+        if (find != nullptr) {
+            p11::find_operation_free(find);
+            find = nullptr;
+        }
+        p11::signature_operation_end(&sign);
+        p11::signature_operation_end(&verify);
+        if (rng_ready) {
+            wc_FreeRng(&rng);
         }
     }
 };
@@ -48,6 +69,9 @@ inline void session_ref(p11_session *session)
 {
     session->refs.fetch_add(1, std::memory_order_relaxed);
 }
+
+// The session's DRBG, seeded on first use (the op_lock is held).
+CK_RV session_rng(p11_session *session, WC_RNG **rng);
 
 // Drops one reference and frees the session with the last one.
 inline void session_unref(p11_session *session)

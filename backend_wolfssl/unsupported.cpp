@@ -24,69 +24,6 @@ CK_RV p11be_C_SetOperationState(p11_session *session, CK_BYTE_PTR pOperationStat
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 
-// Objects: arrive with the object store issue (attribute tables, PAL-backed store).
-CK_RV p11be_C_CreateObject(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,
-                           CK_OBJECT_HANDLE_PTR phObject)
-{
-    P11_UNUSED(session), P11_UNUSED(pTemplate), P11_UNUSED(ulCount), P11_UNUSED(phObject);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_CopyObject(p11_session *session, CK_OBJECT_HANDLE hObject,
-                         CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,
-                         CK_OBJECT_HANDLE_PTR phNewObject)
-{
-    P11_UNUSED(session), P11_UNUSED(hObject), P11_UNUSED(pTemplate), P11_UNUSED(ulCount);
-    P11_UNUSED(phNewObject);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_DestroyObject(p11_session *session, CK_OBJECT_HANDLE hObject)
-{
-    P11_UNUSED(session), P11_UNUSED(hObject);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_GetObjectSize(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ULONG_PTR pulSize)
-{
-    P11_UNUSED(session), P11_UNUSED(hObject), P11_UNUSED(pulSize);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_GetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject,
-                                CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
-{
-    P11_UNUSED(session), P11_UNUSED(hObject), P11_UNUSED(pTemplate), P11_UNUSED(ulCount);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_SetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject,
-                                CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
-{
-    P11_UNUSED(session), P11_UNUSED(hObject), P11_UNUSED(pTemplate), P11_UNUSED(ulCount);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_FindObjectsInit(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
-{
-    P11_UNUSED(session), P11_UNUSED(pTemplate), P11_UNUSED(ulCount);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_FindObjects(p11_session *session, CK_OBJECT_HANDLE_PTR phObject,
-                          CK_ULONG ulMaxObjectCount, CK_ULONG_PTR pulObjectCount)
-{
-    P11_UNUSED(session), P11_UNUSED(phObject), P11_UNUSED(ulMaxObjectCount);
-    P11_UNUSED(pulObjectCount);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_FindObjectsFinal(p11_session *session)
-{
-    P11_UNUSED(session);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
 // Encryption and decryption: arrive with the symmetric cipher issue (AES).
 CK_RV p11be_C_EncryptInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
@@ -146,40 +83,14 @@ CK_RV p11be_C_DecryptFinal(p11_session *session, CK_BYTE_PTR pLastPart, CK_ULONG
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 
-// Digesting a key: arrives with the object store issue (it needs key objects).
+// Digesting a key: no profile needs a secret key folded into a digest.
 CK_RV p11be_C_DigestKey(p11_session *session, CK_OBJECT_HANDLE hKey)
 {
     P11_UNUSED(session), P11_UNUSED(hKey);
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 
-// Signing and verification: arrive with the ECDSA / RSA / HMAC issues.
-CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{
-    P11_UNUSED(session), P11_UNUSED(pMechanism), P11_UNUSED(hKey);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_Sign(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
-                   CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
-{
-    P11_UNUSED(session), P11_UNUSED(pData), P11_UNUSED(ulDataLen), P11_UNUSED(pSignature);
-    P11_UNUSED(pulSignatureLen);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_SignUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
-{
-    P11_UNUSED(session), P11_UNUSED(pPart), P11_UNUSED(ulPartLen);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_SignFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
-{
-    P11_UNUSED(session), P11_UNUSED(pSignature), P11_UNUSED(pulSignatureLen);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
+// Signing with data recovery: no mechanism here recovers data.
 CK_RV p11be_C_SignRecoverInit(p11_session *session, CK_MECHANISM_PTR pMechanism,
                               CK_OBJECT_HANDLE hKey)
 {
@@ -192,32 +103,6 @@ CK_RV p11be_C_SignRecover(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDa
 {
     P11_UNUSED(session), P11_UNUSED(pData), P11_UNUSED(ulDataLen), P11_UNUSED(pSignature);
     P11_UNUSED(pulSignatureLen);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_VerifyInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{
-    P11_UNUSED(session), P11_UNUSED(pMechanism), P11_UNUSED(hKey);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_Verify(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
-                     CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
-{
-    P11_UNUSED(session), P11_UNUSED(pData), P11_UNUSED(ulDataLen), P11_UNUSED(pSignature);
-    P11_UNUSED(ulSignatureLen);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_VerifyUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
-{
-    P11_UNUSED(session), P11_UNUSED(pPart), P11_UNUSED(ulPartLen);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_VerifyFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
-{
-    P11_UNUSED(session), P11_UNUSED(pSignature), P11_UNUSED(ulSignatureLen);
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 
@@ -271,25 +156,13 @@ CK_RV p11be_C_DecryptVerifyUpdate(p11_session *session, CK_BYTE_PTR pEncryptedPa
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 
-// Key management: arrive with the key generation issues (EC and RSA key pairs);
-// wrap, unwrap and derive have no planned issue.
+// Key management beyond key pairs (secret-key generation, wrap, unwrap,
+// derive): no mechanism here offers them yet.
 CK_RV p11be_C_GenerateKey(p11_session *session, CK_MECHANISM_PTR pMechanism,
                           CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phKey)
 {
     P11_UNUSED(session), P11_UNUSED(pMechanism), P11_UNUSED(pTemplate), P11_UNUSED(ulCount);
     P11_UNUSED(phKey);
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV p11be_C_GenerateKeyPair(p11_session *session, CK_MECHANISM_PTR pMechanism,
-                              CK_ATTRIBUTE_PTR pPublicKeyTemplate, CK_ULONG ulPublicKeyAttributeCount,
-                              CK_ATTRIBUTE_PTR pPrivateKeyTemplate,
-                              CK_ULONG ulPrivateKeyAttributeCount, CK_OBJECT_HANDLE_PTR phPublicKey,
-                              CK_OBJECT_HANDLE_PTR phPrivateKey)
-{
-    P11_UNUSED(session), P11_UNUSED(pMechanism), P11_UNUSED(pPublicKeyTemplate);
-    P11_UNUSED(ulPublicKeyAttributeCount), P11_UNUSED(pPrivateKeyTemplate);
-    P11_UNUSED(ulPrivateKeyAttributeCount), P11_UNUSED(phPublicKey), P11_UNUSED(phPrivateKey);
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 

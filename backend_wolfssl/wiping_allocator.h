@@ -22,7 +22,16 @@ template <typename T> struct WipingAllocator {
     void deallocate(T *p, std::size_t n) noexcept
     {
         secure_wipe(p, n * sizeof(T));
+// GCC 12 at -O2 misreads std::vector's range insert as freeing a pointer
+// with an offset (-Wfree-nonheap-object); `p` is always allocate()'s result.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wfree-nonheap-object"
+#endif
         ::operator delete(p);
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
     }
 
     template <typename U> bool operator==(const WipingAllocator<U> &) const noexcept { return true; }

@@ -24,3 +24,7 @@ if(NOT TARGET p11_wolfssl)
   target_include_directories(p11_wolfssl INTERFACE ${P11_WOLFSSL_INCLUDE_DIR})
   target_link_libraries(p11_wolfssl INTERFACE ${P11_WOLFSSL_LIBRARY})
 endif()
+
+# OpenSSL's libcrypto: only the tests use it, as an independent implementation
+# to check signatures against.
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)

@@ -67,6 +67,7 @@ function(p11_add_profile name)
       ${P11_SOURCE_ROOT}/conformance/runner_main.cpp
       ${P11_SOURCE_ROOT}/conformance/module_fixture.cpp
       ${P11_SOURCE_ROOT}/conformance/token_setup.cpp
+      ${P11_SOURCE_ROOT}/conformance/openssl_reference.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/general_test.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/slot_token_test.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/session_test.cpp
@@ -75,9 +76,12 @@ function(p11_add_profile name)
       ${P11_SOURCE_ROOT}/conformance/tests/init_token_test.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/digest_test.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/random_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/objects_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/keys_test.cpp
       ${gen}/skeleton_tests.cpp)
     target_include_directories(p11conform-${name} PRIVATE ${gen} ${P11_SOURCE_ROOT}/conformance)
-    target_link_libraries(p11conform-${name} PRIVATE p11_pkcs11_headers GTest::gtest Threads::Threads ${CMAKE_DL_LIBS})
+    target_link_libraries(p11conform-${name} PRIVATE p11_pkcs11_headers GTest::gtest Threads::Threads OpenSSL::Crypto
+                          ${CMAKE_DL_LIBS})
 
     # A fresh store per run: the conformance run starts from the profile's first state.
     set(store ${CMAKE_CURRENT_BINARY_DIR}/stores/conformance-${name})

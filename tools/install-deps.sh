@@ -7,7 +7,7 @@ packages=(
   libp11-kit-dev libwolfssl-dev
   python3 python3-jinja2 python3-yaml python3-clang-14 libclang1-14
   googletest libgtest-dev libbenchmark-dev
-  opensc softhsm2 libnss3-dev libssl-dev
+  opensc gnutls-bin softhsm2 libnss3-dev libssl-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -8,7 +8,7 @@
 namespace {
 const p11_mechanism_entry kMechanisms[] = {
     {CKM_SHA256, 0, 0, CKF_DIGEST},
-    {CKM_RSA_PKCS, 2048, 4096, CKF_SIGN | CKF_VERIFY}, // not in the backend yet
+    {CKM_AES_CBC, 16, 32, CKF_ENCRYPT | CKF_DECRYPT}, // not in the backend
     {CKM_SHA_1, 0, 0, CKF_DIGEST},
     {CKM_SHA512, 0, 0, CKF_DIGEST | CKF_SIGN}, // the backend only digests
     {CKM_SHA384, 0, 0, CKF_SIGN},              // no flag in common: not offered

@@ -146,6 +146,34 @@ TEST_F(SlotToken, EveryListedMechanismHasInfo)
     }
 }
 
+TEST_F(SlotToken, EveryProfileMechanismIsOfferedWithItsFlagsAndKeySizes)
+{
+    for (CK_ULONG i = 0; i < profile::kMechanismCount; ++i) {
+        const profile::Mechanism &wanted = profile::kMechanisms[i];
+        CK_MECHANISM_INFO info{};
+        ASSERT_TRUE(RvIsOneOf(fl()->C_GetMechanismInfo(slot_, wanted.type, &info), {CKR_OK}))
+            << wanted.name << " is in the profile";
+        EXPECT_EQ(wanted.flags & ~info.flags, 0u) << wanted.name << " lacks flags the profile needs";
+        if (wanted.max_key_size != 0) {
+            EXPECT_LE(info.ulMinKeySize, wanted.min_key_size) << wanted.name;
+            EXPECT_GE(info.ulMaxKeySize, wanted.max_key_size) << wanted.name;
+        }
+    }
+}
+
+TEST_F(SlotToken, RsaPkcsSigningImpliesRsaX509Verification)
+{
+    // FreeRTOS's capability check: CKM_RSA_PKCS with CKF_SIGN and 2048 in
+    // range means CKM_RSA_X_509 must verify.
+    CK_MECHANISM_INFO info{};
+    if (fl()->C_GetMechanismInfo(slot_, CKM_RSA_PKCS, &info) != CKR_OK || (info.flags & CKF_SIGN) == 0 ||
+        info.ulMinKeySize > 2048 || info.ulMaxKeySize < 2048) {
+        GTEST_SKIP() << "not applicable: no RSA-2048 CKM_RSA_PKCS signing";
+    }
+    ASSERT_TRUE(RvIsOneOf(fl()->C_GetMechanismInfo(slot_, CKM_RSA_X_509, &info), {CKR_OK}));
+    EXPECT_NE(info.flags & CKF_VERIFY, 0u);
+}
+
 TEST_F(SlotToken, WaitForSlotEventWithoutBlockingReportsNoEvent)
 {
     if (!ProfileHas("C_WaitForSlotEvent")) {

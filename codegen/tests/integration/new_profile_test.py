@@ -60,12 +60,12 @@ def main(build_dir, c_flags, cxx_flags):
              "-Wl,--no-undefined"])
         runner = os.path.join(tmp, "p11conform-throwaway")
         sources = [os.path.join(ROOT, "conformance", name) for name in
-                   ("runner_main.cpp", "module_fixture.cpp", "token_setup.cpp")]
+                   ("runner_main.cpp", "module_fixture.cpp", "token_setup.cpp", "openssl_reference.cpp")]
         sources += [os.path.join(ROOT, "conformance", "tests", name) for name in sorted(
             os.listdir(os.path.join(ROOT, "conformance", "tests"))) if name.endswith(".cpp")]
         sources.append(os.path.join(gen, "skeleton_tests.cpp"))
-        run(["c++", "-std=c++17", *shlex.split(cxx_flags), *includes, *sources, "-o", runner, "-lgtest", "-lpthread",
-             "-ldl"])
+        run(["c++", "-std=c++17", *shlex.split(cxx_flags), *includes, *sources, "-o", runner, "-lgtest", "-lcrypto",
+             "-lpthread", "-ldl"])
         store = os.path.join(tmp, "store")
         env = dict(os.environ, P11FORGE_STORE_DIR=store)
         result = subprocess.run([runner, "--module", module, "--strict-profile", "--init-token"], env=env,

@@ -1,0 +1,148 @@
+/* Signing and MACing (v2.40 §5.11) and verifying (§5.12) through the crypto
+ * engines. Operation state per spec: a second Init is CKR_OPERATION_ACTIVE,
+ * a call without one CKR_OPERATION_NOT_INITIALIZED; the §5.2 output
+ * convention (NULL buffer: length only; too small: CKR_BUFFER_TOO_SMALL)
+ * keeps the operation, any other result ends it; C_Sign / C_Verify cannot end
+ * a run C_SignUpdate / C_VerifyUpdate started. C_SignRecover and
+ * C_VerifyRecover are not offered (no mechanism here recovers data). */
+#include "backend_api.h"
+#include "library.h"
+#include "session.h"
+#include "signature_operation.h"
+
+using namespace p11;
+
+namespace {
+
+// The §5.2 convention: CKR_OK with *query set when only the length was asked.
+CK_RV check_output(const SignatureOperation &op, CK_BYTE_PTR out, CK_ULONG_PTR out_len, bool *query)
+{
+    const CK_ULONG needed = sign_engine_signature_length(op.engine);
+    *query = out == nullptr;
+    if (*query) {
+        *out_len = needed;
+        return CKR_OK;
+    }
+    if (*out_len < needed) {
+        *out_len = needed;
+        return CKR_BUFFER_TOO_SMALL;
+    }
+    return CKR_OK;
+}
+
+// Runs `body` with the session's operation lock held and `op` active.
+template <typename Body> CK_RV with_operation(p11_session *session, SignatureOperation p11_session::*member, Body body)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    SignatureOperation &op = session->*member;
+    if (!op.active()) {
+        return CKR_OPERATION_NOT_INITIALIZED;
+    }
+    return body(op);
+}
+
+CK_RV update(SignatureOperation &op, CK_BYTE_PTR part, CK_ULONG part_len)
+{
+    CK_RV rv = sign_engine_update(op.engine, part, part_len);
+    if (rv != CKR_OK) {
+        signature_operation_end(&op);
+        return rv;
+    }
+    op.multipart = true;
+    return CKR_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    return signature_operation_start(session, &session->sign, pMechanism, hKey, SignPurpose::sign);
+}
+
+CK_RV p11be_C_Sign(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
+                   CK_ULONG_PTR pulSignatureLen)
+{
+    return with_operation(session, &p11_session::sign, [&](SignatureOperation &op) {
+        if (op.multipart) {
+            signature_operation_end(&op); // mixing one-shot and multi-part ends the run
+            return static_cast<CK_RV>(CKR_OPERATION_ACTIVE);
+        }
+        bool query = false;
+        CK_RV rv = check_output(op, pSignature, pulSignatureLen, &query);
+        if (rv != CKR_OK || query) {
+            return rv;
+        }
+        rv = sign_engine_sign(op.engine, pData, ulDataLen, pSignature, pulSignatureLen);
+        signature_operation_end(&op);
+        return rv;
+    });
+}
+
+CK_RV p11be_C_SignUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
+{
+    return with_operation(session, &p11_session::sign,
+                          [&](SignatureOperation &op) { return update(op, pPart, ulPartLen); });
+}
+
+CK_RV p11be_C_SignFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
+{
+    return with_operation(session, &p11_session::sign, [&](SignatureOperation &op) {
+        bool query = false;
+        CK_RV rv = check_output(op, pSignature, pulSignatureLen, &query);
+        if (rv != CKR_OK || query) {
+            return rv;
+        }
+        rv = sign_engine_sign_final(op.engine, pSignature, pulSignatureLen);
+        signature_operation_end(&op);
+        return rv;
+    });
+}
+
+CK_RV p11be_C_VerifyInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    return signature_operation_start(session, &session->verify, pMechanism, hKey, SignPurpose::verify);
+}
+
+CK_RV p11be_C_Verify(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
+                     CK_ULONG ulSignatureLen)
+{
+    return with_operation(session, &p11_session::verify, [&](SignatureOperation &op) {
+        if (op.multipart) {
+            signature_operation_end(&op); // mixing one-shot and multi-part ends the run
+            return static_cast<CK_RV>(CKR_OPERATION_ACTIVE);
+        }
+        CK_RV rv = sign_engine_verify(op.engine, pData, ulDataLen, pSignature, ulSignatureLen);
+        signature_operation_end(&op);
+        return rv;
+    });
+}
+
+CK_RV p11be_C_VerifyUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
+{
+    return with_operation(session, &p11_session::verify,
+                          [&](SignatureOperation &op) { return update(op, pPart, ulPartLen); });
+}
+
+CK_RV p11be_C_VerifyFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
+{
+    return with_operation(session, &p11_session::verify, [&](SignatureOperation &op) {
+        CK_RV rv = sign_engine_verify_final(op.engine, pSignature, ulSignatureLen);
+        signature_operation_end(&op);
+        return rv;
+    });
+}
+
+} // extern "C"

@@ -1,0 +1,178 @@
+/* Key material checks at import (see key_check.h). */
+#include "key_check.h"
+
+#include <cstring>
+#include <new>
+
+#include "key_limits.h"
+#include "key_loading.h"
+#include "secure_wipe.h"
+#include "wolfcrypt.h"
+
+namespace p11 {
+
+namespace {
+
+CK_RV load_result(KeyLoad result)
+{
+    switch (result) {
+    case KeyLoad::ok:
+        return CKR_OK;
+    case KeyLoad::missing:
+        return CKR_TEMPLATE_INCOMPLETE;
+    case KeyLoad::failed:
+        return CKR_HOST_MEMORY;
+    default:
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+}
+
+// 1 <= scalar < n (SEC 1 §3.2.1).
+bool scalar_in_range(ecc_key *key)
+{
+    const ecc_set_type *params = wc_ecc_get_curve_params(wc_ecc_get_curve_idx(key->dp->id));
+    if (params == nullptr) {
+        return false;
+    }
+    mp_int order;
+    if (mp_init(&order) != MP_OKAY) {
+        return false;
+    }
+    bool ok = mp_read_radix(&order, params->order, MP_RADIX_HEX) == MP_OKAY && !mp_iszero(&key->k) &&
+              mp_cmp(&key->k, &order) == MP_LT;
+    mp_clear(&order);
+    return ok;
+}
+
+// The public point the private scalar makes equals the given one.
+bool point_matches_scalar(ecc_key *key, const EcCurve &curve, const Bytes &scalar_attr)
+{
+    WC_RNG rng; // wolfCrypt's timing-resistant multiplication wants one
+    if (wc_InitRng(&rng) != 0) {
+        return false;
+    }
+    ecc_key derived;
+    if (wc_ecc_init(&derived) != 0) {
+        wc_FreeRng(&rng);
+        return false;
+    }
+    Bytes scalar(curve.field_bytes - scalar_attr.size(), 0);
+    scalar.insert(scalar.end(), scalar_attr.begin(), scalar_attr.end());
+    unsigned char given[1 + 2 * 48];
+    unsigned char made[1 + 2 * 48];
+    word32 given_len = sizeof given;
+    word32 made_len = sizeof made;
+    bool ok = wc_ecc_import_private_key_ex(scalar.data(), static_cast<word32>(scalar.size()), nullptr, 0, &derived,
+                                           curve.wc_curve_id) == 0 &&
+              wc_ecc_make_pub_ex(&derived, nullptr, &rng) == 0 && wc_ecc_export_x963(&derived, made, &made_len) == 0 &&
+              wc_ecc_export_x963(key, given, &given_len) == 0 && made_len == given_len &&
+              std::memcmp(made, given, made_len) == 0;
+    wc_ecc_free(&derived);
+    secure_wipe(&derived, sizeof derived);
+    wc_FreeRng(&rng);
+    return ok;
+}
+
+CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
+{
+    ecc_key key;
+    const EcCurve *curve = nullptr;
+    CK_RV rv = load_result(load_ec_key(key_class, attrs, &key, &curve));
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    bool ok;
+    if (key_class == CKO_PUBLIC_KEY) {
+        // On the curve, not infinity, order n (wolfCrypt's public key validation).
+        ok = wc_ecc_check_key(&key) == 0;
+    } else {
+        ok = scalar_in_range(&key);
+        if (ok && attrs.has(CKA_EC_POINT)) {
+            ok = wc_ecc_check_key(&key) == 0 && point_matches_scalar(&key, *curve, *attrs.get(CKA_VALUE));
+        }
+    }
+    wc_ecc_free(&key);
+    secure_wipe(&key, sizeof key);
+    return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
+// a mod (p - 1) == want, for the CRT exponents.
+bool crt_exponent_matches(const mp_int *d, const mp_int *prime, const mp_int *want, mp_int *scratch,
+                          mp_int *prime_minus_one)
+{
+    return mp_sub_d(prime, 1, prime_minus_one) == MP_OKAY && mp_mod(d, prime_minus_one, scratch) == MP_OKAY &&
+           mp_cmp(scratch, want) == MP_EQ;
+}
+
+bool rsa_private_consistent(RsaKey *key)
+{
+    mp_int a;
+    mp_int b;
+    if (mp_init_multi(&a, &b, nullptr, nullptr, nullptr, nullptr) != MP_OKAY) {
+        return false;
+    }
+    bool ok = !mp_iszero(&key->d) && mp_cmp(&key->d, &key->n) == MP_LT && mp_mul(&key->p, &key->q, &a) == MP_OKAY &&
+              mp_cmp(&a, &key->n) == MP_EQ && crt_exponent_matches(&key->d, &key->p, &key->dP, &a, &b) &&
+              crt_exponent_matches(&key->d, &key->q, &key->dQ, &a, &b) &&
+              mp_mulmod(&key->q, &key->u, &key->p, &a) == MP_OKAY && mp_isone(&a);
+    mp_forcezero(&a);
+    mp_forcezero(&b);
+    return ok;
+}
+
+CK_RV check_rsa(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
+{
+    RsaKey *key = new (std::nothrow) RsaKey;
+    if (key == nullptr) {
+        return CKR_HOST_MEMORY;
+    }
+    CK_RV rv = load_result(load_rsa_key(key_class, attrs, key));
+    if (rv != CKR_OK) {
+        delete key;
+        return rv;
+    }
+    bool ok =
+        mp_isodd(&key->n) && mp_isodd(&key->e) && mp_cmp_d(&key->e, 1) == MP_GT && mp_cmp(&key->e, &key->n) == MP_LT;
+    if (ok && key_class == CKO_PRIVATE_KEY) {
+        ok = rsa_private_consistent(key);
+    }
+    wc_FreeRsaKey(key);
+    secure_wipe(key, sizeof *key);
+    delete key;
+    return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
+CK_RV check_secret(const AttributeSet &attrs)
+{
+    const Bytes *value = attrs.get(CKA_VALUE);
+    if (value == nullptr) {
+        return CKR_TEMPLATE_INCOMPLETE;
+    }
+    return value->size() >= kHmacMinBytes && value->size() <= kHmacMaxBytes ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
+} // namespace
+
+CK_RV check_key_material(CK_OBJECT_CLASS key_class, CK_KEY_TYPE key_type, const AttributeSet &attrs)
+{
+    switch (key_class) {
+    case CKO_PUBLIC_KEY:
+    case CKO_PRIVATE_KEY:
+        if (key_type == CKK_EC) {
+            return check_ec(key_class, attrs);
+        }
+        if (key_type == CKK_RSA) {
+            return check_rsa(key_class, attrs);
+        }
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    case CKO_SECRET_KEY:
+        if (key_type == CKK_GENERIC_SECRET || key_type == CKK_SHA256_HMAC) {
+            return check_secret(attrs);
+        }
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    default:
+        return CKR_OK;
+    }
+}
+
+} // namespace p11

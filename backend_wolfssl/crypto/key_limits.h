@@ -1,0 +1,26 @@
+/* The key sizes the crypto engines accept, in one place so the mechanism
+ * catalog, the import checks and the engines cannot disagree. */
+#ifndef P11_BACKEND_CRYPTO_KEY_LIMITS_H
+#define P11_BACKEND_CRYPTO_KEY_LIMITS_H
+
+#include "pkcs11.h"
+
+namespace p11 {
+
+// EC: P-256 and P-384 (bits of the field).
+constexpr CK_ULONG kEcMinBits = 256;
+constexpr CK_ULONG kEcMaxBits = 384;
+
+// RSA modulus bits. 4096 is Debian wolfCrypt's RSA_MAX_SIZE; 2048 is the
+// smallest size still acceptable for new signatures (NIST SP 800-131A).
+constexpr CK_ULONG kRsaMinBits = 2048;
+constexpr CK_ULONG kRsaMaxBits = 4096;
+
+// HMAC keys, in bytes (PKCS #11 gives generic secret sizes in bytes).
+// RFC 2104 allows any length; the cap only bounds memory.
+constexpr CK_ULONG kHmacMinBytes = 1;
+constexpr CK_ULONG kHmacMaxBytes = 512;
+
+} // namespace p11
+
+#endif // P11_BACKEND_CRYPTO_KEY_LIMITS_H

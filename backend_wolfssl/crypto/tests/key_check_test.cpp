@@ -1,0 +1,166 @@
+/* Import checks: good keys pass, broken key material is refused with
+ * CKR_ATTRIBUTE_VALUE_INVALID (or CKR_TEMPLATE_INCOMPLETE when a part is
+ * missing). */
+#include <gtest/gtest.h>
+
+#include "crypto/key_check.h"
+#include "openssl_keys.h"
+
+using namespace p11;
+using namespace p11test;
+
+namespace {
+
+const char kP256Order[] = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+
+AttributeSet with(AttributeSet attrs, CK_ATTRIBUTE_TYPE type, const Bytes &value)
+{
+    attrs.set(type, value.data(), value.size());
+    return attrs;
+}
+
+// The big-endian value plus one (for the CRT consistency checks).
+Bytes plus_one(Bytes value)
+{
+    for (std::size_t i = value.size(); i-- > 0;) {
+        if (++value[i] != 0) {
+            break;
+        }
+    }
+    return value;
+}
+
+} // namespace
+
+TEST(KeyCheck, OpenSslEcKeysAreAccepted)
+{
+    for (const char *group : {"P-256", "P-384"}) {
+        const Bytes &params = group[2] == '2' ? kP256Params : kP384Params;
+        Pkey pkey = ossl_ec_generate(group);
+        EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, ec_public_attrs(pkey.get(), params)), CKR_OK);
+        EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, ec_private_attrs(pkey.get(), params, true)), CKR_OK);
+        EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, ec_private_attrs(pkey.get(), params, false)), CKR_OK);
+    }
+}
+
+TEST(KeyCheck, OffCurvePointIsRejected)
+{
+    Pkey pkey = ossl_ec_generate("P-256");
+    AttributeSet pub = ec_public_attrs(pkey.get(), kP256Params);
+    Bytes point = *pub.get(CKA_EC_POINT);
+    point.back() ^= 0x01; // Y no longer matches X
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, with(pub, CKA_EC_POINT, point)), CKR_ATTRIBUTE_VALUE_INVALID);
+    AttributeSet priv = ec_private_attrs(pkey.get(), kP256Params, true);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, with(priv, CKA_EC_POINT, point)),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+TEST(KeyCheck, PointAtInfinityOrMalformedIsRejected)
+{
+    Pkey pkey = ossl_ec_generate("P-256");
+    AttributeSet pub = ec_public_attrs(pkey.get(), kP256Params);
+    Bytes zero(67, 0);
+    zero[0] = 0x04;
+    zero[1] = 0x41;
+    zero[2] = 0x04;
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, with(pub, CKA_EC_POINT, zero)), CKR_ATTRIBUTE_VALUE_INVALID);
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, with(pub, CKA_EC_POINT, from_hex("0403010203"))),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+TEST(KeyCheck, PointOfAnotherKeyIsRejected)
+{
+    Pkey a = ossl_ec_generate("P-256");
+    Pkey b = ossl_ec_generate("P-256");
+    AttributeSet priv = ec_private_attrs(a.get(), kP256Params, true);
+    Bytes other_point = *ec_public_attrs(b.get(), kP256Params).get(CKA_EC_POINT);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, with(priv, CKA_EC_POINT, other_point)),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+TEST(KeyCheck, ScalarOutsideOneToOrderMinusOneIsRejected)
+{
+    Pkey pkey = ossl_ec_generate("P-256");
+    AttributeSet priv = ec_private_attrs(pkey.get(), kP256Params, false);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, with(priv, CKA_VALUE, Bytes(32, 0))),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, with(priv, CKA_VALUE, from_hex(kP256Order))),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, with(priv, CKA_VALUE, Bytes(33, 1))),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+    Bytes order_minus_one = from_hex(kP256Order);
+    order_minus_one.back() -= 1;
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, with(priv, CKA_VALUE, order_minus_one)), CKR_OK);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, with(priv, CKA_VALUE, from_hex("01"))), CKR_OK);
+}
+
+TEST(KeyCheck, UnsupportedCurveOrMissingPartIsRefused)
+{
+    Pkey pkey = ossl_ec_generate("P-256");
+    AttributeSet pub = ec_public_attrs(pkey.get(), kP256Params);
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, with(pub, CKA_EC_PARAMS, from_hex("06052b81040023"))),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+    pub.erase(CKA_EC_POINT);
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, pub), CKR_TEMPLATE_INCOMPLETE);
+    AttributeSet priv = ec_private_attrs(pkey.get(), kP256Params, true);
+    priv.erase(CKA_EC_PARAMS);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, priv), CKR_TEMPLATE_INCOMPLETE);
+}
+
+TEST(KeyCheck, OpenSslRsaKeysAreAccepted)
+{
+    EVP_PKEY *pkey = ossl_rsa_cached(2048);
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_RSA, rsa_public_attrs(pkey)), CKR_OK);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_RSA, rsa_private_attrs(pkey)), CKR_OK);
+}
+
+TEST(KeyCheck, RsaOutside2048To4096BitsIsRejected)
+{
+    EVP_PKEY *pkey = ossl_rsa_cached(1024);
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_RSA, rsa_public_attrs(pkey)), CKR_ATTRIBUTE_VALUE_INVALID);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_RSA, rsa_private_attrs(pkey)), CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+TEST(KeyCheck, InconsistentRsaPartsAreRejected)
+{
+    AttributeSet priv = rsa_private_attrs(ossl_rsa_cached(2048));
+    for (CK_ATTRIBUTE_TYPE type :
+         {CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1, CKA_EXPONENT_2, CKA_COEFFICIENT}) {
+        EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_RSA, with(priv, type, plus_one(*priv.get(type)))),
+                  CKR_ATTRIBUTE_VALUE_INVALID)
+            << type;
+    }
+    AttributeSet pub = rsa_public_attrs(ossl_rsa_cached(2048));
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_RSA, with(pub, CKA_PUBLIC_EXPONENT, from_hex("010000"))),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_RSA, with(pub, CKA_PUBLIC_EXPONENT, from_hex("01"))),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+    Bytes even_modulus = *pub.get(CKA_MODULUS);
+    even_modulus.back() &= 0xfe;
+    EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_RSA, with(pub, CKA_MODULUS, even_modulus)),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+TEST(KeyCheck, RsaPrivateKeyWithoutCrtPartsIsIncomplete)
+{
+    AttributeSet priv = rsa_private_attrs(ossl_rsa_cached(2048));
+    priv.erase(CKA_COEFFICIENT);
+    EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_RSA, priv), CKR_TEMPLATE_INCOMPLETE);
+}
+
+TEST(KeyCheck, SecretKeysNeedAValueOfUsableSize)
+{
+    AttributeSet secret;
+    EXPECT_EQ(check_key_material(CKO_SECRET_KEY, CKK_GENERIC_SECRET, secret), CKR_TEMPLATE_INCOMPLETE);
+    EXPECT_EQ(check_key_material(CKO_SECRET_KEY, CKK_GENERIC_SECRET, with(secret, CKA_VALUE, Bytes(32, 1))), CKR_OK);
+    EXPECT_EQ(check_key_material(CKO_SECRET_KEY, CKK_GENERIC_SECRET, with(secret, CKA_VALUE, Bytes())),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+    EXPECT_EQ(check_key_material(CKO_SECRET_KEY, CKK_AES, with(secret, CKA_VALUE, Bytes(16, 1))),
+              CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+TEST(KeyCheck, ObjectsWithoutKeyMaterialPass)
+{
+    EXPECT_EQ(check_key_material(CKO_CERTIFICATE, CKK_RSA, AttributeSet()), CKR_OK);
+    EXPECT_EQ(check_key_material(CKO_DATA, 0, AttributeSet()), CKR_OK);
+}

@@ -1,0 +1,768 @@
+/* The per-class attribute tables and the functions they drive (see
+ * attribute_rules.h). Footnote numbers in the comments are those of v2.40
+ * Table 10, which the spec's attribute tables use. */
+#include "objects/attribute_rules.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "objects/der_certificate.h"
+#include "crypto/ec_params.h"
+
+namespace p11 {
+
+namespace {
+
+// The form a value must have.
+enum class Kind : std::uint8_t {
+    boolean,     // CK_BBOOL, one byte
+    ulong,       // CK_ULONG
+    bytes,       // any bytes, also none
+    date,        // CK_DATE (8 digits) or empty
+    mechanisms,  // an array of CK_MECHANISM_TYPE
+    big_integer, // big-endian, at least one byte
+    ec_params,   // DER OID of P-256 or P-384
+    ec_point,    // uncompressed point, DER or raw (stored as DER)
+    ec_scalar,   // EC private value: 1..48 bytes
+    certificate, // one DER X.509 certificate
+    secret,      // a generic secret's value: at least one byte
+};
+
+enum Flag : std::uint16_t {
+    kReqCreate = 1u << 0,      // 1: required by C_CreateObject
+    kNoCreate = 1u << 1,       // 2: forbidden in C_CreateObject
+    kReqGenerate = 1u << 2,    // 3: required when generating
+    kNoGenerate = 1u << 3,     // 4: forbidden when generating
+    kSensitive = 1u << 4,      // 7: hidden when sensitive or unextractable
+    kModifiable = 1u << 5,     // 8: C_SetAttributeValue and C_CopyObject may change it
+    kSoOnlyTrue = 1u << 6,     // 10: only the SO may set it to TRUE
+    kFixedOnceTrue = 1u << 7,  // 11: cannot change once TRUE
+    kFixedOnceFalse = 1u << 8, // 12: cannot change once FALSE
+    kCopyOnly = 1u << 9,       // only C_CopyObject may change it (CKA_TOKEN, CKA_PRIVATE)
+    kTokenSets = 1u << 10,     // only the token sets it (2, 4, 6 together)
+};
+
+enum class Default : std::uint8_t { none, no, yes, empty, zero };
+
+struct Rule {
+    CK_ATTRIBUTE_TYPE type;
+    Kind kind;
+    std::uint16_t flags;
+    Default fallback;
+};
+
+constexpr std::uint16_t kMod = kModifiable;
+
+const Rule kDataRules[] = {
+    // storage object (§4.4)
+    {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
+    {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_PRIVATE, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_MODIFIABLE, Kind::boolean, kCopyOnly | kFixedOnceFalse, Default::yes},
+    {CKA_COPYABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::yes},
+    {CKA_DESTROYABLE, Kind::boolean, kMod, Default::yes},
+    {CKA_LABEL, Kind::bytes, kMod, Default::empty},
+    {CKA_APPLICATION, Kind::bytes, kMod, Default::empty},
+    {CKA_OBJECT_ID, Kind::bytes, kMod, Default::empty},
+    {CKA_VALUE, Kind::bytes, kMod, Default::empty},
+};
+
+// CKA_SUBJECT, CKA_ISSUER and CKA_SERIAL_NUMBER come from the DER value
+// when the template lacks them.
+const Rule kX509Rules[] = {
+    // storage object (§4.4)
+    {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
+    {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_PRIVATE, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_MODIFIABLE, Kind::boolean, kCopyOnly | kFixedOnceFalse, Default::yes},
+    {CKA_COPYABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::yes},
+    {CKA_DESTROYABLE, Kind::boolean, kMod, Default::yes},
+    {CKA_LABEL, Kind::bytes, kMod, Default::empty},
+    {CKA_CERTIFICATE_TYPE, Kind::ulong, kReqCreate, Default::none},
+    {CKA_TRUSTED, Kind::boolean, kMod | kSoOnlyTrue, Default::no},
+    {CKA_CERTIFICATE_CATEGORY, Kind::ulong, 0, Default::zero},
+    {CKA_START_DATE, Kind::date, kMod, Default::empty},
+    {CKA_END_DATE, Kind::date, kMod, Default::empty},
+    {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
+    {CKA_SUBJECT, Kind::bytes, 0, Default::none},
+    {CKA_ID, Kind::bytes, kMod, Default::empty},
+    {CKA_ISSUER, Kind::bytes, 0, Default::none},
+    {CKA_SERIAL_NUMBER, Kind::bytes, 0, Default::none},
+    {CKA_VALUE, Kind::certificate, kReqCreate, Default::none},
+    {CKA_URL, Kind::bytes, 0, Default::empty},
+    {CKA_HASH_OF_SUBJECT_PUBLIC_KEY, Kind::bytes, 0, Default::empty},
+    {CKA_HASH_OF_ISSUER_PUBLIC_KEY, Kind::bytes, 0, Default::empty},
+    {CKA_JAVA_MIDP_SECURITY_DOMAIN, Kind::ulong, 0, Default::zero},
+    {CKA_NAME_HASH_ALGORITHM, Kind::ulong, 0, Default::none},
+};
+
+const Rule kEcPublicRules[] = {
+    // storage object (§4.4)
+    {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
+    {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_PRIVATE, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_MODIFIABLE, Kind::boolean, kCopyOnly | kFixedOnceFalse, Default::yes},
+    {CKA_COPYABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::yes},
+    {CKA_DESTROYABLE, Kind::boolean, kMod, Default::yes},
+    {CKA_LABEL, Kind::bytes, kMod, Default::empty},
+    // key (§4.7)
+    {CKA_KEY_TYPE, Kind::ulong, kReqCreate, Default::none},
+    {CKA_ID, Kind::bytes, kMod, Default::empty},
+    {CKA_START_DATE, Kind::date, kMod, Default::empty},
+    {CKA_END_DATE, Kind::date, kMod, Default::empty},
+    {CKA_DERIVE, Kind::boolean, kMod, Default::no},
+    {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
+    {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    {CKA_SUBJECT, Kind::bytes, kMod, Default::empty},
+    {CKA_ENCRYPT, Kind::boolean, kMod, Default::no},
+    {CKA_VERIFY, Kind::boolean, kMod, Default::yes},
+    {CKA_VERIFY_RECOVER, Kind::boolean, kMod, Default::no},
+    {CKA_WRAP, Kind::boolean, kMod, Default::no},
+    {CKA_TRUSTED, Kind::boolean, kMod | kSoOnlyTrue, Default::no},
+    {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
+    {CKA_EC_PARAMS, Kind::ec_params, kReqCreate | kReqGenerate, Default::none},
+    {CKA_EC_POINT, Kind::ec_point, kReqCreate | kNoGenerate, Default::none},
+};
+
+const Rule kRsaPublicRules[] = {
+    // storage object (§4.4)
+    {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
+    {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_PRIVATE, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_MODIFIABLE, Kind::boolean, kCopyOnly | kFixedOnceFalse, Default::yes},
+    {CKA_COPYABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::yes},
+    {CKA_DESTROYABLE, Kind::boolean, kMod, Default::yes},
+    {CKA_LABEL, Kind::bytes, kMod, Default::empty},
+    // key (§4.7)
+    {CKA_KEY_TYPE, Kind::ulong, kReqCreate, Default::none},
+    {CKA_ID, Kind::bytes, kMod, Default::empty},
+    {CKA_START_DATE, Kind::date, kMod, Default::empty},
+    {CKA_END_DATE, Kind::date, kMod, Default::empty},
+    {CKA_DERIVE, Kind::boolean, kMod, Default::no},
+    {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
+    {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    {CKA_SUBJECT, Kind::bytes, kMod, Default::empty},
+    {CKA_ENCRYPT, Kind::boolean, kMod, Default::yes},
+    {CKA_VERIFY, Kind::boolean, kMod, Default::yes},
+    {CKA_VERIFY_RECOVER, Kind::boolean, kMod, Default::no},
+    {CKA_WRAP, Kind::boolean, kMod, Default::no},
+    {CKA_TRUSTED, Kind::boolean, kMod | kSoOnlyTrue, Default::no},
+    {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
+    {CKA_MODULUS, Kind::big_integer, kReqCreate | kNoGenerate, Default::none},
+    {CKA_MODULUS_BITS, Kind::ulong, kNoCreate | kReqGenerate, Default::none},
+    {CKA_PUBLIC_EXPONENT, Kind::big_integer, kReqCreate, Default::none},
+};
+
+const Rule kEcPrivateRules[] = {
+    // storage object (§4.4)
+    {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
+    {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_PRIVATE, Kind::boolean, kCopyOnly, Default::yes},
+    {CKA_MODIFIABLE, Kind::boolean, kCopyOnly | kFixedOnceFalse, Default::yes},
+    {CKA_COPYABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::yes},
+    {CKA_DESTROYABLE, Kind::boolean, kMod, Default::yes},
+    {CKA_LABEL, Kind::bytes, kMod, Default::empty},
+    // key (§4.7)
+    {CKA_KEY_TYPE, Kind::ulong, kReqCreate, Default::none},
+    {CKA_ID, Kind::bytes, kMod, Default::empty},
+    {CKA_START_DATE, Kind::date, kMod, Default::empty},
+    {CKA_END_DATE, Kind::date, kMod, Default::empty},
+    {CKA_DERIVE, Kind::boolean, kMod, Default::no},
+    {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
+    {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    // guards of the key value (§4.9, §4.10)
+    {CKA_SENSITIVE, Kind::boolean, kMod | kFixedOnceTrue, Default::yes},
+    {CKA_EXTRACTABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::no},
+    {CKA_ALWAYS_SENSITIVE, Kind::boolean, kTokenSets, Default::none},
+    {CKA_NEVER_EXTRACTABLE, Kind::boolean, kTokenSets, Default::none},
+    {CKA_WRAP_WITH_TRUSTED, Kind::boolean, kMod | kFixedOnceTrue, Default::no},
+    {CKA_SUBJECT, Kind::bytes, kMod, Default::empty},
+    {CKA_DECRYPT, Kind::boolean, kMod, Default::no},
+    {CKA_SIGN, Kind::boolean, kMod, Default::yes},
+    {CKA_SIGN_RECOVER, Kind::boolean, kMod, Default::no},
+    {CKA_UNWRAP, Kind::boolean, kMod, Default::no},
+    {CKA_ALWAYS_AUTHENTICATE, Kind::boolean, 0, Default::no},
+    {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
+    {CKA_EC_PARAMS, Kind::ec_params, kReqCreate | kNoGenerate, Default::none},
+    {CKA_VALUE, Kind::ec_scalar, kReqCreate | kNoGenerate | kSensitive, Default::none},
+};
+
+const Rule kRsaPrivateRules[] = {
+    // storage object (§4.4)
+    {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
+    {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_PRIVATE, Kind::boolean, kCopyOnly, Default::yes},
+    {CKA_MODIFIABLE, Kind::boolean, kCopyOnly | kFixedOnceFalse, Default::yes},
+    {CKA_COPYABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::yes},
+    {CKA_DESTROYABLE, Kind::boolean, kMod, Default::yes},
+    {CKA_LABEL, Kind::bytes, kMod, Default::empty},
+    // key (§4.7)
+    {CKA_KEY_TYPE, Kind::ulong, kReqCreate, Default::none},
+    {CKA_ID, Kind::bytes, kMod, Default::empty},
+    {CKA_START_DATE, Kind::date, kMod, Default::empty},
+    {CKA_END_DATE, Kind::date, kMod, Default::empty},
+    {CKA_DERIVE, Kind::boolean, kMod, Default::no},
+    {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
+    {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    // guards of the key value (§4.9, §4.10)
+    {CKA_SENSITIVE, Kind::boolean, kMod | kFixedOnceTrue, Default::yes},
+    {CKA_EXTRACTABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::no},
+    {CKA_ALWAYS_SENSITIVE, Kind::boolean, kTokenSets, Default::none},
+    {CKA_NEVER_EXTRACTABLE, Kind::boolean, kTokenSets, Default::none},
+    {CKA_WRAP_WITH_TRUSTED, Kind::boolean, kMod | kFixedOnceTrue, Default::no},
+    {CKA_SUBJECT, Kind::bytes, kMod, Default::empty},
+    {CKA_DECRYPT, Kind::boolean, kMod, Default::yes},
+    {CKA_SIGN, Kind::boolean, kMod, Default::yes},
+    {CKA_SIGN_RECOVER, Kind::boolean, kMod, Default::no},
+    {CKA_UNWRAP, Kind::boolean, kMod, Default::no},
+    {CKA_ALWAYS_AUTHENTICATE, Kind::boolean, 0, Default::no},
+    {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
+    {CKA_MODULUS, Kind::big_integer, kReqCreate | kNoGenerate, Default::none},
+    {CKA_PUBLIC_EXPONENT, Kind::big_integer, kNoGenerate, Default::none},
+    {CKA_PRIVATE_EXPONENT, Kind::big_integer, kReqCreate | kNoGenerate | kSensitive, Default::none},
+    {CKA_PRIME_1, Kind::big_integer, kNoGenerate | kSensitive, Default::none},
+    {CKA_PRIME_2, Kind::big_integer, kNoGenerate | kSensitive, Default::none},
+    {CKA_EXPONENT_1, Kind::big_integer, kNoGenerate | kSensitive, Default::none},
+    {CKA_EXPONENT_2, Kind::big_integer, kNoGenerate | kSensitive, Default::none},
+    {CKA_COEFFICIENT, Kind::big_integer, kNoGenerate | kSensitive, Default::none},
+};
+
+const Rule kGenericSecretRules[] = {
+    // storage object (§4.4)
+    {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
+    {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
+    {CKA_PRIVATE, Kind::boolean, kCopyOnly, Default::yes},
+    {CKA_MODIFIABLE, Kind::boolean, kCopyOnly | kFixedOnceFalse, Default::yes},
+    {CKA_COPYABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::yes},
+    {CKA_DESTROYABLE, Kind::boolean, kMod, Default::yes},
+    {CKA_LABEL, Kind::bytes, kMod, Default::empty},
+    // key (§4.7)
+    {CKA_KEY_TYPE, Kind::ulong, kReqCreate, Default::none},
+    {CKA_ID, Kind::bytes, kMod, Default::empty},
+    {CKA_START_DATE, Kind::date, kMod, Default::empty},
+    {CKA_END_DATE, Kind::date, kMod, Default::empty},
+    {CKA_DERIVE, Kind::boolean, kMod, Default::no},
+    {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
+    {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    // guards of the key value (§4.9, §4.10)
+    {CKA_SENSITIVE, Kind::boolean, kMod | kFixedOnceTrue, Default::yes},
+    {CKA_EXTRACTABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::no},
+    {CKA_ALWAYS_SENSITIVE, Kind::boolean, kTokenSets, Default::none},
+    {CKA_NEVER_EXTRACTABLE, Kind::boolean, kTokenSets, Default::none},
+    {CKA_WRAP_WITH_TRUSTED, Kind::boolean, kMod | kFixedOnceTrue, Default::no},
+    {CKA_ENCRYPT, Kind::boolean, kMod, Default::no},
+    {CKA_DECRYPT, Kind::boolean, kMod, Default::no},
+    {CKA_SIGN, Kind::boolean, kMod, Default::yes},
+    {CKA_VERIFY, Kind::boolean, kMod, Default::yes},
+    {CKA_WRAP, Kind::boolean, kMod, Default::no},
+    {CKA_UNWRAP, Kind::boolean, kMod, Default::no},
+    {CKA_TRUSTED, Kind::boolean, kMod | kSoOnlyTrue, Default::no},
+    {CKA_VALUE, Kind::secret, kReqCreate | kNoGenerate | kSensitive, Default::none},
+    {CKA_VALUE_LEN, Kind::ulong, kNoCreate | kReqGenerate, Default::none},
+};
+
+// Data objects have no subtype attribute.
+constexpr CK_ULONG kNoSubtype = CK_UNAVAILABLE_INFORMATION;
+
+struct ClassTable {
+    CK_OBJECT_CLASS klass;
+    CK_ULONG subtype; // CKA_CERTIFICATE_TYPE or CKA_KEY_TYPE value
+    const Rule *rules;
+    std::size_t count;
+};
+
+const ClassTable kTables[] = {
+    {CKO_DATA, kNoSubtype, kDataRules, sizeof kDataRules / sizeof kDataRules[0]},
+    {CKO_CERTIFICATE, CKC_X_509, kX509Rules, sizeof kX509Rules / sizeof kX509Rules[0]},
+    {CKO_PUBLIC_KEY, CKK_EC, kEcPublicRules, sizeof kEcPublicRules / sizeof kEcPublicRules[0]},
+    {CKO_PUBLIC_KEY, CKK_RSA, kRsaPublicRules, sizeof kRsaPublicRules / sizeof kRsaPublicRules[0]},
+    {CKO_PRIVATE_KEY, CKK_EC, kEcPrivateRules, sizeof kEcPrivateRules / sizeof kEcPrivateRules[0]},
+    {CKO_PRIVATE_KEY, CKK_RSA, kRsaPrivateRules, sizeof kRsaPrivateRules / sizeof kRsaPrivateRules[0]},
+    {CKO_SECRET_KEY, CKK_GENERIC_SECRET, kGenericSecretRules,
+     sizeof kGenericSecretRules / sizeof kGenericSecretRules[0]},
+};
+
+// The attribute naming a class's subtype, or 0 for data objects.
+CK_ATTRIBUTE_TYPE subtype_attribute(CK_OBJECT_CLASS klass)
+{
+    switch (klass) {
+    case CKO_CERTIFICATE:
+        return CKA_CERTIFICATE_TYPE;
+    case CKO_PUBLIC_KEY:
+    case CKO_PRIVATE_KEY:
+    case CKO_SECRET_KEY:
+        return CKA_KEY_TYPE;
+    default:
+        return 0;
+    }
+}
+
+bool class_known(CK_OBJECT_CLASS klass)
+{
+    for (const ClassTable &table : kTables) {
+        if (table.klass == klass) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const ClassTable *table_for(CK_OBJECT_CLASS klass, CK_ULONG subtype)
+{
+    for (const ClassTable &table : kTables) {
+        if (table.klass == klass && table.subtype == subtype) {
+            return &table;
+        }
+    }
+    return nullptr;
+}
+
+const ClassTable *table_of(const AttributeSet &attrs)
+{
+    CK_ULONG klass = 0;
+    if (!attrs.get_ulong(CKA_CLASS, &klass)) {
+        return nullptr;
+    }
+    CK_ATTRIBUTE_TYPE sub = subtype_attribute(klass);
+    return table_for(klass, sub == 0 ? kNoSubtype : attrs.ulong_or(sub, kNoSubtype));
+}
+
+const Rule *find_rule(const ClassTable &table, CK_ATTRIBUTE_TYPE type)
+{
+    for (std::size_t i = 0; i < table.count; ++i) {
+        if (table.rules[i].type == type) {
+            return &table.rules[i];
+        }
+    }
+    return nullptr;
+}
+
+bool is_key(CK_OBJECT_CLASS klass)
+{
+    return klass == CKO_PUBLIC_KEY || klass == CKO_PRIVATE_KEY || klass == CKO_SECRET_KEY;
+}
+
+bool all_digits(const unsigned char *p, std::size_t n)
+{
+    return std::all_of(p, p + n, [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
+// Checks one template value against its row; writes the form to store.
+CK_RV check_value(const Rule &rule, const CK_ATTRIBUTE &attr, Bytes *value)
+{
+    const auto *p = static_cast<const unsigned char *>(attr.pValue);
+    const std::size_t n = attr.ulValueLen;
+    if (p == nullptr && n != 0) {
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    bool ok = true;
+    switch (rule.kind) {
+    case Kind::boolean:
+        // Stored as exactly CK_TRUE or CK_FALSE so finds compare bytes.
+        if (n != sizeof(CK_BBOOL)) {
+            return CKR_ATTRIBUTE_VALUE_INVALID;
+        }
+        value->assign(1, p[0] != CK_FALSE ? CK_TRUE : CK_FALSE);
+        return CKR_OK;
+    case Kind::ulong:
+        ok = n == sizeof(CK_ULONG);
+        break;
+    case Kind::bytes:
+        break;
+    case Kind::date:
+        ok = n == 0 || (n == sizeof(CK_DATE) && all_digits(p, n));
+        break;
+    case Kind::mechanisms:
+        ok = n % sizeof(CK_MECHANISM_TYPE) == 0;
+        break;
+    case Kind::big_integer:
+    case Kind::secret:
+        ok = n > 0;
+        break;
+    case Kind::ec_params:
+        ok = ec_curve_from_params(p, n) != nullptr;
+        break;
+    case Kind::ec_point:
+        return ec_point_normalize(p, n, value) != nullptr ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+    case Kind::ec_scalar:
+        ok = n > 0 && n <= kEcMaxFieldBytes;
+        break;
+    case Kind::certificate: {
+        CertificateFields fields;
+        ok = parse_certificate(p, n, &fields);
+        break;
+    }
+    }
+    if (!ok) {
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    value->assign(p, p + n);
+    return CKR_OK;
+}
+
+// The class or subtype: from the template, else implied; both must agree.
+CK_RV resolve_ulong(const CK_ATTRIBUTE *tmpl, CK_ULONG count, CK_ATTRIBUTE_TYPE type, CK_ULONG implied, CK_ULONG *out)
+{
+    CK_ULONG value = implied;
+    for (CK_ULONG i = 0; i < count; ++i) {
+        if (tmpl[i].type != type) {
+            continue;
+        }
+        CK_ULONG given = 0;
+        if (tmpl[i].pValue == nullptr || tmpl[i].ulValueLen != sizeof(CK_ULONG)) {
+            return CKR_ATTRIBUTE_VALUE_INVALID;
+        }
+        std::memcpy(&given, tmpl[i].pValue, sizeof given);
+        if (value != kNotImplied && value != given) {
+            return CKR_TEMPLATE_INCONSISTENT;
+        }
+        value = given;
+    }
+    if (value == kNotImplied) {
+        return CKR_TEMPLATE_INCOMPLETE;
+    }
+    *out = value;
+    return CKR_OK;
+}
+
+void apply_default(const Rule &rule, AttributeSet *attrs)
+{
+    switch (rule.fallback) {
+    case Default::none:
+        return;
+    case Default::no:
+        attrs->set_bool(rule.type, false);
+        return;
+    case Default::yes:
+        attrs->set_bool(rule.type, true);
+        return;
+    case Default::empty:
+        attrs->set(rule.type, nullptr, 0);
+        return;
+    case Default::zero:
+        attrs->set_ulong(rule.type, 0);
+        return;
+    }
+}
+
+std::size_t bit_length(const Bytes &big_endian)
+{
+    std::size_t i = 0;
+    while (i < big_endian.size() && big_endian[i] == 0) {
+        ++i;
+    }
+    if (i == big_endian.size()) {
+        return 0;
+    }
+    std::size_t bits = (big_endian.size() - i) * 8;
+    for (unsigned char top = big_endian[i]; (top & 0x80) == 0; top = static_cast<unsigned char>(top << 1)) {
+        --bits;
+    }
+    return bits;
+}
+
+// Values one attribute of a class gets from others (create) and the
+// cross-attribute checks (v2.40 §4.1.1 item 5).
+CK_RV finish_class(const ClassTable &table, ObjectOrigin origin, AttributeSet *attrs)
+{
+    if (origin != ObjectOrigin::create) {
+        return CKR_OK; // generated material arrives later; a copy was checked before
+    }
+    if (table.klass == CKO_CERTIFICATE) {
+        const Bytes *der = attrs->get(CKA_VALUE);
+        CertificateFields fields;
+        if (der == nullptr || !parse_certificate(der->data(), der->size(), &fields)) {
+            return CKR_ATTRIBUTE_VALUE_INVALID;
+        }
+        const std::pair<CK_ATTRIBUTE_TYPE, DerSpan> derived[] = {
+            {CKA_SUBJECT, fields.subject}, {CKA_ISSUER, fields.issuer}, {CKA_SERIAL_NUMBER, fields.serial}};
+        for (const auto &item : derived) {
+            if (!attrs->has(item.first)) {
+                attrs->set(item.first, item.second.data, item.second.size);
+            }
+        }
+        return CKR_OK;
+    }
+    if (table.subtype == CKK_EC) {
+        const Bytes *params = attrs->get(CKA_EC_PARAMS);
+        const EcCurve *curve = ec_curve_from_params(*params);
+        if (table.klass == CKO_PUBLIC_KEY) {
+            const Bytes *point = attrs->get(CKA_EC_POINT);
+            Bytes der;
+            return ec_point_normalize(point->data(), point->size(), &der) == curve ? CKR_OK
+                                                                                   : CKR_TEMPLATE_INCONSISTENT;
+        }
+        return attrs->get(CKA_VALUE)->size() <= curve->field_bytes ? CKR_OK : CKR_TEMPLATE_INCONSISTENT;
+    }
+    if (table.subtype == CKK_RSA && table.klass == CKO_PUBLIC_KEY) {
+        attrs->set_ulong(CKA_MODULUS_BITS, bit_length(*attrs->get(CKA_MODULUS)));
+        return CKR_OK;
+    }
+    if (table.klass == CKO_SECRET_KEY) {
+        attrs->set_ulong(CKA_VALUE_LEN, attrs->get(CKA_VALUE)->size());
+    }
+    return CKR_OK;
+}
+
+// CKA_LOCAL and the history flags of a new key (v2.40 §4.7, §4.9).
+void derive_key_history(const ClassTable &table, ObjectOrigin origin, AttributeSet *attrs)
+{
+    if (!is_key(table.klass)) {
+        return;
+    }
+    attrs->set_bool(CKA_LOCAL, origin == ObjectOrigin::generate);
+    attrs->set_ulong(CKA_KEY_GEN_MECHANISM, CK_UNAVAILABLE_INFORMATION);
+    if (find_rule(table, CKA_ALWAYS_SENSITIVE) != nullptr) {
+        attrs->set_bool(CKA_ALWAYS_SENSITIVE, attrs->bool_or(CKA_SENSITIVE, false));
+        attrs->set_bool(CKA_NEVER_EXTRACTABLE, !attrs->bool_or(CKA_EXTRACTABLE, true));
+    }
+}
+
+CK_RV build_new(const CK_ATTRIBUTE *tmpl, CK_ULONG count, ObjectOrigin origin, CK_OBJECT_CLASS implied_class,
+                CK_KEY_TYPE implied_key_type, AttributeSet *out)
+{
+    CK_OBJECT_CLASS klass = 0;
+    CK_RV rv = resolve_ulong(tmpl, count, CKA_CLASS, implied_class, &klass);
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!class_known(klass)) {
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    const CK_ATTRIBUTE_TYPE sub_attr = subtype_attribute(klass);
+    CK_ULONG subtype = kNoSubtype;
+    if (sub_attr != 0) {
+        rv = resolve_ulong(tmpl, count, sub_attr, is_key(klass) ? implied_key_type : kNotImplied, &subtype);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+    }
+    const ClassTable *table = table_for(klass, subtype);
+    if (table == nullptr) {
+        return CKR_ATTRIBUTE_VALUE_INVALID; // a key or certificate type not offered
+    }
+
+    AttributeSet attrs;
+    const std::uint16_t forbidden = origin == ObjectOrigin::create ? kNoCreate : kNoGenerate;
+    for (CK_ULONG i = 0; i < count; ++i) {
+        const Rule *rule = find_rule(*table, tmpl[i].type);
+        if (rule == nullptr) {
+            return CKR_ATTRIBUTE_TYPE_INVALID;
+        }
+        if ((rule->flags & kTokenSets) != 0) {
+            return CKR_ATTRIBUTE_READ_ONLY;
+        }
+        if ((rule->flags & forbidden) != 0) {
+            return CKR_TEMPLATE_INCONSISTENT;
+        }
+        Bytes value;
+        rv = check_value(*rule, tmpl[i], &value);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+        const Bytes *earlier = attrs.get(rule->type);
+        if (earlier != nullptr && *earlier != value) {
+            return CKR_TEMPLATE_INCONSISTENT; // §4.1.1 item 7
+        }
+        attrs.set(rule->type, value.data(), value.size());
+    }
+
+    attrs.set_ulong(CKA_CLASS, klass);
+    if (sub_attr != 0) {
+        attrs.set_ulong(sub_attr, subtype);
+    }
+    const std::uint16_t required = origin == ObjectOrigin::create ? kReqCreate : kReqGenerate;
+    for (std::size_t i = 0; i < table->count; ++i) {
+        const Rule &rule = table->rules[i];
+        if (attrs.has(rule.type)) {
+            continue;
+        }
+        if ((rule.flags & required) != 0) {
+            return CKR_TEMPLATE_INCOMPLETE;
+        }
+        apply_default(rule, &attrs);
+    }
+    rv = finish_class(*table, origin, &attrs);
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    derive_key_history(*table, origin, &attrs);
+    *out = std::move(attrs);
+    return CKR_OK;
+}
+
+// Applies a C_SetAttributeValue or C_CopyObject template to *attrs.
+CK_RV apply_changes(const ClassTable &table, const CK_ATTRIBUTE *tmpl, CK_ULONG count, bool copying,
+                    AttributeSet *attrs)
+{
+    const bool was_always_sensitive = attrs->bool_or(CKA_ALWAYS_SENSITIVE, false);
+    const bool was_never_extractable = attrs->bool_or(CKA_NEVER_EXTRACTABLE, false);
+    for (CK_ULONG i = 0; i < count; ++i) {
+        const Rule *rule = find_rule(table, tmpl[i].type);
+        if (rule == nullptr) {
+            return CKR_ATTRIBUTE_TYPE_INVALID;
+        }
+        const bool changeable = (rule->flags & kModifiable) != 0 || (copying && (rule->flags & kCopyOnly) != 0);
+        if (!changeable) {
+            return CKR_ATTRIBUTE_READ_ONLY;
+        }
+        Bytes value;
+        CK_RV rv = check_value(*rule, tmpl[i], &value);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+        if ((rule->flags & (kFixedOnceTrue | kFixedOnceFalse)) != 0) {
+            // One-way attributes are booleans: check_value left one byte.
+            const bool now = attrs->bool_or(rule->type, false);
+            const bool next = value[0] == CK_TRUE;
+            if (((rule->flags & kFixedOnceTrue) != 0 && now && !next) ||
+                ((rule->flags & kFixedOnceFalse) != 0 && !now && next)) {
+                return CKR_ATTRIBUTE_READ_ONLY;
+            }
+        }
+        attrs->set(rule->type, value.data(), value.size());
+    }
+    if (find_rule(table, CKA_ALWAYS_SENSITIVE) != nullptr) {
+        // History only ever loses these: a key once revealable stays "not always".
+        attrs->set_bool(CKA_ALWAYS_SENSITIVE, was_always_sensitive && attrs->bool_or(CKA_SENSITIVE, false));
+        attrs->set_bool(CKA_NEVER_EXTRACTABLE, was_never_extractable && !attrs->bool_or(CKA_EXTRACTABLE, true));
+    }
+    return CKR_OK;
+}
+
+// Kind and union of flags of an attribute type over all tables, for the
+// questions that do not depend on the class.
+struct TypeInfo {
+    CK_ATTRIBUTE_TYPE type;
+    Kind kind;
+    std::uint16_t flags;
+};
+
+const std::vector<TypeInfo> &type_infos()
+{
+    static const std::vector<TypeInfo> infos = [] {
+        std::vector<TypeInfo> list;
+        for (const ClassTable &table : kTables) {
+            for (std::size_t i = 0; i < table.count; ++i) {
+                const Rule &rule = table.rules[i];
+                auto it = std::find_if(list.begin(), list.end(),
+                                       [&](const TypeInfo &info) { return info.type == rule.type; });
+                if (it == list.end()) {
+                    list.push_back({rule.type, rule.kind, rule.flags});
+                } else {
+                    it->flags = static_cast<std::uint16_t>(it->flags | rule.flags);
+                }
+            }
+        }
+        std::sort(list.begin(), list.end(), [](const TypeInfo &a, const TypeInfo &b) { return a.type < b.type; });
+        return list;
+    }();
+    return infos;
+}
+
+const TypeInfo *type_info(CK_ATTRIBUTE_TYPE type)
+{
+    const std::vector<TypeInfo> &infos = type_infos();
+    auto it = std::lower_bound(infos.begin(), infos.end(), type,
+                               [](const TypeInfo &info, CK_ATTRIBUTE_TYPE t) { return info.type < t; });
+    return it != infos.end() && it->type == type ? &*it : nullptr;
+}
+
+} // namespace
+
+CK_RV build_object(const CK_ATTRIBUTE *tmpl, CK_ULONG count, ObjectOrigin origin, CK_OBJECT_CLASS implied_class,
+                   CK_KEY_TYPE implied_key_type, AttributeSet *out)
+{
+    if (origin != ObjectOrigin::copy) {
+        return build_new(tmpl, count, origin, implied_class, implied_key_type, out);
+    }
+    const ClassTable *table = table_of(*out);
+    if (table == nullptr) {
+        return CKR_GENERAL_ERROR; // a stored object always has a supported class
+    }
+    if (!out->bool_or(CKA_COPYABLE, true)) {
+        return CKR_ACTION_PROHIBITED;
+    }
+    AttributeSet copy = *out;
+    CK_RV rv = apply_changes(*table, tmpl, count, true, &copy);
+    if (rv == CKR_OK) {
+        *out = std::move(copy);
+    }
+    return rv;
+}
+
+CK_RV apply_set_template(const AttributeSet &current, const CK_ATTRIBUTE *tmpl, CK_ULONG count, AttributeSet *updated)
+{
+    const ClassTable *table = table_of(current);
+    if (table == nullptr) {
+        return CKR_GENERAL_ERROR;
+    }
+    if (!current.bool_or(CKA_MODIFIABLE, true)) {
+        return CKR_ACTION_PROHIBITED;
+    }
+    AttributeSet next = current;
+    CK_RV rv = apply_changes(*table, tmpl, count, false, &next);
+    if (rv == CKR_OK) {
+        *updated = std::move(next);
+    }
+    return rv;
+}
+
+bool attribute_hidden(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type)
+{
+    const ClassTable *table = table_of(attrs);
+    const Rule *rule = table != nullptr ? find_rule(*table, type) : nullptr;
+    if (rule == nullptr || (rule->flags & kSensitive) == 0) {
+        return false;
+    }
+    // Missing guards count as the safe values.
+    return attrs.bool_or(CKA_SENSITIVE, true) || !attrs.bool_or(CKA_EXTRACTABLE, false);
+}
+
+bool template_needs_so(const CK_ATTRIBUTE *tmpl, CK_ULONG count)
+{
+    for (CK_ULONG i = 0; i < count; ++i) {
+        const TypeInfo *info = type_info(tmpl[i].type);
+        if (info != nullptr && (info->flags & kSoOnlyTrue) != 0 && tmpl[i].pValue != nullptr &&
+            tmpl[i].ulValueLen == sizeof(CK_BBOOL) && *static_cast<const CK_BBOOL *>(tmpl[i].pValue) != CK_FALSE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool attribute_is_bool(CK_ATTRIBUTE_TYPE type)
+{
+    const TypeInfo *info = type_info(type);
+    return info != nullptr && info->kind == Kind::boolean;
+}
+
+bool attribute_is_ulong(CK_ATTRIBUTE_TYPE type)
+{
+    const TypeInfo *info = type_info(type);
+    return info != nullptr && info->kind == Kind::ulong;
+}
+
+bool object_class_supported(const AttributeSet &attrs)
+{
+    const ClassTable *table = table_of(attrs);
+    if (table == nullptr) {
+        return false;
+    }
+    for (std::size_t i = 0; i < table->count; ++i) {
+        if ((table->rules[i].flags & kReqCreate) != 0 && !attrs.has(table->rules[i].type)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace p11

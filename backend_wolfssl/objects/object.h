@@ -1,0 +1,39 @@
+/* One object as the store holds it. Objects are immutable once in the store
+ * and shared as std::shared_ptr<const Object>: C_SetAttributeValue builds a
+ * new Object and swaps it in, so an operation holding a key keeps a
+ * consistent (and live) copy even while another thread changes or destroys
+ * it. The cached fields repeat what the attributes say, for fast checks. */
+#ifndef P11_BACKEND_OBJECTS_OBJECT_H
+#define P11_BACKEND_OBJECTS_OBJECT_H
+
+#include <memory>
+#include <string>
+
+#include "attribute_set.h"
+#include "pkcs11.h"
+
+namespace p11 {
+
+struct Object {
+    CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+    AttributeSet attrs;
+    CK_OBJECT_CLASS klass = 0;
+    bool token = false;                          // CKA_TOKEN
+    bool is_private = false;                     // CKA_PRIVATE: invisible unless the user is logged in
+    CK_SESSION_HANDLE owner = CK_INVALID_HANDLE; // session objects: the session that made it
+    std::string pal_label;                       // token objects: the PAL label its record is stored under
+};
+
+using ObjectRef = std::shared_ptr<const Object>;
+
+// Fills the cached fields from the attributes.
+inline void object_cache_fields(Object *object)
+{
+    object->klass = object->attrs.ulong_or(CKA_CLASS, CK_UNAVAILABLE_INFORMATION);
+    object->token = object->attrs.bool_or(CKA_TOKEN, false);
+    object->is_private = object->attrs.bool_or(CKA_PRIVATE, true);
+}
+
+} // namespace p11
+
+#endif // P11_BACKEND_OBJECTS_OBJECT_H

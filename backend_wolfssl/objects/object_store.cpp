@@ -1,0 +1,412 @@
+/* ObjectStore and the object_for_use / object_store_add entry points. */
+#include "objects/object_store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <utility>
+
+#include "library.h"
+#include "objects/attribute_rules.h"
+#include "session.h"
+
+namespace p11 {
+
+namespace {
+
+// Process-wide, so a handle is never handed out twice, not even across
+// C_Finalize and C_Initialize.
+std::atomic<CK_OBJECT_HANDLE> g_next_handle{1};
+
+CK_OBJECT_HANDLE new_handle()
+{
+    return g_next_handle.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool matches(const Object &object, const AttributeSet &tmpl)
+{
+    for (const Attribute &wanted : tmpl.items()) {
+        // A find must not become an oracle for values C_GetAttributeValue hides.
+        if (attribute_hidden(object.attrs, wanted.type)) {
+            return false;
+        }
+        const Bytes *have = object.attrs.get(wanted.type);
+        if (have == nullptr || *have != wanted.value) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_fixed_label_change(const TokenStorage &storage, const Object &object, const AttributeSet &updated)
+{
+    if (!object.token || !storage.fixed_labels()) {
+        return false;
+    }
+    const Bytes *before = object.attrs.get(CKA_LABEL);
+    const Bytes *after = updated.get(CKA_LABEL);
+    return before == nullptr || after == nullptr || *before != *after;
+}
+
+} // namespace
+
+Login current_login()
+{
+    Library &lib = library();
+    LockGuard guard(lib.lock);
+    // A lock that cannot be taken counts as nobody: private objects stay hidden.
+    return guard.rv() == CKR_OK ? lib.token.login : Login::nobody;
+}
+
+CK_RV object_for_use(p11_session *s, CK_OBJECT_HANDLE h, ObjectRef *out)
+{
+    (void)s; // every session of the application sees the same objects
+    ObjectRef object = library().objects.lookup(h, current_login());
+    if (!object) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    *out = std::move(object);
+    return CKR_OK;
+}
+
+CK_RV object_store_add(p11_session *s, std::vector<AttributeSet> objects, CK_OBJECT_HANDLE *handles_out)
+{
+    return library().objects.add(s, current_login(), std::move(objects), handles_out);
+}
+
+CK_RV ObjectStore::start(const LockStrategy &strategy)
+{
+    CK_RV rv = lock_.create(strategy);
+    if (rv == CKR_OK) {
+        rv = write_lock_.create(strategy);
+    }
+    if (rv != CKR_OK) {
+        lock_.destroy();
+        return rv;
+    }
+    std::vector<StoredObject> stored;
+    storage_.load(&stored);
+    for (StoredObject &item : stored) {
+        auto object = std::make_shared<Object>();
+        object->handle = new_handle();
+        object->attrs = std::move(item.attrs);
+        object->pal_label = std::move(item.pal_label);
+        object_cache_fields(object.get());
+        insert_locked(object); // nothing else runs during C_Initialize
+    }
+    return CKR_OK;
+}
+
+void ObjectStore::stop()
+{
+    objects_.clear();
+    index_.clear();
+    by_session_.clear();
+    storage_.clear();
+    write_lock_.destroy();
+    lock_.destroy();
+}
+
+ObjectRef ObjectStore::find_locked(CK_OBJECT_HANDLE handle) const
+{
+    auto it = objects_.find(handle);
+    return it == objects_.end() ? ObjectRef() : it->second;
+}
+
+void ObjectStore::insert_locked(const ObjectRef &object)
+{
+    objects_.emplace(object->handle, object);
+    index_.add(object->handle, object->attrs);
+    if (!object->token) {
+        by_session_[object->owner].insert(object->handle);
+    }
+}
+
+void ObjectStore::erase_locked(CK_OBJECT_HANDLE handle)
+{
+    auto it = objects_.find(handle);
+    if (it == objects_.end()) {
+        return;
+    }
+    const Object &object = *it->second;
+    index_.remove(handle, object.attrs);
+    if (!object.token) {
+        auto owned = by_session_.find(object.owner);
+        if (owned != by_session_.end()) {
+            owned->second.erase(handle);
+            if (owned->second.empty()) {
+                by_session_.erase(owned);
+            }
+        }
+    }
+    objects_.erase(it);
+}
+
+ObjectRef ObjectStore::lookup(CK_OBJECT_HANDLE handle, Login login)
+{
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return ObjectRef();
+    }
+    ObjectRef object = find_locked(handle);
+    return object && visible(*object, login) ? object : ObjectRef();
+}
+
+CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> objects, CK_OBJECT_HANDLE *handles_out)
+{
+    std::vector<std::shared_ptr<Object>> built;
+    for (AttributeSet &attrs : objects) {
+        auto object = std::make_shared<Object>();
+        object->attrs = std::move(attrs);
+        object_cache_fields(object.get());
+        if (object->token && !s->read_write()) {
+            return CKR_SESSION_READ_ONLY;
+        }
+        if (object->is_private && login != Login::user) {
+            return CKR_USER_NOT_LOGGED_IN;
+        }
+        object->owner = object->token ? CK_INVALID_HANDLE : s->handle;
+        built.push_back(std::move(object));
+    }
+
+    LockGuard writing(write_lock_);
+    if (writing.rv() != CKR_OK) {
+        return writing.rv();
+    }
+    {
+        LockGuard guard(lock_);
+        if (guard.rv() != CKR_OK) {
+            return guard.rv();
+        }
+        const CK_ULONG limit = p11_active_profile.max_objects;
+        if (limit != 0 && objects_.size() + built.size() > limit) {
+            return CKR_DEVICE_MEMORY;
+        }
+    }
+
+    std::vector<const AttributeSet *> to_store;
+    std::vector<Object *> token_objects;
+    for (const auto &object : built) {
+        if (object->token) {
+            to_store.push_back(&object->attrs);
+            token_objects.push_back(object.get());
+        }
+    }
+    if (!to_store.empty()) {
+        std::vector<std::string> pal_labels;
+        CK_RV rv = storage_.add(to_store, &pal_labels);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+        for (std::size_t i = 0; i < token_objects.size(); ++i) {
+            token_objects[i]->pal_label = std::move(pal_labels[i]);
+        }
+    }
+
+    LockGuard guard(lock_);
+    CK_RV rv = guard.rv();
+    if (rv == CKR_OK && token_objects.size() != built.size() && s->closed.load(std::memory_order_acquire)) {
+        rv = CKR_SESSION_CLOSED; // its session objects would outlive it
+    }
+    if (rv != CKR_OK) {
+        for (Object *object : token_objects) {
+            (void)storage_.remove(object->pal_label);
+        }
+        return rv;
+    }
+    for (std::size_t i = 0; i < built.size(); ++i) {
+        built[i]->handle = new_handle();
+        handles_out[i] = built[i]->handle;
+        insert_locked(built[i]);
+    }
+    return CKR_OK;
+}
+
+CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, const CK_ATTRIBUTE *tmpl,
+                          CK_ULONG count)
+{
+    LockGuard writing(write_lock_);
+    if (writing.rv() != CKR_OK) {
+        return writing.rv();
+    }
+    ObjectRef current = lookup(handle, login);
+    if (!current) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    if (current->token && !s->read_write()) {
+        return CKR_SESSION_READ_ONLY;
+    }
+    if (template_needs_so(tmpl, count) && login != Login::so) {
+        return CKR_ATTRIBUTE_READ_ONLY;
+    }
+    auto next = std::make_shared<Object>(*current);
+    CK_RV rv = apply_set_template(current->attrs, tmpl, count, &next->attrs);
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    // A fixed-label store keeps the record under the label: it names the slot.
+    if (is_fixed_label_change(storage_, *current, next->attrs)) {
+        return CKR_ATTRIBUTE_READ_ONLY;
+    }
+    object_cache_fields(next.get());
+    if (current->token) {
+        rv = storage_.replace(current->pal_label, next->attrs);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+    }
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (find_locked(handle) != current) {
+        return CKR_OBJECT_HANDLE_INVALID; // its session closed meanwhile
+    }
+    erase_locked(handle);
+    insert_locked(next);
+    return CKR_OK;
+}
+
+CK_RV ObjectStore::destroy(p11_session *s, Login login, CK_OBJECT_HANDLE handle)
+{
+    LockGuard writing(write_lock_);
+    if (writing.rv() != CKR_OK) {
+        return writing.rv();
+    }
+    ObjectRef object = lookup(handle, login);
+    if (!object) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    if (object->token && !s->read_write()) {
+        return CKR_SESSION_READ_ONLY;
+    }
+    if (!object->attrs.bool_or(CKA_DESTROYABLE, true)) {
+        return CKR_ACTION_PROHIBITED;
+    }
+    if (object->token) {
+        CK_RV rv = storage_.remove(object->pal_label);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+    }
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    erase_locked(handle);
+    return CKR_OK;
+}
+
+CK_RV ObjectStore::search(const AttributeSet &tmpl, Login login, std::vector<CK_OBJECT_HANDLE> *out)
+{
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    out->clear();
+    bool indexed = false;
+    const HandleSet *candidates = index_.candidates(tmpl, &indexed);
+    if (indexed) {
+        if (candidates != nullptr) {
+            for (CK_OBJECT_HANDLE handle : *candidates) {
+                const Object &object = *objects_.at(handle);
+                if (visible(object, login) && matches(object, tmpl)) {
+                    out->push_back(handle);
+                }
+            }
+        }
+        return CKR_OK;
+    }
+    for (const auto &entry : objects_) {
+        if (visible(*entry.second, login) && matches(*entry.second, tmpl)) {
+            out->push_back(entry.first);
+        }
+    }
+    std::sort(out->begin(), out->end()); // creation order, as the indexed path gives
+    return CKR_OK;
+}
+
+CK_ULONG ObjectStore::take_visible(const std::vector<CK_OBJECT_HANDLE> &found, std::size_t *next, CK_ULONG max,
+                                   Login login, CK_OBJECT_HANDLE *out)
+{
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return 0;
+    }
+    CK_ULONG taken = 0;
+    while (taken < max && *next < found.size()) {
+        ObjectRef object = find_locked(found[(*next)++]);
+        if (object && visible(*object, login)) {
+            out[taken++] = object->handle;
+        }
+    }
+    return taken;
+}
+
+void ObjectStore::drop_session_objects(CK_SESSION_HANDLE session)
+{
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return;
+    }
+    auto owned = by_session_.find(session);
+    if (owned == by_session_.end()) {
+        return;
+    }
+    HandleSet handles = std::move(owned->second);
+    by_session_.erase(owned);
+    for (CK_OBJECT_HANDLE handle : handles) {
+        erase_locked(handle);
+    }
+}
+
+void ObjectStore::drop_all_session_objects()
+{
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return;
+    }
+    for (const auto &owned : by_session_) {
+        for (CK_OBJECT_HANDLE handle : owned.second) {
+            auto it = objects_.find(handle);
+            if (it != objects_.end()) {
+                index_.remove(handle, it->second->attrs);
+                objects_.erase(it);
+            }
+        }
+    }
+    by_session_.clear();
+}
+
+CK_RV ObjectStore::destroy_token_objects()
+{
+    LockGuard writing(write_lock_);
+    if (writing.rv() != CKR_OK) {
+        return writing.rv();
+    }
+    CK_RV rv = storage_.remove_all();
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    std::vector<CK_OBJECT_HANDLE> doomed;
+    for (const auto &entry : objects_) {
+        if (entry.second->token) {
+            doomed.push_back(entry.first);
+        }
+    }
+    for (CK_OBJECT_HANDLE handle : doomed) {
+        erase_locked(handle);
+    }
+    return CKR_OK;
+}
+
+std::size_t ObjectStore::size()
+{
+    LockGuard guard(lock_);
+    return guard.rv() == CKR_OK ? objects_.size() : 0;
+}
+
+} // namespace p11

@@ -1,0 +1,75 @@
+/* Helpers for the object tests: a template builder that owns its values,
+ * the FreeRTOS-style key and certificate templates, and a fixture that calls
+ * the object functions the way a generated entry point does. */
+#ifndef P11_OBJECTS_OBJECT_TEST_SUPPORT_H
+#define P11_OBJECTS_OBJECT_TEST_SUPPORT_H
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "backend_test_support.h"
+
+namespace p11test {
+
+using ByteVec = std::vector<std::uint8_t>;
+
+// A template whose values live as long as it does.
+class Tmpl {
+  public:
+    Tmpl &Ulong(CK_ATTRIBUTE_TYPE type, CK_ULONG value);
+    Tmpl &Bool(CK_ATTRIBUTE_TYPE type, bool value);
+    Tmpl &Bytes(CK_ATTRIBUTE_TYPE type, const ByteVec &value);
+    Tmpl &Str(CK_ATTRIBUTE_TYPE type, const std::string &value);
+    Tmpl &Raw(CK_ATTRIBUTE_TYPE type, void *value, CK_ULONG len); // any pointer, any length
+    CK_ATTRIBUTE *data() { return attrs_.empty() ? nullptr : attrs_.data(); }
+    CK_ULONG size() const { return static_cast<CK_ULONG>(attrs_.size()); }
+
+  private:
+    std::deque<ByteVec> values_;
+    std::vector<CK_ATTRIBUTE> attrs_;
+};
+
+// DER OIDs and points (coordinates are arbitrary bytes: the store checks form, not the curve equation).
+extern const ByteVec kP256Params;
+extern const ByteVec kP384Params;
+ByteVec RawPoint(std::size_t coordinate_size); // 04 || X || Y
+ByteVec DerPoint(std::size_t coordinate_size); // 04 len 04 || X || Y
+ByteVec Filled(std::size_t size, std::uint8_t first);
+
+Tmpl EcPrivateTemplate(const std::string &label, bool token);
+Tmpl EcPublicTemplate(const std::string &label, bool token);
+Tmpl RsaPrivateTemplate(const std::string &label, bool token);
+Tmpl RsaPublicTemplate(const std::string &label, bool token);
+Tmpl CertificateTemplate(const std::string &label, bool token);
+Tmpl DataTemplate(const std::string &label, bool token);
+Tmpl SecretTemplate(const std::string &label, bool sensitive, bool extractable);
+
+class ObjectTest : public BackendTest {
+  protected:
+    CK_RV Create(CK_SESSION_HANDLE h, Tmpl &t, CK_OBJECT_HANDLE *object);
+    CK_OBJECT_HANDLE CreateOk(CK_SESSION_HANDLE h, Tmpl t); // adds a failure unless CKR_OK
+    CK_RV Destroy(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object);
+    CK_RV GetAttrs(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, CK_ATTRIBUTE *attrs, CK_ULONG count);
+    CK_RV Set(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, Tmpl t);
+    CK_RV Copy(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, Tmpl t, CK_OBJECT_HANDLE *copy);
+    // One attribute's value; empty and a failure unless CKR_OK.
+    ByteVec Get(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
+    CK_ULONG GetUlong(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
+    bool GetBool(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type);
+    // Init, FindObjects in batches of `batch` until 0, Final.
+    std::vector<CK_OBJECT_HANDLE> Find(CK_SESSION_HANDLE h, Tmpl t, CK_ULONG batch = 16);
+    CK_RV FindInit(CK_SESSION_HANDLE h, Tmpl &t);
+    CK_RV FindNext(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out, CK_ULONG max, CK_ULONG *count);
+    CK_RV FindFinal(CK_SESSION_HANDLE h);
+
+    // PAL access for storage tests.
+    static bool PalHas(const std::string &label);
+    static ByteVec PalRead(const std::string &label);
+    static void PalWrite(const std::string &label, ByteVec bytes);
+};
+
+} // namespace p11test
+
+#endif // P11_OBJECTS_OBJECT_TEST_SUPPORT_H

@@ -1,0 +1,19 @@
+/* A DRBG per session, made on first use: signing and key generation never
+ * share one across threads, and sessions that never sign never pay for it. */
+#include "session.h"
+
+namespace p11 {
+
+CK_RV session_rng(p11_session *session, WC_RNG **rng)
+{
+    if (!session->rng_ready) {
+        if (wc_InitRng(&session->rng) != 0) {
+            return CKR_FUNCTION_FAILED;
+        }
+        session->rng_ready = true;
+    }
+    *rng = &session->rng;
+    return CKR_OK;
+}
+
+} // namespace p11

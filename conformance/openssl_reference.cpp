@@ -1,0 +1,252 @@
+// OpenSSL 3 (libcrypto) as the reference implementation for the suite.
+#include "openssl_reference.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
+#include <openssl/sha.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+namespace p11conf {
+namespace reference {
+namespace {
+
+struct Free {
+    void operator()(EVP_PKEY *p) const { EVP_PKEY_free(p); }
+    void operator()(EVP_PKEY_CTX *p) const { EVP_PKEY_CTX_free(p); }
+    void operator()(BIGNUM *p) const { BN_free(p); }
+    void operator()(OSSL_PARAM_BLD *p) const { OSSL_PARAM_BLD_free(p); }
+    void operator()(OSSL_PARAM *p) const { OSSL_PARAM_free(p); }
+    void operator()(ECDSA_SIG *p) const { ECDSA_SIG_free(p); }
+};
+template <typename T> using Owned = std::unique_ptr<T, Free>;
+
+[[noreturn]] void Fail(const char *what)
+{
+    std::fprintf(stderr, "OpenSSL reference: %s failed\n", what);
+    std::abort();
+}
+
+Bytes BnBytes(const BIGNUM *bn, int width = 0)
+{
+    Bytes out(width > 0 ? width : BN_num_bytes(bn));
+    if (BN_bn2binpad(bn, out.data(), static_cast<int>(out.size())) < 0) {
+        Fail("BN_bn2binpad");
+    }
+    return out;
+}
+
+Bytes KeyBn(EVP_PKEY *key, const char *name, int width = 0)
+{
+    BIGNUM *bn = nullptr;
+    if (EVP_PKEY_get_bn_param(key, name, &bn) != 1) {
+        Fail(name);
+    }
+    Owned<BIGNUM> owned(bn);
+    return BnBytes(bn, width);
+}
+
+int FieldBytes(const std::string &curve) { return curve == "P-384" ? 48 : 32; }
+
+const char *GroupName(const std::string &curve) { return curve == "P-384" ? "secp384r1" : "prime256v1"; }
+
+Owned<EVP_PKEY> FromParams(const char *type, OSSL_PARAM_BLD *builder, int selection)
+{
+    Owned<OSSL_PARAM> params(OSSL_PARAM_BLD_to_param(builder));
+    Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+    EVP_PKEY *key = nullptr;
+    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &key, selection, params.get()) != 1) {
+        Fail("EVP_PKEY_fromdata");
+    }
+    return Owned<EVP_PKEY>(key);
+}
+
+Owned<EVP_PKEY> EcPublic(const Bytes &point, const std::string &curve)
+{
+    Owned<OSSL_PARAM_BLD> builder(OSSL_PARAM_BLD_new());
+    OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, GroupName(curve), 0);
+    OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+    return FromParams("EC", builder.get(), EVP_PKEY_PUBLIC_KEY);
+}
+
+Owned<EVP_PKEY> EcPrivate(const EcKey &key)
+{
+    Owned<BIGNUM> d(BN_bin2bn(key.private_value.data(), static_cast<int>(key.private_value.size()), nullptr));
+    Owned<OSSL_PARAM_BLD> builder(OSSL_PARAM_BLD_new());
+    OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, GroupName(key.curve), 0);
+    OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, key.point.data(), key.point.size());
+    OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get());
+    return FromParams("EC", builder.get(), EVP_PKEY_KEYPAIR);
+}
+
+Owned<EVP_PKEY> RsaFrom(const RsaKey &key, bool with_private)
+{
+    std::vector<Owned<BIGNUM>> keep;
+    auto bn = [&keep](const Bytes &bytes) {
+        keep.emplace_back(BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr));
+        return keep.back().get();
+    };
+    Owned<OSSL_PARAM_BLD> builder(OSSL_PARAM_BLD_new());
+    OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bn(key.modulus));
+    OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn(key.public_exponent));
+    if (with_private) {
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_D, bn(key.private_exponent));
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_FACTOR1, bn(key.prime_1));
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_FACTOR2, bn(key.prime_2));
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1, bn(key.exponent_1));
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2, bn(key.exponent_2));
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1, bn(key.coefficient));
+    }
+    return FromParams("RSA", builder.get(), with_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
+}
+
+} // namespace
+
+Bytes DerOctetString(const Bytes &content)
+{
+    Bytes out = {0x04};
+    if (content.size() < 0x80) {
+        out.push_back(static_cast<unsigned char>(content.size()));
+    } else {
+        out.push_back(0x81);
+        out.push_back(static_cast<unsigned char>(content.size()));
+    }
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+Bytes Sha256(const Bytes &data)
+{
+    Bytes out(SHA256_DIGEST_LENGTH);
+    SHA256(data.data(), data.size(), out.data());
+    return out;
+}
+
+Bytes Sha256DigestInfo(const Bytes &hash)
+{
+    // RFC 8017 §9.2 note 1: the DER prefix of a SHA-256 DigestInfo.
+    Bytes out = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+    out.insert(out.end(), hash.begin(), hash.end());
+    return out;
+}
+
+EcKey GenerateEcKey(const std::string &curve)
+{
+    Owned<EVP_PKEY> pkey(EVP_EC_gen(GroupName(curve)));
+    if (!pkey) {
+        Fail("EVP_EC_gen");
+    }
+    EcKey key;
+    key.curve = curve;
+    key.ec_params = curve == "P-384" ? Bytes{0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22}
+                                     : Bytes{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    key.private_value = KeyBn(pkey.get(), OSSL_PKEY_PARAM_PRIV_KEY, FieldBytes(curve));
+    size_t size = 0;
+    EVP_PKEY_get_octet_string_param(pkey.get(), OSSL_PKEY_PARAM_PUB_KEY, nullptr, 0, &size);
+    key.point.resize(size);
+    if (EVP_PKEY_get_octet_string_param(pkey.get(), OSSL_PKEY_PARAM_PUB_KEY, key.point.data(), size, &size) != 1) {
+        Fail("EC public point");
+    }
+    return key;
+}
+
+RsaKey GenerateRsaKey(int bits)
+{
+    Owned<EVP_PKEY> pkey(EVP_RSA_gen(static_cast<unsigned int>(bits)));
+    if (!pkey) {
+        Fail("EVP_RSA_gen");
+    }
+    RsaKey key;
+    key.modulus = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_N);
+    key.public_exponent = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_E);
+    key.private_exponent = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_D);
+    key.prime_1 = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_FACTOR1);
+    key.prime_2 = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_FACTOR2);
+    key.exponent_1 = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_EXPONENT1);
+    key.exponent_2 = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2);
+    key.coefficient = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1);
+    return key;
+}
+
+Bytes EcdsaSignRaw(const EcKey &key, const Bytes &hash)
+{
+    Owned<EVP_PKEY> pkey = EcPrivate(key);
+    Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(pkey.get(), nullptr));
+    size_t der_len = 0;
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        EVP_PKEY_sign(ctx.get(), nullptr, &der_len, hash.data(), hash.size()) != 1) {
+        Fail("ECDSA sign");
+    }
+    Bytes der(der_len);
+    if (EVP_PKEY_sign(ctx.get(), der.data(), &der_len, hash.data(), hash.size()) != 1) {
+        Fail("ECDSA sign");
+    }
+    const unsigned char *cursor = der.data();
+    Owned<ECDSA_SIG> sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der_len)));
+    const int width = FieldBytes(key.curve);
+    Bytes raw = BnBytes(ECDSA_SIG_get0_r(sig.get()), width);
+    Bytes s = BnBytes(ECDSA_SIG_get0_s(sig.get()), width);
+    raw.insert(raw.end(), s.begin(), s.end());
+    return raw;
+}
+
+bool EcdsaVerifyRaw(const Bytes &point, const std::string &curve, const Bytes &hash, const Bytes &signature)
+{
+    const size_t width = static_cast<size_t>(FieldBytes(curve));
+    if (signature.size() != 2 * width) {
+        return false;
+    }
+    Owned<ECDSA_SIG> sig(ECDSA_SIG_new());
+    ECDSA_SIG_set0(sig.get(), BN_bin2bn(signature.data(), static_cast<int>(width), nullptr),
+                   BN_bin2bn(signature.data() + width, static_cast<int>(width), nullptr));
+    unsigned char *der = nullptr;
+    const int der_len = i2d_ECDSA_SIG(sig.get(), &der);
+    Owned<EVP_PKEY> pkey = EcPublic(point, curve);
+    Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(pkey.get(), nullptr));
+    const bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+                    EVP_PKEY_verify(ctx.get(), der, static_cast<size_t>(der_len), hash.data(), hash.size()) == 1;
+    OPENSSL_free(der);
+    return ok;
+}
+
+Bytes RsaPkcs1Sign(const RsaKey &key, const Bytes &digest_info)
+{
+    Owned<EVP_PKEY> pkey = RsaFrom(key, true);
+    Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(pkey.get(), nullptr));
+    size_t length = 0;
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+        EVP_PKEY_sign(ctx.get(), nullptr, &length, digest_info.data(), digest_info.size()) != 1) {
+        Fail("RSA sign");
+    }
+    Bytes signature(length);
+    if (EVP_PKEY_sign(ctx.get(), signature.data(), &length, digest_info.data(), digest_info.size()) != 1) {
+        Fail("RSA sign");
+    }
+    signature.resize(length);
+    return signature;
+}
+
+bool RsaPkcs1Verify(const Bytes &modulus, const Bytes &public_exponent, const Bytes &digest_info,
+                    const Bytes &signature)
+{
+    RsaKey key;
+    key.modulus = modulus;
+    key.public_exponent = public_exponent;
+    Owned<EVP_PKEY> pkey = RsaFrom(key, false);
+    Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(pkey.get(), nullptr));
+    return ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+           EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
+           EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest_info.data(), digest_info.size()) == 1;
+}
+
+} // namespace reference
+} // namespace p11conf

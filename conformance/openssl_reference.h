@@ -1,0 +1,46 @@
+// An independent implementation to check the module against: OpenSSL's
+// libcrypto makes the reference keys and signatures and verifies the
+// module's. A module is never checked against itself only.
+#ifndef P11CONF_OPENSSL_REFERENCE_H
+#define P11CONF_OPENSSL_REFERENCE_H
+
+#include <string>
+#include <vector>
+
+namespace p11conf {
+namespace reference {
+
+using Bytes = std::vector<unsigned char>;
+
+struct EcKey {
+    std::string curve;  // "P-256" or "P-384"
+    Bytes ec_params;    // DER named-curve OID (CKA_EC_PARAMS)
+    Bytes private_value; // big-endian scalar, field size (CKA_VALUE)
+    Bytes point;        // uncompressed 04||X||Y
+};
+
+struct RsaKey {
+    Bytes modulus, public_exponent, private_exponent, prime_1, prime_2, exponent_1, exponent_2, coefficient;
+};
+
+EcKey GenerateEcKey(const std::string &curve);
+RsaKey GenerateRsaKey(int bits);
+
+// DER OCTET STRING around an uncompressed point (CKA_EC_POINT).
+Bytes DerOctetString(const Bytes &content);
+Bytes Sha256(const Bytes &data);
+// The 51-byte DER DigestInfo of a SHA-256 hash (what CKM_RSA_PKCS signs).
+Bytes Sha256DigestInfo(const Bytes &hash);
+
+// ECDSA over a hash; the signature is raw r||s (each field-size bytes).
+Bytes EcdsaSignRaw(const EcKey &key, const Bytes &hash);
+bool EcdsaVerifyRaw(const Bytes &point, const std::string &curve, const Bytes &hash, const Bytes &signature);
+// RSA PKCS #1 v1.5 over ready-made DigestInfo bytes (no hashing inside).
+Bytes RsaPkcs1Sign(const RsaKey &key, const Bytes &digest_info);
+bool RsaPkcs1Verify(const Bytes &modulus, const Bytes &public_exponent, const Bytes &digest_info,
+                    const Bytes &signature);
+
+} // namespace reference
+} // namespace p11conf
+
+#endif // P11CONF_OPENSSL_REFERENCE_H
