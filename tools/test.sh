@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test: the generator's unit tests and drift check, the PAL, the
-# backend and the conformance runs of every profile, in the normal build and
-# in the AddressSanitizer + UndefinedBehaviorSanitizer build.
-#   tools/test.sh [default|asan]...     (default: both)
+# backend, the conformance runs of every profile and the real clients, in the
+# normal build and in the AddressSanitizer + UndefinedBehaviorSanitizer build;
+# then the multi-thread tests under ThreadSanitizer.
+#   tools/test.sh [default|asan|tsan]...     (default: all three)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -10,7 +11,7 @@ tools/install-deps.sh
 # look newer, which would hide a stale checked-in tree.
 /usr/bin/python3 codegen/generate.py --verify
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(default asan)
+[ ${#presets[@]} -gt 0 ] || presets=(default asan tsan)
 for preset in "${presets[@]}"; do
   echo "== $preset build"
   cmake --preset "$preset" >/dev/null
