@@ -1,10 +1,12 @@
-/* Random number generation (v2.40 §5.15) from wolfCrypt's Hash-DRBG. The
- * DRBG is shared, so draws take the library lock. Debian's libwolfssl does
- * not export wc_RNG_DRBG_Reseed, so application seed cannot be mixed in:
- * C_SeedRandom answers CKR_RANDOM_SEED_NOT_SUPPORTED, the code §5.15 names
- * for a generator that does not accept seeding. */
+/* Random number generation (v2.40 §5.15) from wolfCrypt's Hash-DRBG, one per
+ * session (session_rng), so threads on their own sessions never wait for
+ * each other. C_SeedRandom mixes the caller's seed in by instantiating the
+ * session's DRBG anew with fresh OS entropy and the seed as its nonce
+ * (SP 800-90A instantiate: entropy || nonce); Debian's libwolfssl exports no
+ * reseed call, and a new instantiation is never weaker than the old state. */
 #include "backend_api.h"
 #include "library.h"
+#include "session.h"
 
 using namespace p11;
 
@@ -12,30 +14,43 @@ extern "C" {
 
 CK_RV p11be_C_SeedRandom(p11_session *session, CK_BYTE_PTR pSeed, CK_ULONG ulSeedLen)
 {
-    (void)session;
-    (void)pSeed;
-    (void)ulSeedLen;
-    return CKR_RANDOM_SEED_NOT_SUPPORTED;
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    if (ulSeedLen > 0xFFFFFFFFul) {
+        return CKR_ARGUMENTS_BAD; // wolfCrypt takes a 32-bit nonce length
+    }
+    WC_RNG fresh;
+    if (wc_InitRngNonce(&fresh, pSeed, static_cast<word32>(ulSeedLen)) != 0) {
+        return CKR_FUNCTION_FAILED;
+    }
+    if (session->rng_ready) {
+        wc_FreeRng(&session->rng);
+    }
+    session->rng = fresh;
+    session->rng_ready = true;
+    return CKR_OK;
 }
 
 CK_RV p11be_C_GenerateRandom(p11_session *session, CK_BYTE_PTR pRandomData, CK_ULONG ulRandomLen)
 {
-    (void)session;
-    Library &lib = library();
-    LockGuard guard(lib.lock);
+    LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
     }
+    WC_RNG *rng = nullptr;
+    CK_RV rv = session_rng(session, &rng);
     // wolfCrypt draws at most RNG_MAX_BLOCK_LEN bytes per call.
-    while (ulRandomLen > 0) {
+    while (rv == CKR_OK && ulRandomLen > 0) {
         CK_ULONG n = ulRandomLen < RNG_MAX_BLOCK_LEN ? ulRandomLen : RNG_MAX_BLOCK_LEN;
-        if (wc_RNG_GenerateBlock(&lib.rng, pRandomData, static_cast<word32>(n)) != 0) {
-            return CKR_FUNCTION_FAILED;
+        if (wc_RNG_GenerateBlock(rng, pRandomData, static_cast<word32>(n)) != 0) {
+            rv = CKR_FUNCTION_FAILED;
         }
         pRandomData += n;
         ulRandomLen -= n;
     }
-    return CKR_OK;
+    return rv;
 }
 
 } // extern "C"

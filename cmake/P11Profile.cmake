@@ -78,6 +78,7 @@ function(p11_add_profile name)
       ${P11_SOURCE_ROOT}/conformance/tests/random_test.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/objects_test.cpp
       ${P11_SOURCE_ROOT}/conformance/tests/keys_test.cpp
+      ${P11_SOURCE_ROOT}/conformance/tests/signing_test.cpp
       ${gen}/skeleton_tests.cpp)
     target_include_directories(p11conform-${name} PRIVATE ${gen} ${P11_SOURCE_ROOT}/conformance)
     target_link_libraries(p11conform-${name} PRIVATE p11_pkcs11_headers GTest::gtest Threads::Threads OpenSSL::Crypto

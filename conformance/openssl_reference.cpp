@@ -5,6 +5,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
@@ -126,6 +127,18 @@ Bytes Sha256(const Bytes &data)
 {
     Bytes out(SHA256_DIGEST_LENGTH);
     SHA256(data.data(), data.size(), out.data());
+    return out;
+}
+
+Bytes HmacSha256(const Bytes &key, const Bytes &data)
+{
+    Bytes out(EVP_MAX_MD_SIZE);
+    unsigned int length = 0;
+    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(), &length) ==
+        nullptr) {
+        Fail("HMAC");
+    }
+    out.resize(length);
     return out;
 }
 

@@ -35,6 +35,8 @@ Bytes Sha256DigestInfo(const Bytes &hash);
 // ECDSA over a hash; the signature is raw r||s (each field-size bytes).
 Bytes EcdsaSignRaw(const EcKey &key, const Bytes &hash);
 bool EcdsaVerifyRaw(const Bytes &point, const std::string &curve, const Bytes &hash, const Bytes &signature);
+// HMAC-SHA256 (RFC 2104).
+Bytes HmacSha256(const Bytes &key, const Bytes &data);
 // RSA PKCS #1 v1.5 over ready-made DigestInfo bytes (no hashing inside).
 Bytes RsaPkcs1Sign(const RsaKey &key, const Bytes &digest_info);
 bool RsaPkcs1Verify(const Bytes &modulus, const Bytes &public_exponent, const Bytes &digest_info,

@@ -929,12 +929,21 @@ TEST_F(RandomTest, LargeDrawSpansSeveralDrbgBlocks)
     EXPECT_NE(std::vector<CK_BYTE>(64, 0), std::vector<CK_BYTE>(big.end() - 64, big.end()));
 }
 
-TEST_F(RandomTest, SeedRandomIsRandomSeedNotSupported)
+TEST_F(RandomTest, SameSeedInTwoSessionsStillGivesDifferentDraws)
 {
-    CK_SESSION_HANDLE h = Open(false);
+    // The seed is mixed with fresh entropy: it must never make output predictable.
+    CK_SESSION_HANDLE first = Open(false);
+    CK_SESSION_HANDLE second = Open(false);
     CK_BYTE seed[8] = {1, 2, 3, 4, 5, 6, 7, 8};
-    EXPECT_EQ(CKR_RANDOM_SEED_NOT_SUPPORTED,
-              With(h, [&](p11_session *s) { return p11be_C_SeedRandom(s, seed, sizeof seed); }));
+    CK_BYTE draws[2][32] = {};
+    CK_SESSION_HANDLE sessions[2] = {first, second};
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_EQ(CKR_OK, With(sessions[i], [&](p11_session *s) { return p11be_C_SeedRandom(s, seed, sizeof seed); }));
+        ASSERT_EQ(CKR_OK, With(sessions[i], [&](p11_session *s) {
+                      return p11be_C_GenerateRandom(s, draws[i], sizeof draws[i]);
+                  }));
+    }
+    EXPECT_NE(0, std::memcmp(draws[0], draws[1], sizeof draws[0]));
 }
 
 // ---- Threads --------------------------------------------------------------

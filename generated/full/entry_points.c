@@ -25,6 +25,30 @@ static int p11_profile_allows_mechanism(CK_MECHANISM_TYPE type, CK_FLAGS use)
         return (use & ~(CK_FLAGS)(CKF_DIGEST)) == 0;
     case CKM_SHA512:
         return (use & ~(CK_FLAGS)(CKF_DIGEST)) == 0;
+    case CKM_EC_KEY_PAIR_GEN:
+        return (use & ~(CK_FLAGS)(CKF_GENERATE_KEY_PAIR | CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS)) == 0;
+    case CKM_ECDSA:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY | CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS)) == 0;
+    case CKM_ECDSA_SHA256:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY | CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS)) == 0;
+    case CKM_ECDSA_SHA384:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY | CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS)) == 0;
+    case CKM_RSA_PKCS_KEY_PAIR_GEN:
+        return (use & ~(CK_FLAGS)(CKF_GENERATE_KEY_PAIR)) == 0;
+    case CKM_RSA_PKCS:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY)) == 0;
+    case CKM_RSA_X_509:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY)) == 0;
+    case CKM_SHA256_RSA_PKCS:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY)) == 0;
+    case CKM_SHA384_RSA_PKCS:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY)) == 0;
+    case CKM_RSA_PKCS_PSS:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY)) == 0;
+    case CKM_SHA256_RSA_PKCS_PSS:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY)) == 0;
+    case CKM_SHA256_HMAC:
+        return (use & ~(CK_FLAGS)(CKF_SIGN | CKF_VERIFY)) == 0;
     default:
         return 0;
     }
@@ -327,6 +351,206 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     return rv;
 }
 
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount, CK_OBJECT_HANDLE *phObject)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pTemplate, ulCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (phObject == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_CreateObject(session, pTemplate, ulCount, phObject);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount, CK_OBJECT_HANDLE *phNewObject)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pTemplate, ulCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (phNewObject == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_CopyObject(session, hObject, pTemplate, ulCount, phNewObject);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    rv = p11be_C_DestroyObject(session, hObject);
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, unsigned long *pulSize)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (pulSize == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_GetObjectSize(session, hObject, pulSize);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pTemplate, ulCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pTemplate, ulCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_SetAttributeValue(session, hObject, pTemplate, ulCount);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pTemplate, ulCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phObject, unsigned long ulMaxObjectCount, unsigned long *pulObjectCount)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (pulObjectCount == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.7 */
+P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    rv = p11be_C_FindObjectsFinal(session);
+    p11be_session_release(session);
+    return rv;
+}
+
 /* v2.40 §5.10 */
 P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pMechanism)
 {
@@ -402,23 +626,6 @@ done:
 }
 
 /* v2.40 §5.10 */
-P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
-{
-    p11_session *session = NULL;
-    CK_RV rv;
-    if (!p11be_initialized()) {
-        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
-    }
-    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
-    if (rv != CKR_OK) {
-        return rv;
-    }
-    rv = p11be_C_DigestKey(session, hKey);
-    p11be_session_release(session);
-    return rv;
-}
-
-/* v2.40 §5.10 */
 P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDigest, unsigned long *pulDigestLen)
 {
     p11_session *session = NULL;
@@ -435,6 +642,240 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
         goto done;
     }
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.11 */
+P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pMechanism, CK_OBJECT_HANDLE hKey)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (pMechanism == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (!p11_profile_allows_mechanism(pMechanism->mechanism, CKF_SIGN)) {
+        rv = CKR_MECHANISM_INVALID; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_SignInit(session, pMechanism, hKey);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.11 */
+P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsigned long ulDataLen, unsigned char *pSignature, unsigned long *pulSignatureLen)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pData, ulDataLen)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (pulSignatureLen == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_Sign(session, pData, ulDataLen, pSignature, pulSignatureLen);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.11 */
+P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, unsigned long ulPartLen)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pPart, ulPartLen)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_SignUpdate(session, pPart, ulPartLen);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.11 */
+P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignature, unsigned long *pulSignatureLen)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (pulSignatureLen == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_SignFinal(session, pSignature, pulSignatureLen);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.12 */
+P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pMechanism, CK_OBJECT_HANDLE hKey)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (pMechanism == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (!p11_profile_allows_mechanism(pMechanism->mechanism, CKF_VERIFY)) {
+        rv = CKR_MECHANISM_INVALID; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_VerifyInit(session, pMechanism, hKey);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.12 */
+P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsigned long ulDataLen, unsigned char *pSignature, unsigned long ulSignatureLen)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pData, ulDataLen)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.12 */
+P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, unsigned long ulPartLen)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pPart, ulPartLen)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.12 */
+P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignature, unsigned long ulSignatureLen)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
+done:
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.14 */
+P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pMechanism, struct _CK_ATTRIBUTE *pPublicKeyTemplate, unsigned long ulPublicKeyAttributeCount, struct _CK_ATTRIBUTE *pPrivateKeyTemplate, unsigned long ulPrivateKeyAttributeCount, CK_OBJECT_HANDLE *phPublicKey, CK_OBJECT_HANDLE *phPrivateKey)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (pMechanism == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (!p11_buffer_ok(pPublicKeyTemplate, ulPublicKeyAttributeCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (!p11_buffer_ok(pPrivateKeyTemplate, ulPrivateKeyAttributeCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (phPublicKey == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (phPrivateKey == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (!p11_profile_allows_mechanism(pMechanism->mechanism, CKF_GENERATE_KEY_PAIR)) {
+        rv = CKR_MECHANISM_INVALID; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_GenerateKeyPair(session, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
 done:
     p11be_session_release(session);
     return rv;
@@ -539,90 +980,6 @@ P11_EXPORT CK_RV C_SetOperationState(CK_SESSION_HANDLE hSession, unsigned char *
 }
 
 /* Outside the profile "full". */
-P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount, CK_OBJECT_HANDLE *phObject)
-{
-    (void)hSession;
-    (void)pTemplate;
-    (void)ulCount;
-    (void)phObject;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount, CK_OBJECT_HANDLE *phNewObject)
-{
-    (void)hSession;
-    (void)hObject;
-    (void)pTemplate;
-    (void)ulCount;
-    (void)phNewObject;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
-{
-    (void)hSession;
-    (void)hObject;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, unsigned long *pulSize)
-{
-    (void)hSession;
-    (void)hObject;
-    (void)pulSize;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount)
-{
-    (void)hSession;
-    (void)hObject;
-    (void)pTemplate;
-    (void)ulCount;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount)
-{
-    (void)hSession;
-    (void)hObject;
-    (void)pTemplate;
-    (void)ulCount;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount)
-{
-    (void)hSession;
-    (void)pTemplate;
-    (void)ulCount;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phObject, unsigned long ulMaxObjectCount, unsigned long *pulObjectCount)
-{
-    (void)hSession;
-    (void)phObject;
-    (void)ulMaxObjectCount;
-    (void)pulObjectCount;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
-{
-    (void)hSession;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
 P11_EXPORT CK_RV C_EncryptInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pMechanism, CK_OBJECT_HANDLE hKey)
 {
     (void)hSession;
@@ -703,40 +1060,10 @@ P11_EXPORT CK_RV C_DecryptFinal(CK_SESSION_HANDLE hSession, unsigned char *pLast
 }
 
 /* Outside the profile "full". */
-P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pMechanism, CK_OBJECT_HANDLE hKey)
+P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
 {
     (void)hSession;
-    (void)pMechanism;
     (void)hKey;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsigned long ulDataLen, unsigned char *pSignature, unsigned long *pulSignatureLen)
-{
-    (void)hSession;
-    (void)pData;
-    (void)ulDataLen;
-    (void)pSignature;
-    (void)pulSignatureLen;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, unsigned long ulPartLen)
-{
-    (void)hSession;
-    (void)pPart;
-    (void)ulPartLen;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignature, unsigned long *pulSignatureLen)
-{
-    (void)hSession;
-    (void)pSignature;
-    (void)pulSignatureLen;
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 
@@ -757,44 +1084,6 @@ P11_EXPORT CK_RV C_SignRecover(CK_SESSION_HANDLE hSession, unsigned char *pData,
     (void)ulDataLen;
     (void)pSignature;
     (void)pulSignatureLen;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pMechanism, CK_OBJECT_HANDLE hKey)
-{
-    (void)hSession;
-    (void)pMechanism;
-    (void)hKey;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsigned long ulDataLen, unsigned char *pSignature, unsigned long ulSignatureLen)
-{
-    (void)hSession;
-    (void)pData;
-    (void)ulDataLen;
-    (void)pSignature;
-    (void)ulSignatureLen;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, unsigned long ulPartLen)
-{
-    (void)hSession;
-    (void)pPart;
-    (void)ulPartLen;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignature, unsigned long ulSignatureLen)
-{
-    (void)hSession;
-    (void)pSignature;
-    (void)ulSignatureLen;
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 
@@ -870,20 +1159,6 @@ P11_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM 
     (void)pTemplate;
     (void)ulCount;
     (void)phKey;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "full". */
-P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pMechanism, struct _CK_ATTRIBUTE *pPublicKeyTemplate, unsigned long ulPublicKeyAttributeCount, struct _CK_ATTRIBUTE *pPrivateKeyTemplate, unsigned long ulPrivateKeyAttributeCount, CK_OBJECT_HANDLE *phPublicKey, CK_OBJECT_HANDLE *phPrivateKey)
-{
-    (void)hSession;
-    (void)pMechanism;
-    (void)pPublicKeyTemplate;
-    (void)ulPublicKeyAttributeCount;
-    (void)pPrivateKeyTemplate;
-    (void)ulPrivateKeyAttributeCount;
-    (void)phPublicKey;
-    (void)phPrivateKey;
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 

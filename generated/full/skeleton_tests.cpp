@@ -677,6 +677,521 @@ TEST_F(Skeleton_C_Logout, InvalidSessionHandleIsSessionHandleInvalid)
     EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
 }
 
+class Skeleton_C_CreateObject : public ModuleTest {};
+
+TEST_F(Skeleton_C_CreateObject, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phObject_value{};
+    CK_OBJECT_HANDLE *phObject = &phObject_value;
+    const CK_RV rv = fl()->C_CreateObject(hSession, pTemplate, ulCount, phObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_CreateObject, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phObject_value{};
+    CK_OBJECT_HANDLE *phObject = &phObject_value;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_CreateObject(hSession, pTemplate, ulCount, phObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_CreateObject, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phObject_value{};
+    CK_OBJECT_HANDLE *phObject = &phObject_value;
+    hSession = CK_INVALID_HANDLE;
+    pTemplate = NULL;
+    phObject = NULL;
+    const CK_RV rv = fl()->C_CreateObject(hSession, pTemplate, ulCount, phObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_CreateObject, NullPTemplateIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phObject_value{};
+    CK_OBJECT_HANDLE *phObject = &phObject_value;
+    pTemplate = NULL;
+    const CK_RV rv = fl()->C_CreateObject(hSession, pTemplate, ulCount, phObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_CreateObject, NullPhObjectIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phObject_value{};
+    CK_OBJECT_HANDLE *phObject = &phObject_value;
+    phObject = NULL;
+    const CK_RV rv = fl()->C_CreateObject(hSession, pTemplate, ulCount, phObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_CopyObject : public ModuleTest {};
+
+TEST_F(Skeleton_C_CopyObject, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phNewObject_value{};
+    CK_OBJECT_HANDLE *phNewObject = &phNewObject_value;
+    const CK_RV rv = fl()->C_CopyObject(hSession, hObject, pTemplate, ulCount, phNewObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_CopyObject, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phNewObject_value{};
+    CK_OBJECT_HANDLE *phNewObject = &phNewObject_value;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_CopyObject(hSession, hObject, pTemplate, ulCount, phNewObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_CopyObject, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phNewObject_value{};
+    CK_OBJECT_HANDLE *phNewObject = &phNewObject_value;
+    hSession = CK_INVALID_HANDLE;
+    pTemplate = NULL;
+    phNewObject = NULL;
+    const CK_RV rv = fl()->C_CopyObject(hSession, hObject, pTemplate, ulCount, phNewObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_CopyObject, NullPTemplateIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phNewObject_value{};
+    CK_OBJECT_HANDLE *phNewObject = &phNewObject_value;
+    pTemplate = NULL;
+    const CK_RV rv = fl()->C_CopyObject(hSession, hObject, pTemplate, ulCount, phNewObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_CopyObject, NullPhNewObjectIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    CK_OBJECT_HANDLE phNewObject_value{};
+    CK_OBJECT_HANDLE *phNewObject = &phNewObject_value;
+    phNewObject = NULL;
+    const CK_RV rv = fl()->C_CopyObject(hSession, hObject, pTemplate, ulCount, phNewObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_DestroyObject : public ModuleTest {};
+
+TEST_F(Skeleton_C_DestroyObject, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_DestroyObject(hSession, hObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_DestroyObject, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_DestroyObject(hSession, hObject);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+class Skeleton_C_GetObjectSize : public ModuleTest {};
+
+TEST_F(Skeleton_C_GetObjectSize, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    unsigned long pulSize_value{};
+    unsigned long *pulSize = &pulSize_value;
+    const CK_RV rv = fl()->C_GetObjectSize(hSession, hObject, pulSize);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_GetObjectSize, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    unsigned long pulSize_value{};
+    unsigned long *pulSize = &pulSize_value;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_GetObjectSize(hSession, hObject, pulSize);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_GetObjectSize, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    unsigned long pulSize_value{};
+    unsigned long *pulSize = &pulSize_value;
+    hSession = CK_INVALID_HANDLE;
+    pulSize = NULL;
+    const CK_RV rv = fl()->C_GetObjectSize(hSession, hObject, pulSize);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_GetObjectSize, NullPulSizeIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    unsigned long pulSize_value{};
+    unsigned long *pulSize = &pulSize_value;
+    pulSize = NULL;
+    const CK_RV rv = fl()->C_GetObjectSize(hSession, hObject, pulSize);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_GetAttributeValue : public ModuleTest {};
+
+TEST_F(Skeleton_C_GetAttributeValue, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    const CK_RV rv = fl()->C_GetAttributeValue(hSession, hObject, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_GetAttributeValue, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_GetAttributeValue(hSession, hObject, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_GetAttributeValue, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    hSession = CK_INVALID_HANDLE;
+    pTemplate = NULL;
+    const CK_RV rv = fl()->C_GetAttributeValue(hSession, hObject, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_GetAttributeValue, NullPTemplateIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    pTemplate = NULL;
+    const CK_RV rv = fl()->C_GetAttributeValue(hSession, hObject, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_SetAttributeValue : public ModuleTest {};
+
+TEST_F(Skeleton_C_SetAttributeValue, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    const CK_RV rv = fl()->C_SetAttributeValue(hSession, hObject, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_SetAttributeValue, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_SetAttributeValue(hSession, hObject, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_SetAttributeValue, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    hSession = CK_INVALID_HANDLE;
+    pTemplate = NULL;
+    const CK_RV rv = fl()->C_SetAttributeValue(hSession, hObject, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_SetAttributeValue, NullPTemplateIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    pTemplate = NULL;
+    const CK_RV rv = fl()->C_SetAttributeValue(hSession, hObject, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_FindObjectsInit : public ModuleTest {};
+
+TEST_F(Skeleton_C_FindObjectsInit, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    const CK_RV rv = fl()->C_FindObjectsInit(hSession, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_FindObjectsInit, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_FindObjectsInit(hSession, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_FindObjectsInit, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    hSession = CK_INVALID_HANDLE;
+    pTemplate = NULL;
+    const CK_RV rv = fl()->C_FindObjectsInit(hSession, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_FindObjectsInit, NullPTemplateIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
+    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
+    unsigned long ulCount = 1;
+    pTemplate = NULL;
+    const CK_RV rv = fl()->C_FindObjectsInit(hSession, pTemplate, ulCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_FindObjects : public ModuleTest {};
+
+TEST_F(Skeleton_C_FindObjects, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE phObject_values[4] = {0};
+    CK_OBJECT_HANDLE *phObject = phObject_values;
+    unsigned long ulMaxObjectCount = 4;
+    unsigned long pulObjectCount_value{};
+    unsigned long *pulObjectCount = &pulObjectCount_value;
+    const CK_RV rv = fl()->C_FindObjects(hSession, phObject, ulMaxObjectCount, pulObjectCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_FindObjects, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE phObject_values[4] = {0};
+    CK_OBJECT_HANDLE *phObject = phObject_values;
+    unsigned long ulMaxObjectCount = 4;
+    unsigned long pulObjectCount_value{};
+    unsigned long *pulObjectCount = &pulObjectCount_value;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_FindObjects(hSession, phObject, ulMaxObjectCount, pulObjectCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_FindObjects, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE phObject_values[4] = {0};
+    CK_OBJECT_HANDLE *phObject = phObject_values;
+    unsigned long ulMaxObjectCount = 4;
+    unsigned long pulObjectCount_value{};
+    unsigned long *pulObjectCount = &pulObjectCount_value;
+    hSession = CK_INVALID_HANDLE;
+    phObject = NULL;
+    pulObjectCount = NULL;
+    const CK_RV rv = fl()->C_FindObjects(hSession, phObject, ulMaxObjectCount, pulObjectCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_FindObjects, NullPhObjectIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE phObject_values[4] = {0};
+    CK_OBJECT_HANDLE *phObject = phObject_values;
+    unsigned long ulMaxObjectCount = 4;
+    unsigned long pulObjectCount_value{};
+    unsigned long *pulObjectCount = &pulObjectCount_value;
+    phObject = NULL;
+    const CK_RV rv = fl()->C_FindObjects(hSession, phObject, ulMaxObjectCount, pulObjectCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_FindObjects, NullPulObjectCountIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_OBJECT_HANDLE phObject_values[4] = {0};
+    CK_OBJECT_HANDLE *phObject = phObject_values;
+    unsigned long ulMaxObjectCount = 4;
+    unsigned long pulObjectCount_value{};
+    unsigned long *pulObjectCount = &pulObjectCount_value;
+    pulObjectCount = NULL;
+    const CK_RV rv = fl()->C_FindObjects(hSession, phObject, ulMaxObjectCount, pulObjectCount);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_FindObjectsFinal : public ModuleTest {};
+
+TEST_F(Skeleton_C_FindObjectsFinal, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    const CK_RV rv = fl()->C_FindObjectsFinal(hSession);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_FindObjectsFinal, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_FindObjectsFinal(hSession);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
 class Skeleton_C_DigestInit : public ModuleTest {};
 
 TEST_F(Skeleton_C_DigestInit, NotInitializedIsCryptokiNotInitialized)
@@ -874,26 +1389,6 @@ TEST_F(Skeleton_C_DigestUpdate, NullPPartIsArgumentsBad)
     EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
 }
 
-class Skeleton_C_DigestKey : public ModuleTest {};
-
-TEST_F(Skeleton_C_DigestKey, NotInitializedIsCryptokiNotInitialized)
-{
-    CK_SESSION_HANDLE hSession = session_;
-    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
-    const CK_RV rv = fl()->C_DigestKey(hSession, hKey);
-    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
-}
-
-TEST_F(Skeleton_C_DigestKey, InvalidSessionHandleIsSessionHandleInvalid)
-{
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
-    hSession = CK_INVALID_HANDLE;
-    const CK_RV rv = fl()->C_DigestKey(hSession, hKey);
-    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
-}
-
 class Skeleton_C_DigestFinal : public ModuleTest {};
 
 TEST_F(Skeleton_C_DigestFinal, NotInitializedIsCryptokiNotInitialized)
@@ -944,6 +1439,744 @@ TEST_F(Skeleton_C_DigestFinal, NullPulDigestLenIsArgumentsBad)
     pulDigestLen = NULL;
     const CK_RV rv = fl()->C_DigestFinal(hSession, pDigest, pulDigestLen);
     EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_SignInit : public ModuleTest {};
+
+TEST_F(Skeleton_C_SignInit, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_SignInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_SignInit, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_SignInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_SignInit, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    hSession = CK_INVALID_HANDLE;
+    pMechanism = NULL;
+    const CK_RV rv = fl()->C_SignInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_SignInit, NullPMechanismIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    pMechanism = NULL;
+    const CK_RV rv = fl()->C_SignInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_KEY_HANDLE_INVALID, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_SignInit, MechanismOutsideProfileIsMechanismInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    pMechanism_value.mechanism = (CKM_VENDOR_DEFINED | 0x7F11UL);
+    const CK_RV rv = fl()->C_SignInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_MECHANISM_INVALID, CKR_KEY_HANDLE_INVALID, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_Sign : public ModuleTest {};
+
+TEST_F(Skeleton_C_Sign, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    const CK_RV rv = fl()->C_Sign(hSession, pData, ulDataLen, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_Sign, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_Sign(hSession, pData, ulDataLen, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_Sign, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    hSession = CK_INVALID_HANDLE;
+    pData = NULL;
+    pulSignatureLen = NULL;
+    const CK_RV rv = fl()->C_Sign(hSession, pData, ulDataLen, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_Sign, NullPDataIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    pData = NULL;
+    const CK_RV rv = fl()->C_Sign(hSession, pData, ulDataLen, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_Sign, NullPulSignatureLenIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    pulSignatureLen = NULL;
+    const CK_RV rv = fl()->C_Sign(hSession, pData, ulDataLen, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_SignUpdate : public ModuleTest {};
+
+TEST_F(Skeleton_C_SignUpdate, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pPart_bytes[8] = {0};
+    unsigned char *pPart = pPart_bytes;
+    unsigned long ulPartLen = 8;
+    const CK_RV rv = fl()->C_SignUpdate(hSession, pPart, ulPartLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_SignUpdate, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pPart_bytes[8] = {0};
+    unsigned char *pPart = pPart_bytes;
+    unsigned long ulPartLen = 8;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_SignUpdate(hSession, pPart, ulPartLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_SignUpdate, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pPart_bytes[8] = {0};
+    unsigned char *pPart = pPart_bytes;
+    unsigned long ulPartLen = 8;
+    hSession = CK_INVALID_HANDLE;
+    pPart = NULL;
+    const CK_RV rv = fl()->C_SignUpdate(hSession, pPart, ulPartLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_SignUpdate, NullPPartIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pPart_bytes[8] = {0};
+    unsigned char *pPart = pPart_bytes;
+    unsigned long ulPartLen = 8;
+    pPart = NULL;
+    const CK_RV rv = fl()->C_SignUpdate(hSession, pPart, ulPartLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_SignFinal : public ModuleTest {};
+
+TEST_F(Skeleton_C_SignFinal, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    const CK_RV rv = fl()->C_SignFinal(hSession, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_SignFinal, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_SignFinal(hSession, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_SignFinal, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    hSession = CK_INVALID_HANDLE;
+    pulSignatureLen = NULL;
+    const CK_RV rv = fl()->C_SignFinal(hSession, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_SignFinal, NullPulSignatureLenIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    unsigned char *pSignature = NULL;
+    CK_ULONG pulSignatureLen_value = 0;
+    unsigned long *pulSignatureLen = &pulSignatureLen_value;
+    pulSignatureLen = NULL;
+    const CK_RV rv = fl()->C_SignFinal(hSession, pSignature, pulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_VerifyInit : public ModuleTest {};
+
+TEST_F(Skeleton_C_VerifyInit, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_VerifyInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_VerifyInit, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_VerifyInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_VerifyInit, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    hSession = CK_INVALID_HANDLE;
+    pMechanism = NULL;
+    const CK_RV rv = fl()->C_VerifyInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_VerifyInit, NullPMechanismIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    pMechanism = NULL;
+    const CK_RV rv = fl()->C_VerifyInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_KEY_HANDLE_INVALID, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_VerifyInit, MechanismOutsideProfileIsMechanismInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_ECDSA, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
+    pMechanism_value.mechanism = (CKM_VENDOR_DEFINED | 0x7F11UL);
+    const CK_RV rv = fl()->C_VerifyInit(hSession, pMechanism, hKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_MECHANISM_INVALID, CKR_KEY_HANDLE_INVALID, CKR_OBJECT_HANDLE_INVALID})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_Verify : public ModuleTest {};
+
+TEST_F(Skeleton_C_Verify, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    const CK_RV rv = fl()->C_Verify(hSession, pData, ulDataLen, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_Verify, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_Verify(hSession, pData, ulDataLen, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_Verify, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    hSession = CK_INVALID_HANDLE;
+    pData = NULL;
+    pSignature = NULL;
+    const CK_RV rv = fl()->C_Verify(hSession, pData, ulDataLen, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_Verify, NullPDataIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    pData = NULL;
+    const CK_RV rv = fl()->C_Verify(hSession, pData, ulDataLen, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_Verify, NullPSignatureIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pData_bytes[8] = {0};
+    unsigned char *pData = pData_bytes;
+    unsigned long ulDataLen = 8;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    pSignature = NULL;
+    const CK_RV rv = fl()->C_Verify(hSession, pData, ulDataLen, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_VerifyUpdate : public ModuleTest {};
+
+TEST_F(Skeleton_C_VerifyUpdate, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pPart_bytes[8] = {0};
+    unsigned char *pPart = pPart_bytes;
+    unsigned long ulPartLen = 8;
+    const CK_RV rv = fl()->C_VerifyUpdate(hSession, pPart, ulPartLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_VerifyUpdate, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pPart_bytes[8] = {0};
+    unsigned char *pPart = pPart_bytes;
+    unsigned long ulPartLen = 8;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_VerifyUpdate(hSession, pPart, ulPartLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_VerifyUpdate, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pPart_bytes[8] = {0};
+    unsigned char *pPart = pPart_bytes;
+    unsigned long ulPartLen = 8;
+    hSession = CK_INVALID_HANDLE;
+    pPart = NULL;
+    const CK_RV rv = fl()->C_VerifyUpdate(hSession, pPart, ulPartLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_VerifyUpdate, NullPPartIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pPart_bytes[8] = {0};
+    unsigned char *pPart = pPart_bytes;
+    unsigned long ulPartLen = 8;
+    pPart = NULL;
+    const CK_RV rv = fl()->C_VerifyUpdate(hSession, pPart, ulPartLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_VerifyFinal : public ModuleTest {};
+
+TEST_F(Skeleton_C_VerifyFinal, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    const CK_RV rv = fl()->C_VerifyFinal(hSession, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_VerifyFinal, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_VerifyFinal(hSession, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_VerifyFinal, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    hSession = CK_INVALID_HANDLE;
+    pSignature = NULL;
+    const CK_RV rv = fl()->C_VerifyFinal(hSession, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_VerifyFinal, NullPSignatureIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_BYTE pSignature_bytes[8] = {0};
+    unsigned char *pSignature = pSignature_bytes;
+    unsigned long ulSignatureLen = 8;
+    pSignature = NULL;
+    const CK_RV rv = fl()->C_VerifyFinal(hSession, pSignature, ulSignatureLen);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+class Skeleton_C_GenerateKeyPair : public ModuleTest {};
+
+TEST_F(Skeleton_C_GenerateKeyPair, NotInitializedIsCryptokiNotInitialized)
+{
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_CRYPTOKI_NOT_INITIALIZED})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_GenerateKeyPair, InvalidSessionHandleIsSessionHandleInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    hSession = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+}
+
+TEST_F(Skeleton_C_GenerateKeyPair, SessionErrorOutranksArgumentErrors)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    hSession = CK_INVALID_HANDLE;
+    pMechanism = NULL;
+    pPublicKeyTemplate = NULL;
+    pPrivateKeyTemplate = NULL;
+    phPublicKey = NULL;
+    phPrivateKey = NULL;
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.7";
+}
+
+TEST_F(Skeleton_C_GenerateKeyPair, NullPMechanismIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    pMechanism = NULL;
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_GenerateKeyPair, NullPPublicKeyTemplateIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    pPublicKeyTemplate = NULL;
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_GenerateKeyPair, NullPPrivateKeyTemplateIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    pPrivateKeyTemplate = NULL;
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_GenerateKeyPair, NullPhPublicKeyIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    phPublicKey = NULL;
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_GenerateKeyPair, NullPhPrivateKeyIsArgumentsBad)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    phPrivateKey = NULL;
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ARGUMENTS_BAD, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID})) << "v2.40 §5.1.6";
+}
+
+TEST_F(Skeleton_C_GenerateKeyPair, MechanismOutsideProfileIsMechanismInvalid)
+{
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    CK_SESSION_HANDLE hSession = session_;
+    CK_MECHANISM pMechanism_value = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
+    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
+    unsigned long ulPublicKeyAttributeCount = 1;
+    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
+    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
+    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
+    unsigned long ulPrivateKeyAttributeCount = 1;
+    CK_OBJECT_HANDLE phPublicKey_value{};
+    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
+    CK_OBJECT_HANDLE phPrivateKey_value{};
+    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
+    pMechanism_value.mechanism = (CKM_VENDOR_DEFINED | 0x7F11UL);
+    const CK_RV rv = fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_MECHANISM_INVALID, CKR_TEMPLATE_INCOMPLETE, CKR_TEMPLATE_INCONSISTENT, CKR_ATTRIBUTE_TYPE_INVALID, CKR_ATTRIBUTE_VALUE_INVALID})) << "v2.40 §5.1.6";
 }
 
 class Skeleton_C_SeedRandom : public ModuleTest {};
@@ -1118,141 +2351,6 @@ TEST_F(OutsideProfile, C_SetOperationStateIsFunctionNotSupported)
         << "the profile \"full\" leaves out C_SetOperationState";
 }
 
-TEST_F(OutsideProfile, C_CreateObjectIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_CreateObject";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
-    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
-    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
-    unsigned long ulCount = 1;
-    CK_OBJECT_HANDLE phObject_value{};
-    CK_OBJECT_HANDLE *phObject = &phObject_value;
-    EXPECT_EQ(fl()->C_CreateObject(hSession, pTemplate, ulCount, phObject), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_CreateObject";
-}
-
-TEST_F(OutsideProfile, C_CopyObjectIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_CopyObject";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
-    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
-    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
-    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
-    unsigned long ulCount = 1;
-    CK_OBJECT_HANDLE phNewObject_value{};
-    CK_OBJECT_HANDLE *phNewObject = &phNewObject_value;
-    EXPECT_EQ(fl()->C_CopyObject(hSession, hObject, pTemplate, ulCount, phNewObject), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_CopyObject";
-}
-
-TEST_F(OutsideProfile, C_DestroyObjectIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_DestroyObject";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
-    EXPECT_EQ(fl()->C_DestroyObject(hSession, hObject), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_DestroyObject";
-}
-
-TEST_F(OutsideProfile, C_GetObjectSizeIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_GetObjectSize";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
-    unsigned long pulSize_value{};
-    unsigned long *pulSize = &pulSize_value;
-    EXPECT_EQ(fl()->C_GetObjectSize(hSession, hObject, pulSize), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_GetObjectSize";
-}
-
-TEST_F(OutsideProfile, C_GetAttributeValueIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_GetAttributeValue";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
-    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
-    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
-    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
-    unsigned long ulCount = 1;
-    EXPECT_EQ(fl()->C_GetAttributeValue(hSession, hObject, pTemplate, ulCount), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_GetAttributeValue";
-}
-
-TEST_F(OutsideProfile, C_SetAttributeValueIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_SetAttributeValue";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_OBJECT_HANDLE hObject = CK_INVALID_HANDLE;
-    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
-    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
-    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
-    unsigned long ulCount = 1;
-    EXPECT_EQ(fl()->C_SetAttributeValue(hSession, hObject, pTemplate, ulCount), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_SetAttributeValue";
-}
-
-TEST_F(OutsideProfile, C_FindObjectsInitIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_FindObjectsInit";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_BYTE pTemplate_label[] = {'p', '1', '1'};
-    CK_ATTRIBUTE pTemplate_attrs[1] = {{CKA_LABEL, pTemplate_label, sizeof(pTemplate_label)}};
-    struct _CK_ATTRIBUTE *pTemplate = pTemplate_attrs;
-    unsigned long ulCount = 1;
-    EXPECT_EQ(fl()->C_FindObjectsInit(hSession, pTemplate, ulCount), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_FindObjectsInit";
-}
-
-TEST_F(OutsideProfile, C_FindObjectsIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_FindObjects";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_OBJECT_HANDLE phObject_values[4] = {0};
-    CK_OBJECT_HANDLE *phObject = phObject_values;
-    unsigned long ulMaxObjectCount = 4;
-    unsigned long pulObjectCount_value{};
-    unsigned long *pulObjectCount = &pulObjectCount_value;
-    EXPECT_EQ(fl()->C_FindObjects(hSession, phObject, ulMaxObjectCount, pulObjectCount), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_FindObjects";
-}
-
-TEST_F(OutsideProfile, C_FindObjectsFinalIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_FindObjectsFinal";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    EXPECT_EQ(fl()->C_FindObjectsFinal(hSession), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_FindObjectsFinal";
-}
-
 TEST_F(OutsideProfile, C_EncryptInitIsFunctionNotSupported)
 {
     if (!options().strict_profile) {
@@ -1377,63 +2475,16 @@ TEST_F(OutsideProfile, C_DecryptFinalIsFunctionNotSupported)
         << "the profile \"full\" leaves out C_DecryptFinal";
 }
 
-TEST_F(OutsideProfile, C_SignInitIsFunctionNotSupported)
+TEST_F(OutsideProfile, C_DigestKeyIsFunctionNotSupported)
 {
     if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_SignInit";
+        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_DigestKey";
     }
     ASSERT_NO_FATAL_FAILURE(Initialize());
     CK_SESSION_HANDLE hSession = session_;
-    CK_MECHANISM pMechanism_value = {(CKM_VENDOR_DEFINED | 0x7F11UL), NULL, 0};
-    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
     CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
-    EXPECT_EQ(fl()->C_SignInit(hSession, pMechanism, hKey), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_SignInit";
-}
-
-TEST_F(OutsideProfile, C_SignIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_Sign";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_BYTE pData_bytes[8] = {0};
-    unsigned char *pData = pData_bytes;
-    unsigned long ulDataLen = 8;
-    unsigned char *pSignature = NULL;
-    CK_ULONG pulSignatureLen_value = 0;
-    unsigned long *pulSignatureLen = &pulSignatureLen_value;
-    EXPECT_EQ(fl()->C_Sign(hSession, pData, ulDataLen, pSignature, pulSignatureLen), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_Sign";
-}
-
-TEST_F(OutsideProfile, C_SignUpdateIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_SignUpdate";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_BYTE pPart_bytes[8] = {0};
-    unsigned char *pPart = pPart_bytes;
-    unsigned long ulPartLen = 8;
-    EXPECT_EQ(fl()->C_SignUpdate(hSession, pPart, ulPartLen), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_SignUpdate";
-}
-
-TEST_F(OutsideProfile, C_SignFinalIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_SignFinal";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    unsigned char *pSignature = NULL;
-    CK_ULONG pulSignatureLen_value = 0;
-    unsigned long *pulSignatureLen = &pulSignatureLen_value;
-    EXPECT_EQ(fl()->C_SignFinal(hSession, pSignature, pulSignatureLen), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_SignFinal";
+    EXPECT_EQ(fl()->C_DigestKey(hSession, hKey), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
+        << "the profile \"full\" leaves out C_DigestKey";
 }
 
 TEST_F(OutsideProfile, C_SignRecoverInitIsFunctionNotSupported)
@@ -1465,65 +2516,6 @@ TEST_F(OutsideProfile, C_SignRecoverIsFunctionNotSupported)
     unsigned long *pulSignatureLen = &pulSignatureLen_value;
     EXPECT_EQ(fl()->C_SignRecover(hSession, pData, ulDataLen, pSignature, pulSignatureLen), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
         << "the profile \"full\" leaves out C_SignRecover";
-}
-
-TEST_F(OutsideProfile, C_VerifyInitIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_VerifyInit";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_MECHANISM pMechanism_value = {(CKM_VENDOR_DEFINED | 0x7F11UL), NULL, 0};
-    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
-    CK_OBJECT_HANDLE hKey = CK_INVALID_HANDLE;
-    EXPECT_EQ(fl()->C_VerifyInit(hSession, pMechanism, hKey), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_VerifyInit";
-}
-
-TEST_F(OutsideProfile, C_VerifyIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_Verify";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_BYTE pData_bytes[8] = {0};
-    unsigned char *pData = pData_bytes;
-    unsigned long ulDataLen = 8;
-    CK_BYTE pSignature_bytes[8] = {0};
-    unsigned char *pSignature = pSignature_bytes;
-    unsigned long ulSignatureLen = 8;
-    EXPECT_EQ(fl()->C_Verify(hSession, pData, ulDataLen, pSignature, ulSignatureLen), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_Verify";
-}
-
-TEST_F(OutsideProfile, C_VerifyUpdateIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_VerifyUpdate";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_BYTE pPart_bytes[8] = {0};
-    unsigned char *pPart = pPart_bytes;
-    unsigned long ulPartLen = 8;
-    EXPECT_EQ(fl()->C_VerifyUpdate(hSession, pPart, ulPartLen), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_VerifyUpdate";
-}
-
-TEST_F(OutsideProfile, C_VerifyFinalIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_VerifyFinal";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_BYTE pSignature_bytes[8] = {0};
-    unsigned char *pSignature = pSignature_bytes;
-    unsigned long ulSignatureLen = 8;
-    EXPECT_EQ(fl()->C_VerifyFinal(hSession, pSignature, ulSignatureLen), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_VerifyFinal";
 }
 
 TEST_F(OutsideProfile, C_VerifyRecoverInitIsFunctionNotSupported)
@@ -1642,31 +2634,6 @@ TEST_F(OutsideProfile, C_GenerateKeyIsFunctionNotSupported)
     CK_OBJECT_HANDLE *phKey = &phKey_value;
     EXPECT_EQ(fl()->C_GenerateKey(hSession, pMechanism, pTemplate, ulCount, phKey), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
         << "the profile \"full\" leaves out C_GenerateKey";
-}
-
-TEST_F(OutsideProfile, C_GenerateKeyPairIsFunctionNotSupported)
-{
-    if (!options().strict_profile) {
-        GTEST_SKIP() << "not applicable: only a module built for this profile must refuse C_GenerateKeyPair";
-    }
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    CK_SESSION_HANDLE hSession = session_;
-    CK_MECHANISM pMechanism_value = {(CKM_VENDOR_DEFINED | 0x7F11UL), NULL, 0};
-    struct _CK_MECHANISM *pMechanism = &pMechanism_value;
-    CK_BYTE pPublicKeyTemplate_label[] = {'p', '1', '1'};
-    CK_ATTRIBUTE pPublicKeyTemplate_attrs[1] = {{CKA_LABEL, pPublicKeyTemplate_label, sizeof(pPublicKeyTemplate_label)}};
-    struct _CK_ATTRIBUTE *pPublicKeyTemplate = pPublicKeyTemplate_attrs;
-    unsigned long ulPublicKeyAttributeCount = 1;
-    CK_BYTE pPrivateKeyTemplate_label[] = {'p', '1', '1'};
-    CK_ATTRIBUTE pPrivateKeyTemplate_attrs[1] = {{CKA_LABEL, pPrivateKeyTemplate_label, sizeof(pPrivateKeyTemplate_label)}};
-    struct _CK_ATTRIBUTE *pPrivateKeyTemplate = pPrivateKeyTemplate_attrs;
-    unsigned long ulPrivateKeyAttributeCount = 1;
-    CK_OBJECT_HANDLE phPublicKey_value{};
-    CK_OBJECT_HANDLE *phPublicKey = &phPublicKey_value;
-    CK_OBJECT_HANDLE phPrivateKey_value{};
-    CK_OBJECT_HANDLE *phPrivateKey = &phPrivateKey_value;
-    EXPECT_EQ(fl()->C_GenerateKeyPair(hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey), static_cast<CK_RV>(CKR_FUNCTION_NOT_SUPPORTED))
-        << "the profile \"full\" leaves out C_GenerateKeyPair";
 }
 
 TEST_F(OutsideProfile, C_WrapKeyIsFunctionNotSupported)
