@@ -37,7 +37,7 @@ bool sign_engine_supports(CK_MECHANISM_TYPE mechanism);
 // refuses C_SignUpdate / C_VerifyUpdate for them.
 bool sign_engine_multipart_allowed(CK_MECHANISM_TYPE mechanism);
 
-// Creates the operation. Results: CKR_MECHANISM_INVALID (not implemented
+// Creates the operation. Results: CKR_MECHANISM_INVALID (not offered by an engine
 // here), CKR_MECHANISM_PARAM_INVALID, CKR_KEY_TYPE_INCONSISTENT (key type or
 // class does not fit the mechanism and purpose: signing takes a private key,
 // verifying a public key, HMAC a secret key), CKR_KEY_SIZE_RANGE,
