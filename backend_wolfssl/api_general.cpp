@@ -119,6 +119,11 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
     } else {
         lib.rng_ready = true;
         rv = PKCS11_PAL_Initialize();
+        // v2.40 §5.4 lists no device codes for C_Initialize: a store that
+        // cannot be opened (the PAL said why) is CKR_FUNCTION_FAILED.
+        if (rv != CKR_OK && rv != CKR_HOST_MEMORY) {
+            rv = CKR_FUNCTION_FAILED;
+        }
     }
     if (rv == CKR_OK) {
         LockGuard guard(lib.lock);

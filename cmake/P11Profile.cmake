@@ -10,6 +10,15 @@ set(P11_PYTHON /usr/bin/python3 CACHE FILEPATH "Python with jinja2, yaml and cla
 set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c skeleton_tests.cpp
                         conformance_profile.h)
 
+# The PAL the modules are built with: C files defining the six
+# PKCS11_PAL_* functions of pal/core_pkcs11_pal.h. Default: the POSIX file
+# PAL. A device port builds its host module with
+#   cmake -DP11_PAL_SOURCES="path/to/port.c;path/to/more.c" ...
+# (relative paths are taken from the source root; see docs/porting.md).
+set(P11_PAL_DEFAULT_SOURCES pal/posix/pal_posix.c pal/common/pal_label_index.c)
+set(P11_PAL_SOURCES "${P11_PAL_DEFAULT_SOURCES}" CACHE STRING
+    "C sources of the PAL the PKCS #11 modules link (default: the POSIX file PAL)")
+
 # Can this machine regenerate? (Firmware builds need neither Python nor libclang.)
 execute_process(COMMAND ${P11_PYTHON} -c "import jinja2, yaml, clang.cindex"
                 RESULT_VARIABLE _p11_codegen_missing OUTPUT_QUIET ERROR_QUIET)
@@ -55,7 +64,7 @@ function(p11_add_profile name)
   target_link_libraries(p11forge_${name}_objects PRIVATE p11_backend_wolfssl)
 
   add_library(p11forge-${name} SHARED $<TARGET_OBJECTS:p11forge_${name}_objects>)
-  target_link_libraries(p11forge-${name} PRIVATE p11_backend_wolfssl p11_pal_posix
+  target_link_libraries(p11forge-${name} PRIVATE p11_backend_wolfssl p11_module_pal
                         -Wl,--no-undefined -Wl,--exclude-libs,ALL)
   set_target_properties(p11forge-${name} PROPERTIES PREFIX "" OUTPUT_NAME p11forge-${name})
 

@@ -109,6 +109,14 @@ bool ProfileSelects(const char *test_group)
     return false;
 }
 
+std::string TestObjectLabel(const std::string &role, bool token_object)
+{
+    if (token_object && profile::kFixedLabelStore) {
+        return role;
+    }
+    return role + " " + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+}
+
 void ModuleTest::SetUp()
 {
     ASSERT_NE(fl(), nullptr) << "no module loaded";

@@ -44,6 +44,13 @@ std::string RvName(CK_RV rv);
 bool ProfileHas(const char *function);
 bool ProfileSelects(const char *test_group);
 
+// A CKA_LABEL for an object a test makes: the role ("Device Priv TLS Key")
+// plus the running test's name, so tests and runs never collide. A
+// fixed-label store takes only its listed labels, so there a token object
+// gets the plain role, which must be listed (each test destroys what it
+// made, so the label is free again for the next).
+std::string TestObjectLabel(const std::string &role, bool token_object);
+
 class ModuleTest : public ::testing::Test {
   protected:
     void SetUp() override;

@@ -5,15 +5,43 @@
 #include <cstring>
 
 #include "core_pkcs11_pal.h"
+#include "core_pkcs11_pal_lock.h"
 #include "objects/attribute_rules.h"
 #include "objects/object_codec.h"
 #include "p11_profile.h"
+#include "token_record.h"
 
 namespace p11 {
 
 namespace {
 
 enum class ReadResult { ok, missing, failed };
+
+// Holds the PAL's store lock for a scope; a PAL without one (the weak hooks
+// are unset) needs none, since nothing else writes its store.
+class StoreLock {
+  public:
+    StoreLock()
+    {
+        if (PKCS11_PAL_LockStore != nullptr && PKCS11_PAL_UnlockStore != nullptr) {
+            rv_ = PKCS11_PAL_LockStore();
+            held_ = rv_ == CKR_OK;
+        }
+    }
+    ~StoreLock()
+    {
+        if (held_) {
+            PKCS11_PAL_UnlockStore();
+        }
+    }
+    StoreLock(const StoreLock &) = delete;
+    StoreLock &operator=(const StoreLock &) = delete;
+    CK_RV rv() const { return rv_; }
+
+  private:
+    CK_RV rv_ = CKR_OK;
+    bool held_ = false;
+};
 
 CK_OBJECT_HANDLE pal_find(const std::string &label)
 {
@@ -101,8 +129,16 @@ std::string label_of(const AttributeSet &attrs)
     return label == nullptr ? std::string() : std::string(label->begin(), label->end());
 }
 
+bool reserved(const std::string &label)
+{
+    return label == kTokenRecordLabel;
+}
+
 bool label_listed(const std::string &label)
 {
+    if (reserved(label)) {
+        return false; // the token record's, never an object's
+    }
     const p11_profile &profile = p11_active_profile;
     for (CK_ULONG i = 0; i < profile.pal_label_count; ++i) {
         if (label == profile.pal_labels[i]) {
@@ -124,6 +160,8 @@ void TokenStorage::load(std::vector<StoredObject> *out)
 {
     clear();
     fixed_ = p11_active_profile.pal_labels != nullptr;
+    // No other process is half way through a write while we read.
+    StoreLock lock;
     if (fixed_) {
         load_fixed(out);
     } else {
@@ -136,6 +174,9 @@ void TokenStorage::load_fixed(std::vector<StoredObject> *out)
     const p11_profile &profile = p11_active_profile;
     for (CK_ULONG i = 0; i < profile.pal_label_count; ++i) {
         const std::string label = profile.pal_labels[i];
+        if (reserved(label)) {
+            continue;
+        }
         StoredObject object;
         bool present = false;
         bool ok = read_object(label, &object, &present);
@@ -194,11 +235,16 @@ CK_RV TokenStorage::add(const std::vector<const AttributeSet *> &objects, std::v
 
 CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels)
 {
+    StoreLock lock;
+    if (lock.rv() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
     std::set<std::string> taken = index_.labels;
     std::vector<std::string> labels;
     for (const AttributeSet *attrs : objects) {
         std::string label = label_of(*attrs);
-        if (!label_listed(label) || !taken.insert(label).second) {
+        // Probing the PAL catches a label another process took since load.
+        if (!label_listed(label) || !taken.insert(label).second || pal_find(label) != CK_INVALID_HANDLE) {
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }
         labels.push_back(label);
@@ -218,7 +264,8 @@ CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, 
 
 CK_RV TokenStorage::add_indexed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels)
 {
-    if (index_blocked_) {
+    StoreLock lock;
+    if (lock.rv() != CKR_OK || reread_index() != CKR_OK) {
         return CKR_DEVICE_ERROR;
     }
     StorageIndex next = index_;
@@ -248,6 +295,29 @@ CK_RV TokenStorage::add_indexed(const std::vector<const AttributeSet *> &objects
     return CKR_OK;
 }
 
+CK_RV TokenStorage::reread_index()
+{
+    Bytes bytes;
+    ReadResult read = pal_read(kIndexRecordLabel, &bytes);
+    if (read == ReadResult::missing) {
+        // Nothing stored yet (or an index this process could not read):
+        // keep what we have.
+        return index_blocked_ ? CKR_DEVICE_ERROR : CKR_OK;
+    }
+    StorageIndex stored;
+    if (read != ReadResult::ok || storage_index_decode(bytes.data(), bytes.size(), &stored) != RecordStatus::ok) {
+        std::fprintf(stderr, "p11forge: the token object index cannot be read; not written\n");
+        return CKR_DEVICE_ERROR;
+    }
+    // next_id only grows, whoever wrote last.
+    if (stored.next_id < index_.next_id) {
+        stored.next_id = index_.next_id;
+    }
+    index_ = std::move(stored);
+    index_blocked_ = false;
+    return CKR_OK;
+}
+
 CK_RV TokenStorage::replace(const std::string &pal_label, const AttributeSet &attrs)
 {
     return write_object(pal_label, attrs) ? CKR_OK : CKR_DEVICE_ERROR;
@@ -262,7 +332,8 @@ CK_RV TokenStorage::remove(const std::string &pal_label)
         index_.labels.erase(pal_label);
         return CKR_OK;
     }
-    if (index_blocked_) {
+    StoreLock lock;
+    if (lock.rv() != CKR_OK || reread_index() != CKR_OK) {
         return CKR_DEVICE_ERROR;
     }
     StorageIndex next = index_;
@@ -280,15 +351,24 @@ CK_RV TokenStorage::remove(const std::string &pal_label)
 
 CK_RV TokenStorage::remove_all()
 {
+    StoreLock lock;
+    if (lock.rv() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
     if (fixed_) {
         const p11_profile &profile = p11_active_profile;
         for (CK_ULONG i = 0; i < profile.pal_label_count; ++i) {
-            if (!pal_destroy(profile.pal_labels[i])) {
+            if (!reserved(profile.pal_labels[i]) && !pal_destroy(profile.pal_labels[i])) {
                 return CKR_DEVICE_ERROR;
             }
         }
         index_.labels.clear();
         return CKR_OK;
+    }
+    // Every stored object goes, also those another process made since load;
+    // a damaged index leaves only this process's view to remove.
+    if (reread_index() != CKR_OK) {
+        index_blocked_ = false;
     }
     StorageIndex fresh;
     fresh.next_id = index_.next_id; // record labels are not handed out twice

@@ -9,6 +9,15 @@
  *  - fixed labels (device ports): an object's record is stored under its
  *    CKA_LABEL, which must be one of the listed labels and not taken; objects
  *    are found by probing each listed label. No index record.
+ *    The token record's PAL label ("p11forge token") may be listed too (a
+ *    device port must accept it, so the profile lists it); it is never an
+ *    object's label.
+ * Several processes may share one store. Every write sequence runs under the
+ * PAL's store lock (core_pkcs11_pal_lock.h, when the PAL has one) and starts
+ * from the stored index, re-read (one PAL read), not from this process's
+ * copy: so one process never hands out a record label another has used, nor
+ * drops another's objects from the index; each sees the other's objects on
+ * its next load. A fixed-label add probes the PAL for each new label.
  * Damaged records are reported on stderr and skipped. A damaged (or newer)
  * index is never overwritten: token objects cannot be written until
  * C_InitToken starts a fresh store. Not thread safe: the object store
@@ -60,6 +69,8 @@ class TokenStorage {
     CK_RV add_indexed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels);
     void load_fixed(std::vector<StoredObject> *out);
     void load_indexed(std::vector<StoredObject> *out);
+    // Replaces index_ with the stored index (caller holds the store lock).
+    CK_RV reread_index();
 
     bool fixed_ = false;
     StorageIndex index_;         // labels in use (both ways); next id (any label)

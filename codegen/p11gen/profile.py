@@ -20,6 +20,7 @@ STORAGE_KEYS = {"labels"}
 TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token", "digest", "random",
                "objects", "keys", "threads")
 ALWAYS_PRESENT = ("C_GetFunctionList",)   # a module cannot be loaded without it
+TOKEN_RECORD_LABEL = "p11forge token"   # backend_wolfssl/token_record.h kTokenRecordLabel
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -211,6 +212,16 @@ def _storage(raw):
         return None
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
         raise SpecError(path, line, "storage.labels must be 'any' or a list of labels")
+    for label in value:
+        if not label.isprintable() or '"' in label or "\\" in label:
+            raise SpecError(path, line, f"storage label '{label}' must be printable, without quotes or backslashes")
+        if value.count(label) > 1:
+            raise SpecError(path, line, f"storage label '{label}' is listed twice")
+    # The backend keeps the token record (PIN verifiers, token label) under
+    # this PAL label; a fixed-label port must accept it like the others.
+    if TOKEN_RECORD_LABEL not in value:
+        raise SpecError(path, line, f"a fixed storage.labels list must include '{TOKEN_RECORD_LABEL}', the PAL label "
+                                    "of the token record (PIN verifiers, token label, flags)")
     return list(value)
 
 

@@ -130,8 +130,16 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.assert_error("ota", "provisioning: nobody", "unknown profile 'nobody'", load="ota")
 
     def test_storage_labels_fixed_list(self):
-        self.write(base=BASE, child=CHILD + "storage:\n  labels: [Device Cert, Device Priv TLS Key]\n")
-        self.assertEqual(self.load().storage_labels, ["Device Cert", "Device Priv TLS Key"])
+        self.write(base=BASE, child=CHILD + "storage:\n  labels: [Device Cert, Device Priv TLS Key, p11forge token]\n")
+        self.assertEqual(self.load().storage_labels, ["Device Cert", "Device Priv TLS Key", "p11forge token"])
+
+    def test_fixed_labels_without_the_token_record_label_are_rejected(self):
+        self.write(base=BASE, child=CHILD + "storage:\n  labels: [Device Cert]\n")
+        self.assert_error("child", "labels: [Device Cert]", "must include 'p11forge token'")
+
+    def test_fixed_label_listed_twice_is_rejected(self):
+        self.write(base=BASE, child=CHILD + "storage:\n  labels: [Device Cert, Device Cert, p11forge token]\n")
+        self.assert_error("child", "labels: [Device", "listed twice")
 
 
 class ShippedProfilesTest(unittest.TestCase):

@@ -59,10 +59,10 @@ protected:
         return object;
     }
 
-    // A label unique to the running test, so runs and tests never collide.
-    std::string Label(const std::string &role) const
+    // A label unique to the running test (see TestObjectLabel).
+    std::string Label(const std::string &role, bool token_object = false) const
     {
-        return role + " " + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        return TestObjectLabel(role, token_object);
     }
 
     CK_OBJECT_HANDLE ImportEcPrivate(const ref::EcKey &key, const std::string &label, bool token)
@@ -155,7 +155,7 @@ TEST_F(Keys, GeneratedP256KeyPairSignsRawSignaturesOpenSslAccepts)
     pub.Text(CKA_LABEL, Label("Device Pub TLS Key"));
     Template priv;
     priv.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, true).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);
-    priv.Text(CKA_LABEL, Label("Device Priv TLS Key"));
+    priv.Text(CKA_LABEL, Label("Device Priv TLS Key", true));
     CK_MECHANISM mechanism = {CKM_EC_KEY_PAIR_GEN, nullptr, 0};
     CK_OBJECT_HANDLE pub_key = CK_INVALID_HANDLE, priv_key = CK_INVALID_HANDLE;
     ASSERT_TRUE(RvIsOneOf(fl()->C_GenerateKeyPair(session_, &mechanism, pub.data(), pub.size(), priv.data(),
@@ -185,7 +185,7 @@ TEST_F(Keys, ImportedEcKeySignsAndItsValueIsSensitive)
 {
     REQUIRE("C_Sign", CKM_ECDSA, CKF_SIGN);
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    CK_OBJECT_HANDLE priv_key = ImportEcPrivate(key, Label("Device Priv TLS Key"), true);
+    CK_OBJECT_HANDLE priv_key = ImportEcPrivate(key, Label("Device Priv TLS Key", true), true);
     ASSERT_NE(priv_key, static_cast<CK_OBJECT_HANDLE>(CK_INVALID_HANDLE));
     const ByteVector hash = ref::Sha256(kMessage);
     ByteVector signature = Sign(priv_key, CKM_ECDSA, hash);
@@ -206,7 +206,7 @@ TEST_F(Keys, OpenSslSignaturesVerifyAndAFlippedBitIsSignatureInvalid)
 {
     REQUIRE("C_Verify", CKM_ECDSA, CKF_VERIFY);
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    CK_OBJECT_HANDLE pub_key = ImportEcPublic(key, Label("Code Verify Key"), true);
+    CK_OBJECT_HANDLE pub_key = ImportEcPublic(key, Label("Code Verify Key", true), true);
     if (pub_key == CK_INVALID_HANDLE) {
         GTEST_SKIP() << skip_reason();
     }
@@ -235,7 +235,7 @@ TEST_F(Keys, ImportedRsa2048KeySignsDigestInfoExactlyAsOpenSsl)
 {
     REQUIRE("C_Sign", CKM_RSA_PKCS, CKF_SIGN);
     const ref::RsaKey key = ref::GenerateRsaKey(2048);
-    CK_OBJECT_HANDLE priv_key = ImportRsaPrivate(key, Label("Device Priv TLS Key"));
+    CK_OBJECT_HANDLE priv_key = ImportRsaPrivate(key, Label("Device Priv TLS Key", true));
     ASSERT_NE(priv_key, static_cast<CK_OBJECT_HANDLE>(CK_INVALID_HANDLE));
     const ByteVector digest_info = ref::Sha256DigestInfo(ref::Sha256(kMessage));
     ASSERT_EQ(digest_info.size(), 51u);
@@ -257,7 +257,7 @@ TEST_F(Keys, RsaPkcsVerifyRejectsAWrongSignature)
 {
     REQUIRE("C_Verify", CKM_RSA_PKCS, CKF_VERIFY);
     const ref::RsaKey key = ref::GenerateRsaKey(2048);
-    CK_OBJECT_HANDLE pub_key = ImportRsaPublic(key, Label("Code Verify Key"), true);
+    CK_OBJECT_HANDLE pub_key = ImportRsaPublic(key, Label("Code Verify Key", true), true);
     if (pub_key == CK_INVALID_HANDLE) {
         GTEST_SKIP() << skip_reason();
     }
@@ -273,7 +273,7 @@ TEST_F(Keys, TokenKeysAreFoundByLabelAndClassAfterReinitialize)
 {
     REQUIRE("C_FindObjectsInit", CKM_ECDSA, CKF_SIGN);
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    const std::string label = Label("Device Priv TLS Key");
+    const std::string label = Label("Device Priv TLS Key", true);
     ASSERT_NE(ImportEcPrivate(key, label, true), static_cast<CK_OBJECT_HANDLE>(CK_INVALID_HANDLE));
     created_.clear(); // handles change across C_Finalize; found again below
     ASSERT_TRUE(RvIsOneOf(fl()->C_Finalize(nullptr), {CKR_OK}));

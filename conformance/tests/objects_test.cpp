@@ -23,9 +23,9 @@ protected:
         }
     }
 
-    std::string Label(const std::string &role) const
+    std::string Label(const std::string &role, bool token_object = false) const
     {
-        return role + " " + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+        return TestObjectLabel(role, token_object);
     }
 
     Template Data(const std::string &label, bool token = false, bool is_private = false)
@@ -130,7 +130,7 @@ TEST_F(Objects, DestroyedObjectIsGone)
 TEST_F(Objects, ReadOnlySessionCannotCreateTokenObjects)
 {
     ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
-    Template data = Data(Label("ro"), true);
+    Template data = Data(Label("Root Cert", true), true);
     CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
     EXPECT_TRUE(RvIsOneOf(fl()->C_CreateObject(session_, data.data(), data.size(), &object), {CKR_SESSION_READ_ONLY}))
         << "v2.40 §5.7 C_CreateObject";
@@ -171,16 +171,16 @@ TEST_F(Objects, SessionObjectsAreSharedUntilTheirSessionCloses)
 
 TEST_F(Objects, TokenDataObjectsSurviveFinalize)
 {
-    Template data = Data(Label("kept"), true);
+    Template data = Data(Label("JITP Cert", true), true);
     CK_OBJECT_HANDLE object = Create(data);
     ASSERT_NE(object, static_cast<CK_OBJECT_HANDLE>(CK_INVALID_HANDLE));
     ASSERT_TRUE(RvIsOneOf(fl()->C_Finalize(nullptr), {CKR_OK}));
     ASSERT_NO_FATAL_FAILURE(Initialize());
     ASSERT_TRUE(OpenSession());
-    Template query = ByLabel(Label("kept"));
+    Template query = ByLabel(Label("JITP Cert", true));
     std::vector<CK_OBJECT_HANDLE> found = Find(query);
     ASSERT_EQ(found.size(), 1u);
-    const std::string expected = "payload of " + Label("kept");
+    const std::string expected = "payload of " + Label("JITP Cert", true);
     EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
     EXPECT_TRUE(RvIsOneOf(fl()->C_DestroyObject(session_, found[0]), {CKR_OK}));
 }

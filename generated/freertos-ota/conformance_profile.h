@@ -80,6 +80,13 @@ inline constexpr const char *kTestGroups[] = {
     nullptr,
 };
 
+/* A fixed-label store takes only these PAL labels, and a token object's
+ * CKA_LABEL must be one of them (nullptr ends the list). */
+inline constexpr bool kFixedLabelStore = false;
+inline constexpr const char *kPalLabels[] = {
+    nullptr,
+};
+
 inline constexpr bool kTokenInitializedAtStart = true;
 inline constexpr const char *kDefaultUserPin = "0000";
 inline constexpr const char *kDefaultSoPin = "00000000";

@@ -111,6 +111,13 @@ inline constexpr const char *kTestGroups[] = {
     nullptr,
 };
 
+/* A fixed-label store takes only these PAL labels, and a token object's
+ * CKA_LABEL must be one of them (nullptr ends the list). */
+inline constexpr bool kFixedLabelStore = false;
+inline constexpr const char *kPalLabels[] = {
+    nullptr,
+};
+
 inline constexpr bool kTokenInitializedAtStart = false;
 inline constexpr const char *kDefaultUserPin = nullptr;
 inline constexpr const char *kDefaultSoPin = nullptr;

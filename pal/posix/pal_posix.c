@@ -7,11 +7,18 @@
  * so a reader (or a crash) sees the old value or the new one, never half.
  * Handles are per-label numbers kept in memory for the life of the process;
  * the files themselves are the truth about what exists, since another process
- * may change the folder. */
+ * may change the folder.
+ *
+ * Processes sharing one store serialize their writes with flock on
+ * "<store>/.lock"; PKCS11_PAL_LockStore (core_pkcs11_pal_lock.h) lets the
+ * backend hold that lock across its read-change-write of the index record.
+ * A store folder that another user owns, or that group or others may enter,
+ * is refused: its keys would not be ours alone. */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* explicit_bzero */
 
 #include "core_pkcs11_pal.h"
+#include "core_pkcs11_pal_lock.h"
 #include "pal_label_index.h"
 #include "pal_posix.h"
 
@@ -23,15 +30,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define OBJECT_SUFFIX ".obj"
 #define TEMP_NAME "/.tmp-XXXXXX" /* not *.obj, so never taken for an object */
+#define LOCK_NAME "/.lock"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct p11_label_index labels = P11_LABEL_INDEX_INIT;
 static char store_dir[PATH_MAX]; /* empty until Initialize succeeds */
+
+/* The store lock: a recursive mutex orders this process's threads (flock
+ * alone would not, since they share one descriptor), and flock on lock_fd
+ * orders processes. lock_depth counts nested holds by the owning thread. */
+static pthread_once_t store_mutex_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t store_mutex;
+static int lock_fd = -1;
+static unsigned lock_depth;
 
 static CK_RV rv_from_errno(int err)
 {
@@ -212,6 +229,101 @@ static int replace_file(const char *dir, const char *path,
     return sync_dir(dir);
 }
 
+static void make_store_mutex(void)
+{
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&store_mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+}
+
+/* A forked child is a new process: it starts without the lock (the copied
+ * mutex names a thread of the parent), and the inherited descriptor shares
+ * the parent's flock, so it is dropped; the child's PKCS11_PAL_Initialize
+ * opens its own, and until then its writes fail. */
+static void reset_store_lock_in_child(void)
+{
+    make_store_mutex();
+    lock_depth = 0;
+    if (lock_fd >= 0) {
+        close(lock_fd);
+        lock_fd = -1;
+    }
+}
+
+static void init_store_mutex(void)
+{
+    make_store_mutex();
+    pthread_atfork(NULL, NULL, reset_store_lock_in_child);
+}
+
+/* The folder must be ours alone: owned by the effective uid, no group or
+ * other bits. 0 when it is; otherwise says why on stderr. */
+static int check_store_folder(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "p11forge: store folder %s is not a folder\n", dir);
+        return -1;
+    }
+    if (st.st_uid != geteuid()) {
+        fprintf(stderr,
+                "p11forge: store folder %s is owned by uid %lu, not by this "
+                "process's uid %lu; refused\n",
+                dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
+        return -1;
+    }
+    if ((st.st_mode & 077) != 0) {
+        fprintf(stderr,
+                "p11forge: store folder %s has mode %03o; group and others "
+                "must have no access (chmod 700); refused\n",
+                dir, (unsigned)(st.st_mode & 0777));
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens the store's lock file (0600, never through a symlink). */
+static int open_lock_file(const char *dir)
+{
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof(path), "%s" LOCK_NAME, dir) >=
+        sizeof(path)) {
+        return -1;
+    }
+    return open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+CK_RV PKCS11_PAL_LockStore(void)
+{
+    pthread_once(&store_mutex_once, init_store_mutex);
+    pthread_mutex_lock(&store_mutex);
+    if (lock_depth == 0) {
+        int rc = -1;
+        if (lock_fd >= 0) {
+            do {
+                rc = flock(lock_fd, LOCK_EX);
+            } while (rc != 0 && errno == EINTR);
+        }
+        if (rc != 0) {
+            pthread_mutex_unlock(&store_mutex);
+            return CKR_DEVICE_ERROR;
+        }
+    }
+    lock_depth++;
+    return CKR_OK;
+}
+
+void PKCS11_PAL_UnlockStore(void)
+{
+    pthread_once(&store_mutex_once, init_store_mutex);
+    if (lock_depth > 0 && --lock_depth == 0 && lock_fd >= 0) {
+        (void)flock(lock_fd, LOCK_UN);
+    }
+    pthread_mutex_unlock(&store_mutex);
+}
+
 CK_RV PKCS11_PAL_Initialize(void)
 {
     char dir[PATH_MAX];
@@ -219,12 +331,33 @@ CK_RV PKCS11_PAL_Initialize(void)
 
     /* Read each time: the environment may name another folder by now. */
     if (resolve_store_dir(dir, sizeof(dir)) != 0 || make_dirs(dir) != 0) {
-        dir[0] = '\0';
+        fprintf(stderr, "p11forge: no usable store folder (set "
+                        "P11FORGE_STORE_DIR)\n");
+        rv = CKR_DEVICE_ERROR;
+    } else if (check_store_folder(dir) != 0) {
         rv = CKR_DEVICE_ERROR;
     }
+    /* A fresh descriptor every time: one inherited over fork() shares its
+     * flock with the parent, so it would not keep the two apart. */
+    int fd = rv == CKR_OK ? open_lock_file(dir) : -1;
+    if (rv == CKR_OK && fd < 0) {
+        fprintf(stderr, "p11forge: cannot open the lock file in %s\n", dir);
+        rv = CKR_DEVICE_ERROR;
+    }
+    if (rv != CKR_OK) {
+        dir[0] = '\0';
+    }
+    pthread_once(&store_mutex_once, init_store_mutex);
+    pthread_mutex_lock(&store_mutex);
+    if (lock_fd >= 0) {
+        close(lock_fd);
+    }
+    lock_fd = fd;
+    lock_depth = 0;
     pthread_mutex_lock(&lock);
     strcpy(store_dir, dir);
     pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&store_mutex);
     return rv;
 }
 
@@ -253,11 +386,12 @@ CK_OBJECT_HANDLE PKCS11_PAL_SaveObject(CK_ATTRIBUTE_PTR pxLabel,
     }
     pthread_mutex_unlock(&lock);
 
-    if (handle == CK_INVALID_HANDLE ||
-        replace_file(dir, path, pucData, ulDataSize) != 0) {
+    if (handle == CK_INVALID_HANDLE || PKCS11_PAL_LockStore() != CKR_OK) {
         return CK_INVALID_HANDLE;
     }
-    return handle;
+    int rc = replace_file(dir, path, pucData, ulDataSize);
+    PKCS11_PAL_UnlockStore();
+    return rc == 0 ? handle : CK_INVALID_HANDLE;
 }
 
 CK_OBJECT_HANDLE PKCS11_PAL_FindObject(CK_BYTE_PTR pxLabel, CK_ULONG usLength)
@@ -366,9 +500,15 @@ CK_RV PKCS11_PAL_DestroyObject(CK_OBJECT_HANDLE xHandle)
     if (rv != CKR_OK) {
         return rv;
     }
-    if (unlink(path) != 0) {
-        return errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID
-                               : rv_from_errno(errno);
+    rv = PKCS11_PAL_LockStore();
+    if (rv != CKR_OK) {
+        return rv;
     }
-    return sync_dir(dir) == 0 ? CKR_OK : rv_from_errno(errno);
+    if (unlink(path) != 0) {
+        rv = errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : rv_from_errno(errno);
+    } else if (sync_dir(dir) != 0) {
+        rv = rv_from_errno(errno);
+    }
+    PKCS11_PAL_UnlockStore();
+    return rv;
 }

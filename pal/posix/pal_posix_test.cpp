@@ -1,6 +1,8 @@
 // Behaviour of the POSIX file PAL: handles, atomic replace, file modes, the
-// store folder rules, and failures that really happen (also as root).
+// store folder rules, the store lock, and failures that really happen (also
+// as root).
 #include "core_pkcs11_pal.h"
+#include "core_pkcs11_pal_lock.h"
 #include "pal_posix.h"
 #include "pal_test_helpers.h"
 
@@ -38,11 +40,14 @@ unsigned Mode(const fs::path &path)
     return st.st_mode & 07777;
 }
 
+// The files in a store folder, without the lock file every store has.
 std::set<std::string> Names(const fs::path &dir)
 {
     std::set<std::string> names;
     for (const auto &entry : fs::directory_iterator(dir)) {
-        names.insert(entry.path().filename().string());
+        if (entry.path().filename() != ".lock") {
+            names.insert(entry.path().filename().string());
+        }
     }
     return names;
 }
@@ -455,6 +460,76 @@ TEST_F(PalPosixTest, ConcurrentSavesKeepOneHandlePerLabelAndWholeValues)
     EXPECT_EQ(std::string(100 + 1000 * t, static_cast<char>('a' + t)), value);
     // kThreads own files + one shared file; no temporary file left.
     EXPECT_EQ(static_cast<size_t>(kThreads + 1), Names(store_).size());
+}
+
+TEST_F(PalPosixTest, StoreFolderOfAnotherUserIsRefused)
+{
+    // Tests run as root, who may give the folder away; others skip.
+    if (geteuid() != 0) {
+        GTEST_SKIP() << "needs root to chown the store folder";
+    }
+    ASSERT_EQ(0, chown(store_.c_str(), 1, 1));
+    EXPECT_EQ(CKR_DEVICE_ERROR, PKCS11_PAL_Initialize());
+    EXPECT_EQ(CK_INVALID_HANDLE, Save("Device Cert", "c"));
+
+    ASSERT_EQ(0, chown(store_.c_str(), geteuid(), getegid()));
+    EXPECT_EQ(CKR_OK, PKCS11_PAL_Initialize());
+}
+
+TEST_F(PalPosixTest, StoreFolderOpenToGroupOrOthersIsRefused)
+{
+    for (mode_t mode : {0750, 0705, 0710, 0777}) {
+        ASSERT_EQ(0, chmod(store_.c_str(), mode));
+        EXPECT_EQ(CKR_DEVICE_ERROR, PKCS11_PAL_Initialize()) << std::oct << mode;
+        EXPECT_EQ(CK_INVALID_HANDLE, Save("Device Cert", "c"));
+    }
+    ASSERT_EQ(0, chmod(store_.c_str(), 0700));
+    EXPECT_EQ(CKR_OK, PKCS11_PAL_Initialize());
+    EXPECT_NE(CK_INVALID_HANDLE, Save("Device Cert", "c"));
+}
+
+TEST_F(PalPosixTest, LockFileIs0600AndNeverAnObject)
+{
+    EXPECT_EQ(0600u, Mode(store_ / ".lock"));
+    EXPECT_EQ(CK_INVALID_HANDLE, Find(".lock"));
+}
+
+TEST_F(PalPosixTest, StoreLockNestsAndAllowsWritesInside)
+{
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_LockStore());
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_LockStore());
+    CK_OBJECT_HANDLE handle = Save("Device Cert", "inside");
+    EXPECT_NE(CK_INVALID_HANDLE, handle);
+    EXPECT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(handle));
+    PKCS11_PAL_UnlockStore();
+    PKCS11_PAL_UnlockStore();
+    EXPECT_NE(CK_INVALID_HANDLE, Save("Device Cert", "after"));
+}
+
+TEST_F(PalPosixTest, StoreLockMakesAnotherProcessWait)
+{
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_LockStore());
+    pid_t child = fork();
+    ASSERT_NE(-1, child);
+    if (child == 0) {
+        // A fresh Initialize, as a second process would do.
+        bool ok = PKCS11_PAL_Initialize() == CKR_OK &&
+                  Save("Root Cert", "from the child") != CK_INVALID_HANDLE;
+        _exit(ok ? 0 : 1);
+    }
+    // The child's save waits for our lock.
+    usleep(300 * 1000);
+    int status = 0;
+    EXPECT_EQ(0, waitpid(child, &status, WNOHANG)) << "the child did not wait";
+    EXPECT_EQ(CK_INVALID_HANDLE, Find("Root Cert"));
+    PKCS11_PAL_UnlockStore();
+
+    ASSERT_EQ(child, waitpid(child, &status, 0));
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(0, WEXITSTATUS(status));
+    std::string value;
+    ASSERT_EQ(CKR_OK, Get(Find("Root Cert"), &value));
+    EXPECT_EQ("from the child", value);
 }
 
 } // namespace

@@ -1,0 +1,28 @@
+/* Test profile for the token over the simulated flash: a ready token (user
+ * PIN "1234", SO PIN "87654321") on a PAL that takes any label, so the
+ * backend keeps its index record next to the object records. */
+#include "p11_profile.h"
+
+namespace {
+const p11_mechanism_entry kMechanisms[] = {
+    {CKM_SHA256, 0, 0, CKF_DIGEST},
+};
+} // namespace
+
+extern "C" const p11_profile p11_active_profile = {
+    "test-flash-token",
+    kMechanisms,
+    sizeof kMechanisms / sizeof kMechanisms[0],
+    0,  // max_sessions
+    0,  // max_rw_sessions
+    0,  // max_objects: no limit
+    64, // max_label_length
+    4,  // min_pin_length
+    16, // max_pin_length
+    CK_TRUE,
+    "Flash Token",
+    "87654321",
+    "1234",
+    nullptr, // any PAL label
+    0,
+};
