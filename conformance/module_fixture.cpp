@@ -89,6 +89,16 @@ std::string RvName(CK_RV rv)
     return ::testing::AssertionFailure() << message.str();
 }
 
+bool PrintableField(const CK_UTF8CHAR *text, size_t size)
+{
+    for (size_t i = 0; i < size; ++i) {
+        if (text[i] < 0x20 || text[i] > 0x7e) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool ProfileHas(const char *function)
 {
     for (const char *name : profile::kFunctions) {

@@ -40,6 +40,10 @@ std::string RvName(CK_RV rv);
 // Passes when `actual` is one of `expected`; the message names all codes.
 ::testing::AssertionResult RvIsOneOf(CK_RV actual, std::initializer_list<CK_RV> expected);
 
+// A fixed-width text field as v2.40 §3.2 wants it: printable, blank padded,
+// never NUL terminated.
+bool PrintableField(const CK_UTF8CHAR *text, size_t size);
+
 // Is a function / test group part of the profile being tested?
 bool ProfileHas(const char *function);
 bool ProfileSelects(const char *test_group);
@@ -94,7 +98,7 @@ class ModuleTest : public ::testing::Test {
   protected:
     std::string skip_reason_;
 
-private:
+  private:
     std::vector<std::string> provisioned_labels_;
 };
 

@@ -19,16 +19,6 @@ class General : public ModuleTest {
     }
 };
 
-bool AllPrintable(const CK_UTF8CHAR *text, size_t size)
-{
-    for (size_t i = 0; i < size; ++i) {
-        if (text[i] < 0x20 || text[i] > 0x7e) {
-            return false;
-        }
-    }
-    return true;
-}
-
 TEST_F(General, GetFunctionListWithNullIsArgumentsBad)
 {
     EXPECT_TRUE(RvIsOneOf(fl()->C_GetFunctionList(nullptr), {CKR_ARGUMENTS_BAD})) << "v2.40 §5.4";
@@ -142,9 +132,9 @@ TEST_F(General, InfoIsVersion2AndBlankPadded)
     ASSERT_TRUE(RvIsOneOf(fl()->C_GetInfo(&info), {CKR_OK}));
     EXPECT_EQ(info.cryptokiVersion.major, 2);
     EXPECT_EQ(info.flags, 0u) << "v2.40 §3.2 CK_INFO: flags are reserved, must be zero";
-    EXPECT_TRUE(AllPrintable(info.manufacturerID, sizeof(info.manufacturerID)))
+    EXPECT_TRUE(PrintableField(info.manufacturerID, sizeof(info.manufacturerID)))
         << "v2.40 §3.2: blank padded, not NUL terminated";
-    EXPECT_TRUE(AllPrintable(info.libraryDescription, sizeof(info.libraryDescription)))
+    EXPECT_TRUE(PrintableField(info.libraryDescription, sizeof(info.libraryDescription)))
         << "v2.40 §3.2: blank padded, not NUL terminated";
 }
 
