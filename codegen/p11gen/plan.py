@@ -187,7 +187,7 @@ def _set(values):
     return [f"{name} = {value};" for name, value in values.items()]
 
 
-def _fault_tests(function, api, profile):
+def _fault_tests(function, api):
     tests = []
     session = function.session_param
     also = _also(function, api)
@@ -258,7 +258,7 @@ def build(api, profile):
             checks += _argument_checks(function)
             plan.checks = _order(checks, api)
             plan.backend_args = ["session" if p.role == "session" else p.name for p in function.params]
-            plan.tests = _fault_tests(function, api, profile)
+            plan.tests = _fault_tests(function, api)
         plan.locals, plan.call_args = _locals(function, profile)
         plans.append(plan)
     return plans

@@ -39,7 +39,6 @@ def render(api, profile, sources):
         "outside": [p for p in plans if not p.in_profile],
         "sources": sources,
         "rv_names": sorted(n for n in api.constants if n.startswith("CKR_")),
-        "mechanism_names": sorted(n for n in api.constants if n.startswith("CKM_")),
     }
     env = _environment()
     return {name: env.get_template(template).render(context, output=name) for name, template in OUTPUTS}
