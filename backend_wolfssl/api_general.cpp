@@ -98,6 +98,30 @@ void p11be_session_release(p11_session *session)
     }
 }
 
+void p11be_session_end_operation(p11_session *session, p11_operation operation)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return;
+    }
+    switch (operation) {
+    case P11_OPERATION_DIGEST:
+        if (session->digest != nullptr) {
+            digest_operation_free(session->digest);
+            session->digest = nullptr;
+        }
+        break;
+    case P11_OPERATION_SIGN:
+        signature_operation_end(&session->sign);
+        break;
+    case P11_OPERATION_VERIFY:
+        signature_operation_end(&session->verify);
+        break;
+    default:
+        break; // the backend has no such operation: nothing is ever active
+    }
+}
+
 CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
 {
     Library &lib = library();

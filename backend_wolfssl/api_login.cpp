@@ -109,6 +109,8 @@ CK_RV p11be_C_Logout(p11_session *session)
         return CKR_USER_NOT_LOGGED_IN;
     }
     lib.token.login = Login::nobody;
+    // v2.40 §5.6 C_Logout: the application's private session objects are destroyed.
+    lib.objects.drop_private_session_objects();
     return CKR_OK;
 }
 

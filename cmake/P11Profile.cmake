@@ -2,13 +2,13 @@
 #
 # For one generated profile: the shared PKCS #11 module p11forge-<name>
 # (exports C_GetFunctionList and the C_ symbols), the static library
-# p11forge-<name>-static (for firmware and tests), and the conformance runner
-# p11conform-<name>, run against the module under CTest.
+# p11forge-<name>-static (for firmware and tests), and a CTest run of the
+# conformance runner (p11conform, cmake/P11Conformance.cmake) against the
+# module with the profile.
 
 set(P11_SOURCE_ROOT ${CMAKE_CURRENT_LIST_DIR}/..)
 set(P11_PYTHON /usr/bin/python3 CACHE FILEPATH "Python with jinja2, yaml and clang (Debian's)")
-set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c skeleton_tests.cpp
-                        conformance_profile.h)
+set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c conformance_profile.txt)
 
 # The PAL the modules are built with: C files defining the six
 # PKCS11_PAL_* functions of pal/core_pkcs11_pal.h. Default: the POSIX file
@@ -72,34 +72,15 @@ function(p11_add_profile name)
   target_link_libraries(p11forge-${name}-static PUBLIC p11_backend_wolfssl)
 
   if(BUILD_TESTING)
-    add_executable(p11conform-${name}
-      ${P11_SOURCE_ROOT}/conformance/runner_main.cpp
-      ${P11_SOURCE_ROOT}/conformance/module_fixture.cpp
-      ${P11_SOURCE_ROOT}/conformance/token_setup.cpp
-      ${P11_SOURCE_ROOT}/conformance/openssl_reference.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/general_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/slot_token_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/session_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/login_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/pin_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/init_token_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/digest_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/random_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/objects_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/keys_test.cpp
-      ${P11_SOURCE_ROOT}/conformance/tests/signing_test.cpp
-      ${gen}/skeleton_tests.cpp)
-    target_include_directories(p11conform-${name} PRIVATE ${gen} ${P11_SOURCE_ROOT}/conformance)
-    target_link_libraries(p11conform-${name} PRIVATE p11_pkcs11_headers GTest::gtest Threads::Threads OpenSSL::Crypto
-                          ${CMAKE_DL_LIBS})
-
     # A fresh store per run: the conformance run starts from the profile's first state.
     set(store ${CMAKE_CURRENT_BINARY_DIR}/stores/conformance-${name})
     add_test(NAME conformance.${name}.fresh_store
              COMMAND ${CMAKE_COMMAND} -E rm -rf ${store})
     set_tests_properties(conformance.${name}.fresh_store PROPERTIES FIXTURES_SETUP store_${name})
     add_test(NAME conformance.${name}
-             COMMAND p11conform-${name} --module $<TARGET_FILE:p11forge-${name}> --strict-profile
+             COMMAND p11conform --module $<TARGET_FILE:p11forge-${name}> --profile ${name} --strict-profile
+                     --report-md ${CMAKE_CURRENT_BINARY_DIR}/reports/conformance-${name}.md
+                     --report-junit ${CMAKE_CURRENT_BINARY_DIR}/reports/conformance-${name}.xml
                      ${ARG_CONFORMANCE_ARGS})
     set_tests_properties(conformance.${name} PROPERTIES
       FIXTURES_REQUIRED store_${name} ENVIRONMENT "P11FORGE_STORE_DIR=${store}")

@@ -1,17 +1,24 @@
 #!/usr/bin/python3
-"""Regenerates generated/<profile>/ from pkcs11.h, spec/rules.yaml and a profile.
+"""Regenerates generated/ from pkcs11.h, spec/rules.yaml and the profiles.
 
   generate.py                      every concrete profile in spec/profiles/
+                                   and the shared generated/conformance/
   generate.py --profile freertos   one profile (a name or a path to a .yaml)
+  generate.py --only-shared        generated/conformance/ only
   generate.py --verify             regenerate into a temporary folder and diff
+                                   (what the same options would write)
+  generate.py --resolve freertos   print the resolved profile text
+                                   (conformance_profile.txt) to stdout
 
+Each profile's folder holds its module's entry points and the resolved
+profile text the conformance runner reads; generated/conformance/ holds the
+runner's generated sources, which are the same for every profile.
 Same inputs give byte-identical output.
 """
 import argparse
 import difflib
 import glob
 import os
-import shutil
 import sys
 import tempfile
 
@@ -22,6 +29,7 @@ from p11gen.errors import SpecError  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_HEADER = "/usr/include/p11-kit-1/p11-kit/pkcs11.h"
+PROFILE_SUFFIXES = (".yaml", ".yml")
 
 
 def _display(path):
@@ -29,35 +37,88 @@ def _display(path):
     return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
 
 
+def _profile_path(name, profile_dir):
+    """A path as given; a bare name is a profile of profile_dir."""
+    if name.endswith(PROFILE_SUFFIXES) or os.sep in name:
+        return name
+    return os.path.join(profile_dir, f"{name}.yaml")
+
+
 def _profile_paths(names, profile_dir):
     if not names:
         paths = sorted(glob.glob(os.path.join(profile_dir, "*.yaml")))
         return [p for p in paths if not yaml_lines.load(p).get("abstract", False)]
-    result = []
-    for name in names:
-        result.append(name if name.endswith(".yaml") else os.path.join(profile_dir, f"{name}.yaml"))
-    return result
+    return [_profile_path(name, profile_dir) for name in names]
 
 
-def generate(args, out_dir):
-    """Writes each profile's files below out_dir; returns the list of folders written."""
+def _load_api(args):
     header = header_model.load(args.header, args.define, args.include_dir, args.prelude)
     api = spec_model.load(args.rules, header)
     if api.unruled:
         print(f"note: {len(api.unruled)} header function(s) without a rule left out: {', '.join(api.unruled)}",
               file=sys.stderr)
+    return header, api
+
+
+def _shared_sources(args):
+    return [_display(h) for h in args.header] + [_display(args.rules)]
+
+
+def _load_profile(path, api, args):
+    profile = profile_module.load(path, api, [args.profile_dir])
+    return profile, _shared_sources(args) + [_display(p) for p in profile.chain]
+
+
+def _write(folder, files):
+    os.makedirs(folder, exist_ok=True)
+    for name, text in files.items():
+        with open(os.path.join(folder, name), "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    return folder
+
+
+def _writes_all(args):
+    """No --profile and no --only-shared: every profile and the shared folder."""
+    return not args.profile and not args.only_shared
+
+
+def generate(args, out_dir):
+    """Writes what the options select below out_dir; returns the folders written."""
+    header, api = _load_api(args)
     written = []
-    for path in _profile_paths(args.profile, args.profile_dir):
-        profile = profile_module.load(path, api)
-        sources = [_display(h) for h in args.header] + [_display(args.rules)] + [_display(p) for p in profile.chain]
-        files = render.render(api, profile, sources)
-        folder = os.path.join(out_dir, profile.name)
-        os.makedirs(folder, exist_ok=True)
-        for name, text in files.items():
-            with open(os.path.join(folder, name), "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-        written.append(folder)
+    if not args.only_shared:
+        for path in _profile_paths(args.profile, args.profile_dir):
+            profile, sources = _load_profile(path, api, args)
+            written.append(_write(os.path.join(out_dir, profile.name), render.render(api, profile, sources)))
+    if args.only_shared or _writes_all(args):
+        files = render.render_shared(api, header, _shared_sources(args))
+        written.append(_write(os.path.join(out_dir, render.SHARED_FOLDER), files))
     return written
+
+
+def resolve(args):
+    """Prints one profile's resolved text (what conformance_profile.txt holds)."""
+    _, api = _load_api(args)
+    profile, sources = _load_profile(_profile_path(args.resolve, args.profile_dir), api, args)
+    sys.stdout.write(render.render_profile_text(api, profile, sources))
+    return 0
+
+
+def _diff_folder(fresh_folder, checked_in):
+    """Prints a unified diff per differing file (extra files included); returns their count."""
+    fresh_names = set(os.listdir(fresh_folder))
+    old_names = set(os.listdir(checked_in)) if os.path.isdir(checked_in) else set()
+    differences = 0
+    for file_name in sorted(fresh_names | old_names):
+        fresh = _read(os.path.join(fresh_folder, file_name))
+        old = _read(os.path.join(checked_in, file_name))
+        if fresh != old:
+            differences += 1
+            shown = _display(os.path.join(checked_in, file_name))
+            if file_name not in fresh_names:
+                print(f"{shown}: stale, the inputs no longer generate it")
+            sys.stdout.writelines(difflib.unified_diff(old, fresh, f"a/{shown}", f"b/{shown} (regenerated)"))
+    return differences
 
 
 def verify(args):
@@ -66,28 +127,24 @@ def verify(args):
         folders = generate(args, scratch)
         differences = 0
         for folder in folders:
-            name = os.path.basename(folder)
-            checked_in = os.path.join(args.out, name)
-            fresh_names = set(os.listdir(folder))
-            old_names = set(os.listdir(checked_in)) if os.path.isdir(checked_in) else set()
-            for file_name in sorted(fresh_names | old_names):
-                fresh = _read(os.path.join(folder, file_name))
-                old = _read(os.path.join(checked_in, file_name))
-                if fresh != old:
+            differences += _diff_folder(folder, os.path.join(args.out, os.path.basename(folder)))
+        if _writes_all(args) and os.path.isdir(args.out):
+            # A folder of a removed or renamed profile is stale too.
+            fresh = {os.path.basename(f) for f in folders}
+            for name in sorted(os.listdir(args.out)):
+                if name not in fresh and os.path.isdir(os.path.join(args.out, name)):
                     differences += 1
-                    sys.stdout.writelines(difflib.unified_diff(
-                        old, fresh, f"a/{_display(os.path.join(checked_in, file_name))}",
-                        f"b/{_display(os.path.join(checked_in, file_name))} (regenerated)"))
+                    print(f"{_display(os.path.join(args.out, name))}/: stale, no profile generates it")
         if differences:
             print(f"generate.py --verify: {differences} generated file(s) differ from their inputs; "
                   f"run codegen/generate.py and commit generated/", file=sys.stderr)
             return 1
-        print(f"generate.py --verify: {len(folders)} profile(s) match their inputs")
+        print(f"generate.py --verify: {len(folders)} folder(s) match their inputs")
         return 0
 
 
 def _read(path):
-    if not os.path.exists(path):
+    if not os.path.isfile(path):
         return []
     with open(path, encoding="utf-8") as stream:
         return stream.readlines()
@@ -100,22 +157,32 @@ def main(argv=None):
     parser.add_argument("--include-dir", action="append", default=[], help="include folder for the header")
     parser.add_argument("--prelude", help="a header included before the PKCS #11 header (platform macros)")
     parser.add_argument("--rules", default=os.path.join(ROOT, "spec", "rules.yaml"))
-    parser.add_argument("--profile-dir", default=os.path.join(ROOT, "spec", "profiles"))
-    parser.add_argument("--profile", action="append", help="profile name or .yaml path (default: all concrete)")
+    parser.add_argument("--profile-dir", default=os.path.join(ROOT, "spec", "profiles"),
+                        help="where profile names are found; also searched by extends and provisioning "
+                             "after the profile's own folder (default spec/profiles)")
+    selection = parser.add_mutually_exclusive_group()
+    selection.add_argument("--profile", action="append",
+                           help="profile name or .yaml path; only these profiles, not generated/conformance/ "
+                                "(default: every concrete profile and generated/conformance/)")
+    selection.add_argument("--only-shared", action="store_true",
+                           help="only <out>/conformance/, the runner's sources shared by every profile")
+    selection.add_argument("--resolve", metavar="NAME_OR_PATH",
+                           help="print the profile's resolved text (conformance_profile.txt) and exit")
     parser.add_argument("--out", default=os.path.join(ROOT, "generated"), help="output folder (default generated/)")
     parser.add_argument("--verify", action="store_true", help="compare with --out instead of writing it")
     args = parser.parse_args(argv)
     args.header = args.header or [DEFAULT_HEADER]
+    if args.resolve and args.verify:
+        parser.error("--resolve writes nothing to verify")
     try:
+        if args.resolve:
+            return resolve(args)
         if args.verify:
             return verify(args)
         for folder in generate(args, args.out):
             print(f"generated {_display(folder)}")
         return 0
-    except SpecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except header_model.HeaderError as exc:
+    except (SpecError, header_model.HeaderError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

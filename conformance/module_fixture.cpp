@@ -3,6 +3,8 @@
 
 #include <dlfcn.h>
 
+#include "function_list_guard.h"
+
 #include <cstdio>
 #include <cstring>
 #include <sstream>
@@ -12,6 +14,8 @@ namespace {
 
 CK_FUNCTION_LIST *g_functions = nullptr;
 CK_FUNCTION_LIST *g_provisioner = nullptr;
+CK_FUNCTION_LIST g_guarded{};
+std::vector<std::string> g_null_entries;
 
 CK_FUNCTION_LIST *Load(const std::string &path)
 {
@@ -45,8 +49,19 @@ Options &options()
 
 bool LoadModule(const std::string &path)
 {
-    g_functions = Load(path);
-    return g_functions != nullptr;
+    CK_FUNCTION_LIST *module = Load(path);
+    if (module == nullptr) {
+        return false;
+    }
+    g_null_entries.clear();
+    GuardFunctionList(*module, &g_guarded, &g_null_entries);
+    g_functions = &g_guarded;
+    return true;
+}
+
+const std::vector<std::string> &NullFunctionListEntries()
+{
+    return g_null_entries;
 }
 
 bool LoadProvisioner(const std::string &path)
@@ -58,35 +73,6 @@ bool LoadProvisioner(const std::string &path)
 CK_FUNCTION_LIST *LoadedFunctions()
 {
     return g_functions;
-}
-
-std::string RvName(CK_RV rv)
-{
-    for (const auto &entry : profile::kRvNames) {
-        if (entry.value == rv) {
-            return entry.name;
-        }
-    }
-    std::ostringstream out;
-    out << "0x" << std::hex << rv;
-    return out.str();
-}
-
-::testing::AssertionResult RvIsOneOf(CK_RV actual, std::initializer_list<CK_RV> expected)
-{
-    for (CK_RV code : expected) {
-        if (code == actual) {
-            return ::testing::AssertionSuccess();
-        }
-    }
-    std::ostringstream message;
-    message << "returned " << RvName(actual) << ", expected ";
-    const char *separator = "";
-    for (CK_RV code : expected) {
-        message << separator << RvName(code);
-        separator = " or ";
-    }
-    return ::testing::AssertionFailure() << message.str();
 }
 
 bool PrintableField(const CK_UTF8CHAR *text, size_t size)
@@ -101,27 +87,78 @@ bool PrintableField(const CK_UTF8CHAR *text, size_t size)
 
 bool ProfileHas(const char *function)
 {
-    for (const char *name : profile::kFunctions) {
-        if (std::strcmp(name, function) == 0) {
-            return true;
-        }
-    }
-    return false;
+    return ActiveProfile().Has(function);
 }
 
 bool ProfileSelects(const char *test_group)
 {
-    for (const char *const *group = profile::kTestGroups; *group != nullptr; ++group) {
-        if (std::strcmp(*group, test_group) == 0) {
-            return true;
+    return ActiveProfile().Selects(test_group);
+}
+
+CK_MECHANISM_TYPE ProfileMechanismFor(CK_FLAGS flag)
+{
+    for (const ProfileMechanism &mechanism : ActiveProfile().mechanisms) {
+        if ((mechanism.flags & flag) == flag) {
+            return mechanism.type;
         }
     }
-    return false;
+    return kOutsideMechanism;
+}
+
+bool ChooseSlot(CK_FUNCTION_LIST *functions, CK_SLOT_ID *slot, std::string *error)
+{
+    const Options &o = options();
+    if (o.slot_choice == SlotChoice::kId) {
+        *slot = o.slot_id;
+        return true;
+    }
+    CK_ULONG count = 0;
+    CK_RV rv = functions->C_GetSlotList(CK_TRUE, nullptr, &count);
+    std::vector<CK_SLOT_ID> slots(count);
+    if (rv == CKR_OK && count > 0) {
+        rv = functions->C_GetSlotList(CK_TRUE, slots.data(), &count);
+        slots.resize(count);
+    }
+    if (rv != CKR_OK) {
+        *error = "C_GetSlotList(CK_TRUE) returned " + RvName(rv);
+        return false;
+    }
+    if (slots.empty()) {
+        *error = "the module has no slot with a token";
+        return false;
+    }
+    if (o.slot_choice == SlotChoice::kIndex) {
+        if (o.slot_index >= slots.size()) {
+            *error = "--slot-index " + std::to_string(o.slot_index) + ": only " + std::to_string(slots.size()) +
+                     " slot(s) with a token";
+            return false;
+        }
+        *slot = slots[o.slot_index];
+        return true;
+    }
+    if (o.slot_choice == SlotChoice::kTokenLabel) {
+        for (CK_SLOT_ID candidate : slots) {
+            CK_TOKEN_INFO info{};
+            if (functions->C_GetTokenInfo(candidate, &info) != CKR_OK) {
+                continue;
+            }
+            std::string label(reinterpret_cast<const char *>(info.label), sizeof(info.label));
+            label.erase(label.find_last_not_of(' ') + 1);
+            if (label == o.token_label) {
+                *slot = candidate;
+                return true;
+            }
+        }
+        *error = "no token labelled \"" + o.token_label + "\"";
+        return false;
+    }
+    *slot = slots[0];
+    return true;
 }
 
 std::string TestObjectLabel(const std::string &role, bool token_object)
 {
-    if (token_object && profile::kFixedLabelStore) {
+    if (token_object && ActiveProfile().FixedLabelStore()) {
         return role;
     }
     return role + " " + ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -143,16 +180,9 @@ void ModuleTest::Initialize()
 {
     CK_C_INITIALIZE_ARGS args{};
     args.flags = CKF_OS_LOCKING_OK;
-    ASSERT_TRUE(RvIsOneOf(fl()->C_Initialize(&args), {CKR_OK})) << "C_Initialize with CKF_OS_LOCKING_OK";
-    if (options().slot_given) {
-        slot_ = options().slot;
-        return;
-    }
-    CK_SLOT_ID slots[16];
-    CK_ULONG count = 16;
-    ASSERT_TRUE(RvIsOneOf(fl()->C_GetSlotList(CK_TRUE, slots, &count), {CKR_OK}));
-    ASSERT_GT(count, 0u) << "the module has no slot with a token";
-    slot_ = slots[0];
+    ASSERT_RV(fl()->C_Initialize(&args), CKR_OK) << "C_Initialize with CKF_OS_LOCKING_OK";
+    std::string error;
+    ASSERT_TRUE(ChooseSlot(fl(), &slot_, &error)) << error;
 }
 
 bool ModuleTest::OpenSession(CK_FLAGS flags)
@@ -170,18 +200,12 @@ bool ModuleTest::OpenSession(CK_FLAGS flags)
 
 std::string ModuleTest::UserPin() const
 {
-    if (!options().user_pin.empty() || profile::kDefaultUserPin == nullptr) {
-        return options().user_pin;
-    }
-    return profile::kDefaultUserPin;
+    return !options().user_pin.empty() ? options().user_pin : ActiveProfile().user_pin;
 }
 
 std::string ModuleTest::SoPin() const
 {
-    if (!options().so_pin.empty() || profile::kDefaultSoPin == nullptr) {
-        return options().so_pin;
-    }
-    return profile::kDefaultSoPin;
+    return !options().so_pin.empty() ? options().so_pin : ActiveProfile().so_pin;
 }
 
 bool ModuleTest::LoginUser()
@@ -206,7 +230,8 @@ bool ModuleTest::MechanismOffers(CK_MECHANISM_TYPE type, CK_FLAGS flags)
     CK_RV rv = fl()->C_GetMechanismInfo(slot_, type, &info);
     if (rv != CKR_OK || (info.flags & flags) != flags) {
         std::ostringstream reason;
-        reason << "not applicable: mechanism 0x" << std::hex << type << " is not offered with flags 0x" << flags;
+        reason << "not applicable: the module does not offer " << MechanismName(type) << " with flags 0x" << std::hex
+               << flags;
         skip_reason_ = reason.str();
         return false;
     }
@@ -217,26 +242,26 @@ CK_OBJECT_HANDLE ModuleTest::Create(Template &tmpl)
 {
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
     CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &handle);
-    EXPECT_TRUE(RvIsOneOf(rv, {CKR_OK})) << "C_CreateObject";
+    EXPECT_TRUE(RvCheck("C_CreateObject(session_, template, count, &handle)", rv, {CKR_OK}));
     return rv == CKR_OK ? handle : CK_INVALID_HANDLE;
 }
 
 std::vector<CK_OBJECT_HANDLE> ModuleTest::Find(Template &tmpl)
 {
     std::vector<CK_OBJECT_HANDLE> found;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_FindObjectsInit(session_, tmpl.data(), tmpl.size()), {CKR_OK}));
+    EXPECT_RV(fl()->C_FindObjectsInit(session_, tmpl.data(), tmpl.size()), CKR_OK);
     for (int guard = 0; guard < 100000; ++guard) {
         CK_OBJECT_HANDLE batch[16];
         CK_ULONG count = 0;
         CK_RV rv = fl()->C_FindObjects(session_, batch, 16, &count);
-        EXPECT_TRUE(RvIsOneOf(rv, {CKR_OK})) << "C_FindObjects";
+        EXPECT_TRUE(RvCheck("C_FindObjects(session_, batch, 16, &count)", rv, {CKR_OK}));
         if (rv != CKR_OK || count == 0) {
             break;
         }
         EXPECT_LE(count, 16u) << "C_FindObjects returned more than asked for";
         found.insert(found.end(), batch, batch + count);
     }
-    EXPECT_TRUE(RvIsOneOf(fl()->C_FindObjectsFinal(session_), {CKR_OK}));
+    EXPECT_RV(fl()->C_FindObjectsFinal(session_), CKR_OK);
     return found;
 }
 
@@ -244,14 +269,16 @@ ByteVector ModuleTest::Attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type
 {
     CK_ATTRIBUTE query = {type, nullptr, 0};
     CK_RV rv = fl()->C_GetAttributeValue(session_, object, &query, 1);
-    EXPECT_TRUE(RvIsOneOf(rv, {CKR_OK})) << "C_GetAttributeValue size of 0x" << std::hex << type;
+    EXPECT_TRUE(RvCheck("C_GetAttributeValue(session_, object, {type, NULL, 0}, 1)", rv, {CKR_OK}))
+        << "size of attribute 0x" << std::hex << type;
     if (rv != CKR_OK || query.ulValueLen == CK_UNAVAILABLE_INFORMATION) {
         return {};
     }
     ByteVector value(query.ulValueLen);
     query.pValue = value.data();
     rv = fl()->C_GetAttributeValue(session_, object, &query, 1);
-    EXPECT_TRUE(RvIsOneOf(rv, {CKR_OK})) << "C_GetAttributeValue of 0x" << std::hex << type;
+    EXPECT_TRUE(RvCheck("C_GetAttributeValue(session_, object, {type, value, size}, 1)", rv, {CKR_OK}))
+        << "value of attribute 0x" << std::hex << type;
     value.resize(rv == CKR_OK ? query.ulValueLen : 0);
     return value;
 }
@@ -302,7 +329,8 @@ CK_OBJECT_HANDLE ModuleTest::Provision(Template &tmpl, const std::string &label,
         CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
         return p->C_CreateObject(session, tmpl.data(), tmpl.size(), &object);
     });
-    EXPECT_TRUE(RvIsOneOf(rv, {CKR_OK})) << "provisioning through " << options().provision_module;
+    EXPECT_TRUE(RvCheck("C_CreateObject through the provisioning module", rv, {CKR_OK}))
+        << "provisioning through " << options().provision_module;
     if (rv != CKR_OK) {
         skip_reason_ = "provisioning failed";
         return CK_INVALID_HANDLE;

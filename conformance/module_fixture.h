@@ -9,24 +9,14 @@
 #include <initializer_list>
 #include <string>
 
-#include "conformance_profile.h"
+#include "case_registry.h"
 #include "object_helpers.h"
+#include "options.h"
 #include "pkcs11.h"
+#include "runtime_profile.h"
+#include "rv_check.h"
 
 namespace p11conf {
-
-struct Options {
-    std::string module_path;
-    bool slot_given = false;
-    CK_SLOT_ID slot = 0;
-    std::string user_pin; // empty: the profile's default, if any
-    std::string so_pin;
-    bool allow_destructive = false; // C_InitToken may wipe the token
-    bool strict_profile = false;    // the module was built for exactly this profile
-    std::string provision_module;   // creates objects for profiles that cannot (same store)
-};
-
-Options &options();
 
 // Loads the module; on failure prints why and returns false.
 bool LoadModule(const std::string &path);
@@ -34,11 +24,18 @@ CK_FUNCTION_LIST *LoadedFunctions();
 // Loads the provisioning module (--provision-module); false on failure.
 bool LoadProvisioner(const std::string &path);
 
-// The name of a return value, for messages ("CKR_PIN_INCORRECT").
-std::string RvName(CK_RV rv);
+// The names of the NULL entries of the module's own function list (the
+// suite calls a guarded copy; see function_list_guard.h).
+const std::vector<std::string> &NullFunctionListEntries();
 
-// Passes when `actual` is one of `expected`; the message names all codes.
-::testing::AssertionResult RvIsOneOf(CK_RV actual, std::initializer_list<CK_RV> expected);
+// Finds the slot the options name (first slot with a token, --slot,
+// --slot-index or --token-label) on an initialized module.
+bool ChooseSlot(CK_FUNCTION_LIST *functions, CK_SLOT_ID *slot, std::string *error);
+
+// A mechanism no profile names: vendor-defined, never assigned.
+constexpr CK_MECHANISM_TYPE kOutsideMechanism = CKM_VENDOR_DEFINED | 0x7F11UL;
+// The first mechanism of the profile with `flag` (any when 0), else kOutsideMechanism.
+CK_MECHANISM_TYPE ProfileMechanismFor(CK_FLAGS flag);
 
 // A fixed-width text field as v2.40 §3.2 wants it: printable, blank padded,
 // never NUL terminated.

@@ -47,12 +47,11 @@ bool InitializeToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, std::string so_pin, 
 bool PrepareToken()
 {
     CK_FUNCTION_LIST *fl = LoadedFunctions();
-    std::string so_pin =
-        !options().so_pin.empty() ? options().so_pin : (profile::kDefaultSoPin ? profile::kDefaultSoPin : "");
-    std::string user_pin =
-        !options().user_pin.empty() ? options().user_pin : (profile::kDefaultUserPin ? profile::kDefaultUserPin : "");
+    const RuntimeProfile &profile = ActiveProfile();
+    std::string so_pin = !options().so_pin.empty() ? options().so_pin : profile.so_pin;
+    std::string user_pin = !options().user_pin.empty() ? options().user_pin : profile.user_pin;
     // A blank token and a profile without default PINs: the run picks its own.
-    const size_t length = profile::kMinPinLength > 8 ? profile::kMinPinLength : 8;
+    const size_t length = profile.min_pin_length > 8 ? profile.min_pin_length : 8;
     if (so_pin.empty()) {
         so_pin = std::string(length, '8');
     }
@@ -64,13 +63,12 @@ bool PrepareToken()
     if (!Check(fl->C_Initialize(nullptr), "C_Initialize")) {
         return false;
     }
-    CK_SLOT_ID slots[16] = {options().slot};
-    CK_ULONG count = 16;
-    bool ok = true;
-    if (!options().slot_given) {
-        ok = Check(fl->C_GetSlotList(CK_TRUE, slots, &count), "C_GetSlotList") && count > 0;
+    CK_SLOT_ID slot = 0;
+    std::string error;
+    bool ok = ChooseSlot(fl, &slot, &error);
+    if (!ok) {
+        std::fprintf(stderr, "%s\n", error.c_str());
     }
-    const CK_SLOT_ID slot = slots[0];
     CK_TOKEN_INFO info{};
     ok = ok && Check(fl->C_GetTokenInfo(slot, &info), "C_GetTokenInfo");
     if (ok && (info.flags & CKF_TOKEN_INITIALIZED) == 0) {

@@ -28,6 +28,22 @@ CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session);
 /* Drops the reference taken by p11be_session_acquire; NULL is ignored. */
 void p11be_session_release(p11_session *session);
 
+/* The operations a failing call ends (spec/rules.yaml error_ends). */
+typedef enum p11_operation {
+    P11_OPERATION_DIGEST,
+    P11_OPERATION_SIGN,
+    P11_OPERATION_VERIFY,
+    P11_OPERATION_ENCRYPT,
+    P11_OPERATION_DECRYPT,
+    P11_OPERATION_SIGN_RECOVER,
+    P11_OPERATION_VERIFY_RECOVER
+} p11_operation;
+
+/* Ends the session's active operation of that kind, if any: v2.40 says a
+ * C_Digest, C_Sign, C_Verify, ... that fails (other than CKR_BUFFER_TOO_SMALL)
+ * terminates the operation, also when the entry point found the arguments bad. */
+void p11be_session_end_operation(p11_session *session, p11_operation operation);
+
 #ifdef __cplusplus
 }
 #endif

@@ -377,6 +377,26 @@ void ObjectStore::drop_all_session_objects()
     by_session_.clear();
 }
 
+void ObjectStore::drop_private_session_objects()
+{
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return;
+    }
+    std::vector<CK_OBJECT_HANDLE> doomed;
+    for (const auto &owned : by_session_) {
+        for (CK_OBJECT_HANDLE handle : owned.second) {
+            auto it = objects_.find(handle);
+            if (it != objects_.end() && it->second->is_private) {
+                doomed.push_back(handle);
+            }
+        }
+    }
+    for (CK_OBJECT_HANDLE handle : doomed) {
+        erase_locked(handle);
+    }
+}
+
 CK_RV ObjectStore::destroy_token_objects()
 {
     LockGuard writing(write_lock_);

@@ -1,9 +1,10 @@
 """Stage 1: the PKCS #11 header as data, read with libclang.
 
 Functions (C_*) with their parameters (header name, type as spelled and its
-canonical type) and the names of the CK* macro constants. Values of the
-constants are deliberately not evaluated: generated C names them and lets the
-compiler decide (`~0UL` differs by platform).
+canonical type), the members of CK_FUNCTION_LIST and the names of the CK*
+macro constants. Values of the constants are deliberately not evaluated:
+generated C names them and lets the compiler decide (`~0UL` differs by
+platform).
 """
 from dataclasses import dataclass, field
 import os
@@ -37,6 +38,7 @@ class HeaderModel:
     headers: tuple
     functions: dict = field(default_factory=dict)   # name -> HeaderFunction, header order
     constants: dict = field(default_factory=dict)   # name -> replacement text
+    function_list: tuple = ()                       # C_ members of CK_FUNCTION_LIST, in struct order
 
 
 _configured = False
@@ -75,6 +77,15 @@ def _function_like(tokens):
     return tokens[1].spelling == "(" and name.line == nxt.line and name.column == nxt.column
 
 
+def _function_list_members(cursor):
+    """The C_ fields of the struct the typedef CK_FUNCTION_LIST names (v2.40's list, also in v3.0 headers)."""
+    struct = cursor.underlying_typedef_type.get_canonical().get_declaration().get_definition()
+    if struct is None:
+        return ()
+    return tuple(f.spelling for f in struct.get_children()
+                 if f.kind == ci.CursorKind.FIELD_DECL and f.spelling.startswith("C_"))
+
+
 def load(headers, defines=(), include_dirs=(), prelude=None):
     """Parses the header(s); returns a HeaderModel.
 
@@ -107,6 +118,8 @@ def load(headers, defines=(), include_dirs=(), prelude=None):
             model.functions[cursor.spelling] = HeaderFunction(
                 cursor.spelling, cursor.result_type.spelling, params,
                 str(cursor.location.file), cursor.location.line)
+        elif cursor.kind == ci.CursorKind.TYPEDEF_DECL and cursor.spelling == "CK_FUNCTION_LIST":
+            model.function_list = _function_list_members(cursor)
         elif cursor.kind == ci.CursorKind.MACRO_DEFINITION and cursor.spelling.startswith(CONSTANT_PREFIXES):
             tokens = list(cursor.get_tokens())
             if len(tokens) < 2 or _function_like(tokens):

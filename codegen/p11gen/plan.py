@@ -1,9 +1,11 @@
-"""What the templates render, computed once from the API model and a profile.
+"""What the templates render, computed once from the API model (and a profile).
 
-Entry points: the ordered checks of each function (C condition that is true
-when the argument is bad, the return value, the rule cited). Skeletons: for
-each function, valid-shaped local arguments and the single faults to inject.
-Templates only loop over these lists.
+Entry points (per profile): the ordered checks of each function (C condition
+that is true when the argument is bad, the return value, the rule cited).
+Skeletons (shared by every profile): for each function, valid-shaped local
+arguments and the single faults to inject; what depends on the profile
+(which mechanism is valid) is asked of the runner at run time. Templates
+only loop over these lists.
 """
 from dataclasses import dataclass, field
 
@@ -11,7 +13,8 @@ NULL_NEVER = {"out_value", "label32", "mechanism", "inout_len", "inout_count"}
 NULL_WHEN_EMPTY = {"in_buffer", "out_fixed", "out_handles", "template"}
 BUFFER_SIZES = {"in_buffer": 8, "out_fixed": 16, "out_handles": 4, "template": 1}
 INVALID_VALUE = "0x7FFFFFFFUL"                      # no CKU_/CKF_ value uses it
-OUTSIDE_MECHANISM = "(CKM_VENDOR_DEFINED | 0x7F11UL)"  # no profile names a vendor mechanism
+OUTSIDE_MECHANISM = "kOutsideMechanism"             # module_fixture.h: a vendor mechanism no profile names
+OUTSIDE_CITE = "v2.40 §5.4 C_GetFunctionList"       # an unsupported function returns CKR_FUNCTION_NOT_SUPPORTED
 
 
 @dataclass
@@ -30,6 +33,9 @@ class FaultTest:
     cite: str
     needs_session: bool = True
     needs_initialize: bool = True
+    # Our generator's policy where v2.40 names no code (unknown flag bits):
+    # checked only on modules built for the profile (--strict-profile).
+    policy: bool = False
 
 
 @dataclass
@@ -38,11 +44,7 @@ class FunctionPlan:
     in_profile: bool
     checks: list = field(default_factory=list)
     backend_args: list = field(default_factory=list)
-    locals: list = field(default_factory=list)       # C++ statements declaring valid arguments
-    call_args: list = field(default_factory=list)
-    tests: list = field(default_factory=list)
     needs_session: bool = False
-    needs_slot: bool = False
 
     @property
     def name(self):
@@ -57,6 +59,25 @@ class FunctionPlan:
         parts = ["p11_session *session" if p.role == "session" else declare(p.type, p.name)
                  for p in self.function.params]
         return ", ".join(parts) or "void"
+
+
+@dataclass
+class SkeletonPlan:
+    function: object
+    locals: list                   # C++ statements declaring valid arguments
+    call_args: list
+    tests: list                    # FaultTest
+    outside_case: bool             # gets an OutsideProfile case (not C_GetFunctionList)
+
+    @property
+    def name(self):
+        return self.function.name
+
+
+@dataclass
+class GuardEntry:
+    name: str
+    param_types: str               # the stub's parameter list, unnamed: "CK_SESSION_HANDLE, CK_BYTE *"
 
 
 def declare(ctype, name):
@@ -110,14 +131,12 @@ def _order(checks, api):
     return sorted(checks, key=lambda c: rank[c.kind])
 
 
-def _mechanism_for(profile, flag):
-    for mechanism in profile.mechanisms:
-        if flag is None or flag in mechanism.flags:
-            return mechanism.name
-    return OUTSIDE_MECHANISM
+def _mechanism_for(flag):
+    """A mechanism of the run's profile with the function's flag, chosen at run time."""
+    return f"ProfileMechanismFor({flag or 0})"
 
 
-def _locals(function, profile):
+def _locals(function):
     """Valid-shaped arguments, one C++ declaration each, and the call's argument names."""
     lengths = {p.length: p for p in function.params if p.length}
     lines = []
@@ -140,7 +159,7 @@ def _locals(function, profile):
         elif role == "in_value":
             lines.append(f"{declare(t, n)} = 0;")
         elif role == "mechanism_type":
-            lines.append(f"{declare(t, n)} = {_mechanism_for(profile, None)};")
+            lines.append(f"{declare(t, n)} = {_mechanism_for(None)};")
         elif role in ("object", "key"):
             lines.append(f"{declare(t, n)} = CK_INVALID_HANDLE;")
         elif role == "out_value":
@@ -165,7 +184,7 @@ def _locals(function, profile):
             lines.append(f"CK_ATTRIBUTE {n}_attrs[1] = {{{{CKA_LABEL, {n}_label, sizeof({n}_label)}}}};")
             lines.append(f"{declare(t, n)} = {n}_attrs;")
         elif role == "mechanism":
-            mech = _mechanism_for(profile, p.props.get("flag"))
+            mech = _mechanism_for(p.props.get("flag"))
             lines.append(f"CK_MECHANISM {n}_value = {{{mech}, NULL, 0}};")
             lines.append(f"{declare(t, n)} = &{n}_value;")
         else:
@@ -222,14 +241,15 @@ def _fault_tests(function, api):
         elif p.role == "flags":
             valid = p.props.get("example", "0")
             tests.append(FaultTest("UnknownFlagBitsAreArgumentsBad", _set({p.name: f"({valid}) | 0x40000000UL"}),
-                                   ["CKR_ARGUMENTS_BAD"] + also, cite_of(function)))
+                                   ["CKR_ARGUMENTS_BAD"] + also, cite_of(function), policy=True))
             for flag in p.props.get("required", []):
                 name = f"Missing{camel(flag.lower())}Is{camel(p.props['rv_missing'][4:].lower())}"
                 tests.append(FaultTest(name, _set({p.name: f"({valid}) & ~static_cast<CK_FLAGS>({flag})"}),
                                        [p.props["rv_missing"]] + also, p.props.get("cite_missing", cite_of(function))))
         elif p.role == "enum":
             tests.append(FaultTest(f"Unknown{camel(p.name)}Is{camel(p.props['rv'][4:].lower())}",
-                                   _set({p.name: INVALID_VALUE}), [p.props["rv"]] + also, p.props.get("cite", "")))
+                                   _set({p.name: INVALID_VALUE}), [p.props["rv"]] + also,
+                                   p.props.get("cite", cite_of(function))))
         elif p.role == "mechanism":
             tests.append(FaultTest("MechanismOutsideProfileIsMechanismInvalid",
                                    [f"{p.name}_value.mechanism = {OUTSIDE_MECHANISM};"],
@@ -244,12 +264,11 @@ def _fault_tests(function, api):
 
 
 def build(api, profile):
-    """One FunctionPlan per header function, in header order."""
+    """One FunctionPlan per header function, in header order, for a profile's entry points."""
     plans = []
     for function in api.functions.values():
         plan = FunctionPlan(function, profile.has(function.name))
         plan.needs_session = function.session_param is not None
-        plan.needs_slot = any(p.role == "slot" for p in function.params)
         if plan.in_profile:
             checks = []
             if not function.before_initialize:
@@ -258,7 +277,39 @@ def build(api, profile):
             checks += _argument_checks(function)
             plan.checks = _order(checks, api)
             plan.backend_args = ["session" if p.role == "session" else p.name for p in function.params]
-            plan.tests = _fault_tests(function, api)
-        plan.locals, plan.call_args = _locals(function, profile)
         plans.append(plan)
     return plans
+
+
+def skeletons(api):
+    """One SkeletonPlan per function of the API model, in header order, for every profile."""
+    plans = []
+    for function in api.functions.values():
+        locals_, call_args = _locals(function)
+        # A loaded module always has C_GetFunctionList: it is never outside a profile.
+        plans.append(SkeletonPlan(function, locals_, call_args, _fault_tests(function, api),
+                                  function.name != "C_GetFunctionList"))
+    return plans
+
+
+def guard_entries(header, api):
+    """The function pointers of CK_FUNCTION_LIST, each with its stub's parameter types.
+
+    A header whose struct libclang cannot see falls back to the ruled
+    functions, which are exactly the v2.40 list.
+    """
+    entries = []
+    for name in header.function_list or list(api.functions):
+        params = header.functions[name].params
+        entries.append(GuardEntry(name, ", ".join(p.type for p in params) or "void"))
+    return entries
+
+
+def constant_table(constants, prefix):
+    """The header's `prefix` constants, sorted by name, for the runner's name tables.
+
+    Names only: the compiler evaluates them. A replacement that cannot be an
+    integer (empty, a string) is left out.
+    """
+    return [name for name in sorted(constants)
+            if name.startswith(prefix) and constants[name] and not any(c in constants[name] for c in "\"'{")]

@@ -3,6 +3,9 @@
 `extends` is followed (cycles rejected), families are expanded to functions,
 every name is checked against the API model, and the templates receive only
 the resolved result: they never ask "is this in the profile?" of the YAML.
+A profile named by `extends` or `provisioning` is looked up beside the
+profile first, then in the search folders (the built-in spec/profiles), so a
+vendor profile kept elsewhere can build on the shipped ones.
 """
 from dataclasses import dataclass, field
 import os
@@ -38,7 +41,7 @@ class Profile:
     path: str
     description: str
     functions: list                  # resolved, in the header's order
-    families: dict                   # profile family -> resolved functions
+    families: dict                   # profile family -> resolved functions (header order), file order
     mechanisms: list                 # Mechanism, in the file's order
     limits: dict
     token: dict
@@ -75,14 +78,18 @@ def _list(data, key):
     return value
 
 
-def _find(profile_dir, name, path, line):
-    candidate = os.path.join(profile_dir, f"{name}.yaml")
-    if not NAME_RE.match(str(name)) or not os.path.exists(candidate):
-        raise SpecError(path, line, f"extends unknown profile '{name}'")
-    return candidate
+def _find(name, path, search_dirs):
+    """The file of the profile `name` named in `path`; None when there is none."""
+    if not NAME_RE.match(str(name)):
+        return None
+    for folder in [os.path.dirname(path), *search_dirs]:
+        candidate = os.path.join(folder, f"{name}.yaml")
+        if os.path.exists(candidate):
+            return candidate
+    return None
 
 
-def _load_chain(path, stack):
+def _load_chain(path, stack, search_dirs):
     """The merged raw data of a profile and its bases, with each value's origin kept."""
     path = os.path.abspath(path)
     if path in stack:
@@ -93,8 +100,10 @@ def _load_chain(path, stack):
     merged = {"families": {}, "functions": [], "mechanisms": {}, "limits": {}, "token": {},
               "storage": {}, "tests": [], "chain": []}
     for parent in _list(data, "extends"):
-        parent_path = _find(os.path.dirname(path), parent, path, data.line_of("extends"))
-        base = _load_chain(parent_path, stack + [path])
+        parent_path = _find(parent, path, search_dirs)
+        if parent_path is None:
+            raise SpecError(path, data.line_of("extends"), f"extends unknown profile '{parent}'")
+        base = _load_chain(parent_path, stack + [path], search_dirs)
         for key in ("families", "mechanisms", "limits", "token", "storage"):
             merged[key].update(base[key])
         for key in ("functions", "tests", "chain"):
@@ -225,29 +234,43 @@ def _storage(raw):
     return list(value)
 
 
-def _provisioning(entry, api, own_name):
+def _provisioning(entry, api, own_name, search_dirs):
     """A profile that cannot create objects names one whose module can, over the same store."""
     value, path, line = entry
     if not value:
         return ""
     if value == own_name:
         raise SpecError(path, line, "a profile cannot provision itself")
-    provider = load(os.path.join(os.path.dirname(path), f"{value}.yaml"), api) if NAME_RE.match(str(value)) and \
-        os.path.exists(os.path.join(os.path.dirname(path), f"{value}.yaml")) else None
-    if provider is None:
+    provider_path = _find(value, path, search_dirs)
+    if provider_path is None:
         raise SpecError(path, line, f"provisioning names unknown profile '{value}'")
+    provider = load(provider_path, api, search_dirs)
     if not provider.has("C_CreateObject"):
         raise SpecError(path, line, f"provisioning profile '{value}' cannot create objects")
     return str(value)
 
 
-def load(path, api):
-    """Resolves the profile file at `path` against an ApiModel."""
+def _family_name(family, path, line, api):
+    """A family name is one word: the resolved text (conformance_profile.txt)
+    separates it from its members by spaces."""
+    if not isinstance(family, str) or not family or any(c.isspace() for c in family):
+        raise SpecError(path, line, f"family name '{family}' must be one word (no whitespace)")
+    if family in api.functions or family in api.families:
+        raise SpecError(path, line, f"family '{family}' shadows an API name")
+
+
+def load(path, api, search_dirs=()):
+    """Resolves the profile file at `path` against an ApiModel.
+
+    `search_dirs` are where `extends` and `provisioning` look after the
+    profile's own folder.
+    """
     path = str(path)
+    search_dirs = [str(d) for d in search_dirs]
     name = os.path.splitext(os.path.basename(path))[0]
     if not NAME_RE.match(name):
         raise SpecError(path, 0, f"profile name '{name}' must match {NAME_RE.pattern}")
-    raw = _load_chain(path, [])
+    raw = _load_chain(path, [], search_dirs)
     if raw["abstract"]:
         raise SpecError(path, raw["root"].line_of("abstract"), "an abstract profile is only a base for others")
     families = raw["families"]
@@ -258,9 +281,9 @@ def load(path, api):
         raise SpecError(path, 0, "the profile selects no functions")
     resolved_families = {}
     for family, (members, fpath, fline) in families.items():
-        if family in api.functions or family in api.families:
-            raise SpecError(fpath, fline, f"family '{family}' shadows an API name")
-        resolved_families[family] = _expand(family, fpath, fline, api, families, set())
+        _family_name(family, fpath, fline, api)
+        expanded = set(_expand(family, fpath, fline, api, families, set()))
+        resolved_families[family] = [f for f in api.functions if f in expanded]
     mechanisms = [_mechanism(n, spec, p, line, api) for n, (spec, p, line) in raw["mechanisms"].items()]
     limits = _limits(raw["limits"])
     tests = []
@@ -269,7 +292,7 @@ def load(path, api):
             raise SpecError(tpath, line, f"unknown test group '{value}' (known: {', '.join(TEST_GROUPS)})")
         if value not in tests:
             tests.append(value)
-    provisioning = _provisioning(raw["provisioning"], api, name)
+    provisioning = _provisioning(raw["provisioning"], api, name, search_dirs)
     return Profile(name=name, path=path, description=str(raw["description"]).strip(), provisioning=provisioning,
                    functions=[f for f in api.functions if f in wanted], families=resolved_families,
                    mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),

@@ -1,4 +1,10 @@
-"""Stage 3: Jinja2 templates, one per output file, over the resolved plan."""
+"""Stage 3: Jinja2 templates, one per output file, over the resolved plan.
+
+Two sets: each profile's own files (its module's entry points and the
+resolved profile text the conformance runner reads), and the conformance
+sources shared by every profile (generated/conformance/), which depend on
+the header and the rules only.
+"""
 import os
 
 import jinja2
@@ -11,9 +17,15 @@ OUTPUTS = (
     ("p11_backend.h", "p11_backend.h.j2"),
     ("profile.h", "profile.h.j2"),
     ("profile.c", "profile.c.j2"),
-    ("skeleton_tests.cpp", "skeleton_tests.cpp.j2"),
-    ("conformance_profile.h", "conformance_profile.h.j2"),
+    ("conformance_profile.txt", "conformance_profile.txt.j2"),
 )
+SHARED_FOLDER = "conformance"
+SHARED_OUTPUTS = (
+    ("skeleton_tests.cpp", "skeleton_tests.cpp.j2"),
+    ("function_list_guard.cpp", "function_list_guard.cpp.j2"),
+    ("constant_names.cpp", "constant_names.cpp.j2"),
+)
+PROFILE_TEXT = "conformance_profile.txt"
 
 
 def _c_string(value, null="NULL"):
@@ -21,24 +33,56 @@ def _c_string(value, null="NULL"):
     return null if value is None else '"' + value + '"'
 
 
+def _one_line(text):
+    """Whitespace runs (newlines included) as one space: the text format is line based."""
+    return " ".join(str(text).split())
+
+
 def _environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["c_string"] = _c_string
+    env.filters["one_line"] = _one_line
     return env
 
 
-def render(api, profile, sources):
-    """Returns {file name: text} for one profile. `sources` names the inputs for the banner."""
+def _render(outputs, context):
+    env = _environment()
+    return {name: env.get_template(template).render(context, output=name) for name, template in outputs}
+
+
+def _profile_context(api, profile, sources):
     plans = plan_module.build(api, profile)
-    context = {
+    return {
         "api": api,
         "profile": profile,
         "plans": plans,
         "in_profile": [p for p in plans if p.in_profile],
         "outside": [p for p in plans if not p.in_profile],
         "sources": sources,
-        "rv_names": sorted(n for n in api.constants if n.startswith("CKR_")),
     }
-    env = _environment()
-    return {name: env.get_template(template).render(context, output=name) for name, template in OUTPUTS}
+
+
+def render(api, profile, sources):
+    """Returns {file name: text} for one profile. `sources` names the inputs for the banner."""
+    return _render(OUTPUTS, _profile_context(api, profile, sources))
+
+
+def render_profile_text(api, profile, sources):
+    """The resolved profile text alone (generate.py --resolve)."""
+    outputs = [entry for entry in OUTPUTS if entry[0] == PROFILE_TEXT]
+    return _render(outputs, _profile_context(api, profile, sources))[PROFILE_TEXT]
+
+
+def render_shared(api, header, sources):
+    """Returns {file name: text} for generated/conformance/, the same for every profile."""
+    context = {
+        "skeletons": plan_module.skeletons(api),
+        "outside_cite": plan_module.OUTSIDE_CITE,
+        "guard": plan_module.guard_entries(header, api),
+        "rv_names": plan_module.constant_table(header.constants, "CKR_"),
+        "mechanism_names": plan_module.constant_table(header.constants, "CKM_"),
+        "flag_names": plan_module.constant_table(header.constants, "CKF_"),
+        "sources": sources,
+    }
+    return _render(SHARED_OUTPUTS, context)

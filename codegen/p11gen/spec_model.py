@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from . import yaml_lines
 from .errors import SpecError
 
-RULE_KEYS = {"section", "family", "params", "needs", "destructive", "before_initialize"}
+RULE_KEYS = {"section", "family", "params", "needs", "destructive", "before_initialize", "error_ends"}
+# Operations a failing call ends (v2.40 §5.8-§5.13); runtime/p11_backend_core.h p11_operation.
+OPERATIONS = ("digest", "sign", "verify", "encrypt", "decrypt", "sign_recover", "verify_recover")
 PARAM_KEYS = {"name", "role", "length", "allowed", "required", "rv_missing", "cite_missing",
               "example", "values", "rv", "cite", "flag"}
 LENGTH_ROLES = {"in_buffer": {"in_len"}, "out_buffer": {"inout_len"}, "out_array": {"inout_count"},
@@ -40,6 +42,7 @@ class Function:
     needs: list
     destructive: bool
     before_initialize: bool
+    error_ends: str = ""      # the operation an error of this call ends, if any
 
     @property
     def session_param(self):
@@ -161,8 +164,13 @@ def load(rules_path, header):
         for need in needs:
             if need not in data["also_applicable"]:
                 raise SpecError(path, rule.line_of("needs"), f"{name}: unknown need '{need}'")
+        error_ends = str(rule.get("error_ends", ""))
+        if error_ends and error_ends not in OPERATIONS:
+            raise SpecError(path, rule.line_of("error_ends"),
+                            f"{name}: error_ends must be one of {', '.join(OPERATIONS)}")
         function = Function(name, str(rule["section"]), rule["family"], hfunc.return_type, params, needs,
-                            bool(rule.get("destructive", False)), bool(rule.get("before_initialize", False)))
+                            bool(rule.get("destructive", False)), bool(rule.get("before_initialize", False)),
+                            error_ends)
         _check_lengths(function, rule_params, path)
         functions[name] = function
         families.setdefault(function.family, []).append(name)

@@ -12,6 +12,15 @@ class P11KitHeaderTest(unittest.TestCase):
     def test_declares_the_68_functions_of_v2_40(self):
         self.assertEqual(len(support.p11kit_header().functions), 68)
 
+    def test_function_list_members_in_struct_order(self):
+        members = support.p11kit_header().function_list
+        self.assertEqual(len(members), 68)
+        self.assertEqual(members[:4], ("C_Initialize", "C_Finalize", "C_GetInfo", "C_GetFunctionList"))
+        self.assertEqual(set(members), set(support.p11kit_header().functions))
+
+    def test_a_header_without_the_struct_has_no_members(self):
+        self.assertEqual(header_model.load([os.path.join(support.FIXTURES, "tiny_pkcs11.h")]).function_list, ())
+
     def test_parameters_keep_typedef_and_canonical_types(self):
         params = support.p11kit_header().functions["C_GetSlotList"].params
         self.assertEqual([p.type for p in params], ["unsigned char", "CK_SLOT_ID *", "unsigned long *"])
@@ -72,6 +81,11 @@ class OasisHeaderTest(unittest.TestCase):
         for name, function in support.p11kit_header().functions.items():
             self.assertIn(name, model.functions)
             self.assertEqual(len(model.functions[name].params), len(function.params), name)
+
+    def test_the_v3_0_header_keeps_the_v2_40_function_list(self):
+        model = self.load()
+        self.assertGreater(len(model.functions), 68)
+        self.assertEqual(model.function_list, support.p11kit_header().function_list)
 
     def test_oasis_names_and_pointer_typedefs(self):
         params = self.load().functions["C_GetSlotList"].params

@@ -137,9 +137,61 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD + "storage:\n  labels: [Device Cert]\n")
         self.assert_error("child", "labels: [Device Cert]", "must include 'p11forge token'")
 
+    def test_family_name_with_whitespace_is_rejected(self):
+        self.write(base=BASE, child=CHILD + "families:\n  Core Two: [Initialize]\n")
+        self.assert_error("child", "Core Two:", "family name 'Core Two' must be one word")
+
+    def test_family_members_are_resolved_in_header_order(self):
+        self.write(base=BASE, child=CHILD + "families:\n  Mixed: [Login, C_DigestInit, Initialize]\n")
+        self.assertEqual(self.load().families["Mixed"],
+                         ["C_Initialize", "C_GetFunctionList", "C_Login", "C_Logout", "C_DigestInit"])
+
     def test_fixed_label_listed_twice_is_rejected(self):
         self.write(base=BASE, child=CHILD + "storage:\n  labels: [Device Cert, Device Cert, p11forge token]\n")
         self.assert_error("child", "labels: [Device", "listed twice")
+
+
+class VendorProfileTest(support.TempDirMixin, unittest.TestCase):
+    """A profile kept outside spec/profiles builds on the shipped ones."""
+
+    def load(self, name, search_dirs=(support.PROFILES,)):
+        return profile.load(os.path.join(self.tmp, f"{name}.yaml"), support.api(), search_dirs)
+
+    def test_extends_a_built_in_profile(self):
+        support.write_files(self.tmp, {"vendor.yaml": """
+            description: a vendor's FreeRTOS with a smaller session table
+            extends: freertos
+            limits:
+              sessions: 2
+            """})
+        vendor = self.load("vendor")
+        self.assertEqual(vendor.name, "vendor")
+        self.assertIn("C_Sign", vendor.functions)
+        self.assertIn("FreeRTOS+TCP", vendor.families)
+        self.assertEqual(vendor.limits["sessions"], 2)
+        self.assertEqual(vendor.token["user_pin"], "0000")
+        self.assertEqual([os.path.basename(p) for p in vendor.chain],
+                         ["freertos-common.yaml", "freertos.yaml", "vendor.yaml"])
+
+    def test_own_folder_comes_first(self):
+        support.write_files(self.tmp, {
+            "freertos.yaml": "description: a local stand-in\nfunctions: [Initialize, Finalize]\n",
+            "vendor.yaml": "extends: freertos\n"})
+        self.assertNotIn("C_Sign", self.load("vendor").functions)
+
+    def test_without_the_search_folder_a_built_in_is_unknown(self):
+        support.write_files(self.tmp, {"vendor.yaml": "extends: freertos\n"})
+        with self.assertRaises(SpecError) as caught:
+            self.load("vendor", search_dirs=())
+        self.assertIn("extends unknown profile 'freertos'", caught.exception.reason)
+        self.assertEqual(caught.exception.line, 1)
+
+    def test_provisioning_by_a_built_in_profile(self):
+        support.write_files(self.tmp, {"vendor-ota.yaml": """
+            extends: freertos-ota
+            provisioning: freertos
+            """})
+        self.assertEqual(self.load("vendor-ota").provisioning, "freertos")
 
 
 class ShippedProfilesTest(unittest.TestCase):

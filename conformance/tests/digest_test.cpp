@@ -1,5 +1,7 @@
 // Message digesting (v2.40 §5.10) as FreeRTOS's qualification tests use it,
-// checked against FIPS 180-2 example vectors.
+// checked against FIPS 180-2 example vectors; the §5.2 output convention: a
+// length query and CKR_BUFFER_TOO_SMALL keep the operation, any other result
+// of C_Digest / C_DigestFinal ends it.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -19,20 +21,12 @@ const unsigned char kTwoBlockSha256[32] = {0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0
                                            0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1};
 
 class Digest : public ModuleTest {
-protected:
+  protected:
     void SetUp() override
     {
         ModuleTest::SetUp();
-        if (!ProfileSelects("digest") || !ProfileHas("C_DigestInit")) {
-            GTEST_SKIP() << "not applicable: the profile does not select the digest tests";
-        }
         ASSERT_NO_FATAL_FAILURE(Initialize());
-        CK_MECHANISM_INFO info{};
-        // FreeRTOS requires CKM_SHA256 with CKF_DIGEST of every module.
-        ASSERT_TRUE(RvIsOneOf(fl()->C_GetMechanismInfo(slot_, CKM_SHA256, &info), {CKR_OK}))
-            << "FreeRTOS needs CKM_SHA256";
-        ASSERT_NE(info.flags & CKF_DIGEST, 0u) << "CKM_SHA256 without CKF_DIGEST";
-        if (!OpenSession()) {
+        if (!MechanismOffers(CKM_SHA256, CKF_DIGEST) || !OpenSession()) {
             GTEST_SKIP() << skip_reason();
         }
     }
@@ -47,64 +41,148 @@ protected:
         std::string copy = part;
         return fl()->C_DigestUpdate(session_, reinterpret_cast<CK_BYTE *>(&copy[0]), copy.size());
     }
+    // C_Digest of "abc" into a buffer of `capacity` bytes (NULL when 0).
+    CK_RV DigestAbc(CK_ULONG capacity, CK_ULONG *length)
+    {
+        unsigned char data[] = {'a', 'b', 'c'};
+        *length = capacity;
+        return fl()->C_Digest(session_, data, sizeof(data), capacity == 0 ? nullptr : digest_, length);
+    }
+    // C_DigestFinal into a buffer of `capacity` bytes (NULL when 0).
+    CK_RV Final(CK_ULONG capacity, CK_ULONG *length)
+    {
+        *length = capacity;
+        return fl()->C_DigestFinal(session_, capacity == 0 ? nullptr : digest_, length);
+    }
+    bool DigestIsAbc() const { return std::memcmp(digest_, kAbcSha256, 32) == 0; }
+
+    unsigned char digest_[64] = {0};
 };
 
-TEST_F(Digest, SinglePartMatchesFips180Vector)
+// FreeRTOS requires CKM_SHA256 with CKF_DIGEST of every module.
+class DigestMechanism : public ModuleTest {};
+
+P11_CASE(DigestMechanism, Sha256IsOfferedForDigesting, .group = "digest", .functions = "C_GetMechanismInfo",
+         .mechanisms = "CKM_SHA256", .section = "v2.40 §5.5 C_GetMechanismInfo")
 {
-    ASSERT_TRUE(RvIsOneOf(Init(), {CKR_OK}));
-    unsigned char data[] = {'a', 'b', 'c'};
-    unsigned char digest[32];
-    CK_ULONG length = sizeof(digest);
-    ASSERT_TRUE(RvIsOneOf(fl()->C_Digest(session_, data, sizeof(data), digest, &length), {CKR_OK}));
-    ASSERT_EQ(length, 32u);
-    EXPECT_EQ(std::memcmp(digest, kAbcSha256, 32), 0);
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    CK_MECHANISM_INFO info{};
+    ASSERT_RV(fl()->C_GetMechanismInfo(slot_, CKM_SHA256, &info), CKR_OK) << "FreeRTOS needs CKM_SHA256";
+    EXPECT_NE(info.flags & CKF_DIGEST, 0u) << "CKM_SHA256 without CKF_DIGEST";
 }
 
-TEST_F(Digest, MultiPartMatchesFips180Vector)
+P11_CASE(Digest, SinglePartMatchesFips180Vector, .group = "digest", .functions = "C_Digest C_DigestInit",
+         .mechanisms = "CKM_SHA256", .section = "v2.40 §5.10 C_Digest")
 {
-    ASSERT_TRUE(RvIsOneOf(Init(), {CKR_OK}));
-    ASSERT_TRUE(RvIsOneOf(Update("abcdbcdecdefdefgefghfghighijhi"), {CKR_OK}));
-    ASSERT_TRUE(RvIsOneOf(Update("jkijkljklmklmnlmnomnopnopq"), {CKR_OK}));
-    unsigned char digest[32];
-    CK_ULONG length = sizeof(digest);
-    ASSERT_TRUE(RvIsOneOf(fl()->C_DigestFinal(session_, digest, &length), {CKR_OK}));
-    EXPECT_EQ(std::memcmp(digest, kTwoBlockSha256, 32), 0);
-}
-
-TEST_F(Digest, NullOutputGivesLengthAndTooSmallKeepsTheOperation)
-{
-    ASSERT_TRUE(RvIsOneOf(Init(), {CKR_OK}));
-    ASSERT_TRUE(RvIsOneOf(Update("abc"), {CKR_OK}));
+    ASSERT_RV(Init(), CKR_OK);
     CK_ULONG length = 0;
-    ASSERT_TRUE(RvIsOneOf(fl()->C_DigestFinal(session_, nullptr, &length), {CKR_OK})) << "v2.40 §5.2";
+    ASSERT_RV(DigestAbc(32, &length), CKR_OK);
+    ASSERT_EQ(length, 32u);
+    EXPECT_TRUE(DigestIsAbc()) << "FIPS 180-2 B.1";
+}
+
+P11_CASE(Digest, MultiPartMatchesFips180Vector, .group = "digest",
+         .functions = "C_DigestUpdate C_DigestFinal C_DigestInit", .mechanisms = "CKM_SHA256",
+         .section = "v2.40 §5.10 C_DigestUpdate")
+{
+    ASSERT_RV(Init(), CKR_OK);
+    ASSERT_RV(Update("abcdbcdecdefdefgefghfghighijhi"), CKR_OK);
+    ASSERT_RV(Update("jkijkljklmklmnlmnomnopnopq"), CKR_OK);
+    CK_ULONG length = 0;
+    ASSERT_RV(Final(32, &length), CKR_OK);
+    EXPECT_EQ(std::memcmp(digest_, kTwoBlockSha256, 32), 0) << "FIPS 180-2 B.2";
+}
+
+P11_CASE(Digest, DigestLengthQueryKeepsTheOperation, .group = "digest", .functions = "C_Digest C_DigestInit",
+         .mechanisms = "CKM_SHA256", .section = "v2.40 §5.10 C_Digest")
+{
+    ASSERT_RV(Init(), CKR_OK);
+    CK_ULONG length = 0;
+    ASSERT_RV(DigestAbc(0, &length), CKR_OK) << "v2.40 §5.2: a NULL buffer asks for the length";
     EXPECT_EQ(length, 32u);
-    unsigned char digest[32];
-    length = 31;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_DigestFinal(session_, digest, &length), {CKR_BUFFER_TOO_SMALL})) << "v2.40 §5.2";
+    ASSERT_RV(DigestAbc(32, &length), CKR_OK) << "the length query keeps the operation";
+    EXPECT_TRUE(DigestIsAbc());
+}
+
+P11_CASE(Digest, DigestBufferTooSmallKeepsTheOperation, .group = "digest", .functions = "C_Digest C_DigestInit",
+         .mechanisms = "CKM_SHA256", .section = "v2.40 §5.10 C_Digest")
+{
+    ASSERT_RV(Init(), CKR_OK);
+    CK_ULONG length = 0;
+    EXPECT_RV(DigestAbc(31, &length), CKR_BUFFER_TOO_SMALL) << "v2.40 §5.2";
+    EXPECT_EQ(length, 32u) << "v2.40 §5.2: the length needed";
+    ASSERT_RV(DigestAbc(32, &length), CKR_OK) << "CKR_BUFFER_TOO_SMALL keeps the operation";
+    EXPECT_TRUE(DigestIsAbc());
+}
+
+P11_CASE(Digest, DigestEndsTheOperation, .group = "digest", .functions = "C_Digest C_DigestInit",
+         .mechanisms = "CKM_SHA256", .section = "v2.40 §5.10 C_Digest")
+{
+    ASSERT_RV(Init(), CKR_OK);
+    CK_ULONG length = 0;
+    ASSERT_RV(DigestAbc(32, &length), CKR_OK);
+    EXPECT_RV(DigestAbc(32, &length), CKR_OPERATION_NOT_INITIALIZED) << "a finished C_Digest ends it";
+}
+
+P11_CASE(Digest, DigestArgumentsBadEndsTheOperation, .group = "digest", .functions = "C_Digest C_DigestInit",
+         .mechanisms = "CKM_SHA256", .section = "v2.40 §5.10 C_Digest")
+{
+    ASSERT_RV(Init(), CKR_OK);
+    unsigned char data[] = {'a', 'b', 'c'};
+    ASSERT_RV(fl()->C_Digest(session_, data, sizeof(data), digest_, nullptr), CKR_ARGUMENTS_BAD) << "pulDigestLen NULL";
+    CK_ULONG length = 0;
+    EXPECT_RV(DigestAbc(32, &length), CKR_OPERATION_NOT_INITIALIZED)
+        << "\"A call to C_Digest always terminates the active digest operation unless it returns "
+           "CKR_BUFFER_TOO_SMALL or is a successful call ... to determine the length\"";
+}
+
+P11_CASE(Digest, DigestFinalLengthQueryKeepsTheOperation, .group = "digest",
+         .functions = "C_DigestFinal C_DigestUpdate C_DigestInit", .mechanisms = "CKM_SHA256",
+         .section = "v2.40 §5.10 C_DigestFinal")
+{
+    ASSERT_RV(Init(), CKR_OK);
+    ASSERT_RV(Update("abc"), CKR_OK);
+    CK_ULONG length = 0;
+    ASSERT_RV(Final(0, &length), CKR_OK) << "v2.40 §5.2: a NULL buffer asks for the length";
     EXPECT_EQ(length, 32u);
-    length = 32;
-    ASSERT_TRUE(RvIsOneOf(fl()->C_DigestFinal(session_, digest, &length), {CKR_OK})) << "the operation stayed active";
-    EXPECT_EQ(std::memcmp(digest, kAbcSha256, 32), 0);
+    ASSERT_RV(Final(32, &length), CKR_OK) << "the length query keeps the operation";
+    EXPECT_TRUE(DigestIsAbc());
 }
 
-TEST_F(Digest, UpdateAfterFinalIsOperationNotInitialized)
+P11_CASE(Digest, DigestFinalBufferTooSmallKeepsTheOperation, .group = "digest",
+         .functions = "C_DigestFinal C_DigestUpdate C_DigestInit", .mechanisms = "CKM_SHA256",
+         .section = "v2.40 §5.10 C_DigestFinal")
 {
-    ASSERT_TRUE(RvIsOneOf(Init(), {CKR_OK}));
-    unsigned char digest[32];
-    CK_ULONG length = sizeof(digest);
-    ASSERT_TRUE(RvIsOneOf(fl()->C_DigestFinal(session_, digest, &length), {CKR_OK}));
-    EXPECT_TRUE(RvIsOneOf(Update("abc"), {CKR_OPERATION_NOT_INITIALIZED})) << "v2.40 §5.10";
+    ASSERT_RV(Init(), CKR_OK);
+    ASSERT_RV(Update("abc"), CKR_OK);
+    CK_ULONG length = 0;
+    EXPECT_RV(Final(31, &length), CKR_BUFFER_TOO_SMALL) << "v2.40 §5.2";
+    EXPECT_EQ(length, 32u) << "v2.40 §5.2: the length needed";
+    ASSERT_RV(Final(32, &length), CKR_OK) << "CKR_BUFFER_TOO_SMALL keeps the operation";
+    EXPECT_TRUE(DigestIsAbc());
 }
 
-TEST_F(Digest, SecondInitIsOperationActive)
+P11_CASE(Digest, UpdateAfterFinalIsOperationNotInitialized, .group = "digest",
+         .functions = "C_DigestFinal C_DigestUpdate C_DigestInit", .mechanisms = "CKM_SHA256",
+         .section = "v2.40 §5.10 C_DigestFinal")
 {
-    ASSERT_TRUE(RvIsOneOf(Init(), {CKR_OK}));
-    EXPECT_TRUE(RvIsOneOf(Init(), {CKR_OPERATION_ACTIVE})) << "v2.40 §5.10 C_DigestInit";
+    ASSERT_RV(Init(), CKR_OK);
+    CK_ULONG length = 0;
+    ASSERT_RV(Final(32, &length), CKR_OK);
+    EXPECT_RV(Update("abc"), CKR_OPERATION_NOT_INITIALIZED) << "C_DigestFinal ends the operation";
 }
 
-TEST_F(Digest, UnknownMechanismIsMechanismInvalid)
+P11_CASE(Digest, SecondInitIsOperationActive, .group = "digest", .functions = "C_DigestInit",
+         .mechanisms = "CKM_SHA256", .section = "v2.40 §5.10 C_DigestInit")
 {
-    EXPECT_TRUE(RvIsOneOf(Init(CKM_VENDOR_DEFINED | 0x5A5A), {CKR_MECHANISM_INVALID})) << "v2.40 §5.1.6";
+    ASSERT_RV(Init(), CKR_OK);
+    EXPECT_RV(Init(), CKR_OPERATION_ACTIVE);
+}
+
+P11_CASE(Digest, UnknownMechanismIsMechanismInvalid, .group = "digest", .functions = "C_DigestInit",
+         .mechanisms = "CKM_SHA256", .section = "v2.40 §5.10 C_DigestInit")
+{
+    EXPECT_RV(Init(kOutsideMechanism), CKR_MECHANISM_INVALID) << "a vendor-defined mechanism no module has";
 }
 
 } // namespace

@@ -18,15 +18,12 @@ class InitToken : public ModuleTest {
     void SetUp() override
     {
         ModuleTest::SetUp();
-        if (!ProfileSelects("init_token") || !ProfileHas("C_InitToken")) {
-            GTEST_SKIP() << "not applicable: the profile does not select the C_InitToken tests";
-        }
-        if (!options().allow_destructive) {
-            GTEST_SKIP() << "not applicable: C_InitToken wipes the token (pass --init-token to allow)";
-        }
         ASSERT_NO_FATAL_FAILURE(Initialize());
         so_pin_ = SoPin();
         user_pin_ = UserPin();
+        if (so_pin_.empty() || user_pin_.empty()) {
+            GTEST_SKIP() << "not applicable: needs the SO and user PINs (pass --so-pin and --user-pin)";
+        }
         std::memset(label_, ' ', sizeof(label_));
         std::memcpy(label_, "reinitialized", 13);
     }
@@ -37,9 +34,9 @@ class InitToken : public ModuleTest {
     void RestoreUserPin()
     {
         ASSERT_TRUE(OpenSession());
-        ASSERT_TRUE(RvIsOneOf(fl()->C_Login(session_, CKU_SO, Bytes(so_pin_), so_pin_.size()), {CKR_OK}));
-        ASSERT_TRUE(RvIsOneOf(fl()->C_InitPIN(session_, Bytes(user_pin_), user_pin_.size()), {CKR_OK}));
-        ASSERT_TRUE(RvIsOneOf(fl()->C_CloseSession(session_), {CKR_OK}));
+        ASSERT_RV(fl()->C_Login(session_, CKU_SO, Bytes(so_pin_), so_pin_.size()), CKR_OK);
+        ASSERT_RV(fl()->C_InitPIN(session_, Bytes(user_pin_), user_pin_.size()), CKR_OK);
+        ASSERT_RV(fl()->C_CloseSession(session_), CKR_OK);
     }
 
     std::string so_pin_;
@@ -47,30 +44,32 @@ class InitToken : public ModuleTest {
     CK_UTF8CHAR label_[32];
 };
 
-TEST_F(InitToken, WithASessionOpenIsSessionExists)
+P11_CASE(InitToken, WithASessionOpenIsSessionExists, .group = "init_token", .functions = "C_InitToken",
+         .section = "v2.40 §5.5 C_InitToken", .destructive = true)
 {
     ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
-    EXPECT_TRUE(RvIsOneOf(InitTokenWith(so_pin_), {CKR_SESSION_EXISTS})) << "v2.40 §5.5 C_InitToken";
+    EXPECT_RV(InitTokenWith(so_pin_), CKR_SESSION_EXISTS);
 }
 
-TEST_F(InitToken, WrongSoPinIsPinIncorrect)
+P11_CASE(InitToken, WrongSoPinIsPinIncorrect, .group = "init_token", .functions = "C_InitToken",
+         .section = "v2.40 §5.5 C_InitToken", .destructive = true)
 {
-    EXPECT_TRUE(RvIsOneOf(InitTokenWith(so_pin_ + "x"), {CKR_PIN_INCORRECT})) << "v2.40 §5.5 C_InitToken";
+    EXPECT_RV(InitTokenWith(so_pin_ + "x"), CKR_PIN_INCORRECT);
 }
 
-TEST_F(InitToken, ReinitializingSetsTheLabelAndClearsTheUserPin)
+P11_CASE(InitToken, ReinitializingSetsTheLabelAndClearsTheUserPin, .group = "init_token",
+         .functions = "C_InitToken C_InitPIN", .section = "v2.40 §5.5 C_InitToken", .destructive = true)
 {
-    ASSERT_TRUE(RvIsOneOf(InitTokenWith(so_pin_), {CKR_OK}));
+    ASSERT_RV(InitTokenWith(so_pin_), CKR_OK);
     CK_TOKEN_INFO info{};
-    ASSERT_TRUE(RvIsOneOf(fl()->C_GetTokenInfo(slot_, &info), {CKR_OK}));
+    ASSERT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
     EXPECT_EQ(std::memcmp(info.label, label_, sizeof(label_)), 0) << "the label given to C_InitToken";
     EXPECT_NE(info.flags & CKF_TOKEN_INITIALIZED, 0u);
     EXPECT_EQ(info.flags & CKF_USER_PIN_INITIALIZED, 0u) << "v2.40 §5.5 C_InitToken: the user PIN is cleared";
     ASSERT_TRUE(OpenSession());
-    EXPECT_TRUE(RvIsOneOf(fl()->C_Login(session_, CKU_USER, Bytes(user_pin_), user_pin_.size()),
-                          {CKR_USER_PIN_NOT_INITIALIZED}))
+    EXPECT_RV(fl()->C_Login(session_, CKU_USER, Bytes(user_pin_), user_pin_.size()), CKR_USER_PIN_NOT_INITIALIZED)
         << "v2.40 §5.6 C_Login";
-    ASSERT_TRUE(RvIsOneOf(fl()->C_CloseSession(session_), {CKR_OK}));
+    ASSERT_RV(fl()->C_CloseSession(session_), CKR_OK);
     RestoreUserPin();
 }
 

@@ -1,8 +1,10 @@
-// Login state (v2.40 §5.6, §4 "session states"): shared by all sessions of
-// the application, PINs checked, SO and user exclusive.
+// Login state (v2.40 §5.6 C_Login, C_Logout): shared by all sessions of the
+// application, PINs checked, SO and user exclusive; private objects only
+// with a login (FreeRTOS's reference ignored the PIN).
 #include <string>
+#include <vector>
 
-#include "module_fixture.h"
+#include "key_fixture.h"
 
 namespace p11conf {
 namespace {
@@ -17,9 +19,6 @@ class Login : public ModuleTest {
     void SetUp() override
     {
         ModuleTest::SetUp();
-        if (!ProfileSelects("login")) {
-            GTEST_SKIP() << "not applicable: the profile does not select the login tests";
-        }
         ASSERT_NO_FATAL_FAILURE(Initialize());
         user_pin_ = UserPin();
         so_pin_ = SoPin();
@@ -33,7 +32,7 @@ class Login : public ModuleTest {
     CK_STATE StateOf(CK_SESSION_HANDLE session)
     {
         CK_SESSION_INFO info{};
-        EXPECT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(session, &info), {CKR_OK}));
+        EXPECT_RV(fl()->C_GetSessionInfo(session, &info), CKR_OK);
         return info.state;
     }
 
@@ -48,28 +47,32 @@ class Login : public ModuleTest {
     if (so_pin_.empty())                                                                                               \
     GTEST_SKIP() << "not applicable: no SO PIN (pass --so-pin)"
 
-TEST_F(Login, UserLoginWithTheRightPinGivesUserFunctions)
+P11_CASE(Login, UserLoginWithTheRightPinGivesUserFunctions, .group = "login", .functions = "C_Login C_GetSessionInfo",
+         .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
     if (!OpenSession()) {
         GTEST_SKIP() << skip_reason();
     }
-    ASSERT_TRUE(RvIsOneOf(LoginAs(session_, CKU_USER, user_pin_), {CKR_OK}));
+    ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
     EXPECT_EQ(StateOf(session_), CKS_RW_USER_FUNCTIONS);
 }
 
-TEST_F(Login, WrongPinIsPinIncorrect)
+P11_CASE(Login, WrongPinIsPinIncorrect, .group = "login", .functions = "C_Login C_GetSessionInfo",
+         .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
     if (!OpenSession()) {
         GTEST_SKIP() << skip_reason();
     }
-    EXPECT_TRUE(RvIsOneOf(LoginAs(session_, CKU_USER, user_pin_ + "x"), {CKR_PIN_INCORRECT})) << "v2.40 §5.6 C_Login";
-    EXPECT_TRUE(RvIsOneOf(LoginAs(session_, CKU_USER, "9" + user_pin_.substr(1)), {CKR_PIN_INCORRECT}));
+    EXPECT_RV(LoginAs(session_, CKU_USER, user_pin_ + "x"), CKR_PIN_INCORRECT);
+    const std::string other = (user_pin_[0] == '9' ? "8" : "9") + user_pin_.substr(1);
+    EXPECT_RV(LoginAs(session_, CKU_USER, other), CKR_PIN_INCORRECT) << "one character changed";
     EXPECT_EQ(StateOf(session_), CKS_RW_PUBLIC_SESSION) << "a refused login changes nothing";
 }
 
-TEST_F(Login, SecondLoginIsUserAlreadyLoggedIn)
+P11_CASE(Login, SecondLoginIsUserAlreadyLoggedIn, .group = "login", .functions = "C_Login",
+         .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
     if (!OpenSession()) {
@@ -77,11 +80,12 @@ TEST_F(Login, SecondLoginIsUserAlreadyLoggedIn)
     }
     const CK_SESSION_HANDLE first = session_;
     ASSERT_TRUE(OpenSession());
-    ASSERT_TRUE(RvIsOneOf(LoginAs(first, CKU_USER, user_pin_), {CKR_OK}));
-    EXPECT_TRUE(RvIsOneOf(LoginAs(session_, CKU_USER, user_pin_), {CKR_USER_ALREADY_LOGGED_IN})) << "v2.40 §5.6";
+    ASSERT_RV(LoginAs(first, CKU_USER, user_pin_), CKR_OK);
+    EXPECT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_USER_ALREADY_LOGGED_IN);
 }
 
-TEST_F(Login, LoginStateIsSharedByAllSessions)
+P11_CASE(Login, LoginStateIsSharedByAllSessions, .group = "login", .functions = "C_Login C_Logout C_GetSessionInfo",
+         .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
     if (!OpenSession(CKF_SERIAL_SESSION)) {
@@ -89,78 +93,171 @@ TEST_F(Login, LoginStateIsSharedByAllSessions)
     }
     const CK_SESSION_HANDLE ro = session_;
     ASSERT_TRUE(OpenSession());
-    ASSERT_TRUE(RvIsOneOf(LoginAs(session_, CKU_USER, user_pin_), {CKR_OK}));
-    EXPECT_EQ(StateOf(ro), CKS_RO_USER_FUNCTIONS) << "v2.40 §4 session states";
-    ASSERT_TRUE(RvIsOneOf(fl()->C_Logout(ro), {CKR_OK}));
+    ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
+    EXPECT_EQ(StateOf(ro), CKS_RO_USER_FUNCTIONS) << "every session of the application enters R/O User Functions";
+    ASSERT_RV(fl()->C_Logout(ro), CKR_OK);
     EXPECT_EQ(StateOf(session_), CKS_RW_PUBLIC_SESSION);
 }
 
-TEST_F(Login, LogoutWithoutLoginIsUserNotLoggedIn)
+P11_CASE(Login, LogoutWithoutLoginIsUserNotLoggedIn, .group = "login", .functions = "C_Logout",
+         .section = "v2.40 §5.6 C_Logout")
 {
     if (!OpenSession()) {
         GTEST_SKIP() << skip_reason();
     }
-    EXPECT_TRUE(RvIsOneOf(fl()->C_Logout(session_), {CKR_USER_NOT_LOGGED_IN})) << "v2.40 §5.6 C_Logout";
+    EXPECT_RV(fl()->C_Logout(session_), CKR_USER_NOT_LOGGED_IN);
 }
 
-TEST_F(Login, ClosingTheLastSessionLogsOut)
+P11_CASE(Login, ClosingTheLastSessionLogsOut, .group = "login",
+         .functions = "C_CloseAllSessions C_Login C_GetSessionInfo", .section = "v2.40 §5.6 C_CloseSession")
 {
     NEED_USER_PIN();
     if (!OpenSession()) {
         GTEST_SKIP() << skip_reason();
     }
-    ASSERT_TRUE(RvIsOneOf(LoginAs(session_, CKU_USER, user_pin_), {CKR_OK}));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_CloseAllSessions(slot_), {CKR_OK}));
+    ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
+    ASSERT_RV(fl()->C_CloseAllSessions(slot_), CKR_OK);
     ASSERT_TRUE(OpenSession());
     EXPECT_EQ(StateOf(session_), CKS_RW_PUBLIC_SESSION) << "v2.40 §5.6 C_CloseSession";
 }
 
-TEST_F(Login, SoLoginGivesReadWriteSoFunctions)
+P11_CASE(Login, SoLoginGivesReadWriteSoFunctions, .group = "login", .functions = "C_Login C_GetSessionInfo",
+         .section = "v2.40 §5.6 C_Login")
 {
     NEED_SO_PIN();
     if (!OpenSession()) {
         GTEST_SKIP() << skip_reason();
     }
-    ASSERT_TRUE(RvIsOneOf(LoginAs(session_, CKU_SO, so_pin_), {CKR_OK}));
+    ASSERT_RV(LoginAs(session_, CKU_SO, so_pin_), CKR_OK);
     EXPECT_EQ(StateOf(session_), CKS_RW_SO_FUNCTIONS);
     CK_SESSION_HANDLE ro = CK_INVALID_HANDLE;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_OpenSession(slot_, CKF_SERIAL_SESSION, nullptr, nullptr, &ro),
-                          {CKR_SESSION_READ_WRITE_SO_EXISTS}))
+    EXPECT_RV(fl()->C_OpenSession(slot_, CKF_SERIAL_SESSION, nullptr, nullptr, &ro), CKR_SESSION_READ_WRITE_SO_EXISTS)
         << "v2.40 §5.6 C_OpenSession";
-    EXPECT_TRUE(RvIsOneOf(LoginAs(session_, CKU_USER, user_pin_.empty() ? "0000" : user_pin_),
-                          {CKR_USER_ANOTHER_ALREADY_LOGGED_IN}))
-        << "v2.40 §5.6 C_Login";
+    EXPECT_RV(LoginAs(session_, CKU_USER, user_pin_.empty() ? "0000" : user_pin_), CKR_USER_ANOTHER_ALREADY_LOGGED_IN);
 }
 
-TEST_F(Login, SoLoginWithReadOnlySessionOpenIsSessionReadOnlyExists)
+P11_CASE(Login, SoLoginWithReadOnlySessionOpenIsSessionReadOnlyExists, .group = "login", .functions = "C_Login",
+         .section = "v2.40 §5.6 C_Login")
 {
     NEED_SO_PIN();
     if (!OpenSession(CKF_SERIAL_SESSION)) {
         GTEST_SKIP() << skip_reason();
     }
-    EXPECT_TRUE(RvIsOneOf(LoginAs(session_, CKU_SO, so_pin_), {CKR_SESSION_READ_ONLY_EXISTS})) << "v2.40 §5.6 C_Login";
+    EXPECT_RV(LoginAs(session_, CKU_SO, so_pin_), CKR_SESSION_READ_ONLY_EXISTS);
 }
 
-TEST_F(Login, WrongSoPinIsPinIncorrect)
+P11_CASE(Login, WrongSoPinIsPinIncorrect, .group = "login", .functions = "C_Login", .section = "v2.40 §5.6 C_Login")
 {
     NEED_SO_PIN();
     if (!OpenSession()) {
         GTEST_SKIP() << skip_reason();
     }
-    EXPECT_TRUE(RvIsOneOf(LoginAs(session_, CKU_SO, so_pin_ + "x"), {CKR_PIN_INCORRECT}));
+    EXPECT_RV(LoginAs(session_, CKU_SO, so_pin_ + "x"), CKR_PIN_INCORRECT);
 }
 
-TEST_F(Login, FinalizeForgetsTheLogin)
+P11_CASE(Login, SessionOpenedAfterLoginIsInUserFunctions, .group = "login",
+         .functions = "C_Login C_OpenSession C_GetSessionInfo", .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
     if (!OpenSession()) {
         GTEST_SKIP() << skip_reason();
     }
-    ASSERT_TRUE(RvIsOneOf(LoginAs(session_, CKU_USER, user_pin_), {CKR_OK}));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_Finalize(nullptr), {CKR_OK}));
+    ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
+    ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
+    EXPECT_EQ(StateOf(session_), CKS_RO_USER_FUNCTIONS) << "the login holds for every session of the application";
+}
+
+// Private objects and keys with and without a login (v2.40 §4.4 CKA_PRIVATE,
+// §5.6 C_Logout): the fixture logs in; the cases log out.
+class PrivateObjects : public KeyTest {
+  protected:
+    CK_OBJECT_HANDLE CreatePrivateData(const std::string &role, bool token)
+    {
+        Template tmpl;
+        tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, true).Text(CKA_VALUE, "secret of " + role);
+        return CreateObject(tmpl, role, token);
+    }
+
+    CK_OBJECT_HANDLE CreatePrivateKey()
+    {
+        Template tmpl = EcPrivateTemplate(ref::GenerateEcKey("P-256"));
+        return CreateObject(tmpl, "Device Priv TLS Key", true);
+    }
+
+    std::vector<CK_OBJECT_HANDLE> FindPrivateKey()
+    {
+        Template query;
+        query.Text(CKA_LABEL, Label("Device Priv TLS Key", true)).Ulong(CKA_CLASS, CKO_PRIVATE_KEY);
+        return Find(query);
+    }
+};
+
+P11_CASE(PrivateObjects, PrivateTokenKeyIsInvisibleBeforeLogin, .group = "login",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_CreateObject",
+         .section = "v2.40 §4.4 CKA_PRIVATE")
+{
+    ASSERT_NE(CreatePrivateKey(), CK_INVALID_HANDLE);
+    created_.clear(); // handles change across C_Finalize; found again below
+    ASSERT_RV(fl()->C_Finalize(nullptr), CKR_OK);
     ASSERT_NO_FATAL_FAILURE(Initialize());
     ASSERT_TRUE(OpenSession());
-    EXPECT_EQ(StateOf(session_), CKS_RW_PUBLIC_SESSION);
+    EXPECT_TRUE(FindPrivateKey().empty()) << "a private object is invisible until the user logs in";
+    ASSERT_TRUE(LoginUser());
+    const std::vector<CK_OBJECT_HANDLE> found = FindPrivateKey();
+    ASSERT_EQ(found.size(), 1u) << "and visible once the user is logged in";
+    Keep(found[0]);
+}
+
+P11_CASE(PrivateObjects, PrivateObjectHandleIsUnusableAfterLogout, .group = "login",
+         .functions = "C_GetAttributeValue C_Logout C_CreateObject", .section = "v2.40 §5.6 C_Logout")
+{
+    const CK_OBJECT_HANDLE object = CreatePrivateData("Claim Cert", true);
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    CK_ATTRIBUTE read = {CKA_CLASS, nullptr, 0};
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &read, 1), CKR_OBJECT_HANDLE_INVALID, CKR_USER_NOT_LOGGED_IN)
+        << "handles to private objects become invalid at C_Logout";
+}
+
+P11_CASE(PrivateObjects, SigningWithAPrivateKeyNeedsALogin, .group = "login",
+         .functions = "C_SignInit C_Logout C_CreateObject", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.6 C_Logout")
+{
+    if (!Offers(CKM_ECDSA, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    const CK_OBJECT_HANDLE key = CreatePrivateKey();
+    ASSERT_NE(key, CK_INVALID_HANDLE);
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    EXPECT_RV(SignInit(CKM_ECDSA, key), CKR_KEY_HANDLE_INVALID, CKR_USER_NOT_LOGGED_IN)
+        << "a private key cannot sign without a login";
+}
+
+P11_CASE(PrivateObjects, LogoutDestroysPrivateSessionObjects, .group = "login",
+         .functions = "C_Logout C_Login C_CreateObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
+         .section = "v2.40 §5.6 C_Logout")
+{
+    ASSERT_NE(CreatePrivateData("Claim Cert", false), CK_INVALID_HANDLE);
+    created_.clear();
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    ASSERT_TRUE(LoginUser());
+    Template query;
+    query.Text(CKA_LABEL, Label("Claim Cert")).Ulong(CKA_CLASS, CKO_DATA);
+    EXPECT_TRUE(Find(query).empty()) << "C_Logout destroys the application's private session objects";
+}
+
+P11_CASE(PrivateObjects, CreatingAPrivateObjectNeedsALogin, .group = "login", .functions = "C_CreateObject C_Logout",
+         .section = "v2.40 §5.7 C_CreateObject")
+{
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, true).Bool(CKA_TOKEN, false);
+    tmpl.Text(CKA_LABEL, Label("Claim Cert")).Text(CKA_VALUE, "secret");
+    CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &object);
+    if (rv == CKR_OK) {
+        Keep(object);
+    }
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_USER_NOT_LOGGED_IN})) << "private objects only in a user session";
 }
 
 } // namespace

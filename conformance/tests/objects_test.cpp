@@ -1,103 +1,187 @@
-// Object management (v2.40 §5.7): creating, finding, reading, destroying,
-// and who may see what.
-#include <cstring>
+// Object management (v2.40 §5.7): creating, finding, reading, destroying, and
+// what a read-only session may do. Searches match every attribute of the
+// template exactly (the label whole, the class too) and end (FreeRTOS's
+// reference matched a label prefix, ignored the class and never ended).
 #include <string>
 #include <vector>
 
-#include "module_fixture.h"
+#include "key_fixture.h"
 
 namespace p11conf {
 namespace {
 
-class Objects : public ModuleTest {
-protected:
+class Objects : public KeyTest {
+  protected:
+    // No login: public objects only.
     void SetUp() override
     {
         ModuleTest::SetUp();
-        if (!ProfileSelects("objects") || !ProfileHas("C_CreateObject") || !ProfileHas("C_FindObjectsInit")) {
-            GTEST_SKIP() << "not applicable: the profile does not select the object tests";
-        }
         ASSERT_NO_FATAL_FAILURE(Initialize());
         if (!OpenSession()) {
             GTEST_SKIP() << skip_reason();
         }
     }
 
-    std::string Label(const std::string &role, bool token_object = false) const
-    {
-        return TestObjectLabel(role, token_object);
-    }
-
-    Template Data(const std::string &label, bool token = false, bool is_private = false)
+    Template DataTemplate(const std::string &payload)
     {
         Template tmpl;
-        tmpl.Ulong(CKA_CLASS, CKO_DATA).Text(CKA_LABEL, label).Bool(CKA_TOKEN, token).Bool(CKA_PRIVATE, is_private);
-        tmpl.Text(CKA_VALUE, "payload of " + label);
+        tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, payload);
         return tmpl;
     }
 
-    Template ByLabel(const std::string &label)
+    // A public data object with exactly `label` (no test name appended).
+    CK_OBJECT_HANDLE CreateDataLabelled(const std::string &label, bool token = false)
     {
-        Template tmpl;
-        tmpl.Text(CKA_LABEL, label);
-        return tmpl;
+        Template tmpl = DataTemplate("payload of " + label);
+        tmpl.Bool(CKA_TOKEN, token).Text(CKA_LABEL, label);
+        return Keep(Create(tmpl));
+    }
+
+    CK_OBJECT_HANDLE CreateData(const std::string &role, bool token = false)
+    {
+        return CreateDataLabelled(Label(role, token), token);
+    }
+
+    std::vector<CK_OBJECT_HANDLE> FindByLabel(const std::string &label)
+    {
+        Template query;
+        query.Text(CKA_LABEL, label);
+        return Find(query);
+    }
+
+    std::vector<CK_OBJECT_HANDLE> FindByLabelAndClass(const std::string &label, CK_OBJECT_CLASS klass)
+    {
+        Template query;
+        query.Text(CKA_LABEL, label).Ulong(CKA_CLASS, klass);
+        return Find(query);
+    }
+
+    CK_RV FindNext(CK_ULONG *count)
+    {
+        CK_OBJECT_HANDLE handles[4];
+        *count = 99;
+        return fl()->C_FindObjects(session_, handles, 4, count);
     }
 };
 
-TEST_F(Objects, CreatedDataObjectIsFoundByLabelAndClass)
+P11_CASE(Objects, CreatedDataObjectIsFoundByLabelAndClass, .group = "objects",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_CreateObject",
+         .section = "v2.40 §5.7 C_FindObjectsInit")
 {
-    Template data = Data(Label("data"));
-    CK_OBJECT_HANDLE object = Create(data);
-    Template query = ByLabel(Label("data"));
-    query.Ulong(CKA_CLASS, CKO_DATA);
-    std::vector<CK_OBJECT_HANDLE> found = Find(query);
+    const CK_OBJECT_HANDLE object = CreateData("data");
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    const std::vector<CK_OBJECT_HANDLE> found = FindByLabelAndClass(Label("data"), CKO_DATA);
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0], object);
-    Template other_class = ByLabel(Label("data"));
-    other_class.Ulong(CKA_CLASS, CKO_CERTIFICATE);
-    EXPECT_TRUE(Find(other_class).empty()) << "the class is part of the match";
-    Template prefix = ByLabel(Label("data").substr(0, 4));
-    EXPECT_TRUE(Find(prefix).empty()) << "a label prefix is not a match";
 }
 
-TEST_F(Objects, FindReturnsEveryMatchInBatchesThenZero)
+P11_CASE(Objects, FindFiltersByClass, .group = "objects",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_CreateObject",
+         .section = "v2.40 §5.7 C_FindObjectsInit")
+{
+    const std::string label = Label("Device Cert");
+    const CK_OBJECT_HANDLE data = CreateDataLabelled(label);
+    const Certificate cert = SelfSignedCertificate("p11conform find");
+    Template cert_tmpl;
+    cert_tmpl.Ulong(CKA_CLASS, CKO_CERTIFICATE).Ulong(CKA_CERTIFICATE_TYPE, CKC_X_509);
+    cert_tmpl.Bytes(CKA_SUBJECT, cert.subject).Bytes(CKA_VALUE, cert.der);
+    const CK_OBJECT_HANDLE certificate = CreateObject(cert_tmpl, "Device Cert", false);
+    Template key_tmpl = EcPublicTemplate(ref::GenerateEcKey("P-256"));
+    const CK_OBJECT_HANDLE key = CreateObject(key_tmpl, "Device Cert", false);
+    ASSERT_TRUE(data != CK_INVALID_HANDLE && certificate != CK_INVALID_HANDLE && key != CK_INVALID_HANDLE);
+    EXPECT_EQ(FindByLabel(label).size(), 3u) << "three objects share the label";
+    EXPECT_EQ(FindByLabelAndClass(label, CKO_DATA), std::vector<CK_OBJECT_HANDLE>{data});
+    EXPECT_EQ(FindByLabelAndClass(label, CKO_CERTIFICATE), std::vector<CK_OBJECT_HANDLE>{certificate});
+    EXPECT_EQ(FindByLabelAndClass(label, CKO_PUBLIC_KEY), std::vector<CK_OBJECT_HANDLE>{key});
+    EXPECT_TRUE(FindByLabelAndClass(label, CKO_PRIVATE_KEY).empty());
+}
+
+P11_CASE(Objects, FindMatchesTheWholeLabelOnly, .group = "objects",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_CreateObject",
+         .section = "v2.40 §5.7 C_FindObjectsInit")
+{
+    const std::string label = Label("Device Cert");
+    const CK_OBJECT_HANDLE exact = CreateDataLabelled(label);
+    const CK_OBJECT_HANDLE longer = CreateDataLabelled(label + " 2");
+    ASSERT_TRUE(exact != CK_INVALID_HANDLE && longer != CK_INVALID_HANDLE);
+    EXPECT_EQ(FindByLabel(label), std::vector<CK_OBJECT_HANDLE>{exact}) << "\"" << label << " 2\" does not match";
+    EXPECT_EQ(FindByLabel(label + " 2"), std::vector<CK_OBJECT_HANDLE>{longer});
+    EXPECT_TRUE(FindByLabel(label.substr(0, label.size() - 1)).empty()) << "a label prefix matches nothing";
+    EXPECT_TRUE(FindByLabel(label + " 22").empty()) << "a longer label matches nothing";
+}
+
+P11_CASE(Objects, FindReturnsEveryMatchInBatchesThenZero, .group = "objects",
+         .functions = "C_FindObjects C_FindObjectsInit C_FindObjectsFinal C_CreateObject",
+         .section = "v2.40 §5.7 C_FindObjects")
 {
     for (int i = 0; i < 5; ++i) {
-        Template data = Data(Label("batch"));
-        Create(data);
+        ASSERT_NE(CreateData("batch"), CK_INVALID_HANDLE);
     }
-    Template query = ByLabel(Label("batch"));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_FindObjectsInit(session_, query.data(), query.size()), {CKR_OK}));
+    Template query;
+    query.Text(CKA_LABEL, Label("batch"));
+    ASSERT_RV(fl()->C_FindObjectsInit(session_, query.data(), query.size()), CKR_OK);
     std::vector<CK_ULONG> batches;
     for (int guard = 0; guard < 10; ++guard) {
         CK_OBJECT_HANDLE handles[2];
         CK_ULONG count = 99;
-        ASSERT_TRUE(RvIsOneOf(fl()->C_FindObjects(session_, handles, 2, &count), {CKR_OK}));
+        ASSERT_RV(fl()->C_FindObjects(session_, handles, 2, &count), CKR_OK);
         batches.push_back(count);
         if (count == 0) {
             break;
         }
     }
-    EXPECT_EQ(batches, (std::vector<CK_ULONG>{2, 2, 1, 0})) << "v2.40 §5.7 C_FindObjects";
-    EXPECT_TRUE(RvIsOneOf(fl()->C_FindObjectsFinal(session_), {CKR_OK}));
+    EXPECT_EQ(batches, (std::vector<CK_ULONG>{2, 2, 1, 0})) << "at most ulMaxObjectCount at a time, then 0";
+    EXPECT_RV(fl()->C_FindObjectsFinal(session_), CKR_OK);
 }
 
-TEST_F(Objects, FindStateMachineFollowsTheSpec)
+P11_CASE(Objects, FindKeepsReturningZeroAfterTheLastObject, .group = "objects",
+         .functions = "C_FindObjects C_FindObjectsInit C_FindObjectsFinal C_CreateObject",
+         .section = "v2.40 §5.7 C_FindObjects")
 {
-    CK_OBJECT_HANDLE handle;
+    ASSERT_NE(CreateData("last"), CK_INVALID_HANDLE);
+    Template query;
+    query.Text(CKA_LABEL, Label("last"));
+    ASSERT_RV(fl()->C_FindObjectsInit(session_, query.data(), query.size()), CKR_OK);
     CK_ULONG count = 0;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_FindObjects(session_, &handle, 1, &count), {CKR_OPERATION_NOT_INITIALIZED}));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_FindObjectsFinal(session_), {CKR_OPERATION_NOT_INITIALIZED}));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_FindObjectsInit(session_, nullptr, 0), {CKR_OK}));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_FindObjectsInit(session_, nullptr, 0), {CKR_OPERATION_ACTIVE}));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_FindObjectsFinal(session_), {CKR_OK}));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_FindObjects(session_, &handle, 1, &count), {CKR_OPERATION_NOT_INITIALIZED}));
+    ASSERT_RV(FindNext(&count), CKR_OK);
+    EXPECT_EQ(count, 1u);
+    for (int call = 0; call < 3; ++call) {
+        ASSERT_RV(FindNext(&count), CKR_OK);
+        EXPECT_EQ(count, 0u) << "call " << call << " after the last object: the search has ended";
+    }
+    EXPECT_RV(fl()->C_FindObjectsFinal(session_), CKR_OK);
 }
 
-TEST_F(Objects, GetAttributeValueGivesSizesValuesAndPerAttributeErrors)
+P11_CASE(Objects, FindObjectsWithoutInitIsOperationNotInitialized, .group = "objects",
+         .functions = "C_FindObjects C_FindObjectsFinal", .section = "v2.40 §5.7 C_FindObjects")
 {
-    Template data = Data(Label("attrs"));
-    CK_OBJECT_HANDLE object = Create(data);
+    CK_ULONG count = 0;
+    EXPECT_RV(FindNext(&count), CKR_OPERATION_NOT_INITIALIZED);
+    EXPECT_RV(fl()->C_FindObjectsFinal(session_), CKR_OPERATION_NOT_INITIALIZED) << "v2.40 §5.7 C_FindObjectsFinal";
+}
+
+P11_CASE(Objects, SecondFindObjectsInitIsOperationActive, .group = "objects",
+         .functions = "C_FindObjectsInit C_FindObjectsFinal", .section = "v2.40 §5.7 C_FindObjectsInit")
+{
+    ASSERT_RV(fl()->C_FindObjectsInit(session_, nullptr, 0), CKR_OK);
+    EXPECT_RV(fl()->C_FindObjectsInit(session_, nullptr, 0), CKR_OPERATION_ACTIVE);
+    EXPECT_RV(fl()->C_FindObjectsFinal(session_), CKR_OK);
+}
+
+P11_CASE(Objects, FindObjectsAfterFinalIsOperationNotInitialized, .group = "objects",
+         .functions = "C_FindObjectsFinal C_FindObjectsInit C_FindObjects", .section = "v2.40 §5.7 C_FindObjectsFinal")
+{
+    ASSERT_RV(fl()->C_FindObjectsInit(session_, nullptr, 0), CKR_OK);
+    ASSERT_RV(fl()->C_FindObjectsFinal(session_), CKR_OK);
+    CK_ULONG count = 0;
+    EXPECT_RV(FindNext(&count), CKR_OPERATION_NOT_INITIALIZED) << "C_FindObjectsFinal ends the search";
+}
+
+P11_CASE(Objects, GetAttributeValueGivesSizesValuesAndPerAttributeErrors, .group = "objects",
+         .functions = "C_GetAttributeValue C_CreateObject", .section = "v2.40 §5.7 C_GetAttributeValue")
+{
+    const CK_OBJECT_HANDLE object = CreateData("attrs");
+    ASSERT_NE(object, CK_INVALID_HANDLE);
     CK_OBJECT_CLASS klass = 0xFFFF;
     unsigned char small[2] = {0x5A, 0x5A};
     CK_ATTRIBUTE tmpl[] = {
@@ -106,8 +190,7 @@ TEST_F(Objects, GetAttributeValueGivesSizesValuesAndPerAttributeErrors)
         {CKA_MODULUS, nullptr, 0},         // not an attribute of a data object
         {CKA_VALUE, small, sizeof(small)}, // too small
     };
-    EXPECT_TRUE(RvIsOneOf(fl()->C_GetAttributeValue(session_, object, tmpl, 4),
-                          {CKR_ATTRIBUTE_TYPE_INVALID, CKR_BUFFER_TOO_SMALL}))
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, object, tmpl, 4), CKR_ATTRIBUTE_TYPE_INVALID, CKR_BUFFER_TOO_SMALL)
         << "v2.40 §5.7.5: either code may be returned";
     EXPECT_EQ(klass, static_cast<CK_OBJECT_CLASS>(CKO_DATA)) << "every attribute is processed";
     EXPECT_EQ(tmpl[1].ulValueLen, Label("attrs").size());
@@ -115,74 +198,68 @@ TEST_F(Objects, GetAttributeValueGivesSizesValuesAndPerAttributeErrors)
     EXPECT_EQ(tmpl[3].ulValueLen, CK_UNAVAILABLE_INFORMATION);
 }
 
-TEST_F(Objects, DestroyedObjectIsGone)
+P11_CASE(Objects, DestroyedObjectIsGone, .group = "objects",
+         .functions = "C_DestroyObject C_CreateObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal "
+                      "C_GetAttributeValue",
+         .section = "v2.40 §5.7 C_DestroyObject")
 {
-    Template data = Data(Label("gone"));
-    CK_OBJECT_HANDLE object = Create(data);
-    ASSERT_TRUE(RvIsOneOf(fl()->C_DestroyObject(session_, object), {CKR_OK}));
-    Template query = ByLabel(Label("gone"));
-    EXPECT_TRUE(Find(query).empty());
+    const CK_OBJECT_HANDLE object = CreateData("gone");
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    ASSERT_RV(fl()->C_DestroyObject(session_, object), CKR_OK);
+    EXPECT_TRUE(FindByLabel(Label("gone")).empty());
     CK_ATTRIBUTE read = {CKA_CLASS, nullptr, 0};
-    EXPECT_TRUE(RvIsOneOf(fl()->C_GetAttributeValue(session_, object, &read, 1), {CKR_OBJECT_HANDLE_INVALID}));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_DestroyObject(session_, object), {CKR_OBJECT_HANDLE_INVALID}));
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &read, 1), CKR_OBJECT_HANDLE_INVALID);
+    EXPECT_RV(fl()->C_DestroyObject(session_, object), CKR_OBJECT_HANDLE_INVALID);
 }
 
-TEST_F(Objects, ReadOnlySessionCannotCreateTokenObjects)
+P11_CASE(Objects, ReadOnlySessionCannotCreateTokenObjects, .group = "objects", .functions = "C_CreateObject",
+         .section = "v2.40 §5.7 C_CreateObject")
 {
     ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
-    Template data = Data(Label("Root Cert", true), true);
+    Template tmpl = DataTemplate("refused");
+    tmpl.Bool(CKA_TOKEN, true).Text(CKA_LABEL, Label("Root Cert", true));
     CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_CreateObject(session_, data.data(), data.size(), &object), {CKR_SESSION_READ_ONLY}))
-        << "v2.40 §5.7 C_CreateObject";
-}
-
-TEST_F(Objects, PrivateObjectsNeedALogin)
-{
-    if (!LoginUser()) {
-        GTEST_SKIP() << skip_reason();
+    const CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &object);
+    if (rv == CKR_OK) {
+        Keep(object);
     }
-    Template data = Data(Label("private"), false, true);
-    CK_OBJECT_HANDLE object = Create(data);
-    Template query = ByLabel(Label("private"));
-    EXPECT_EQ(Find(query).size(), 1u);
-    ASSERT_TRUE(RvIsOneOf(fl()->C_Logout(session_), {CKR_OK}));
-    EXPECT_TRUE(Find(query).empty()) << "a private object is invisible without a login";
-    CK_ATTRIBUTE read = {CKA_CLASS, nullptr, 0};
-    EXPECT_TRUE(RvIsOneOf(fl()->C_GetAttributeValue(session_, object, &read, 1),
-                          {CKR_OBJECT_HANDLE_INVALID, CKR_USER_NOT_LOGGED_IN}));
-    Template again = Data(Label("private2"), false, true);
-    CK_OBJECT_HANDLE refused = CK_INVALID_HANDLE;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_CreateObject(session_, again.data(), again.size(), &refused),
-                          {CKR_USER_NOT_LOGGED_IN}))
-        << "v2.40 §4.4: private objects only in user sessions";
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_READ_ONLY})) << "only session objects in a read-only session";
 }
 
-TEST_F(Objects, SessionObjectsAreSharedUntilTheirSessionCloses)
+P11_CASE(Objects, ReadOnlySessionCanCreateSessionObjects, .group = "objects", .functions = "C_CreateObject",
+         .section = "v2.40 §5.7 C_CreateObject")
+{
+    ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
+    Template tmpl = DataTemplate("allowed");
+    tmpl.Bool(CKA_TOKEN, false).Text(CKA_LABEL, Label("session object"));
+    CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+    EXPECT_RV(fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &object), CKR_OK);
+    Keep(object);
+}
+
+P11_CASE(Objects, ReadOnlySessionCannotDestroyTokenObjects, .group = "objects",
+         .functions = "C_DestroyObject C_CreateObject C_GetAttributeValue", .section = "v2.40 §5.7 C_DestroyObject")
+{
+    const CK_OBJECT_HANDLE object = CreateData("Root Cert", true);
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
+    EXPECT_RV(fl()->C_DestroyObject(session_, object), CKR_SESSION_READ_ONLY)
+        << "only session objects can be destroyed in a read-only session";
+    CK_ATTRIBUTE read = {CKA_CLASS, nullptr, 0};
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &read, 1), CKR_OK) << "the token object is still there";
+}
+
+P11_CASE(Objects, SessionObjectsAreSharedUntilTheirSessionCloses, .group = "objects",
+         .functions = "C_CloseSession C_CreateObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
+         .section = "v2.40 §5.6 C_CloseSession")
 {
     const CK_SESSION_HANDLE creator = session_;
-    Template data = Data(Label("session object"));
-    Create(data);
+    ASSERT_NE(CreateData("session object"), CK_INVALID_HANDLE);
+    created_.clear(); // destroyed with its session
     ASSERT_TRUE(OpenSession());
-    Template query = ByLabel(Label("session object"));
-    EXPECT_EQ(Find(query).size(), 1u) << "visible to every session of the application";
-    ASSERT_TRUE(RvIsOneOf(fl()->C_CloseSession(creator), {CKR_OK}));
-    EXPECT_TRUE(Find(query).empty()) << "destroyed with the session that created it";
-}
-
-TEST_F(Objects, TokenDataObjectsSurviveFinalize)
-{
-    Template data = Data(Label("JITP Cert", true), true);
-    CK_OBJECT_HANDLE object = Create(data);
-    ASSERT_NE(object, static_cast<CK_OBJECT_HANDLE>(CK_INVALID_HANDLE));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_Finalize(nullptr), {CKR_OK}));
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    ASSERT_TRUE(OpenSession());
-    Template query = ByLabel(Label("JITP Cert", true));
-    std::vector<CK_OBJECT_HANDLE> found = Find(query);
-    ASSERT_EQ(found.size(), 1u);
-    const std::string expected = "payload of " + Label("JITP Cert", true);
-    EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_DestroyObject(session_, found[0]), {CKR_OK}));
+    EXPECT_EQ(FindByLabel(Label("session object")).size(), 1u) << "visible to every session of the application";
+    ASSERT_RV(fl()->C_CloseSession(creator), CKR_OK);
+    EXPECT_TRUE(FindByLabel(Label("session object")).empty()) << "destroyed with the session that created it";
 }
 
 } // namespace

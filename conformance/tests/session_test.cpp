@@ -11,29 +11,27 @@ class Session : public ModuleTest {
     void SetUp() override
     {
         ModuleTest::SetUp();
-        if (!ProfileSelects("session")) {
-            GTEST_SKIP() << "not applicable: the profile does not select the session tests";
-        }
         ASSERT_NO_FATAL_FAILURE(Initialize());
     }
 
     CK_STATE StateOf(CK_SESSION_HANDLE session)
     {
         CK_SESSION_INFO info{};
-        EXPECT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(session, &info), {CKR_OK}));
+        EXPECT_RV(fl()->C_GetSessionInfo(session, &info), CKR_OK);
         return info.state;
     }
 };
 
-TEST_F(Session, UnknownSlotIsSlotIdInvalid)
+P11_CASE(Session, UnknownSlotIsSlotIdInvalid, .group = "session", .functions = "C_OpenSession",
+         .section = "v2.40 §5.6 C_OpenSession")
 {
     CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_OpenSession(0x7A11BAD, CKF_SERIAL_SESSION, nullptr, nullptr, &session),
-                          {CKR_SLOT_ID_INVALID}))
+    EXPECT_RV(fl()->C_OpenSession(0x7A11BAD, CKF_SERIAL_SESSION, nullptr, nullptr, &session), CKR_SLOT_ID_INVALID)
         << "v2.40 §5.6 C_OpenSession";
 }
 
-TEST_F(Session, ReadOnlyAndReadWriteSessionsReportTheirState)
+P11_CASE(Session, ReadOnlyAndReadWriteSessionsReportTheirState, .group = "session",
+         .functions = "C_GetSessionInfo C_OpenSession", .section = "v2.40 §5.6 C_GetSessionInfo")
 {
     if (!OpenSession(CKF_SERIAL_SESSION)) {
         GTEST_SKIP() << skip_reason();
@@ -44,14 +42,15 @@ TEST_F(Session, ReadOnlyAndReadWriteSessionsReportTheirState)
     EXPECT_EQ(StateOf(ro), CKS_RO_PUBLIC_SESSION) << "v2.40 §5.6 (session states)";
     EXPECT_EQ(StateOf(rw), CKS_RW_PUBLIC_SESSION);
     CK_SESSION_INFO info{};
-    ASSERT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(rw, &info), {CKR_OK}));
+    ASSERT_RV(fl()->C_GetSessionInfo(rw, &info), CKR_OK);
     EXPECT_EQ(info.slotID, slot_);
     EXPECT_EQ(info.flags, static_cast<CK_FLAGS>(CKF_SERIAL_SESSION | CKF_RW_SESSION));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(ro, &info), {CKR_OK}));
+    ASSERT_RV(fl()->C_GetSessionInfo(ro, &info), CKR_OK);
     EXPECT_EQ(info.flags, static_cast<CK_FLAGS>(CKF_SERIAL_SESSION));
 }
 
-TEST_F(Session, HandlesAreDistinctAndNotZero)
+P11_CASE(Session, HandlesAreDistinctAndNotZero, .group = "session", .functions = "C_OpenSession",
+         .section = "v2.40 §5.6 C_OpenSession")
 {
     std::set<CK_SESSION_HANDLE> seen;
     for (int i = 0; i < 8; ++i) {
@@ -63,18 +62,20 @@ TEST_F(Session, HandlesAreDistinctAndNotZero)
     }
 }
 
-TEST_F(Session, ClosedSessionHandleIsInvalid)
+P11_CASE(Session, ClosedSessionHandleIsInvalid, .group = "session", .functions = "C_CloseSession C_GetSessionInfo",
+         .section = "v2.40 §5.6 C_CloseSession")
 {
     if (!OpenSession()) {
         GTEST_SKIP() << skip_reason();
     }
-    ASSERT_TRUE(RvIsOneOf(fl()->C_CloseSession(session_), {CKR_OK}));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_CloseSession(session_), {CKR_SESSION_HANDLE_INVALID})) << "v2.40 §5.1.2";
+    ASSERT_RV(fl()->C_CloseSession(session_), CKR_OK);
+    EXPECT_RV(fl()->C_CloseSession(session_), CKR_SESSION_HANDLE_INVALID) << "v2.40 §5.1.2";
     CK_SESSION_INFO info{};
-    EXPECT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(session_, &info), {CKR_SESSION_HANDLE_INVALID}));
+    EXPECT_RV(fl()->C_GetSessionInfo(session_, &info), CKR_SESSION_HANDLE_INVALID);
 }
 
-TEST_F(Session, CloseAllSessionsClosesEveryOne)
+P11_CASE(Session, CloseAllSessionsClosesEveryOne, .group = "session",
+         .functions = "C_CloseAllSessions C_GetSessionInfo", .section = "v2.40 §5.6 C_CloseAllSessions")
 {
     CK_SESSION_HANDLE handles[3];
     for (CK_SESSION_HANDLE &handle : handles) {
@@ -83,12 +84,12 @@ TEST_F(Session, CloseAllSessionsClosesEveryOne)
         }
         handle = session_;
     }
-    ASSERT_TRUE(RvIsOneOf(fl()->C_CloseAllSessions(slot_), {CKR_OK}));
+    ASSERT_RV(fl()->C_CloseAllSessions(slot_), CKR_OK);
     for (CK_SESSION_HANDLE handle : handles) {
         CK_SESSION_INFO info{};
-        EXPECT_TRUE(RvIsOneOf(fl()->C_GetSessionInfo(handle, &info), {CKR_SESSION_HANDLE_INVALID}));
+        EXPECT_RV(fl()->C_GetSessionInfo(handle, &info), CKR_SESSION_HANDLE_INVALID);
     }
-    EXPECT_TRUE(RvIsOneOf(fl()->C_CloseAllSessions(0x7A11BAD), {CKR_SLOT_ID_INVALID}));
+    EXPECT_RV(fl()->C_CloseAllSessions(0x7A11BAD), CKR_SLOT_ID_INVALID);
 }
 
 } // namespace

@@ -1,161 +1,271 @@
-// Operation state of signing and verifying (v2.40 §5.11, §5.12): one
-// operation at a time, the §5.2 output convention, multi-part runs, and the
-// key checks; results checked with OpenSSL.
-#include <cstring>
+// Operation state of signing (v2.40 §5.11): one operation at a time; the §5.2
+// output convention (a NULL buffer asks for the length, a buffer too small is
+// CKR_BUFFER_TOO_SMALL, and both keep the operation) while any other result
+// of C_Sign / C_SignFinal ends it; multi-part runs and the key checks.
+// Results checked with OpenSSL.
 #include <string>
 #include <vector>
 
-#include "module_fixture.h"
-#include "openssl_reference.h"
+#include "key_fixture.h"
 
 namespace p11conf {
 namespace {
 
-namespace ref = reference;
-
-class Signing : public ModuleTest {
-protected:
-    void SetUp() override
+class Signing : public KeyTest {
+  protected:
+    // Imports a P-256 pair (session objects) when the module offers `type`
+    // with `flags`; false (skip_reason(), or a failure) otherwise.
+    bool UseEcKey(CK_MECHANISM_TYPE type, CK_FLAGS flags)
     {
-        ModuleTest::SetUp();
-        if (!ProfileSelects("keys") || !ProfileHas("C_SignInit") || !ProfileHas("C_CreateObject")) {
-            GTEST_SKIP() << "not applicable: the profile does not sign with keys it can create";
+        if (!Offers(type, flags)) {
+            return false;
         }
-        ASSERT_NO_FATAL_FAILURE(Initialize());
-        if (!OpenSession() || !LoginUser()) {
-            GTEST_SKIP() << skip_reason();
-        }
-        if (!MechanismOffers(CKM_ECDSA, CKF_SIGN | CKF_VERIFY)) {
-            GTEST_SKIP() << skip_reason();
-        }
-        key_ = ref::GenerateEcKey("P-256");
-        Template priv;
-        priv.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, false);
-        priv.Bool(CKA_SIGN, true).Bytes(CKA_EC_PARAMS, key_.ec_params).Bytes(CKA_VALUE, key_.private_value);
-        private_key_ = Create(priv);
-        Template pub;
-        pub.Ulong(CKA_CLASS, CKO_PUBLIC_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, false);
-        pub.Bool(CKA_VERIFY, true).Bytes(CKA_EC_PARAMS, key_.ec_params);
-        pub.Bytes(CKA_EC_POINT, ref::DerOctetString(key_.point));
-        public_key_ = Create(pub);
-        ASSERT_NE(private_key_, static_cast<CK_OBJECT_HANDLE>(CK_INVALID_HANDLE));
-        ASSERT_NE(public_key_, static_cast<CK_OBJECT_HANDLE>(CK_INVALID_HANDLE));
+        ec_key_ = ref::GenerateEcKey("P-256");
+        Template priv = EcPrivateTemplate(ec_key_);
+        ec_.private_key = CreateObject(priv, "Device Priv TLS Key", false);
+        Template pub = EcPublicTemplate(ec_key_);
+        ec_.public_key = CreateObject(pub, "Device Pub TLS Key", false);
+        return ec_.ok();
     }
 
-    CK_RV SignInit(CK_MECHANISM_TYPE type, CK_OBJECT_HANDLE key)
+    // C_Sign into a buffer of `capacity` bytes; the length it reports in *length.
+    CK_RV SignInto(CK_ULONG capacity, CK_ULONG *length, ByteVector *signature)
     {
-        CK_MECHANISM mechanism = {type, nullptr, 0};
-        return fl()->C_SignInit(session_, &mechanism, key);
+        signature->assign(capacity, 0);
+        *length = capacity;
+        return fl()->C_Sign(session_, hash_.data(), hash_.size(), signature->data(), length);
     }
 
-    ref::EcKey key_;
-    CK_OBJECT_HANDLE private_key_ = CK_INVALID_HANDLE;
-    CK_OBJECT_HANDLE public_key_ = CK_INVALID_HANDLE;
+    CK_RV SignUpdate(const std::string &part)
+    {
+        ByteVector bytes(part.begin(), part.end());
+        return fl()->C_SignUpdate(session_, bytes.data(), bytes.size());
+    }
+
+    ref::EcKey ec_key_;
+    KeyPair ec_;
     ByteVector hash_ = ref::Sha256(ByteVector{'c', 'o', 'd', 'e'});
 };
 
-TEST_F(Signing, SecondInitIsOperationActive)
+P11_CASE(Signing, SecondSignInitIsOperationActive, .group = "keys", .functions = "C_SignInit C_CreateObject",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
 {
-    ASSERT_TRUE(RvIsOneOf(SignInit(CKM_ECDSA, private_key_), {CKR_OK}));
-    EXPECT_TRUE(RvIsOneOf(SignInit(CKM_ECDSA, private_key_), {CKR_OPERATION_ACTIVE})) << "v2.40 §5.11 C_SignInit";
+    if (!UseEcKey(CKM_ECDSA, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
+    EXPECT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OPERATION_ACTIVE);
 }
 
-TEST_F(Signing, SignWithoutInitIsOperationNotInitialized)
+P11_CASE(Signing, SignWithoutInitIsOperationNotInitialized, .group = "keys", .functions = "C_Sign",
+         .section = "v2.40 §5.11 C_Sign")
 {
     ByteVector signature(64);
     CK_ULONG length = signature.size();
-    EXPECT_TRUE(RvIsOneOf(fl()->C_Sign(session_, hash_.data(), hash_.size(), signature.data(), &length),
-                          {CKR_OPERATION_NOT_INITIALIZED}));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_VerifyFinal(session_, signature.data(), signature.size()),
-                          {CKR_OPERATION_NOT_INITIALIZED}));
+    EXPECT_RV(fl()->C_Sign(session_, hash_.data(), hash_.size(), signature.data(), &length),
+              CKR_OPERATION_NOT_INITIALIZED);
 }
 
-TEST_F(Signing, BufferTooSmallKeepsTheOperationActive)
+P11_CASE(Signing, VerifyFinalWithoutInitIsOperationNotInitialized, .group = "keys", .functions = "C_VerifyFinal",
+         .section = "v2.40 §5.12 C_VerifyFinal")
 {
-    ASSERT_TRUE(RvIsOneOf(SignInit(CKM_ECDSA, private_key_), {CKR_OK}));
+    ByteVector signature(64);
+    EXPECT_RV(fl()->C_VerifyFinal(session_, signature.data(), signature.size()), CKR_OPERATION_NOT_INITIALIZED);
+}
+
+P11_CASE(Signing, SignLengthQueryKeepsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
+{
+    if (!UseEcKey(CKM_ECDSA, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
+    ByteVector data = hash_;
+    CK_ULONG length = 0;
+    ASSERT_RV(fl()->C_Sign(session_, data.data(), data.size(), nullptr, &length), CKR_OK) << "v2.40 §5.2";
+    EXPECT_EQ(length, 64u) << "P-256 CKM_ECDSA: r||s";
+    ByteVector signature;
+    ASSERT_RV(SignInto(64, &length, &signature), CKR_OK) << "the length query keeps the operation";
+    signature.resize(length);
+    EXPECT_TRUE(ref::EcdsaVerifyRaw(ec_key_.point, "P-256", hash_, signature)) << "OpenSSL rejects the signature";
+}
+
+P11_CASE(Signing, SignBufferTooSmallKeepsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
+{
+    if (!UseEcKey(CKM_ECDSA, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
+    CK_ULONG length = 0;
+    ByteVector signature;
+    EXPECT_RV(SignInto(63, &length, &signature), CKR_BUFFER_TOO_SMALL) << "v2.40 §5.2";
+    EXPECT_EQ(length, 64u) << "v2.40 §5.2: the length needed";
+    ASSERT_RV(SignInto(64, &length, &signature), CKR_OK) << "CKR_BUFFER_TOO_SMALL keeps the operation";
+    signature.resize(length);
+    EXPECT_TRUE(ref::EcdsaVerifyRaw(ec_key_.point, "P-256", hash_, signature)) << "OpenSSL rejects the signature";
+}
+
+P11_CASE(Signing, SignEndsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
+{
+    if (!UseEcKey(CKM_ECDSA, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
+    CK_ULONG length = 0;
+    ByteVector signature;
+    ASSERT_RV(SignInto(64, &length, &signature), CKR_OK);
+    EXPECT_RV(SignInto(64, &length, &signature), CKR_OPERATION_NOT_INITIALIZED) << "a finished C_Sign ends it";
+}
+
+P11_CASE(Signing, SignDataLenRangeEndsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
+         .mechanisms = "CKM_RSA_PKCS", .section = "v2.40 §5.11 C_Sign")
+{
+    if (!Offers(CKM_RSA_PKCS, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    Template tmpl = RsaPrivateTemplate(ReferenceRsaKey());
+    const CK_OBJECT_HANDLE key = CreateObject(tmpl, "Device Priv TLS Key", false);
+    ASSERT_NE(key, CK_INVALID_HANDLE);
+    ASSERT_RV(SignInit(CKM_RSA_PKCS, key), CKR_OK);
+    ByteVector too_long(256 - 10, 0x5A); // CKM_RSA_PKCS takes at most k-11 bytes (mechanisms v2.40 §2.1)
+    ByteVector signature(256);
+    CK_ULONG length = signature.size();
+    ASSERT_RV(fl()->C_Sign(session_, too_long.data(), too_long.size(), signature.data(), &length), CKR_DATA_LEN_RANGE);
+    ByteVector digest_info = ref::Sha256DigestInfo(hash_);
+    length = signature.size();
+    EXPECT_RV(fl()->C_Sign(session_, digest_info.data(), digest_info.size(), signature.data(), &length),
+              CKR_OPERATION_NOT_INITIALIZED)
+        << "C_Sign always ends the operation unless CKR_BUFFER_TOO_SMALL or a length query";
+}
+
+P11_CASE(Signing, SignFinalLengthQueryKeepsTheOperation, .group = "keys",
+         .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
+         .section = "v2.40 §5.11 C_SignFinal")
+{
+    if (!UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    ASSERT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK);
+    ASSERT_RV(SignUpdate("code"), CKR_OK);
+    CK_ULONG length = 0;
+    ASSERT_RV(fl()->C_SignFinal(session_, nullptr, &length), CKR_OK) << "v2.40 §5.2";
+    EXPECT_EQ(length, 64u);
+    ByteVector signature(64);
+    length = signature.size();
+    ASSERT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_OK) << "the length query keeps it";
+    signature.resize(length);
+    EXPECT_TRUE(ref::EcdsaVerifyRaw(ec_key_.point, "P-256", hash_, signature)) << "OpenSSL rejects the signature";
+}
+
+P11_CASE(Signing, SignFinalBufferTooSmallKeepsTheOperation, .group = "keys",
+         .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
+         .section = "v2.40 §5.11 C_SignFinal")
+{
+    if (!UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    ASSERT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK);
+    ASSERT_RV(SignUpdate("code"), CKR_OK);
     ByteVector signature(64);
     CK_ULONG length = 63;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_Sign(session_, hash_.data(), hash_.size(), signature.data(), &length),
-                          {CKR_BUFFER_TOO_SMALL}))
-        << "v2.40 §5.2";
-    EXPECT_EQ(length, 64u);
-    ASSERT_TRUE(RvIsOneOf(fl()->C_Sign(session_, hash_.data(), hash_.size(), signature.data(), &length), {CKR_OK}))
-        << "the operation stayed active";
-    EXPECT_TRUE(ref::EcdsaVerifyRaw(key_.point, "P-256", hash_, signature));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_Sign(session_, hash_.data(), hash_.size(), signature.data(), &length),
-                          {CKR_OPERATION_NOT_INITIALIZED}))
-        << "a finished C_Sign ends the operation";
-}
-
-TEST_F(Signing, MultiPartEcdsaSha256MatchesOpenSsl)
-{
-    if (!MechanismOffers(CKM_ECDSA_SHA256, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
-    ASSERT_TRUE(RvIsOneOf(SignInit(CKM_ECDSA_SHA256, private_key_), {CKR_OK}));
-    ByteVector part1 = {'c', 'o'}, part2 = {'d', 'e'};
-    ASSERT_TRUE(RvIsOneOf(fl()->C_SignUpdate(session_, part1.data(), part1.size()), {CKR_OK}));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_SignUpdate(session_, part2.data(), part2.size()), {CKR_OK}));
-    CK_ULONG length = 0;
-    ASSERT_TRUE(RvIsOneOf(fl()->C_SignFinal(session_, nullptr, &length), {CKR_OK}));
-    ByteVector signature(length);
-    ASSERT_TRUE(RvIsOneOf(fl()->C_SignFinal(session_, signature.data(), &length), {CKR_OK}));
+    EXPECT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_BUFFER_TOO_SMALL) << "v2.40 §5.2";
+    EXPECT_EQ(length, 64u) << "v2.40 §5.2: the length needed";
+    length = signature.size();
+    ASSERT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_OK)
+        << "CKR_BUFFER_TOO_SMALL keeps the operation";
     signature.resize(length);
-    EXPECT_TRUE(ref::EcdsaVerifyRaw(key_.point, "P-256", hash_, signature)) << "hash of the parts, then ECDSA";
-
-    CK_MECHANISM mechanism = {CKM_ECDSA_SHA256, nullptr, 0};
-    ASSERT_TRUE(RvIsOneOf(fl()->C_VerifyInit(session_, &mechanism, public_key_), {CKR_OK}));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_VerifyUpdate(session_, part1.data(), part1.size()), {CKR_OK}));
-    ASSERT_TRUE(RvIsOneOf(fl()->C_VerifyUpdate(session_, part2.data(), part2.size()), {CKR_OK}));
-    EXPECT_TRUE(RvIsOneOf(fl()->C_VerifyFinal(session_, signature.data(), signature.size()), {CKR_OK}));
+    EXPECT_TRUE(ref::EcdsaVerifyRaw(ec_key_.point, "P-256", hash_, signature)) << "OpenSSL rejects the signature";
 }
 
-TEST_F(Signing, KeyWithoutSignPermissionIsKeyFunctionNotPermitted)
+P11_CASE(Signing, SignFinalEndsTheOperation, .group = "keys",
+         .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
+         .section = "v2.40 §5.11 C_SignFinal")
 {
-    Template priv;
-    priv.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, false);
-    priv.Bool(CKA_SIGN, false).Bytes(CKA_EC_PARAMS, key_.ec_params).Bytes(CKA_VALUE, key_.private_value);
-    CK_OBJECT_HANDLE no_sign = Create(priv);
-    EXPECT_TRUE(RvIsOneOf(SignInit(CKM_ECDSA, no_sign), {CKR_KEY_FUNCTION_NOT_PERMITTED})) << "v2.40 §5.11";
-}
-
-TEST_F(Signing, KeyOfTheWrongTypeIsKeyTypeInconsistent)
-{
-    if (!MechanismOffers(CKM_RSA_PKCS, CKF_SIGN)) {
+    if (!UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN)) {
         GTEST_SKIP() << skip_reason();
     }
-    EXPECT_TRUE(RvIsOneOf(SignInit(CKM_RSA_PKCS, private_key_), {CKR_KEY_TYPE_INCONSISTENT})) << "v2.40 §5.11";
+    ASSERT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK);
+    ASSERT_RV(SignUpdate("code"), CKR_OK);
+    ByteVector signature(64);
+    CK_ULONG length = signature.size();
+    ASSERT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_OK);
+    EXPECT_RV(SignUpdate("more"), CKR_OPERATION_NOT_INITIALIZED) << "a finished C_SignFinal ends the operation";
+    EXPECT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK) << "so a new one can start";
 }
 
-TEST_F(Signing, UnknownKeyHandleIsKeyHandleInvalid)
+P11_CASE(Signing, MultiPartEcdsaSha256MatchesOpenSsl, .group = "keys",
+         .functions = "C_SignUpdate C_SignFinal C_SignInit C_VerifyUpdate C_VerifyFinal C_VerifyInit C_CreateObject",
+         .mechanisms = "CKM_ECDSA_SHA256", .section = "v2.40 §5.11 C_SignUpdate")
 {
-    EXPECT_TRUE(RvIsOneOf(SignInit(CKM_ECDSA, 0x7FFF0000), {CKR_KEY_HANDLE_INVALID})) << "v2.40 §5.11";
-}
-
-TEST_F(Signing, HmacSha256MatchesOpenSsl)
-{
-    if (!MechanismOffers(CKM_SHA256_HMAC, CKF_SIGN | CKF_VERIFY)) {
+    if (!UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN | CKF_VERIFY)) {
         GTEST_SKIP() << skip_reason();
     }
-    ByteVector secret(32);
-    for (size_t i = 0; i < secret.size(); ++i) {
-        secret[i] = static_cast<unsigned char>(0x30 + i);
+    ASSERT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK);
+    ASSERT_RV(SignUpdate("co"), CKR_OK);
+    ASSERT_RV(SignUpdate("de"), CKR_OK);
+    ByteVector signature(64);
+    CK_ULONG length = signature.size();
+    ASSERT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_OK);
+    signature.resize(length);
+    EXPECT_TRUE(ref::EcdsaVerifyRaw(ec_key_.point, "P-256", hash_, signature)) << "hash of the parts, then ECDSA";
+
+    ByteVector part1 = {'c', 'o'}, part2 = {'d', 'e'};
+    ASSERT_RV(VerifyInit(CKM_ECDSA_SHA256, ec_.public_key), CKR_OK);
+    ASSERT_RV(fl()->C_VerifyUpdate(session_, part1.data(), part1.size()), CKR_OK);
+    ASSERT_RV(fl()->C_VerifyUpdate(session_, part2.data(), part2.size()), CKR_OK);
+    EXPECT_RV(fl()->C_VerifyFinal(session_, signature.data(), signature.size()), CKR_OK);
+}
+
+P11_CASE(Signing, KeyWithoutSignPermissionIsKeyFunctionNotPermitted, .group = "keys",
+         .functions = "C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
+{
+    if (!Offers(CKM_ECDSA, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
     }
     Template tmpl;
-    tmpl.Ulong(CKA_CLASS, CKO_SECRET_KEY).Ulong(CKA_KEY_TYPE, CKK_GENERIC_SECRET).Bool(CKA_TOKEN, false);
-    tmpl.Bool(CKA_SIGN, true).Bool(CKA_VERIFY, true).Bytes(CKA_VALUE, secret).Text(CKA_LABEL, "HMAC Key");
-    CK_OBJECT_HANDLE key = Create(tmpl);
-    ByteVector data = {'m', 'a', 'c', ' ', 'm', 'e'};
-    ASSERT_TRUE(RvIsOneOf(SignInit(CKM_SHA256_HMAC, key), {CKR_OK}));
-    ByteVector mac(32);
-    CK_ULONG length = mac.size();
-    ASSERT_TRUE(RvIsOneOf(fl()->C_Sign(session_, data.data(), data.size(), mac.data(), &length), {CKR_OK}));
-    EXPECT_EQ(mac, ref::HmacSha256(secret, data));
-    CK_MECHANISM mechanism = {CKM_SHA256_HMAC, nullptr, 0};
-    ASSERT_TRUE(RvIsOneOf(fl()->C_VerifyInit(session_, &mechanism, key), {CKR_OK}));
-    mac[0] ^= 1;
-    EXPECT_TRUE(RvIsOneOf(fl()->C_Verify(session_, data.data(), data.size(), mac.data(), mac.size()),
-                          {CKR_SIGNATURE_INVALID}));
+    const ref::EcKey key = ref::GenerateEcKey("P-256");
+    tmpl.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_PRIVATE, true);
+    tmpl.Bool(CKA_SIGN, false).Bytes(CKA_EC_PARAMS, key.ec_params).Bytes(CKA_VALUE, key.private_value);
+    const CK_OBJECT_HANDLE no_sign = CreateObject(tmpl, "Device Priv TLS Key", false);
+    ASSERT_NE(no_sign, CK_INVALID_HANDLE);
+    EXPECT_RV(SignInit(CKM_ECDSA, no_sign), CKR_KEY_FUNCTION_NOT_PERMITTED) << "CKA_SIGN is false";
+}
+
+P11_CASE(Signing, KeyOfTheWrongTypeIsKeyTypeInconsistent, .group = "keys", .functions = "C_SignInit C_CreateObject",
+         .mechanisms = "CKM_ECDSA CKM_RSA_PKCS", .section = "v2.40 §5.11 C_SignInit")
+{
+    if (!Offers(CKM_RSA_PKCS, CKF_SIGN) || !UseEcKey(CKM_ECDSA, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    EXPECT_RV(SignInit(CKM_RSA_PKCS, ec_.private_key), CKR_KEY_TYPE_INCONSISTENT) << "an EC key for CKM_RSA_PKCS";
+}
+
+P11_CASE(Signing, UnknownKeyHandleIsKeyHandleInvalid, .group = "keys", .functions = "C_SignInit",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
+{
+    if (!Offers(CKM_ECDSA, CKF_SIGN)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    EXPECT_RV(SignInit(CKM_ECDSA, 0x7FFF0000), CKR_KEY_HANDLE_INVALID);
+}
+
+P11_CASE(Signing, HmacSha256MatchesOpenSsl, .group = "keys",
+         .functions = "C_Sign C_SignInit C_Verify C_VerifyInit C_CreateObject", .mechanisms = "CKM_SHA256_HMAC",
+         .section = "v2.40 §5.11 C_Sign")
+{
+    if (!Offers(CKM_SHA256_HMAC, CKF_SIGN | CKF_VERIFY)) {
+        GTEST_SKIP() << skip_reason();
+    }
+    const ByteVector secret = HmacSecret();
+    Template tmpl = HmacTemplate(secret);
+    const CK_OBJECT_HANDLE key = CreateObject(tmpl, "HMAC Key", false);
+    ASSERT_NE(key, CK_INVALID_HANDLE);
+    const ByteVector data = {'m', 'a', 'c', ' ', 'm', 'e'};
+    const ByteVector mac = Sign(key, CKM_SHA256_HMAC, data);
+    EXPECT_EQ(mac, ref::HmacSha256(secret, data)) << "RFC 2104 HMAC-SHA256";
+    EXPECT_RV(Verify(key, CKM_SHA256_HMAC, data, mac), CKR_OK);
 }
 
 } // namespace

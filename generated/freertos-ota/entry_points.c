@@ -376,10 +376,12 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_DIGEST); /* v2.40 §5.10 */
         goto done;
     }
     if (pulDigestLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_DIGEST); /* v2.40 §5.10 */
         goto done;
     }
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
@@ -402,6 +404,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_DIGEST); /* v2.40 §5.10 */
         goto done;
     }
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
@@ -441,6 +444,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     }
     if (pulDigestLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_DIGEST); /* v2.40 §5.10 */
         goto done;
     }
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
@@ -489,10 +493,12 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_VERIFY); /* v2.40 §5.12 */
         goto done;
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_VERIFY); /* v2.40 §5.12 */
         goto done;
     }
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
@@ -515,6 +521,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_VERIFY); /* v2.40 §5.12 */
         goto done;
     }
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
@@ -537,6 +544,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_VERIFY); /* v2.40 §5.12 */
         goto done;
     }
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);

@@ -490,10 +490,12 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_DIGEST); /* v2.40 §5.10 */
         goto done;
     }
     if (pulDigestLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_DIGEST); /* v2.40 §5.10 */
         goto done;
     }
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
@@ -516,6 +518,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_DIGEST); /* v2.40 §5.10 */
         goto done;
     }
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
@@ -555,6 +558,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     }
     if (pulDigestLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_DIGEST); /* v2.40 §5.10 */
         goto done;
     }
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
@@ -603,10 +607,12 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_SIGN); /* v2.40 §5.11 */
         goto done;
     }
     if (pulSignatureLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_SIGN); /* v2.40 §5.11 */
         goto done;
     }
     rv = p11be_C_Sign(session, pData, ulDataLen, pSignature, pulSignatureLen);
@@ -629,6 +635,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_SIGN); /* v2.40 §5.11 */
         goto done;
     }
     rv = p11be_C_SignUpdate(session, pPart, ulPartLen);
@@ -651,6 +658,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     }
     if (pulSignatureLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_SIGN); /* v2.40 §5.11 */
         goto done;
     }
     rv = p11be_C_SignFinal(session, pSignature, pulSignatureLen);
@@ -699,10 +707,12 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_VERIFY); /* v2.40 §5.12 */
         goto done;
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_VERIFY); /* v2.40 §5.12 */
         goto done;
     }
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
@@ -725,6 +735,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_VERIFY); /* v2.40 §5.12 */
         goto done;
     }
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
@@ -747,6 +758,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        p11be_session_end_operation(session, P11_OPERATION_VERIFY); /* v2.40 §5.12 */
         goto done;
     }
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);

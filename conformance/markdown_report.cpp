@@ -1,0 +1,248 @@
+// The Markdown report: verdict, module and token, results per family and
+// function, every failure with its call, codes and section.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "rv_check.h"
+#include "test_report.h"
+
+namespace p11conf {
+namespace {
+
+const char *OutcomeText(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::kPassed:
+        return "passed";
+    case Outcome::kFailed:
+        return "**FAILED**";
+    case Outcome::kNotApplicable:
+        return "not applicable";
+    }
+    return "";
+}
+
+// Table cells must not break the table.
+std::string Cell(const std::string &text)
+{
+    std::string cell;
+    for (char c : text) {
+        if (c == '|') {
+            cell += "\\|";
+        } else if (c == '\n') {
+            cell += "<br>";
+        } else {
+            cell += c;
+        }
+    }
+    return cell;
+}
+
+std::string Milliseconds(double seconds)
+{
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.0f", seconds * 1000.0);
+    return text;
+}
+
+struct Tally {
+    size_t passed = 0, failed = 0, not_applicable = 0;
+    double seconds = 0;
+
+    void Add(const CaseResult &result)
+    {
+        passed += result.outcome == Outcome::kPassed;
+        failed += result.outcome == Outcome::kFailed;
+        not_applicable += result.outcome == Outcome::kNotApplicable;
+        seconds += result.seconds;
+    }
+};
+
+std::string FlagsText(CK_FLAGS flags, std::initializer_list<std::pair<CK_FLAGS, const char *>> names)
+{
+    std::string text;
+    for (const auto &[bit, name] : names) {
+        if ((flags & bit) != 0) {
+            text += (text.empty() ? "" : ", ") + std::string(name);
+        }
+    }
+    return text.empty() ? "none" : text;
+}
+
+void WriteHeader(const RunReport &r, std::ostream &out)
+{
+    const size_t failed = r.Count(Outcome::kFailed);
+    out << "# PKCS #11 conformance report\n\n";
+    out << "| | |\n|---|---|\n";
+    out << "| Verdict | " << (failed == 0 ? "**PASSED**" : "**FAILED**") << ": " << r.Count(Outcome::kPassed)
+        << " passed, " << failed << " failed, " << r.Count(Outcome::kNotApplicable) << " not applicable, "
+        << r.not_selected.size() << " not selected |\n";
+    out << "| Profile | " << Cell(r.profile->name) << " (" << Cell(r.profile->source) << ")"
+        << (r.profile->description.empty() ? "" : ": " + Cell(r.profile->description)) << " |\n";
+    out << "| Module | `" << Cell(r.module_path) << "` |\n";
+    const ModuleInfo &m = r.module;
+    if (!m.error.empty()) {
+        out << "| Module information | could not be read: " << Cell(m.error) << " |\n";
+    }
+    out << "| Library | " << Cell(FieldText(m.info.manufacturerID, sizeof(m.info.manufacturerID))) << ", "
+        << Cell(FieldText(m.info.libraryDescription, sizeof(m.info.libraryDescription))) << ", version "
+        << VersionText(m.info.libraryVersion) << ", Cryptoki " << VersionText(m.info.cryptokiVersion) << " |\n";
+    out << "| Slot | " << m.slot << ": " << Cell(FieldText(m.slot_info.slotDescription, sizeof(m.slot_info.slotDescription)))
+        << " |\n";
+    const CK_TOKEN_INFO &t = m.token_info;
+    out << "| Token | label \"" << Cell(FieldText(t.label, sizeof(t.label))) << "\", manufacturer \""
+        << Cell(FieldText(t.manufacturerID, sizeof(t.manufacturerID))) << "\", model \""
+        << Cell(FieldText(t.model, sizeof(t.model))) << "\", serial \""
+        << Cell(FieldText(t.serialNumber, sizeof(t.serialNumber))) << "\", hardware " << VersionText(t.hardwareVersion)
+        << ", firmware " << VersionText(t.firmwareVersion) << " |\n";
+    out << "| Token flags | "
+        << FlagsText(t.flags, {{CKF_RNG, "CKF_RNG"},
+                               {CKF_WRITE_PROTECTED, "CKF_WRITE_PROTECTED"},
+                               {CKF_LOGIN_REQUIRED, "CKF_LOGIN_REQUIRED"},
+                               {CKF_USER_PIN_INITIALIZED, "CKF_USER_PIN_INITIALIZED"},
+                               {CKF_TOKEN_INITIALIZED, "CKF_TOKEN_INITIALIZED"},
+                               {CKF_PROTECTED_AUTHENTICATION_PATH, "CKF_PROTECTED_AUTHENTICATION_PATH"},
+                               {CKF_USER_PIN_LOCKED, "CKF_USER_PIN_LOCKED"},
+                               {CKF_SO_PIN_LOCKED, "CKF_SO_PIN_LOCKED"}})
+        << " |\n";
+    std::string mechanisms;
+    for (CK_MECHANISM_TYPE type : m.mechanisms) {
+        mechanisms += (mechanisms.empty() ? "" : ", ") + MechanismName(type);
+    }
+    out << "| Mechanisms advertised | " << (mechanisms.empty() ? "none" : mechanisms) << " |\n";
+    const Options &o = *r.options;
+    out << "| Options | " << (o.strict_profile ? "--strict-profile " : "") << (o.allow_destructive ? "--init-token " : "")
+        << (o.provision_module.empty() ? "" : "--provision-module " + Cell(o.provision_module) + " ")
+        << (o.filter.empty() ? "" : "--filter " + Cell(o.filter) + " ") << "|\n";
+    out << "| Run | " << r.started_at << ", " << Milliseconds(r.seconds) << " ms |\n\n";
+}
+
+void WriteFamilies(const RunReport &r, std::ostream &out)
+{
+    std::map<std::string, Tally> by_function;
+    for (const CaseResult &result : r.results) {
+        by_function[PrimaryFunction(*result.info)].Add(result);
+    }
+    out << "## Results by family and function\n\n";
+    out << "A case counts under the function it tests; a function in several families appears in each.\n\n";
+    std::set<std::string> in_a_family;
+    auto table = [&](const std::string &title, const std::vector<std::string> &functions) {
+        out << "### " << title << "\n\n| Function | Passed | Failed | Not applicable | Time (ms) |\n|---|---|---|---|---|\n";
+        for (const std::string &function : functions) {
+            const Tally &t = by_function[function];
+            out << "| " << function << " | " << t.passed << " | " << t.failed << " | " << t.not_applicable << " | "
+                << Milliseconds(t.seconds) << " |\n";
+        }
+        out << "\n";
+    };
+    for (const auto &[family, members] : r.profile->families) {
+        // A base profile's family may name functions this profile leaves out.
+        std::vector<std::string> functions;
+        for (const std::string &function : members) {
+            if (r.profile->Has(function)) {
+                functions.push_back(function);
+            }
+        }
+        if (!functions.empty()) {
+            table(family, functions);
+            in_a_family.insert(functions.begin(), functions.end());
+        }
+    }
+    std::vector<std::string> others;
+    for (const auto &[function, tally] : by_function) {
+        if (in_a_family.count(function) == 0) {
+            others.push_back(function);
+        }
+    }
+    if (!others.empty()) {
+        table(r.profile->families.empty() ? "All functions" : "Other functions", others);
+    }
+}
+
+void WriteFailures(const RunReport &r, std::ostream &out)
+{
+    if (r.Count(Outcome::kFailed) == 0) {
+        return;
+    }
+    out << "## Failures\n\n";
+    for (const CaseResult &result : r.results) {
+        if (result.outcome != Outcome::kFailed) {
+            continue;
+        }
+        out << "### " << result.info->FullName() << "\n\n";
+        out << "- Specification: " << result.info->section << "\n";
+        for (const FailureDetail &f : result.failures) {
+            if (!f.call.empty()) {
+                out << "- Call: `" << f.call << "`\n  - expected: " << f.expected << "\n  - actual: " << f.actual
+                    << "\n";
+            }
+            if (!f.message.empty()) {
+                out << "- " << (f.call.empty() ? "Failure" : "  note") << ": "
+                    << Cell(f.message) << "\n";
+            }
+            out << "  (" << f.file << ":" << f.line << ")\n";
+        }
+        out << "\n";
+    }
+}
+
+void WriteNotApplicable(const RunReport &r, std::ostream &out)
+{
+    if (r.Count(Outcome::kNotApplicable) == 0) {
+        return;
+    }
+    out << "## Not applicable\n\nSelected by the profile, but the module cannot run them; never counted as passed.\n\n";
+    out << "| Case | Reason |\n|---|---|\n";
+    for (const CaseResult &result : r.results) {
+        if (result.outcome == Outcome::kNotApplicable) {
+            out << "| " << result.info->FullName() << " | " << Cell(result.skip_reason) << " |\n";
+        }
+    }
+    out << "\n";
+}
+
+void WriteAllResults(const RunReport &r, std::ostream &out)
+{
+    out << "## All selected cases\n\n| Case | Group | Function | Section | Result | Time (ms) |\n"
+           "|---|---|---|---|---|---|\n";
+    for (const CaseResult &result : r.results) {
+        out << "| " << result.info->FullName() << " | " << result.info->group << " | " << PrimaryFunction(*result.info)
+            << " | " << Cell(result.info->section) << " | " << OutcomeText(result.outcome) << " | "
+            << Milliseconds(result.seconds) << " |\n";
+    }
+    out << "\n";
+}
+
+void WriteNotSelected(const RunReport &r, std::ostream &out)
+{
+    if (r.not_selected.empty()) {
+        return;
+    }
+    std::map<std::string, size_t> reasons;
+    for (const NotSelected &entry : r.not_selected) {
+        ++reasons[entry.reason];
+    }
+    out << "## Not selected\n\n" << r.not_selected.size()
+        << " cases of the suite were not selected for this profile and these options (`--list` names them):\n\n"
+           "| Reason | Cases |\n|---|---|\n";
+    for (const auto &[reason, count] : reasons) {
+        out << "| " << Cell(reason) << " | " << count << " |\n";
+    }
+    out << "\n";
+}
+
+} // namespace
+
+void WriteMarkdownReport(const RunReport &report, std::ostream &out)
+{
+    WriteHeader(report, out);
+    WriteFamilies(report, out);
+    WriteFailures(report, out);
+    WriteNotApplicable(report, out);
+    WriteAllResults(report, out);
+    WriteNotSelected(report, out);
+}
+
+} // namespace p11conf

@@ -1,0 +1,107 @@
+// The two report formats, from a hand-made run.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "test_report.h"
+
+namespace p11conf {
+namespace {
+
+class Report : public ::testing::Test {
+  protected:
+    void SetUp() override
+    {
+        profile_.name = "tiny";
+        profile_.source = "tiny.txt";
+        profile_.functions = {"C_Sign", "C_Digest"};
+        profile_.families = {{"TLS", {"C_Sign"}}};
+        signing_.suite = "Signing";
+        signing_.name = "BufferTooSmall";
+        signing_.group = "keys";
+        signing_.functions = {"C_Sign"};
+        signing_.section = "v2.40 §5.2";
+        digest_ = signing_;
+        digest_.suite = "Digest";
+        digest_.name = "Sha256";
+        digest_.functions = {"C_Digest"};
+        report_.profile = &profile_;
+        report_.options = &options_;
+        report_.module_path = "/m.so";
+        report_.started_at = "2026-01-01T00:00:00Z";
+        CaseResult failed;
+        failed.info = &signing_;
+        failed.outcome = Outcome::kFailed;
+        failed.failures.push_back(ParseFailure(
+            "s.cpp", 7, "Failed\ncall: C_Sign(session_, data, 32, sig, &len)\nexpected: CKR_BUFFER_TOO_SMALL\n"
+                        "actual: CKR_OK\nv2.40 §5.2 <short>"));
+        CaseResult skipped;
+        skipped.info = &digest_;
+        skipped.outcome = Outcome::kNotApplicable;
+        skipped.skip_reason = "not applicable: the module does not offer CKM_SHA256";
+        report_.results = {failed, skipped};
+    }
+
+    RuntimeProfile profile_;
+    Options options_;
+    CaseInfo signing_, digest_;
+    RunReport report_;
+};
+
+TEST_F(Report, FailureSplitsIntoCallExpectedActual)
+{
+    const FailureDetail &f = report_.results[0].failures[0];
+    EXPECT_EQ(f.call, "C_Sign(session_, data, 32, sig, &len)");
+    EXPECT_EQ(f.expected, "CKR_BUFFER_TOO_SMALL");
+    EXPECT_EQ(f.actual, "CKR_OK");
+    EXPECT_EQ(f.message, "v2.40 §5.2 <short>");
+    EXPECT_EQ(f.line, 7);
+}
+
+TEST_F(Report, MarkdownHasVerdictFamiliesAndFailureDetails)
+{
+    std::ostringstream out;
+    WriteMarkdownReport(report_, out);
+    const std::string text = out.str();
+    EXPECT_NE(text.find("| Verdict | **FAILED**: 0 passed, 1 failed, 1 not applicable"), std::string::npos) << text;
+    EXPECT_NE(text.find("### TLS\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("| C_Sign | 0 | 1 | 0 |"), std::string::npos) << text;
+    EXPECT_NE(text.find("### Other functions"), std::string::npos) << text;
+    EXPECT_NE(text.find("| C_Digest | 0 | 0 | 1 |"), std::string::npos) << text;
+    EXPECT_NE(text.find("- Specification: v2.40 §5.2"), std::string::npos) << text;
+    EXPECT_NE(text.find("- Call: `C_Sign(session_, data, 32, sig, &len)`"), std::string::npos) << text;
+    EXPECT_NE(text.find("  - expected: CKR_BUFFER_TOO_SMALL\n  - actual: CKR_OK"), std::string::npos) << text;
+    EXPECT_NE(text.find("| Digest.Sha256 | not applicable: the module does not offer CKM_SHA256 |"),
+              std::string::npos)
+        << text;
+}
+
+TEST_F(Report, JunitCountsAndEscapes)
+{
+    std::ostringstream out;
+    WriteJunitReport(report_, out);
+    const std::string text = out.str();
+    EXPECT_NE(text.find("<testsuites name=\"p11conform tiny\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"1\""),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("<testcase classname=\"Signing\" name=\"BufferTooSmall\""), std::string::npos) << text;
+    EXPECT_NE(text.find("message=\"v2.40 §5.2: C_Sign(session_, data, 32, sig, &amp;len) returned CKR_OK, expected "
+                        "CKR_BUFFER_TOO_SMALL\""),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("&lt;short&gt;"), std::string::npos) << text;
+    EXPECT_NE(text.find("<skipped message=\"not applicable: the module does not offer CKM_SHA256\"/>"),
+              std::string::npos)
+        << text;
+}
+
+TEST_F(Report, PassingRunSaysPassed)
+{
+    report_.results[0].outcome = Outcome::kPassed;
+    std::ostringstream out;
+    WriteMarkdownReport(report_, out);
+    EXPECT_NE(out.str().find("| Verdict | **PASSED**: 1 passed, 0 failed"), std::string::npos) << out.str();
+}
+
+} // namespace
+} // namespace p11conf

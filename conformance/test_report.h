@@ -1,0 +1,81 @@
+// The results of a run, collected from GoogleTest's events, and the two
+// report formats written from them (Markdown for people, JUnit XML for CI).
+#ifndef P11CONF_TEST_REPORT_H
+#define P11CONF_TEST_REPORT_H
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "case_registry.h"
+#include "module_info.h"
+#include "options.h"
+#include "runtime_profile.h"
+
+namespace p11conf {
+
+enum class Outcome { kPassed, kFailed, kNotApplicable };
+
+struct FailureDetail {
+    std::string file;
+    int line = 0;
+    std::string call;     // from EXPECT_RV, else empty
+    std::string expected;
+    std::string actual;
+    std::string message;  // the rest of the failure text
+};
+
+struct CaseResult {
+    const CaseInfo *info = nullptr;
+    Outcome outcome = Outcome::kPassed;
+    double seconds = 0;
+    std::string skip_reason;
+    std::vector<FailureDetail> failures;
+};
+
+struct NotSelected {
+    const CaseInfo *info;
+    std::string reason;
+};
+
+struct RunReport {
+    std::string started_at; // UTC, ISO 8601
+    double seconds = 0;
+    std::string module_path;
+    const RuntimeProfile *profile = nullptr;
+    const Options *options = nullptr;
+    ModuleInfo module;
+    std::vector<std::string> null_entries;
+    std::vector<CaseResult> results;
+    std::vector<NotSelected> not_selected;
+
+    size_t Count(Outcome outcome) const;
+};
+
+// The function a case is reported under (its first function, or the
+// function a strict-profile case is about).
+std::string PrimaryFunction(const CaseInfo &info);
+
+// Splits a failure message into call / expected / actual (rv_check.h format).
+FailureDetail ParseFailure(const std::string &file, int line, const std::string &message);
+
+class ReportListener : public ::testing::EmptyTestEventListener {
+  public:
+    explicit ReportListener(RunReport *report) : report_(report) {}
+    void OnTestStart(const ::testing::TestInfo &test) override;
+    void OnTestPartResult(const ::testing::TestPartResult &part) override;
+    void OnTestEnd(const ::testing::TestInfo &test) override;
+
+  private:
+    RunReport *report_;
+    CaseResult current_;
+};
+
+void WriteMarkdownReport(const RunReport &report, std::ostream &out);
+void WriteJunitReport(const RunReport &report, std::ostream &out);
+
+} // namespace p11conf
+
+#endif // P11CONF_TEST_REPORT_H

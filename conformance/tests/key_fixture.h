@@ -1,0 +1,362 @@
+// What the behaviour tests that use keys share: key templates for keys OpenSSL
+// made (the reference), key pairs the module generates, signing and verifying
+// with the v2.40 §5.2 length query, a self-signed certificate, and cleanup of
+// every object a test made, so fixed-label stores get their labels back.
+#ifndef P11CONF_TESTS_KEY_FIXTURE_H
+#define P11CONF_TESTS_KEY_FIXTURE_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "module_fixture.h"
+#include "openssl_reference.h"
+
+namespace p11conf {
+
+namespace ref = reference;
+
+// DER of the P-256 named-curve OID (CKA_EC_PARAMS), as FreeRTOS passes it.
+inline const ByteVector kP256Params = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+inline const ByteVector kMessage = {'F', 'r', 'e', 'e', 'R', 'T', 'O', 'S', ' ', 'P', 'K', 'C', 'S', '#', '1', '1'};
+
+// One RSA-2048 key per run: OpenSSL takes a while to make one.
+inline const ref::RsaKey &ReferenceRsaKey()
+{
+    static const ref::RsaKey key = ref::GenerateRsaKey(2048);
+    return key;
+}
+
+// A 32-byte HMAC key.
+inline ByteVector HmacSecret()
+{
+    ByteVector secret(32);
+    for (size_t i = 0; i < secret.size(); ++i) {
+        secret[i] = static_cast<unsigned char>(0x30 + i);
+    }
+    return secret;
+}
+
+// A mechanism with the parameters this suite uses: PSS with SHA-256, MGF1
+// SHA-256 and a 32-byte salt; the others take none.
+class Mechanism {
+  public:
+    explicit Mechanism(CK_MECHANISM_TYPE type) : value_{type, nullptr, 0}
+    {
+        if (type == CKM_RSA_PKCS_PSS || type == CKM_SHA256_RSA_PKCS_PSS) {
+            value_.pParameter = &pss_;
+            value_.ulParameterLen = sizeof(pss_);
+        }
+    }
+    Mechanism(const Mechanism &) = delete;
+    Mechanism &operator=(const Mechanism &) = delete;
+    CK_MECHANISM *get() { return &value_; }
+
+  private:
+    CK_RSA_PKCS_PSS_PARAMS pss_ = {CKM_SHA256, CKG_MGF1_SHA256, 32};
+    CK_MECHANISM value_;
+};
+
+// A self-signed X.509 certificate (DER) and its subject name (DER).
+struct Certificate {
+    ByteVector der;
+    ByteVector subject;
+};
+
+inline Certificate SelfSignedCertificate(const std::string &common_name)
+{
+    Certificate out;
+    EVP_PKEY *key = EVP_EC_gen("prime256v1");
+    X509 *cert = X509_new();
+    if (key == nullptr || cert == nullptr) {
+        ADD_FAILURE() << "OpenSSL could not make a certificate";
+        EVP_PKEY_free(key);
+        X509_free(cert);
+        return out;
+    }
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 0x11);
+    X509_gmtime_adj(X509_getm_notBefore(cert), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 86400L * 365);
+    X509_set_pubkey(cert, key);
+    X509_NAME *name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char *>(common_name.c_str()),
+                               -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    if (X509_sign(cert, key, EVP_sha256()) > 0) {
+        out.der.resize(static_cast<size_t>(i2d_X509(cert, nullptr)));
+        unsigned char *cursor = out.der.data();
+        i2d_X509(cert, &cursor);
+        out.subject.resize(static_cast<size_t>(i2d_X509_NAME(name, nullptr)));
+        cursor = out.subject.data();
+        i2d_X509_NAME(name, &cursor);
+    } else {
+        ADD_FAILURE() << "OpenSSL could not sign a certificate";
+    }
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return out;
+}
+
+// Templates without CKA_TOKEN and CKA_LABEL (the fixture adds them).
+inline Template EcPublicTemplate(const ref::EcKey &key)
+{
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_PUBLIC_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_VERIFY, true);
+    tmpl.Bytes(CKA_EC_PARAMS, key.ec_params).Bytes(CKA_EC_POINT, ref::DerOctetString(key.point));
+    return tmpl;
+}
+
+inline Template EcPrivateTemplate(const ref::EcKey &key)
+{
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);
+    tmpl.Bytes(CKA_EC_PARAMS, key.ec_params).Bytes(CKA_VALUE, key.private_value);
+    return tmpl;
+}
+
+inline Template RsaPublicTemplate(const ref::RsaKey &key)
+{
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_PUBLIC_KEY).Ulong(CKA_KEY_TYPE, CKK_RSA).Bool(CKA_VERIFY, true);
+    tmpl.Bytes(CKA_MODULUS, key.modulus).Bytes(CKA_PUBLIC_EXPONENT, key.public_exponent);
+    return tmpl;
+}
+
+inline Template RsaPrivateTemplate(const ref::RsaKey &key)
+{
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_RSA).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);
+    tmpl.Bytes(CKA_MODULUS, key.modulus).Bytes(CKA_PUBLIC_EXPONENT, key.public_exponent);
+    tmpl.Bytes(CKA_PRIVATE_EXPONENT, key.private_exponent).Bytes(CKA_PRIME_1, key.prime_1);
+    tmpl.Bytes(CKA_PRIME_2, key.prime_2).Bytes(CKA_EXPONENT_1, key.exponent_1);
+    tmpl.Bytes(CKA_EXPONENT_2, key.exponent_2).Bytes(CKA_COEFFICIENT, key.coefficient);
+    return tmpl;
+}
+
+inline Template HmacTemplate(const ByteVector &secret)
+{
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_SECRET_KEY).Ulong(CKA_KEY_TYPE, CKK_GENERIC_SECRET);
+    tmpl.Bool(CKA_SIGN, true).Bool(CKA_VERIFY, true).Bytes(CKA_VALUE, secret);
+    return tmpl;
+}
+
+struct KeyPair {
+    CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
+    bool ok() const { return public_key != CK_INVALID_HANDLE && private_key != CK_INVALID_HANDLE; }
+};
+
+// Opens an R/W session and logs the user in (skipping when it cannot);
+// destroys what the test kept, then removes what it provisioned.
+class KeyTest : public ModuleTest {
+  protected:
+    void SetUp() override
+    {
+        ModuleTest::SetUp();
+        ASSERT_NO_FATAL_FAILURE(Initialize());
+        if (!OpenSession() || !LoginUser()) {
+            GTEST_SKIP() << skip_reason();
+        }
+    }
+
+    void TearDown() override
+    {
+        DestroyKept();
+        ModuleTest::TearDown();
+        RemoveProvisioned();
+    }
+
+    // Destroys the kept objects from a fresh logged-in R/W session (the test
+    // may have logged out or left only R/O sessions open).
+    void DestroyKept()
+    {
+        if (created_.empty()) {
+            return;
+        }
+        CK_SESSION_HANDLE cleanup = CK_INVALID_HANDLE;
+        if (fl()->C_OpenSession(slot_, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &cleanup) == CKR_OK) {
+            std::string pin = UserPin();
+            if (!pin.empty()) {
+                fl()->C_Login(cleanup, CKU_USER, reinterpret_cast<CK_UTF8CHAR *>(&pin[0]), pin.size());
+            }
+            for (auto object = created_.rbegin(); object != created_.rend(); ++object) {
+                fl()->C_DestroyObject(cleanup, *object);
+            }
+            fl()->C_CloseSession(cleanup);
+        }
+        created_.clear();
+    }
+
+    // Skips unless the module offers the mechanism with the flags.
+    bool Offers(CK_MECHANISM_TYPE type, CK_FLAGS flags) { return MechanismOffers(type, flags); }
+
+    CK_OBJECT_HANDLE Keep(CK_OBJECT_HANDLE object)
+    {
+        if (object != CK_INVALID_HANDLE) {
+            created_.push_back(object);
+        }
+        return object;
+    }
+
+    // A label unique to the running test (see TestObjectLabel).
+    std::string Label(const std::string &role, bool token_object = false) const
+    {
+        return TestObjectLabel(role, token_object);
+    }
+
+    // C_CreateObject of `tmpl` plus CKA_TOKEN and a label for `role`; kept for cleanup.
+    CK_OBJECT_HANDLE CreateObject(Template &tmpl, const std::string &role, bool token)
+    {
+        tmpl.Bool(CKA_TOKEN, token).Text(CKA_LABEL, Label(role, token));
+        return Keep(Create(tmpl));
+    }
+
+    // Puts an object the test only reads or verifies with into the module: a
+    // session object through C_CreateObject when the profile has it, else a
+    // token object through the provisioning module (ModuleTest::Provision,
+    // which re-initializes: make this the first object of the test).
+    // CK_INVALID_HANDLE with skip_reason() when neither is possible.
+    CK_OBJECT_HANDLE Install(Template &tmpl, const std::string &role, CK_OBJECT_CLASS klass)
+    {
+        if (ActiveProfile().Has("C_CreateObject")) {
+            return CreateObject(tmpl, role, false);
+        }
+        const std::string label = Label(role, true);
+        tmpl.Bool(CKA_TOKEN, true).Text(CKA_LABEL, label);
+        return Provision(tmpl, label, klass);
+    }
+
+    // C_GenerateKeyPair with FreeRTOS's P-256 templates (the public key a
+    // session object); CKA_SENSITIVE true on the private key when asked.
+    KeyPair GenerateP256(bool token, bool sensitive = false)
+    {
+        Template pub;
+        pub.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_VERIFY, true).Bytes(CKA_EC_PARAMS, kP256Params);
+        pub.Text(CKA_LABEL, Label("Device Pub TLS Key"));
+        Template priv;
+        priv.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, token).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);
+        priv.Text(CKA_LABEL, Label("Device Priv TLS Key", token));
+        if (sensitive) {
+            priv.Bool(CKA_SENSITIVE, true);
+        }
+        return GeneratePair(CKM_EC_KEY_PAIR_GEN, pub, priv);
+    }
+
+    // C_GenerateKeyPair of an RSA-2048 pair, session objects.
+    KeyPair GenerateRsa2048(bool sensitive = false)
+    {
+        Template pub;
+        pub.Ulong(CKA_KEY_TYPE, CKK_RSA).Bool(CKA_TOKEN, false).Bool(CKA_VERIFY, true);
+        pub.Ulong(CKA_MODULUS_BITS, 2048).Bytes(CKA_PUBLIC_EXPONENT, ByteVector{0x01, 0x00, 0x01});
+        pub.Text(CKA_LABEL, Label("Device Pub TLS Key"));
+        Template priv;
+        priv.Ulong(CKA_KEY_TYPE, CKK_RSA).Bool(CKA_TOKEN, false).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);
+        priv.Text(CKA_LABEL, Label("Device Priv TLS Key"));
+        if (sensitive) {
+            priv.Bool(CKA_SENSITIVE, true);
+        }
+        return GeneratePair(CKM_RSA_PKCS_KEY_PAIR_GEN, pub, priv);
+    }
+
+    KeyPair GeneratePair(CK_MECHANISM_TYPE type, Template &pub, Template &priv)
+    {
+        CK_MECHANISM mechanism = {type, nullptr, 0};
+        KeyPair pair;
+        EXPECT_RV(fl()->C_GenerateKeyPair(session_, &mechanism, pub.data(), pub.size(), priv.data(), priv.size(),
+                                          &pair.public_key, &pair.private_key),
+                  CKR_OK)
+            << "v2.40 §5.14 C_GenerateKeyPair";
+        Keep(pair.public_key);
+        Keep(pair.private_key);
+        return pair;
+    }
+
+    // The uncompressed point (04||X||Y) inside a public key's CKA_EC_POINT.
+    ByteVector EcPoint(CK_OBJECT_HANDLE public_key)
+    {
+        ByteVector der = Attribute(public_key, CKA_EC_POINT);
+        if (der.size() < 3 || der[0] != 0x04) {
+            ADD_FAILURE() << "CKA_EC_POINT is not a DER OCTET STRING (mechanisms v2.40 §2.3)";
+            return {};
+        }
+        const size_t skip = der[1] == 0x81 ? 3 : 2;
+        return ByteVector(der.begin() + static_cast<long>(skip), der.end());
+    }
+
+    CK_RV SignInit(CK_MECHANISM_TYPE type, CK_OBJECT_HANDLE key)
+    {
+        Mechanism mechanism(type);
+        return fl()->C_SignInit(session_, mechanism.get(), key);
+    }
+
+    CK_RV VerifyInit(CK_MECHANISM_TYPE type, CK_OBJECT_HANDLE key)
+    {
+        Mechanism mechanism(type);
+        return fl()->C_VerifyInit(session_, mechanism.get(), key);
+    }
+
+    // C_SignInit, the NULL-buffer length query (as FreeRTOS does), C_Sign;
+    // empty with a test failure on error.
+    ByteVector Sign(CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE type, ByteVector data)
+    {
+        const CK_RV init = SignInit(type, key);
+        EXPECT_TRUE(RvIsOneOf(init, {CKR_OK})) << "C_SignInit with " << MechanismName(type);
+        if (init != CKR_OK) {
+            return {};
+        }
+        CK_ULONG length = 0;
+        EXPECT_RV(fl()->C_Sign(session_, data.data(), data.size(), nullptr, &length), CKR_OK)
+            << "C_Sign length query, v2.40 §5.2";
+        ByteVector signature(length);
+        const CK_RV rv = fl()->C_Sign(session_, data.data(), data.size(), signature.data(), &length);
+        EXPECT_TRUE(RvIsOneOf(rv, {CKR_OK})) << "C_Sign with " << MechanismName(type);
+        signature.resize(rv == CKR_OK ? length : 0);
+        return signature;
+    }
+
+    // C_VerifyInit and C_Verify; the C_VerifyInit error when it fails.
+    CK_RV Verify(CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE type, ByteVector data, ByteVector signature)
+    {
+        const CK_RV rv = VerifyInit(type, key);
+        if (rv != CKR_OK) {
+            ADD_FAILURE() << "C_VerifyInit with " << MechanismName(type) << " returned " << RvName(rv);
+            return rv;
+        }
+        return fl()->C_Verify(session_, data.data(), data.size(), signature.data(), signature.size());
+    }
+
+    // C_Verify without a C_VerifyInit before it.
+    CK_RV VerifyWithoutInit()
+    {
+        ByteVector data(32, 0x11), signature(64, 0x22);
+        return fl()->C_Verify(session_, data.data(), data.size(), signature.data(), signature.size());
+    }
+
+    // Reads one attribute into a buffer filled with 0xA5; true when the
+    // buffer was left as it was.
+    bool ReadLeavesBufferUntouched(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type, CK_RV *rv, CK_ULONG *length)
+    {
+        unsigned char buffer[512];
+        std::memset(buffer, 0xA5, sizeof(buffer));
+        CK_ATTRIBUTE query = {type, buffer, sizeof(buffer)};
+        *rv = fl()->C_GetAttributeValue(session_, object, &query, 1);
+        *length = query.ulValueLen;
+        for (unsigned char byte : buffer) {
+            if (byte != 0xA5) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    std::vector<CK_OBJECT_HANDLE> created_;
+};
+
+} // namespace p11conf
+
+#endif // P11CONF_TESTS_KEY_FIXTURE_H
