@@ -395,6 +395,20 @@ void ObjectStore::drop_private_session_objects()
     for (CK_OBJECT_HANDLE handle : doomed) {
         erase_locked(handle);
     }
+    // Handles to private token objects become invalid too, "even if a user is
+    // later logged back into the token": they get new handles.
+    std::vector<ObjectRef> renumbered;
+    for (const auto &entry : objects_) {
+        if (entry.second->token && entry.second->is_private) {
+            renumbered.push_back(entry.second);
+        }
+    }
+    for (const ObjectRef &old : renumbered) {
+        auto fresh = std::make_shared<Object>(*old);
+        fresh->handle = new_handle();
+        erase_locked(old->handle);
+        insert_locked(fresh);
+    }
 }
 
 CK_RV ObjectStore::destroy_token_objects()

@@ -86,8 +86,8 @@ class ObjectStore {
     // The session closed (the library lock is held): its objects go.
     void drop_session_objects(CK_SESSION_HANDLE session);
     void drop_all_session_objects();
-    // C_Logout (the library lock is held): the private session objects go
-    // (v2.40 §5.6 C_Logout).
+    // C_Logout (the library lock is held): the private session objects go and
+    // the private token objects get new handles (v2.40 §5.6 C_Logout).
     void drop_private_session_objects();
     // C_InitToken (the library lock is held): every token object goes.
     CK_RV destroy_token_objects();

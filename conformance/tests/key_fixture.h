@@ -175,7 +175,7 @@ class KeyTest : public ModuleTest {
     // may have logged out or left only R/O sessions open).
     void DestroyKept()
     {
-        if (created_.empty()) {
+        if (created_.empty() && kept_token_labels_.empty()) {
             return;
         }
         CK_SESSION_HANDLE cleanup = CK_INVALID_HANDLE;
@@ -187,9 +187,32 @@ class KeyTest : public ModuleTest {
             for (auto object = created_.rbegin(); object != created_.rend(); ++object) {
                 fl()->C_DestroyObject(cleanup, *object);
             }
+            // A C_Logout in the test gave private token objects new handles
+            // (v2.40 §5.6): those are found again by their label.
+            for (const std::string &label : kept_token_labels_) {
+                DestroyByLabel(cleanup, label);
+            }
             fl()->C_CloseSession(cleanup);
         }
         created_.clear();
+        kept_token_labels_.clear();
+    }
+
+    void DestroyByLabel(CK_SESSION_HANDLE session, const std::string &label)
+    {
+        CK_BBOOL on_token = CK_TRUE;
+        CK_ATTRIBUTE query[] = {{CKA_LABEL, const_cast<char *>(label.data()), label.size()},
+                                {CKA_TOKEN, &on_token, sizeof(on_token)}};
+        CK_OBJECT_HANDLE found[8];
+        CK_ULONG count = 0;
+        if (fl()->C_FindObjectsInit(session, query, 2) != CKR_OK) {
+            return;
+        }
+        fl()->C_FindObjects(session, found, 8, &count);
+        fl()->C_FindObjectsFinal(session);
+        for (CK_ULONG i = 0; i < count; ++i) {
+            fl()->C_DestroyObject(session, found[i]);
+        }
     }
 
     // Skips unless the module offers the mechanism with the flags.
@@ -213,6 +236,9 @@ class KeyTest : public ModuleTest {
     CK_OBJECT_HANDLE CreateObject(Template &tmpl, const std::string &role, bool token)
     {
         tmpl.Bool(CKA_TOKEN, token).Text(CKA_LABEL, Label(role, token));
+        if (token) {
+            kept_token_labels_.push_back(Label(role, token));
+        }
         return Keep(Create(tmpl));
     }
 
@@ -355,6 +381,7 @@ class KeyTest : public ModuleTest {
     }
 
     std::vector<CK_OBJECT_HANDLE> created_;
+    std::vector<std::string> kept_token_labels_; // token objects made by CreateObject
 };
 
 } // namespace p11conf

@@ -217,6 +217,12 @@ P11_CASE(PrivateObjects, PrivateObjectHandleIsUnusableAfterLogout, .group = "log
     CK_ATTRIBUTE read = {CKA_CLASS, nullptr, 0};
     EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &read, 1), CKR_OBJECT_HANDLE_INVALID, CKR_USER_NOT_LOGGED_IN)
         << "handles to private objects become invalid at C_Logout";
+    ASSERT_TRUE(LoginUser());
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &read, 1), CKR_OBJECT_HANDLE_INVALID)
+        << "\"even if a user is later logged back into the token, those handles remain invalid\"";
+    Template query;
+    query.Text(CKA_LABEL, Label("Claim Cert", true)).Ulong(CKA_CLASS, CKO_DATA);
+    EXPECT_EQ(Find(query).size(), 1u) << "the token object itself is still there, under a new handle";
 }
 
 P11_CASE(PrivateObjects, SigningWithAPrivateKeyNeedsALogin, .group = "login",
