@@ -121,6 +121,19 @@ P11_CASE(Login, ClosingTheLastSessionLogsOut, .group = "login",
     EXPECT_EQ(StateOf(session_), CKS_RW_PUBLIC_SESSION) << "v2.40 §5.6 C_CloseSession";
 }
 
+P11_CASE(Login, CloseSessionOfTheLastSessionLogsOut, .group = "login",
+         .functions = "C_CloseSession C_Login C_GetSessionInfo", .section = "v2.40 §5.6 C_CloseSession")
+{
+    NEED_USER_PIN();
+    if (!OpenSession()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
+    ASSERT_RV(fl()->C_CloseSession(session_), CKR_OK);
+    ASSERT_TRUE(OpenSession());
+    EXPECT_EQ(StateOf(session_), CKS_RW_PUBLIC_SESSION) << "v2.40 §5.6 C_CloseSession: the last session logs out";
+}
+
 P11_CASE(Login, SoLoginGivesReadWriteSoFunctions, .group = "login", .functions = "C_Login C_GetSessionInfo",
          .section = "v2.40 §5.6 C_Login")
 {
@@ -223,6 +236,28 @@ P11_CASE(PrivateObjects, PrivateObjectHandleIsUnusableAfterLogout, .group = "log
     Template query;
     query.Text(CKA_LABEL, Label("Claim Cert", true)).Ulong(CKA_CLASS, CKO_DATA);
     EXPECT_EQ(Find(query).size(), 1u) << "the token object itself is still there, under a new handle";
+}
+
+P11_CASE(PrivateObjects, NoHandleReachesAPrivateObjectWithoutALogin, .group = "login",
+         .functions = "C_GetAttributeValue C_Logout C_CreateObject", .section = "v2.40 §4.4 CKA_PRIVATE")
+{
+    // Handles are small numbers in many modules: one that is guessed must not
+    // reach a private object either while nobody is logged in.
+    const CK_OBJECT_HANDLE object = CreatePrivateData("Claim Cert", true);
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "public");
+    const CK_OBJECT_HANDLE marker = CreateObject(tmpl, "Public Marker", false); // a handle made after the logout
+    ASSERT_NE(marker, CK_INVALID_HANDLE);
+    const CK_OBJECT_HANDLE last = (object > marker ? object : marker) + 256;
+    for (CK_OBJECT_HANDLE handle = 1; handle <= last && handle <= 100000; ++handle) {
+        CK_BBOOL is_private = CK_FALSE;
+        CK_ATTRIBUTE read = {CKA_PRIVATE, &is_private, sizeof(is_private)};
+        if (fl()->C_GetAttributeValue(session_, handle, &read, 1) == CKR_OK) {
+            EXPECT_EQ(is_private, CK_FALSE) << "handle " << handle << " reads a private object without a login";
+        }
+    }
 }
 
 P11_CASE(PrivateObjects, SigningWithAPrivateKeyNeedsALogin, .group = "login",

@@ -191,8 +191,11 @@ P11_CASE(Signing, SignFinalEndsTheOperation, .group = "keys",
     ByteVector signature(64);
     CK_ULONG length = signature.size();
     ASSERT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_OK);
-    EXPECT_RV(SignUpdate("more"), CKR_OPERATION_NOT_INITIALIZED) << "a finished C_SignFinal ends the operation";
-    EXPECT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK) << "so a new one can start";
+    // C_SignInit first: a failed C_SignUpdate would itself end a leftover operation.
+    EXPECT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK) << "a finished C_SignFinal ends the operation";
+    length = signature.size();
+    EXPECT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_OK) << "the new operation signs";
+    EXPECT_RV(SignUpdate("more"), CKR_OPERATION_NOT_INITIALIZED) << "and C_SignFinal ended that one too";
 }
 
 P11_CASE(Signing, MultiPartEcdsaSha256MatchesOpenSsl, .group = "keys",

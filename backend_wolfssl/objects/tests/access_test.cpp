@@ -76,9 +76,15 @@ TEST_F(AccessTest, PrivateObjectInvisibleBeforeLogin)
     EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID, With(h, [&](p11_session *s) { return p11::object_for_use(s, key, &ref); }));
     EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{pub}), Find(h, Tmpl()));
 
+    // After a new login the key is back under a new handle; the old one stays
+    // invalid (v2.40 §5.6 C_Logout).
     ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
-    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{key, pub}), Find(h, Tmpl()));
-    EXPECT_EQ(CKO_PRIVATE_KEY, GetUlong(h, key, CKA_CLASS));
+    std::vector<CK_OBJECT_HANDLE> found = Find(h, Tmpl());
+    ASSERT_EQ(2u, found.size());
+    EXPECT_EQ(pub, found[0]);
+    EXPECT_NE(key, found[1]);
+    EXPECT_EQ(CKO_PRIVATE_KEY, GetUlong(h, found[1], CKA_CLASS));
+    EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID, GetAttrs(h, key, &attr, 1));
 }
 
 TEST_F(AccessTest, SoSeesNoPrivateObjects)
