@@ -99,6 +99,20 @@ class ModuleTest : public ::testing::Test {
     std::vector<std::string> provisioned_labels_;
 };
 
+// Cases that start with the library initialized and one R/W session open,
+// without a login (not applicable when the token cannot open a session).
+template <typename Base = ModuleTest> class WithSession : public Base {
+  protected:
+    void SetUp() override
+    {
+        ModuleTest::SetUp(); // not Base's: a KeyTest would log in
+        ASSERT_NO_FATAL_FAILURE(this->Initialize());
+        if (!this->OpenSession()) {
+            GTEST_SKIP() << this->skip_reason();
+        }
+    }
+};
+
 } // namespace p11conf
 
 #endif // P11CONF_MODULE_FIXTURE_H

@@ -11,18 +11,8 @@
 namespace p11conf {
 namespace {
 
-class Finalize : public KeyTest {
+class Finalize : public WithSession<KeyTest> {
   protected:
-    // No login here: the cases that need one ask for it.
-    void SetUp() override
-    {
-        ModuleTest::SetUp();
-        ASSERT_NO_FATAL_FAILURE(Initialize());
-        if (!OpenSession()) {
-            GTEST_SKIP() << skip_reason();
-        }
-    }
-
     // C_Finalize, then C_Initialize; session_ is left as it was (invalid).
     void Reinitialize()
     {

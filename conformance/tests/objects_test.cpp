@@ -10,18 +10,8 @@
 namespace p11conf {
 namespace {
 
-class Objects : public KeyTest {
+class Objects : public WithSession<KeyTest> {
   protected:
-    // No login: public objects only.
-    void SetUp() override
-    {
-        ModuleTest::SetUp();
-        ASSERT_NO_FATAL_FAILURE(Initialize());
-        if (!OpenSession()) {
-            GTEST_SKIP() << skip_reason();
-        }
-    }
-
     Template DataTemplate(const std::string &payload)
     {
         Template tmpl;

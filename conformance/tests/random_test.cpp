@@ -7,17 +7,7 @@
 namespace p11conf {
 namespace {
 
-class Random : public ModuleTest {
-  protected:
-    void SetUp() override
-    {
-        ModuleTest::SetUp();
-        ASSERT_NO_FATAL_FAILURE(Initialize());
-        if (!OpenSession()) {
-            GTEST_SKIP() << skip_reason();
-        }
-    }
-};
+class Random : public WithSession<> {};
 
 P11_CASE(Random, TwoDrawsDiffer, .group = "random", .functions = "C_GenerateRandom",
          .section = "v2.40 §5.15 C_GenerateRandom")

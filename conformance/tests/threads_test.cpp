@@ -33,18 +33,8 @@ ByteVector Bytes(const std::string &text)
     return ByteVector(text.begin(), text.end());
 }
 
-class Threads : public KeyTest {
+class Threads : public WithSession<KeyTest> {
   protected:
-    // No login here: the cases that need one ask for it.
-    void SetUp() override
-    {
-        ModuleTest::SetUp();
-        ASSERT_NO_FATAL_FAILURE(Initialize());
-        if (!OpenSession()) {
-            GTEST_SKIP() << skip_reason();
-        }
-    }
-
     // Runs body(thread, session, failures) on kThreads threads; each gets its
     // own session when `shared` is CK_INVALID_HANDLE, else all use `shared`.
     template <typename Body> void Run(Body body, CK_SESSION_HANDLE shared = CK_INVALID_HANDLE)
