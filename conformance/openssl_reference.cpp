@@ -151,6 +151,22 @@ Bytes Sha256DigestInfo(const Bytes &hash)
     return out;
 }
 
+Bytes Sha384(const Bytes &data)
+{
+    Bytes out(SHA384_DIGEST_LENGTH);
+    SHA384(data.data(), data.size(), out.data());
+    return out;
+}
+
+Bytes Sha384DigestInfo(const Bytes &hash)
+{
+    // RFC 8017 §9.2 note 1: the DER prefix of a SHA-384 DigestInfo.
+    Bytes out = {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30};
+    out.insert(out.end(), hash.begin(), hash.end());
+    return out;
+}
+
 EcKey GenerateEcKey(const std::string &curve)
 {
     Owned<EVP_PKEY> pkey(EVP_EC_gen(GroupName(curve)));
@@ -259,6 +275,42 @@ bool RsaPkcs1Verify(const Bytes &modulus, const Bytes &public_exponent, const By
     return ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
            EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
            EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest_info.data(), digest_info.size()) == 1;
+}
+
+bool RsaPssSha256Verify(const Bytes &modulus, const Bytes &public_exponent, const Bytes &hash, const Bytes &signature)
+{
+    RsaKey key;
+    key.modulus = modulus;
+    key.public_exponent = public_exponent;
+    Owned<EVP_PKEY> pkey = RsaFrom(key, false);
+    Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(pkey.get(), nullptr));
+    return ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
+           EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1 &&
+           EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) == 1 &&
+           EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha256()) == 1 &&
+           EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), 32) == 1 &&
+           EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), hash.data(), hash.size()) == 1;
+}
+
+Bytes RsaRawPublic(const Bytes &modulus, const Bytes &public_exponent, const Bytes &signature)
+{
+    RsaKey key;
+    key.modulus = modulus;
+    key.public_exponent = public_exponent;
+    Owned<EVP_PKEY> pkey = RsaFrom(key, false);
+    Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(pkey.get(), nullptr));
+    size_t length = 0;
+    if (!ctx || EVP_PKEY_verify_recover_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) != 1 ||
+        EVP_PKEY_verify_recover(ctx.get(), nullptr, &length, signature.data(), signature.size()) != 1) {
+        return {};
+    }
+    Bytes out(length);
+    if (EVP_PKEY_verify_recover(ctx.get(), out.data(), &length, signature.data(), signature.size()) != 1) {
+        return {};
+    }
+    out.resize(length);
+    return out;
 }
 
 } // namespace reference

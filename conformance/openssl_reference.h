@@ -31,6 +31,9 @@ Bytes DerOctetString(const Bytes &content);
 Bytes Sha256(const Bytes &data);
 // The 51-byte DER DigestInfo of a SHA-256 hash (what CKM_RSA_PKCS signs).
 Bytes Sha256DigestInfo(const Bytes &hash);
+Bytes Sha384(const Bytes &data);
+// The 67-byte DER DigestInfo of a SHA-384 hash (what CKM_SHA384_RSA_PKCS signs).
+Bytes Sha384DigestInfo(const Bytes &hash);
 
 // ECDSA over a hash; the signature is raw r||s (each field-size bytes).
 Bytes EcdsaSignRaw(const EcKey &key, const Bytes &hash);
@@ -41,6 +44,14 @@ Bytes HmacSha256(const Bytes &key, const Bytes &data);
 Bytes RsaPkcs1Sign(const RsaKey &key, const Bytes &digest_info);
 bool RsaPkcs1Verify(const Bytes &modulus, const Bytes &public_exponent, const Bytes &digest_info,
                     const Bytes &signature);
+// RSASSA-PSS (RFC 8017 §8.1) over a SHA-256 hash with MGF1-SHA-256 and a salt
+// of exactly 32 bytes: the parameters CK_RSA_PKCS_PSS_PARAMS{CKM_SHA256,
+// CKG_MGF1_SHA256, 32} name.
+bool RsaPssSha256Verify(const Bytes &modulus, const Bytes &public_exponent, const Bytes &hash, const Bytes &signature);
+// The raw RSA public operation signature^e mod n, modulus-length bytes
+// (RSAVP1, RFC 8017 §5.2.2; what undoes a CKM_RSA_X_509 signature); empty
+// when OpenSSL refuses the input.
+Bytes RsaRawPublic(const Bytes &modulus, const Bytes &public_exponent, const Bytes &signature);
 
 } // namespace reference
 } // namespace p11conf

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "case_selection.h"
+#include "console_listener.h"
 #include "module_fixture.h"
 #include "test_report.h"
 #include "token_setup.h"
@@ -49,6 +50,7 @@ void Usage(std::FILE *to)
         "  --filter GLOBS           run only Suite.Case names matching ':'-separated globs\n"
         "  --fail-fast              stop at the first failed case\n"
         "  --fail-on-not-applicable exit 1 when a selected case is not applicable\n"
+        "  --verbose                print every passed case too\n"
         "  --list                   print every case, whether the profile selects it and why\n"
         "  --list-profiles          print the built-in profiles\n"
         "  --print-profile          print the resolved profile and exit\n"
@@ -80,6 +82,7 @@ struct Modes {
     bool list = false;
     bool list_profiles = false;
     bool print_profile = false;
+    bool verbose = false;
 };
 
 // Fills options(); returns -1 to go on, else the exit status.
@@ -117,6 +120,8 @@ int ParseArguments(int argc, char **argv, Modes *modes)
             o.fail_fast = true;
         } else if (std::strcmp(argv[i], "--fail-on-not-applicable") == 0) {
             o.fail_on_not_applicable = true;
+        } else if (std::strcmp(argv[i], "--verbose") == 0) {
+            modes->verbose = true;
         } else if (std::strcmp(argv[i], "--list") == 0) {
             modes->list = true;
         } else if (std::strcmp(argv[i], "--list-profiles") == 0) {
@@ -326,7 +331,10 @@ int main(int argc, char **argv)
     }
     GTEST_FLAG_SET(filter, selected);
     GTEST_FLAG_SET(fail_fast, o.fail_fast);
-    ::testing::UnitTest::GetInstance()->listeners().Append(new ReportListener(&report));
+    ::testing::TestEventListeners &listeners = ::testing::UnitTest::GetInstance()->listeners();
+    delete listeners.Release(listeners.default_result_printer());
+    listeners.Append(new ConsoleListener(modes.verbose));
+    listeners.Append(new ReportListener(&report));
 
     const auto start = std::chrono::steady_clock::now();
     const int gtest_status = RUN_ALL_TESTS();

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <new>
 
+#include "ecc_thread_cache.h"
 #include "key_loading.h"
 #include "secure_wipe.h"
 #include "sign_engine_internal.h"
@@ -73,6 +74,7 @@ CK_RV ecdsa_engine_sign(SignEngine *engine, const unsigned char *hash, std::size
     word32 der_len = sizeof der;
     unsigned char input[kMaxField];
     word32 input_len = static_cast<word32>(prepare_hash(engine, hash, hash_len, input));
+    ecc_thread_cache_hold();
     int rc = wc_ecc_sign_hash(input, input_len, der, &der_len, engine->rng, engine->ec);
     if (rc != 0) {
         return wolfcrypt_failure(rc);
@@ -108,6 +110,7 @@ CK_RV ecdsa_engine_verify(SignEngine *engine, const unsigned char *hash, std::si
     int valid = 0;
     unsigned char input[kMaxField];
     word32 input_len = static_cast<word32>(prepare_hash(engine, hash, hash_len, input));
+    ecc_thread_cache_hold();
     int rc = wc_ecc_verify_hash(der, der_len, input, input_len, &valid, engine->ec);
     if (rc == MEMORY_E) {
         return CKR_HOST_MEMORY;

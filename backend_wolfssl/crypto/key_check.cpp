@@ -4,6 +4,7 @@
 #include <cstring>
 #include <new>
 
+#include "ecc_thread_cache.h"
 #include "key_limits.h"
 #include "key_loading.h"
 #include "secure_wipe.h"
@@ -81,6 +82,7 @@ CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
     if (rv != CKR_OK) {
         return rv;
     }
+    ecc_thread_cache_hold(); // point checks multiply on the curve
     bool ok;
     if (key_class == CKO_PUBLIC_KEY) {
         // On the curve, not infinity, order n (wolfCrypt's public key validation).

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "ec_params.h"
+#include "ecc_thread_cache.h"
 #include "key_limits.h"
 #include "secure_wipe.h"
 #include "wolfcrypt.h"
@@ -65,6 +66,7 @@ CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pu
     unsigned char scalar[48];
     word32 point_len = sizeof point;
     word32 scalar_len = static_cast<word32>(curve->field_bytes);
+    ecc_thread_cache_hold();
     int rc = wc_ecc_make_key_ex(rng, static_cast<int>(curve->field_bytes), &key, curve->wc_curve_id);
     if (rc == 0) {
         rc = wc_ecc_export_x963(&key, point, &point_len);

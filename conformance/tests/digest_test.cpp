@@ -1,7 +1,8 @@
 // Message digesting (v2.40 §5.10) as FreeRTOS's qualification tests use it,
 // checked against FIPS 180-2 example vectors; the §5.2 output convention: a
 // length query and CKR_BUFFER_TOO_SMALL keep the operation, any other result
-// of C_Digest / C_DigestFinal ends it.
+// of C_Digest / C_DigestFinal ends it. SHA-1, SHA-384 and SHA-512 against
+// their example vectors too.
 #include <cstring>
 #include <string>
 #include <vector>
@@ -184,6 +185,133 @@ P11_CASE(Digest, UnknownMechanismIsMechanismInvalid, .group = "digest", .functio
 {
     EXPECT_RV(Init(kOutsideMechanism), CKR_MECHANISM_INVALID) << "a vendor-defined mechanism no module has";
 }
+
+// The profile's other digests: SHA-1, SHA-384 and SHA-512 against the NIST
+// FIPS 180-4 example vectors, in one part and in several, and the length a
+// NULL buffer asks for.
+struct KnownAnswer {
+    CK_MECHANISM_TYPE type;
+    CK_ULONG length;
+    const char *abc;          // digest of "abc", hex
+    const char *long_message; // the example's two-block message
+    const char *long_digest;  // its digest, hex
+};
+
+const char kMessage448[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+const char kMessage896[] = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqr"
+                           "lmnopqrsmnopqrstnopqrstu";
+
+const KnownAnswer kSha1 = {CKM_SHA_1, 20, "a9993e364706816aba3e25717850c26c9cd0d89d", kMessage448,
+                           "84983e441c3bd26ebaae4aa1f95129e5e54670f1"};
+const KnownAnswer kSha384 = {
+    CKM_SHA384, 48, "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7",
+    kMessage896, "09330c33f71147e83d192fc782cd1b4753111b173b3b05d22fa08086e3b0f712fcc7c71a557e2db966c3e9fa91746039"};
+const KnownAnswer kSha512 = {CKM_SHA512, 64,
+                             "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                             "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+                             kMessage896,
+                             "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
+                             "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909"};
+
+ByteVector FromHex(const std::string &hex)
+{
+    ByteVector out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+        out.push_back(static_cast<unsigned char>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+    }
+    return out;
+}
+
+class DigestAlgorithm : public WithSession<> {
+  protected:
+    // Skips unless the module digests with `type`, then C_DigestInit.
+    void Start(CK_MECHANISM_TYPE type)
+    {
+        if (!MechanismOffers(type, CKF_DIGEST)) {
+            GTEST_SKIP() << skip_reason();
+        }
+        CK_MECHANISM mechanism = {type, nullptr, 0};
+        ASSERT_RV(fl()->C_DigestInit(session_, &mechanism), CKR_OK) << MechanismName(type);
+    }
+
+    void ExpectSinglePartMatches(const KnownAnswer &answer)
+    {
+        Start(answer.type);
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        unsigned char data[] = {'a', 'b', 'c'};
+        ByteVector digest(answer.length);
+        CK_ULONG length = digest.size();
+        ASSERT_RV(fl()->C_Digest(session_, data, sizeof(data), digest.data(), &length), CKR_OK);
+        ASSERT_EQ(length, answer.length);
+        EXPECT_EQ(digest, FromHex(answer.abc)) << MechanismName(answer.type) << " of \"abc\" (FIPS 180-4 example)";
+    }
+
+    void ExpectMultiPartMatches(const KnownAnswer &answer)
+    {
+        Start(answer.type);
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        std::string message = answer.long_message;
+        const size_t cuts[] = {0, 7, 41, message.size()}; // three uneven parts
+        for (size_t i = 0; i < 3; ++i) {
+            ASSERT_RV(
+                fl()->C_DigestUpdate(session_, reinterpret_cast<CK_BYTE *>(&message[cuts[i]]), cuts[i + 1] - cuts[i]),
+                CKR_OK)
+                << "part " << i;
+        }
+        ByteVector digest(answer.length);
+        CK_ULONG length = digest.size();
+        ASSERT_RV(fl()->C_DigestFinal(session_, digest.data(), &length), CKR_OK);
+        ASSERT_EQ(length, answer.length);
+        EXPECT_EQ(digest, FromHex(answer.long_digest))
+            << MechanismName(answer.type) << " of the " << message.size() << "-byte FIPS 180-4 example in three parts";
+    }
+
+    void ExpectLengthQueryGivesTheDigestLength(const KnownAnswer &answer)
+    {
+        Start(answer.type);
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
+        }
+        unsigned char data[] = {'a', 'b', 'c'};
+        CK_ULONG length = 0;
+        ASSERT_RV(fl()->C_Digest(session_, data, sizeof(data), nullptr, &length), CKR_OK)
+            << "v2.40 §5.2: a NULL buffer asks for the length";
+        EXPECT_EQ(length, answer.length) << MechanismName(answer.type);
+        ByteVector digest(answer.length);
+        length = digest.size();
+        ASSERT_RV(fl()->C_Digest(session_, data, sizeof(data), digest.data(), &length), CKR_OK)
+            << "the length query keeps the operation";
+        EXPECT_EQ(digest, FromHex(answer.abc));
+    }
+};
+
+#define P11_DIGEST_CASES(Name, MECHANISM, ANSWER)                                                                      \
+    P11_CASE(DigestAlgorithm, Name##SinglePartMatchesFips180Vector, .group = "digest",                                 \
+             .functions = "C_Digest C_DigestInit", .mechanisms = #MECHANISM, .section = "v2.40 §5.10 C_Digest")        \
+    {                                                                                                                  \
+        ExpectSinglePartMatches(ANSWER);                                                                               \
+    }                                                                                                                  \
+    P11_CASE(DigestAlgorithm, Name##MultiPartMatchesFips180Vector, .group = "digest",                                  \
+             .functions = "C_DigestUpdate C_DigestFinal C_DigestInit", .mechanisms = #MECHANISM,                       \
+             .section = "v2.40 §5.10 C_DigestUpdate")                                                                  \
+    {                                                                                                                  \
+        ExpectMultiPartMatches(ANSWER);                                                                                \
+    }                                                                                                                  \
+    P11_CASE(DigestAlgorithm, Name##LengthQueryGivesTheDigestLength, .group = "digest",                                \
+             .functions = "C_Digest C_DigestInit", .mechanisms = #MECHANISM, .section = "v2.40 §5.10 C_Digest")        \
+    {                                                                                                                  \
+        ExpectLengthQueryGivesTheDigestLength(ANSWER);                                                                 \
+    }
+
+P11_DIGEST_CASES(Sha1, CKM_SHA_1, kSha1)
+P11_DIGEST_CASES(Sha384, CKM_SHA384, kSha384)
+P11_DIGEST_CASES(Sha512, CKM_SHA512, kSha512)
+
+#undef P11_DIGEST_CASES
 
 } // namespace
 } // namespace p11conf

@@ -1,5 +1,6 @@
 // General-purpose functions (v2.40 §5.4): C_Initialize, C_Finalize,
-// C_GetInfo, C_GetFunctionList, as FreeRTOS's qualification tests use them.
+// C_GetInfo, C_GetFunctionList, as FreeRTOS's qualification tests use them;
+// and the legacy parallel-function calls of v2.40 §5.16.
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -144,6 +145,23 @@ P11_CASE(General, InfoIsFilledVersion2AndBlankPadded, .group = "general", .funct
         << "v2.40 §3.1: blank padded, not NUL terminated";
     EXPECT_TRUE(PrintableField(info.libraryDescription, sizeof(info.libraryDescription)))
         << "v2.40 §3.1: blank padded, not NUL terminated";
+}
+
+// The legacy parallel-function calls (v2.40 §5.16) on a valid session.
+class Parallel : public WithSession<> {};
+
+P11_CASE(Parallel, GetFunctionStatusIsFunctionNotParallel, .group = "general", .functions = "C_GetFunctionStatus",
+         .section = "v2.40 §5.16 C_GetFunctionStatus")
+{
+    EXPECT_RV(fl()->C_GetFunctionStatus(session_), CKR_FUNCTION_NOT_PARALLEL)
+        << "\"a legacy function which should simply return the value CKR_FUNCTION_NOT_PARALLEL\"";
+}
+
+P11_CASE(Parallel, CancelFunctionIsFunctionNotParallel, .group = "general", .functions = "C_CancelFunction",
+         .section = "v2.40 §5.16 C_CancelFunction")
+{
+    EXPECT_RV(fl()->C_CancelFunction(session_), CKR_FUNCTION_NOT_PARALLEL)
+        << "\"a legacy function which should simply return the value CKR_FUNCTION_NOT_PARALLEL\"";
 }
 
 } // namespace

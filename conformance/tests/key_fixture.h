@@ -21,6 +21,8 @@ namespace ref = reference;
 
 // DER of the P-256 named-curve OID (CKA_EC_PARAMS), as FreeRTOS passes it.
 inline const ByteVector kP256Params = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+// DER of the P-384 (secp384r1) named-curve OID.
+inline const ByteVector kP384Params = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
 inline const ByteVector kMessage = {'F', 'r', 'e', 'e', 'R', 'T', 'O', 'S', ' ', 'P', 'K', 'C', 'S', '#', '1', '1'};
 
 // One RSA-2048 key per run: OpenSSL takes a while to make one.
@@ -218,6 +220,23 @@ class KeyTest : public ModuleTest {
     // Skips unless the module offers the mechanism with the flags.
     bool Offers(CK_MECHANISM_TYPE type, CK_FLAGS flags) { return MechanismOffers(type, flags); }
 
+    // Offers(), and `bits` within the mechanism's ulMinKeySize..ulMaxKeySize
+    // of CK_MECHANISM_INFO (bits for RSA and EC keys); else skip_reason().
+    bool OffersKeySize(CK_MECHANISM_TYPE type, CK_FLAGS flags, CK_ULONG bits)
+    {
+        if (!Offers(type, flags)) {
+            return false;
+        }
+        CK_MECHANISM_INFO info{};
+        if (fl()->C_GetMechanismInfo(slot_, type, &info) != CKR_OK || bits < info.ulMinKeySize ||
+            bits > info.ulMaxKeySize) {
+            skip_reason_ = "not applicable: the module does not offer " + MechanismName(type) + " with " +
+                           std::to_string(bits) + "-bit keys";
+            return false;
+        }
+        return true;
+    }
+
     CK_OBJECT_HANDLE Keep(CK_OBJECT_HANDLE object)
     {
         if (object != CK_INVALID_HANDLE) {
@@ -259,10 +278,13 @@ class KeyTest : public ModuleTest {
 
     // C_GenerateKeyPair with FreeRTOS's P-256 templates (the public key a
     // session object); CKA_SENSITIVE true on the private key when asked.
-    KeyPair GenerateP256(bool token, bool sensitive = false)
+    KeyPair GenerateP256(bool token, bool sensitive = false) { return GenerateEc(kP256Params, token, sensitive); }
+
+    // The same templates with another curve's CKA_EC_PARAMS.
+    KeyPair GenerateEc(const ByteVector &ec_params, bool token, bool sensitive = false)
     {
         Template pub;
-        pub.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_VERIFY, true).Bytes(CKA_EC_PARAMS, kP256Params);
+        pub.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_VERIFY, true).Bytes(CKA_EC_PARAMS, ec_params);
         pub.Text(CKA_LABEL, Label("Device Pub TLS Key"));
         Template priv;
         priv.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, token).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);

@@ -1,7 +1,9 @@
-// Object management (v2.40 §5.7): creating, finding, reading, destroying, and
-// what a read-only session may do. Searches match every attribute of the
-// template exactly (the label whole, the class too) and end (FreeRTOS's
-// reference matched a label prefix, ignored the class and never ended).
+// Object management (v2.40 §5.7): creating, copying, finding, reading,
+// sizing, destroying, and what a read-only session may do. Searches match
+// every attribute of the template exactly (the label whole, the class too)
+// and end (FreeRTOS's reference matched a label prefix, ignored the class and
+// never ended). A copy takes the template's changes to what can ordinarily be
+// modified, and nothing else.
 #include <string>
 #include <vector>
 
@@ -51,6 +53,33 @@ class Objects : public WithSession<KeyTest> {
         CK_OBJECT_HANDLE handles[4];
         *count = 99;
         return fl()->C_FindObjects(session_, handles, 4, count);
+    }
+
+    // C_CopyObject on session_; a copy it makes is kept for cleanup. An
+    // empty template is passed as a valid pointer and a count of 0 (a NULL
+    // pTemplate may be CKR_ARGUMENTS_BAD).
+    CK_RV Copy(CK_OBJECT_HANDLE object, Template &tmpl, CK_OBJECT_HANDLE *copy)
+    {
+        *copy = CK_INVALID_HANDLE;
+        CK_ATTRIBUTE unused = {CKA_LABEL, nullptr, 0};
+        CK_ATTRIBUTE *attributes = tmpl.size() == 0 ? &unused : tmpl.data();
+        const CK_RV rv = fl()->C_CopyObject(session_, object, attributes, tmpl.size(), copy);
+        if (rv == CKR_OK) {
+            Keep(*copy);
+        }
+        return rv;
+    }
+
+    // The handle of a data object that was created and destroyed again.
+    CK_OBJECT_HANDLE DestroyedObject()
+    {
+        Template tmpl = DataTemplate("destroyed");
+        tmpl.Bool(CKA_TOKEN, false).Text(CKA_LABEL, Label("destroyed"));
+        const CK_OBJECT_HANDLE object = Create(tmpl);
+        if (object != CK_INVALID_HANDLE) {
+            EXPECT_RV(fl()->C_DestroyObject(session_, object), CKR_OK);
+        }
+        return object;
     }
 };
 
@@ -250,6 +279,103 @@ P11_CASE(Objects, SessionObjectsAreSharedUntilTheirSessionCloses, .group = "obje
     EXPECT_EQ(FindByLabel(Label("session object")).size(), 1u) << "visible to every session of the application";
     ASSERT_RV(fl()->C_CloseSession(creator), CKR_OK);
     EXPECT_TRUE(FindByLabel(Label("session object")).empty()) << "destroyed with the session that created it";
+}
+
+P11_CASE(Objects, CopyOfADataObjectHasItsAttributesAndANewHandle, .group = "objects",
+         .functions = "C_CopyObject C_CreateObject C_GetAttributeValue", .section = "v2.40 §5.7 C_CopyObject")
+{
+    Template tmpl = DataTemplate("payload to copy");
+    tmpl.Text(CKA_APPLICATION, "p11conform").Bool(CKA_TOKEN, false).Text(CKA_LABEL, Label("original"));
+    const CK_OBJECT_HANDLE original = Keep(Create(tmpl));
+    ASSERT_NE(original, CK_INVALID_HANDLE);
+    Template nothing;
+    CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+    ASSERT_RV(Copy(original, nothing, &copy), CKR_OK) << "an empty template copies the object as it is";
+    EXPECT_NE(copy, CK_INVALID_HANDLE);
+    EXPECT_NE(copy, original) << "the copy is a new object with its own handle";
+    const CK_ATTRIBUTE_TYPE types[] = {CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_LABEL, CKA_APPLICATION, CKA_VALUE};
+    const char *const names[] = {"CKA_CLASS", "CKA_TOKEN", "CKA_PRIVATE", "CKA_LABEL", "CKA_APPLICATION", "CKA_VALUE"};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); ++i) {
+        EXPECT_EQ(Attribute(copy, types[i]), Attribute(original, types[i])) << names[i] << " of the copy";
+    }
+}
+
+P11_CASE(Objects, CopyTemplateChangesTheLabelOfTheCopyOnly, .group = "objects",
+         .functions = "C_CopyObject C_CreateObject C_GetAttributeValue", .section = "v2.40 §5.7 C_CopyObject")
+{
+    const CK_OBJECT_HANDLE original = CreateData("original");
+    ASSERT_NE(original, CK_INVALID_HANDLE);
+    Template relabel;
+    relabel.Text(CKA_LABEL, Label("copy"));
+    CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+    ASSERT_RV(Copy(original, relabel, &copy), CKR_OK) << "CKA_LABEL can be modified (v2.40 §4.4)";
+    const std::string original_label = Label("original"), copy_label = Label("copy");
+    EXPECT_EQ(Attribute(copy, CKA_LABEL), ByteVector(copy_label.begin(), copy_label.end()))
+        << "the copy takes the template's label";
+    EXPECT_EQ(Attribute(original, CKA_LABEL), ByteVector(original_label.begin(), original_label.end()))
+        << "the original keeps its label";
+    EXPECT_EQ(Attribute(copy, CKA_VALUE), Attribute(original, CKA_VALUE)) << "and the copy the rest";
+}
+
+P11_CASE(Objects, ReadOnlySessionCannotCopyToATokenObject, .group = "objects",
+         .functions = "C_CopyObject C_CreateObject", .section = "v2.40 §5.7 C_CopyObject")
+{
+    const CK_OBJECT_HANDLE original = CreateData("session object");
+    ASSERT_NE(original, CK_INVALID_HANDLE);
+    ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
+    Template to_token;
+    to_token.Bool(CKA_TOKEN, true).Text(CKA_LABEL, Label("Root Cert", true));
+    CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+    EXPECT_RV(Copy(original, to_token, &copy), CKR_SESSION_READ_ONLY)
+        << "the template may make the copy a token object, but \"only session objects can be created during a "
+           "read-only session\"";
+}
+
+P11_CASE(Objects, CopyCannotTurnSensitiveOff, .group = "objects", .functions = "C_CopyObject C_CreateObject",
+         .section = "v2.40 §5.7 C_CopyObject")
+{
+    if (!LoginUser()) {
+        GTEST_SKIP() << skip_reason();
+    }
+    Template tmpl = EcPrivateTemplate(ref::GenerateEcKey("P-256"));
+    tmpl.Bool(CKA_SENSITIVE, true);
+    const CK_OBJECT_HANDLE key = CreateObject(tmpl, "Device Priv TLS Key", false);
+    ASSERT_NE(key, CK_INVALID_HANDLE);
+    Template revealing;
+    revealing.Bool(CKA_SENSITIVE, false);
+    CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+    EXPECT_RV(Copy(key, revealing, &copy), CKR_ATTRIBUTE_READ_ONLY)
+        << "v2.40 §4.9: CKA_SENSITIVE \"cannot be changed once set to CK_TRUE\"; a copy may only change "
+           "attributes that can ordinarily be modified";
+}
+
+P11_CASE(Objects, CopyOfADestroyedObjectIsObjectHandleInvalid, .group = "objects",
+         .functions = "C_CopyObject C_CreateObject C_DestroyObject", .section = "v2.40 §5.7 C_CopyObject")
+{
+    const CK_OBJECT_HANDLE gone = DestroyedObject();
+    ASSERT_NE(gone, CK_INVALID_HANDLE);
+    Template nothing;
+    CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+    EXPECT_RV(Copy(gone, nothing, &copy), CKR_OBJECT_HANDLE_INVALID);
+}
+
+P11_CASE(Objects, ObjectSizeOfADataObjectIsGiven, .group = "objects", .functions = "C_GetObjectSize C_CreateObject",
+         .section = "v2.40 §5.7 C_GetObjectSize")
+{
+    const CK_OBJECT_HANDLE object = CreateData("sized");
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    CK_ULONG size = 0;
+    ASSERT_RV(fl()->C_GetObjectSize(session_, object, &size), CKR_OK);
+    EXPECT_NE(size, 0u) << "an object with a label and a value has a size in bytes (or CK_UNAVAILABLE_INFORMATION)";
+}
+
+P11_CASE(Objects, ObjectSizeOfADestroyedObjectIsObjectHandleInvalid, .group = "objects",
+         .functions = "C_GetObjectSize C_CreateObject C_DestroyObject", .section = "v2.40 §5.7 C_GetObjectSize")
+{
+    const CK_OBJECT_HANDLE gone = DestroyedObject();
+    ASSERT_NE(gone, CK_INVALID_HANDLE);
+    CK_ULONG size = 0;
+    EXPECT_RV(fl()->C_GetObjectSize(session_, gone, &size), CKR_OBJECT_HANDLE_INVALID);
 }
 
 } // namespace

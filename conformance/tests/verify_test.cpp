@@ -42,6 +42,21 @@ class Verification : public KeyTest {
             const ByteVector digest_info = ref::Sha256DigestInfo(hash);
             out->data = type == CKM_RSA_PKCS ? digest_info : kMessage;
             out->signature = ref::RsaPkcs1Sign(key, digest_info);
+        } else if (type == CKM_ECDSA_SHA384) {
+            if (!OffersKeySize(type, CKF_VERIFY, 384)) {
+                GTEST_SKIP() << skip_reason();
+            }
+            const ref::EcKey key = ref::GenerateEcKey("P-384");
+            Template tmpl = EcPublicTemplate(key);
+            out->key = Install(tmpl, "Code Verify Key", CKO_PUBLIC_KEY);
+            out->data = kMessage;
+            out->signature = ref::EcdsaSignRaw(key, ref::Sha384(kMessage));
+        } else if (type == CKM_SHA384_RSA_PKCS) {
+            const ref::RsaKey &key = ReferenceRsaKey();
+            Template tmpl = RsaPublicTemplate(key);
+            out->key = Install(tmpl, "Code Verify Key", CKO_PUBLIC_KEY);
+            out->data = kMessage;
+            out->signature = ref::RsaPkcs1Sign(key, ref::Sha384DigestInfo(ref::Sha384(kMessage)));
         } else if (type == CKM_SHA256_HMAC) {
             const ByteVector secret = HmacSecret();
             Template tmpl = HmacTemplate(secret);
@@ -159,6 +174,8 @@ P11_VERIFICATION_CASES(Ecdsa, CKM_ECDSA, "")
 P11_VERIFICATION_CASES(EcdsaSha256, CKM_ECDSA_SHA256, "")
 P11_VERIFICATION_CASES(RsaPkcs, CKM_RSA_PKCS, "")
 P11_VERIFICATION_CASES(Sha256RsaPkcs, CKM_SHA256_RSA_PKCS, "")
+P11_VERIFICATION_CASES(EcdsaSha384, CKM_ECDSA_SHA384, "")
+P11_VERIFICATION_CASES(Sha384RsaPkcs, CKM_SHA384_RSA_PKCS, "")
 P11_VERIFICATION_CASES(RsaPkcsPss, CKM_RSA_PKCS_PSS, " C_Sign C_SignInit C_CreateObject")
 P11_VERIFICATION_CASES(Sha256RsaPkcsPss, CKM_SHA256_RSA_PKCS_PSS, " C_Sign C_SignInit C_CreateObject")
 P11_VERIFICATION_CASES(Sha256Hmac, CKM_SHA256_HMAC, "")
