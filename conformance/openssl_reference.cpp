@@ -25,6 +25,7 @@ struct Free {
     void operator()(OSSL_PARAM_BLD *p) const { OSSL_PARAM_BLD_free(p); }
     void operator()(OSSL_PARAM *p) const { OSSL_PARAM_free(p); }
     void operator()(ECDSA_SIG *p) const { ECDSA_SIG_free(p); }
+    void operator()(EVP_CIPHER_CTX *p) const { EVP_CIPHER_CTX_free(p); }
 };
 template <typename T> using Owned = std::unique_ptr<T, Free>;
 
@@ -311,6 +312,73 @@ Bytes RsaRawPublic(const Bytes &modulus, const Bytes &public_exponent, const Byt
     }
     out.resize(length);
     return out;
+}
+
+Bytes AesEncrypt(const std::string &mode, const Bytes &key, const Bytes &iv, const Bytes &plaintext, const Bytes &aad)
+{
+    const std::string name =
+        "AES-" + std::to_string(key.size() * 8) + (mode == "gcm" ? "-GCM" : mode == "ecb" ? "-ECB" : "-CBC");
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr);
+    Owned<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
+    Bytes out(plaintext.size() + 32);
+    int length = 0, final_length = 0;
+    bool ok = cipher != nullptr && ctx != nullptr;
+    if (ok && mode == "gcm") {
+        ok = EVP_EncryptInit_ex(ctx.get(), cipher, nullptr, nullptr, nullptr) == 1 &&
+             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) == 1 &&
+             EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), iv.data()) == 1;
+        int ignored = 0;
+        ok = ok && (aad.empty() ||
+                    EVP_EncryptUpdate(ctx.get(), nullptr, &ignored, aad.data(), static_cast<int>(aad.size())) == 1);
+    } else if (ok) {
+        ok = EVP_EncryptInit_ex(ctx.get(), cipher, nullptr, key.data(), iv.empty() ? nullptr : iv.data()) == 1 &&
+             EVP_CIPHER_CTX_set_padding(ctx.get(), mode == "cbc-pad" ? 1 : 0) == 1;
+    }
+    ok = ok &&
+         EVP_EncryptUpdate(ctx.get(), out.data(), &length, plaintext.data(), static_cast<int>(plaintext.size())) == 1 &&
+         EVP_EncryptFinal_ex(ctx.get(), out.data() + length, &final_length) == 1;
+    out.resize(ok ? static_cast<size_t>(length + final_length) : 0);
+    if (ok && mode == "gcm") {
+        Bytes tag(16);
+        ok = EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, tag.data()) == 1;
+        out.insert(out.end(), tag.begin(), tag.end());
+    }
+    EVP_CIPHER_free(cipher);
+    return ok ? out : Bytes{};
+}
+
+Bytes AesKeyWrap(const Bytes &kek, const Bytes &key)
+{
+    const std::string name = "AES-" + std::to_string(kek.size() * 8) + "-WRAP";
+    EVP_CIPHER *cipher = EVP_CIPHER_fetch(nullptr, name.c_str(), nullptr);
+    Owned<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
+    Bytes out(key.size() + 16);
+    int length = 0, final_length = 0;
+    const bool ok = cipher != nullptr && ctx != nullptr &&
+                    EVP_EncryptInit_ex(ctx.get(), cipher, nullptr, kek.data(), nullptr) == 1 &&
+                    EVP_EncryptUpdate(ctx.get(), out.data(), &length, key.data(), static_cast<int>(key.size())) == 1 &&
+                    EVP_EncryptFinal_ex(ctx.get(), out.data() + length, &final_length) == 1;
+    EVP_CIPHER_free(cipher);
+    out.resize(ok ? static_cast<size_t>(length + final_length) : 0);
+    return out;
+}
+
+Bytes EcdhSecret(const EcKey &key, const Bytes &peer_point)
+{
+    Owned<EVP_PKEY> own = EcPrivate(key);
+    Owned<EVP_PKEY> peer = EcPublic(peer_point, key.curve);
+    Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(own.get(), nullptr));
+    size_t length = 0;
+    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 || EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 ||
+        EVP_PKEY_derive(ctx.get(), nullptr, &length) != 1) {
+        Fail("ECDH derive");
+    }
+    Bytes secret(length);
+    if (EVP_PKEY_derive(ctx.get(), secret.data(), &length) != 1) {
+        Fail("ECDH derive");
+    }
+    secret.resize(length);
+    return secret;
 }
 
 } // namespace reference

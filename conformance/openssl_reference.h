@@ -53,6 +53,18 @@ bool RsaPssSha256Verify(const Bytes &modulus, const Bytes &public_exponent, cons
 // when OpenSSL refuses the input.
 Bytes RsaRawPublic(const Bytes &modulus, const Bytes &public_exponent, const Bytes &signature);
 
+// AES (16-, 24- or 32-byte key) as the PKCS #11 mechanisms name it: "ecb" (no
+// padding; the input a multiple of 16), "cbc-pad" (PKCS #7 padding, 16-byte
+// IV) or "gcm" (the 16-byte tag appended, as CKM_AES_GCM returns it; `iv` the
+// nonce, `aad` the additional data). Empty when OpenSSL refuses the input.
+Bytes AesEncrypt(const std::string &mode, const Bytes &key, const Bytes &iv, const Bytes &plaintext,
+                 const Bytes &aad = {});
+// AES key wrap without padding (RFC 3394, default IV; CKM_AES_KEY_WRAP).
+Bytes AesKeyWrap(const Bytes &kek, const Bytes &key);
+// The ECDH shared secret (the x-coordinate, field size bytes) of a private key
+// and a peer's uncompressed point on the same curve.
+Bytes EcdhSecret(const EcKey &key, const Bytes &peer_point);
+
 } // namespace reference
 } // namespace p11conf
 

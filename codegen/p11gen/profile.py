@@ -21,7 +21,7 @@ LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length"
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
 STORAGE_KEYS = {"labels"}
 TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token", "digest", "random",
-               "objects", "keys", "threads")
+               "objects", "keys", "cipher", "key_management", "threads")
 ALWAYS_PRESENT = ("C_GetFunctionList",)   # a module cannot be loaded without it
 TOKEN_RECORD_LABEL = "p11forge token"   # backend_wolfssl/token_record.h kTokenRecordLabel
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

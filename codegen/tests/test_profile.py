@@ -123,6 +123,10 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD.replace("[skeleton, login]", "[skeleton, logins]"))
         self.assert_error("child", "logins", "unknown test group 'logins'")
 
+    def test_cipher_and_key_management_groups(self):
+        self.write(base=BASE, child=CHILD.replace("[skeleton, login]", "[skeleton, cipher, key_management]"))
+        self.assertEqual(self.load().tests, ["skeleton", "cipher", "key_management"])
+
     def test_provisioning_must_name_a_profile_that_creates_objects(self):
         self.write(base=BASE, child=CHILD, ota="extends: base\nprovisioning: child\nfunctions: [Core]\n")
         self.assert_error("ota", "provisioning: child", "cannot create objects", load="ota")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# SoftHSMv2 (Debian's softhsm2) through the conformance suite, twice, each on
-# a fresh token in a temporary folder: with the freertos profile, and with
+# SoftHSMv2 (Debian's softhsm2) through the conformance suite, three times,
+# each on a fresh token in a temporary folder: with the freertos profile, with
 # freertos-softhsm2.yaml (the same without CKM_ECDSA_SHA256, which SoftHSMv2
-# lacks). Both reports are kept, and each run's failures must be exactly the
-# ones KNOWN_FAILURES.md lists and explains with the specification text that
-# shows SoftHSMv2, not the test, is wrong.
+# lacks), and with softhsm2-crypto.yaml (AES encryption, key generation, key
+# wrap and ECDH derivation). All reports are kept, and each run's failures
+# must be exactly the ones KNOWN_FAILURES.md lists and explains with the
+# specification text that shows SoftHSMv2, not the test, is wrong.
 #   run_softhsm2.sh P11CONFORM REPORT_DIR [SOFTHSM_MODULE]
 set -euo pipefail
 runner=$1
@@ -15,7 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$reports"
 result=0
-for profile in freertos "$here/freertos-softhsm2.yaml"; do
+for profile in freertos "$here/freertos-softhsm2.yaml" "$here/softhsm2-crypto.yaml"; do
   name=$(basename "$profile" .yaml)
   rm -rf "$work/tokens" && mkdir -p "$work/tokens"
   printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$work" \

@@ -147,6 +147,25 @@ inline Template HmacTemplate(const ByteVector &secret)
     return tmpl;
 }
 
+// An AES key value of `size` bytes (16, 24 or 32).
+inline ByteVector AesSecret(size_t size = 32)
+{
+    ByteVector secret(size);
+    for (size_t i = 0; i < secret.size(); ++i) {
+        secret[i] = static_cast<unsigned char>(0xA0 ^ (i * 7));
+    }
+    return secret;
+}
+
+// An AES secret key (CKO_SECRET_KEY, CKK_AES) for encryption and decryption.
+inline Template AesTemplate(const ByteVector &secret)
+{
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_SECRET_KEY).Ulong(CKA_KEY_TYPE, CKK_AES);
+    tmpl.Bool(CKA_ENCRYPT, true).Bool(CKA_DECRYPT, true).Bytes(CKA_VALUE, secret);
+    return tmpl;
+}
+
 struct KeyPair {
     CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
     CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
