@@ -1,0 +1,110 @@
+// Many stored token objects: finding one by label among N, and
+// C_Initialize+C_Finalize over a full store. The objects are created once
+// and grow from one N to the next; p11bench_main.cpp removes them at exit.
+#include <string>
+#include <vector>
+
+#include "bench_support.h"
+#include "data_objects.h"
+
+namespace p11bench {
+namespace {
+
+std::vector<std::string> g_labels; // of the objects stored so far
+bool g_cleaned = false;
+std::string g_population_error; // once creation failed, later N skip at once
+
+bool Populate(benchmark::State &state, std::size_t n)
+{
+    if (n > Options().max_objects) {
+        state.SkipWithError(("more than --max-objects " + std::to_string(Options().max_objects)).c_str());
+        return false;
+    }
+    if (!g_population_error.empty()) {
+        state.SkipWithError(g_population_error.c_str());
+        return false;
+    }
+    Session session;
+    if (!session.Open(state)) {
+        return false;
+    }
+    unsigned long removed = 0;
+    // Leftovers of an interrupted run would make every N wrong.
+    if (!g_cleaned && !Ok(state, DestroyDataObjects(session.get(), &removed), "removing old p11bench objects")) {
+        return false;
+    }
+    g_cleaned = true;
+    while (g_labels.size() < n) {
+        std::string label = "p11bench obj " + std::to_string(g_labels.size());
+        CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+        CK_RV rv = CreateDataObject(session.get(), label, &handle);
+        if (rv != CKR_OK) {
+            g_population_error = "C_CreateObject of token object " + std::to_string(g_labels.size() + 1) +
+                                 " returned " + RvName(rv) + " (the module's object limit?)";
+            DestroyDataObjects(session.get(), &removed);
+            g_labels.clear();
+            state.SkipWithError(g_population_error.c_str());
+            return false;
+        }
+        g_labels.push_back(std::move(label));
+    }
+    return true;
+}
+
+void FindByLabel(benchmark::State &state)
+{
+    const std::size_t n = static_cast<std::size_t>(state.range(0));
+    Session session;
+    if (!Ready(state) || !Populate(state, n) || !session.Open(state)) {
+        return;
+    }
+    std::size_t next = 0;
+    for (auto _ : state) {
+        // Stride through the labels so no single object stays hot.
+        const std::string &label = g_labels[next];
+        next = (next + 7919) % n;
+        CK_ATTRIBUTE match[] = {{CKA_LABEL, const_cast<char *>(label.data()), label.size()}};
+        CK_OBJECT_HANDLE found[2];
+        CK_ULONG count = 0;
+        CK_RV rv = Fl()->C_FindObjectsInit(session.get(), match, 1);
+        if (rv == CKR_OK) {
+            rv = Fl()->C_FindObjects(session.get(), found, 2, &count);
+            CK_RV final_rv = Fl()->C_FindObjectsFinal(session.get());
+            rv = rv == CKR_OK ? final_rv : rv;
+        }
+        if (!Ok(state, rv, "C_FindObjectsInit+C_FindObjects+C_FindObjectsFinal")) {
+            break;
+        }
+        if (count != 1) {
+            state.SkipWithError(("found " + std::to_string(count) + " objects labelled \"" + label + "\"").c_str());
+            break;
+        }
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+void InitializeFinalize(benchmark::State &state)
+{
+    if (!Ready(state) || !Populate(state, static_cast<std::size_t>(state.range(0)))) {
+        return;
+    }
+    Shutdown();
+    CK_C_INITIALIZE_ARGS args{};
+    args.flags = CKF_OS_LOCKING_OK;
+    for (auto _ : state) {
+        CK_RV rv = Fl()->C_Initialize(&args);
+        if (rv == CKR_OK) {
+            rv = Fl()->C_Finalize(nullptr);
+        }
+        if (!Ok(state, rv, "C_Initialize+C_Finalize")) {
+            break;
+        }
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(FindByLabel)->UseRealTime()->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(InitializeFinalize)->UseRealTime()->Arg(10000);
+
+} // namespace
+} // namespace p11bench
