@@ -19,9 +19,7 @@ std::string Join(const std::vector<std::string> &words)
     return text;
 }
 
-} // namespace
-
-Selection SelectCase(const CaseInfo &info, const RuntimeProfile &profile, const Options &options)
+Selection SelectByProfile(const CaseInfo &info, const RuntimeProfile &profile, const Options &options)
 {
     if (!profile.Selects(info.group)) {
         return {false, "the profile does not select the " + info.group + " tests"};
@@ -52,6 +50,7 @@ Selection SelectCase(const CaseInfo &info, const RuntimeProfile &profile, const 
     if (info.destructive && !options.allow_destructive) {
         return {false, "may wipe the token (pass --init-token to allow)"};
     }
+
     std::string reason = "group " + info.group;
     if (!info.functions.empty()) {
         reason += "; " + Join(info.functions) + " in the profile";
@@ -60,6 +59,17 @@ Selection SelectCase(const CaseInfo &info, const RuntimeProfile &profile, const 
         reason += "; " + Join(info.mechanisms) + " named";
     }
     return {true, reason};
+}
+
+} // namespace
+
+Selection SelectCase(const CaseInfo &info, const RuntimeProfile &profile, const Options &options)
+{
+    Selection selection = SelectByProfile(info, profile, options);
+    if (selection.selected && !MatchesFilter(info.FullName(), options.filter)) {
+        selection = {false, "not matched by --filter"};
+    }
+    return selection;
 }
 
 bool MatchesFilter(const std::string &full_name, const std::string &filter)

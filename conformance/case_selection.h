@@ -16,6 +16,7 @@ struct Selection {
     std::string reason;
 };
 
+// Also applies the options' --filter, so --list and the run agree.
 Selection SelectCase(const CaseInfo &info, const RuntimeProfile &profile, const Options &options);
 
 // Does "Suite.Test" match one of the ':'-separated globs? (empty: yes)

@@ -165,10 +165,7 @@ void PrintList(const RuntimeProfile &profile)
     size_t selected = 0;
     std::printf("Cases of profile \"%s\" (%s):\n", profile.name.c_str(), profile.source.c_str());
     for (const CaseInfo &info : AllCases()) {
-        Selection s = SelectCase(info, profile, options());
-        if (s.selected && !MatchesFilter(info.FullName(), options().filter)) {
-            s = {false, "not matched by --filter"};
-        }
+        const Selection s = SelectCase(info, profile, options());
         selected += s.selected;
         std::printf("%-12s %-70s %s\n", s.selected ? "selected" : "not selected", info.FullName().c_str(),
                     s.reason.c_str());
@@ -315,10 +312,7 @@ int main(int argc, char **argv)
 
     std::string selected;
     for (const CaseInfo &info : AllCases()) {
-        Selection s = SelectCase(info, ActiveProfile(), o);
-        if (s.selected && !MatchesFilter(info.FullName(), o.filter)) {
-            s = {false, "not matched by --filter"};
-        }
+        const Selection s = SelectCase(info, ActiveProfile(), o);
         if (s.selected) {
             selected += (selected.empty() ? "" : ":") + info.FullName();
         } else {
