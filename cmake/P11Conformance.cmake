@@ -41,7 +41,7 @@ function(p11_add_conformance_runner)
   add_executable(p11conform
     ${c}/runner_main.cpp ${c}/runtime_profile.cpp ${c}/case_registry.cpp ${c}/case_selection.cpp
     ${c}/rv_check.cpp ${c}/module_fixture.cpp ${c}/token_setup.cpp ${c}/openssl_reference.cpp
-    ${c}/module_info.cpp ${c}/console_listener.cpp ${c}/test_report.cpp ${c}/markdown_report.cpp ${c}/junit_report.cpp
+    ${c}/module_info.cpp ${c}/run_start.cpp ${c}/console_listener.cpp ${c}/test_report.cpp ${c}/markdown_report.cpp ${c}/junit_report.cpp
     ${embedded} ${shared_outputs} ${behaviour_tests})
   target_include_directories(p11conform PRIVATE ${c})
   # Designated initializers in P11_CASE; the modules stay C++17.

@@ -19,9 +19,9 @@ struct ModuleInfo {
     std::vector<CK_MECHANISM_TYPE> mechanisms;
 };
 
-// C_Initialize, C_GetInfo, the chosen slot's slot and token info, the
-// mechanism list, C_Finalize.
-ModuleInfo ReadModuleInfo(CK_FUNCTION_LIST *functions);
+// C_GetInfo, the slot's slot and token info and its mechanism list, on an
+// initialized module; a failing call's return code goes into result->error.
+void ReadModuleInfo(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, ModuleInfo *result);
 
 // A blank-padded fixed-width field without its padding.
 inline std::string FieldText(const CK_UTF8CHAR *text, size_t size)

@@ -17,8 +17,9 @@
 #include "case_selection.h"
 #include "console_listener.h"
 #include "module_fixture.h"
+#include "parse_number.h"
 #include "test_report.h"
-#include "token_setup.h"
+#include "run_start.h"
 
 namespace {
 
@@ -71,13 +72,6 @@ bool TakeValue(int argc, char **argv, int *index, const char *name, std::string 
     return true;
 }
 
-bool ParseNumber(const std::string &text, unsigned long *value)
-{
-    char *end = nullptr;
-    *value = std::strtoul(text.c_str(), &end, 0);
-    return !text.empty() && *end == '\0';
-}
-
 struct Modes {
     bool list = false;
     bool list_profiles = false;
@@ -104,7 +98,7 @@ int ParseArguments(int argc, char **argv, Modes *modes)
         }
         if (TakeValue(argc, argv, &i, "--slot", &value) || TakeValue(argc, argv, &i, "--slot-index", &value)) {
             const bool by_id = std::strcmp(argv[i - 1], "--slot") == 0;
-            if (!ParseNumber(value, &number)) {
+            if (!ParseUnsigned(value, &number)) {
                 std::fprintf(stderr, "p11conform: %s needs a number\n", argv[i - 1]);
                 return 2;
             }
@@ -192,29 +186,6 @@ void PrintProfile(const RuntimeProfile &p)
                 p.user_pin.empty() ? "none" : "set", p.so_pin.empty() ? "none" : "set");
 }
 
-// Index and label choices are resolved to a slot ID once, before any case
-// runs: a case that re-initializes the token may change its label.
-void ResolveSlotOnce()
-{
-    CK_FUNCTION_LIST *functions = LoadedFunctions();
-    CK_C_INITIALIZE_ARGS args{};
-    args.flags = CKF_OS_LOCKING_OK;
-    CK_RV rv = functions->C_Initialize(&args);
-    if (rv != CKR_OK) {
-        std::fprintf(stderr, "p11conform: C_Initialize returned %s; the cases will say more\n", RvName(rv).c_str());
-        return;
-    }
-    CK_SLOT_ID slot = 0;
-    std::string error;
-    if (ChooseSlot(functions, &slot, &error)) {
-        options().slot_choice = SlotChoice::kId;
-        options().slot_id = slot;
-    } else {
-        std::fprintf(stderr, "p11conform: %s\n", error.c_str());
-    }
-    functions->C_Finalize(nullptr);
-}
-
 std::string UtcNow()
 {
     std::time_t now = std::time(nullptr);
@@ -297,17 +268,15 @@ int main(int argc, char **argv)
         return 2;
     }
     std::printf("p11conform: module %s, profile %s\n", o.module_path.c_str(), ActiveProfile().name.c_str());
-    ResolveSlotOnce();
-    if (o.allow_destructive && !PrepareToken()) {
+    RunReport report;
+    if (!StartRun(o.allow_destructive, &report.module)) {
         return 2;
     }
 
-    RunReport report;
     report.started_at = UtcNow();
     report.module_path = o.module_path;
     report.profile = &ActiveProfile();
     report.options = &o;
-    report.module = ReadModuleInfo(LoadedFunctions());
     report.null_entries = NullFunctionListEntries();
 
     std::string selected;

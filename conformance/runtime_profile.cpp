@@ -2,7 +2,6 @@
 // profile resolved by the generator (one implementation of the profile rules).
 #include "runtime_profile.h"
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,6 +9,7 @@
 #include <sstream>
 
 #include "constant_names.h"
+#include "parse_number.h"
 
 namespace p11conf {
 
@@ -33,14 +33,7 @@ bool LookUp(const ConstantName *table, std::size_t count, const std::string &nam
         }
     }
     // A vendor value the header does not name: a number.
-    char *end = nullptr;
-    errno = 0;
-    unsigned long long parsed = std::strtoull(name.c_str(), &end, 0);
-    if (!name.empty() && end != nullptr && *end == '\0' && errno == 0) {
-        *value = static_cast<CK_ULONG>(parsed);
-        return true;
-    }
-    return false;
+    return ParseUnsigned(name, value);
 }
 
 std::vector<std::string> Words(const std::string &text)
@@ -51,18 +44,6 @@ std::vector<std::string> Words(const std::string &text)
         words.push_back(word);
     }
     return words;
-}
-
-bool ParseUlong(const std::string &text, CK_ULONG *value)
-{
-    char *end = nullptr;
-    errno = 0;
-    unsigned long long parsed = std::strtoull(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || errno != 0) {
-        return false;
-    }
-    *value = static_cast<CK_ULONG>(parsed);
-    return true;
 }
 
 bool ParseMechanism(const std::string &value, ProfileMechanism *mechanism, std::string *why)
@@ -77,7 +58,7 @@ bool ParseMechanism(const std::string &value, ProfileMechanism *mechanism, std::
         *why = "unknown mechanism " + words[0];
         return false;
     }
-    if (!ParseUlong(words[1], &mechanism->min_key_size) || !ParseUlong(words[2], &mechanism->max_key_size)) {
+    if (!ParseUnsigned(words[1], &mechanism->min_key_size) || !ParseUnsigned(words[2], &mechanism->max_key_size)) {
         *why = "key sizes must be numbers";
         return false;
     }
@@ -131,13 +112,13 @@ bool ApplyLine(const std::string &key, const std::string &value, RuntimeProfile 
         p->so_pin = value;
     } else if (key == "pin_length") {
         std::vector<std::string> words = Words(value);
-        if (words.size() != 2 || !ParseUlong(words[0], &p->min_pin_length) ||
-            !ParseUlong(words[1], &p->max_pin_length)) {
+        if (words.size() != 2 || !ParseUnsigned(words[0], &p->min_pin_length) ||
+            !ParseUnsigned(words[1], &p->max_pin_length)) {
             *why = "pin_length needs: MIN MAX";
             return false;
         }
     } else if (key == "max_sessions") {
-        if (!ParseUlong(value, &p->max_sessions)) {
+        if (!ParseUnsigned(value, &p->max_sessions)) {
             *why = "max_sessions must be a number";
             return false;
         }

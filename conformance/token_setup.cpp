@@ -44,9 +44,8 @@ bool InitializeToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, std::string so_pin, 
 
 } // namespace
 
-bool PrepareToken()
+bool PrepareToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot)
 {
-    CK_FUNCTION_LIST *fl = LoadedFunctions();
     const RuntimeProfile &profile = ActiveProfile();
     std::string so_pin = !options().so_pin.empty() ? options().so_pin : profile.so_pin;
     std::string user_pin = !options().user_pin.empty() ? options().user_pin : profile.user_pin;
@@ -60,22 +59,11 @@ bool PrepareToken()
     }
     options().so_pin = so_pin;
     options().user_pin = user_pin;
-    if (!Check(fl->C_Initialize(nullptr), "C_Initialize")) {
+    CK_TOKEN_INFO info{};
+    if (!Check(fl->C_GetTokenInfo(slot, &info), "C_GetTokenInfo")) {
         return false;
     }
-    CK_SLOT_ID slot = 0;
-    std::string error;
-    bool ok = ChooseSlot(fl, &slot, &error);
-    if (!ok) {
-        std::fprintf(stderr, "%s\n", error.c_str());
-    }
-    CK_TOKEN_INFO info{};
-    ok = ok && Check(fl->C_GetTokenInfo(slot, &info), "C_GetTokenInfo");
-    if (ok && (info.flags & CKF_TOKEN_INITIALIZED) == 0) {
-        ok = InitializeToken(fl, slot, so_pin, user_pin);
-    }
-    fl->C_Finalize(nullptr);
-    return ok;
+    return (info.flags & CKF_TOKEN_INITIALIZED) != 0 || InitializeToken(fl, slot, so_pin, user_pin);
 }
 
 } // namespace p11conf
