@@ -115,4 +115,13 @@ template <typename Base = ModuleTest> class WithSession : public Base {
 
 } // namespace p11conf
 
+// In a case body: the case is not applicable (skipped, with skip_reason()
+// saying what the module or profile lacks) unless `available` holds.
+#define P11_SKIP_UNLESS(available)                                                                                     \
+    do {                                                                                                               \
+        if (!(available)) {                                                                                            \
+            GTEST_SKIP() << skip_reason();                                                                             \
+        }                                                                                                              \
+    } while (0)
+
 #endif // P11CONF_MODULE_FIXTURE_H

@@ -178,9 +178,7 @@ P11_CASE(Cipher, AesCbcPadEncryptMatchesOpenSsl, .group = "cipher",
          .functions = "C_Encrypt C_EncryptInit C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD",
          .section = "v2.40 §5.8 C_Encrypt")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT));
     EXPECT_EQ(Encrypt(CKM_AES_CBC_PAD, key_, plaintext_), Reference(CKM_AES_CBC_PAD, secret_, plaintext_))
         << "AES-256-CBC with PKCS #7 padding, " << MechanismSection(CKM_AES_CBC_PAD);
 }
@@ -188,9 +186,7 @@ P11_CASE(Cipher, AesCbcPadEncryptMatchesOpenSsl, .group = "cipher",
 P11_CASE(Cipher, AesEcbEncryptMatchesOpenSsl, .group = "cipher", .functions = "C_Encrypt C_EncryptInit C_CreateObject",
          .mechanisms = "CKM_AES_ECB", .section = "v2.40 §5.8 C_Encrypt")
 {
-    if (!UseAesKey(CKM_AES_ECB, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_ECB, CKF_ENCRYPT));
     const ByteVector blocks = BlockPlaintext();
     EXPECT_EQ(Encrypt(CKM_AES_ECB, key_, blocks), Reference(CKM_AES_ECB, secret_, blocks))
         << "AES-256-ECB, " << MechanismSection(CKM_AES_ECB);
@@ -199,9 +195,7 @@ P11_CASE(Cipher, AesEcbEncryptMatchesOpenSsl, .group = "cipher", .functions = "C
 P11_CASE(Cipher, AesGcmEncryptMatchesOpenSsl, .group = "cipher", .functions = "C_Encrypt C_EncryptInit C_CreateObject",
          .mechanisms = "CKM_AES_GCM", .section = "v2.40 §5.8 C_Encrypt")
 {
-    if (!UseAesKey(CKM_AES_GCM, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_GCM, CKF_ENCRYPT));
     EXPECT_EQ(Encrypt(CKM_AES_GCM, key_, plaintext_), Reference(CKM_AES_GCM, secret_, plaintext_))
         << "AES-256-GCM ciphertext followed by the 16-byte tag, " << MechanismSection(CKM_AES_GCM);
 }
@@ -210,9 +204,7 @@ P11_CASE(Cipher, AesCbcPadDecryptGivesThePlaintextBack, .group = "cipher",
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT));
     EXPECT_EQ(Decrypt(CKM_AES_CBC_PAD, key_, Reference(CKM_AES_CBC_PAD, secret_, plaintext_)), plaintext_)
         << "OpenSSL's ciphertext, the padding removed";
 }
@@ -221,9 +213,7 @@ P11_CASE(Cipher, AesEcbDecryptGivesThePlaintextBack, .group = "cipher",
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_ECB",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_ECB, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_ECB, CKF_DECRYPT));
     const ByteVector blocks = BlockPlaintext();
     EXPECT_EQ(Decrypt(CKM_AES_ECB, key_, Reference(CKM_AES_ECB, secret_, blocks)), blocks);
 }
@@ -232,9 +222,7 @@ P11_CASE(Cipher, AesGcmDecryptGivesThePlaintextBack, .group = "cipher",
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_GCM",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_GCM, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_GCM, CKF_DECRYPT));
     EXPECT_EQ(Decrypt(CKM_AES_GCM, key_, Reference(CKM_AES_GCM, secret_, plaintext_)), plaintext_)
         << "OpenSSL's ciphertext and tag";
 }
@@ -243,9 +231,7 @@ P11_CASE(Cipher, AesGcmDecryptWithAWrongTagIsEncryptedDataInvalid, .group = "cip
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_GCM",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_GCM, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_GCM, CKF_DECRYPT));
     ByteVector ciphertext = Reference(CKM_AES_GCM, secret_, plaintext_);
     ciphertext.back() ^= 0x01;
     ASSERT_RV(DecryptInit(CKM_AES_GCM, key_), CKR_OK);
@@ -260,10 +246,8 @@ P11_CASE(Cipher, GeneratedAesKeyDecryptsWhatItEncrypted, .group = "cipher",
          .functions = "C_Encrypt C_EncryptInit C_Decrypt C_DecryptInit C_GenerateKey",
          .mechanisms = "CKM_AES_CBC_PAD CKM_AES_KEY_GEN", .section = "v2.40 §5.8 C_Encrypt")
 {
-    if (!OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 32) ||
-        !OffersKeySize(CKM_AES_CBC_PAD, CKF_ENCRYPT | CKF_DECRYPT, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 32) &&
+                    OffersKeySize(CKM_AES_CBC_PAD, CKF_ENCRYPT | CKF_DECRYPT, 32));
     Template tmpl;
     tmpl.Ulong(CKA_CLASS, CKO_SECRET_KEY).Ulong(CKA_KEY_TYPE, CKK_AES).Ulong(CKA_VALUE_LEN, 32);
     tmpl.Bool(CKA_TOKEN, false).Bool(CKA_ENCRYPT, true).Bool(CKA_DECRYPT, true).Text(CKA_LABEL, Label("AES Key"));
@@ -284,9 +268,7 @@ P11_CASE(Cipher, MultiPartEncryptEqualsSinglePart, .group = "cipher",
          .functions = "C_EncryptUpdate C_EncryptFinal C_EncryptInit C_Encrypt C_CreateObject",
          .mechanisms = "CKM_AES_CBC_PAD", .section = "v2.40 §5.8 C_EncryptUpdate")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT));
     const ByteVector single = Encrypt(CKM_AES_CBC_PAD, key_, plaintext_);
     ASSERT_RV(EncryptInit(CKM_AES_CBC_PAD, key_), CKR_OK);
     ByteVector multi;
@@ -306,9 +288,7 @@ P11_CASE(Cipher, MultiPartDecryptEqualsSinglePart, .group = "cipher",
          .functions = "C_DecryptUpdate C_DecryptFinal C_DecryptInit C_Decrypt C_CreateObject",
          .mechanisms = "CKM_AES_CBC_PAD", .section = "v2.40 §5.9 C_DecryptUpdate")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT));
     const ByteVector ciphertext = Reference(CKM_AES_CBC_PAD, secret_, plaintext_);
     const ByteVector single = Decrypt(CKM_AES_CBC_PAD, key_, ciphertext);
     ASSERT_RV(DecryptInit(CKM_AES_CBC_PAD, key_), CKR_OK);
@@ -328,9 +308,7 @@ P11_CASE(Cipher, EncryptFinalLengthQueryKeepsTheOperation, .group = "cipher",
          .functions = "C_EncryptFinal C_EncryptUpdate C_EncryptInit C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD",
          .section = "v2.40 §5.8 C_EncryptFinal")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT));
     ASSERT_RV(EncryptInit(CKM_AES_CBC_PAD, key_), CKR_OK);
     ByteVector out;
     ASSERT_RV(EncryptUpdate(plaintext_, &out), CKR_OK);
@@ -349,9 +327,7 @@ P11_CASE(Cipher, EncryptLengthQueryKeepsTheOperation, .group = "cipher",
          .functions = "C_Encrypt C_EncryptInit C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD",
          .section = "v2.40 §5.8 C_Encrypt")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT));
     ASSERT_RV(EncryptInit(CKM_AES_CBC_PAD, key_), CKR_OK);
     CK_ULONG length = 0;
     ByteVector out;
@@ -366,9 +342,7 @@ P11_CASE(Cipher, EncryptBufferTooSmallKeepsTheOperation, .group = "cipher",
          .functions = "C_Encrypt C_EncryptInit C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD",
          .section = "v2.40 §5.8 C_Encrypt")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT));
     ASSERT_RV(EncryptInit(CKM_AES_CBC_PAD, key_), CKR_OK);
     CK_ULONG length = 0;
     ByteVector out;
@@ -382,9 +356,7 @@ P11_CASE(Cipher, EncryptBufferTooSmallKeepsTheOperation, .group = "cipher",
 P11_CASE(Cipher, EncryptEndsTheOperation, .group = "cipher", .functions = "C_Encrypt C_EncryptInit C_CreateObject",
          .mechanisms = "CKM_AES_CBC_PAD", .section = "v2.40 §5.8 C_Encrypt")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_ENCRYPT));
     ASSERT_RV(EncryptInit(CKM_AES_CBC_PAD, key_), CKR_OK);
     CK_ULONG length = 0;
     ByteVector out;
@@ -396,9 +368,7 @@ P11_CASE(Cipher, DecryptLengthQueryKeepsTheOperation, .group = "cipher",
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT));
     ByteVector ciphertext = Reference(CKM_AES_CBC_PAD, secret_, plaintext_);
     ASSERT_RV(DecryptInit(CKM_AES_CBC_PAD, key_), CKR_OK);
     CK_ULONG length = 0;
@@ -418,9 +388,7 @@ P11_CASE(Cipher, DecryptBufferTooSmallKeepsTheOperation, .group = "cipher",
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_ECB",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_ECB, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_ECB, CKF_DECRYPT));
     const ByteVector blocks = BlockPlaintext();
     ByteVector ciphertext = Reference(CKM_AES_ECB, secret_, blocks);
     ASSERT_RV(DecryptInit(CKM_AES_ECB, key_), CKR_OK);
@@ -440,9 +408,7 @@ P11_CASE(Cipher, DecryptBufferTooSmallKeepsTheOperation, .group = "cipher",
 P11_CASE(Cipher, DecryptEndsTheOperation, .group = "cipher", .functions = "C_Decrypt C_DecryptInit C_CreateObject",
          .mechanisms = "CKM_AES_ECB", .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_ECB, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_ECB, CKF_DECRYPT));
     ByteVector ciphertext = Reference(CKM_AES_ECB, secret_, BlockPlaintext());
     ASSERT_RV(DecryptInit(CKM_AES_ECB, key_), CKR_OK);
     ByteVector out(48);
@@ -457,9 +423,7 @@ P11_CASE(Cipher, DecryptEndsTheOperation, .group = "cipher", .functions = "C_Dec
 P11_CASE(Cipher, SecondEncryptInitIsOperationActive, .group = "cipher", .functions = "C_EncryptInit C_CreateObject",
          .mechanisms = "CKM_AES_ECB", .section = "v2.40 §5.8 C_EncryptInit")
 {
-    if (!UseAesKey(CKM_AES_ECB, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_ECB, CKF_ENCRYPT));
     ASSERT_RV(EncryptInit(CKM_AES_ECB, key_), CKR_OK);
     EXPECT_RV(EncryptInit(CKM_AES_ECB, key_), CKR_OPERATION_ACTIVE);
 }
@@ -486,9 +450,7 @@ P11_CASE(Cipher, EcbEncryptOfAPartialBlockIsDataLenRange, .group = "cipher",
          .functions = "C_Encrypt C_EncryptInit C_CreateObject", .mechanisms = "CKM_AES_ECB",
          .section = "v2.40 §5.8 C_Encrypt")
 {
-    if (!UseAesKey(CKM_AES_ECB, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_ECB, CKF_ENCRYPT));
     ASSERT_RV(EncryptInit(CKM_AES_ECB, key_), CKR_OK);
     ByteVector data(17, 0x42), out(48);
     CK_ULONG length = out.size();
@@ -502,9 +464,7 @@ P11_CASE(Cipher, EcbDecryptOfAPartialBlockIsEncryptedDataLenRange, .group = "cip
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_ECB",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_ECB, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_ECB, CKF_DECRYPT));
     ASSERT_RV(DecryptInit(CKM_AES_ECB, key_), CKR_OK);
     ByteVector data(17, 0x42), out(48);
     CK_ULONG length = out.size();
@@ -516,9 +476,7 @@ P11_CASE(Cipher, CbcPadDecryptOfAPartialBlockIsEncryptedDataLenRange, .group = "
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT));
     ByteVector ciphertext = Reference(CKM_AES_CBC_PAD, secret_, plaintext_);
     ciphertext.pop_back();
     ASSERT_RV(DecryptInit(CKM_AES_CBC_PAD, key_), CKR_OK);
@@ -533,9 +491,7 @@ P11_CASE(Cipher, CbcPadDecryptWithBadPaddingIsEncryptedDataInvalid, .group = "ci
          .functions = "C_Decrypt C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD",
          .section = "v2.40 §5.9 C_Decrypt")
 {
-    if (!UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseAesKey(CKM_AES_CBC_PAD, CKF_DECRYPT));
     // Two blocks whose plaintext ends in 0x00: no PKCS #7 padding ends so.
     ByteVector bad_plaintext(32, 0x21);
     bad_plaintext.back() = 0x00;
@@ -553,9 +509,7 @@ P11_CASE(Cipher, CbcPadDecryptWithBadPaddingIsEncryptedDataInvalid, .group = "ci
 P11_CASE(Cipher, KeyWithoutEncryptPermissionIsKeyFunctionNotPermitted, .group = "cipher",
          .functions = "C_EncryptInit C_CreateObject", .mechanisms = "CKM_AES_ECB", .section = "v2.40 §5.8 C_EncryptInit")
 {
-    if (!OffersKeySize(CKM_AES_ECB, CKF_ENCRYPT, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_ECB, CKF_ENCRYPT, 32));
     Template tmpl;
     tmpl.Ulong(CKA_CLASS, CKO_SECRET_KEY).Ulong(CKA_KEY_TYPE, CKK_AES).Bool(CKA_ENCRYPT, false);
     tmpl.Bool(CKA_DECRYPT, true).Bytes(CKA_VALUE, secret_);
@@ -567,9 +521,7 @@ P11_CASE(Cipher, KeyWithoutEncryptPermissionIsKeyFunctionNotPermitted, .group = 
 P11_CASE(Cipher, KeyWithoutDecryptPermissionIsKeyFunctionNotPermitted, .group = "cipher",
          .functions = "C_DecryptInit C_CreateObject", .mechanisms = "CKM_AES_ECB", .section = "v2.40 §5.9 C_DecryptInit")
 {
-    if (!OffersKeySize(CKM_AES_ECB, CKF_DECRYPT, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_ECB, CKF_DECRYPT, 32));
     Template tmpl;
     tmpl.Ulong(CKA_CLASS, CKO_SECRET_KEY).Ulong(CKA_KEY_TYPE, CKK_AES).Bool(CKA_ENCRYPT, true);
     tmpl.Bool(CKA_DECRYPT, false).Bytes(CKA_VALUE, secret_);
@@ -641,9 +593,7 @@ P11_CASE(DualFunction, DigestEncryptUpdateEqualsDigestAndEncryptApart, .group = 
          .functions = "C_DigestEncryptUpdate C_DigestInit C_DigestFinal C_EncryptInit C_EncryptFinal C_CreateObject",
          .mechanisms = "CKM_AES_ECB CKM_SHA256", .section = "v2.40 §5.13 C_DigestEncryptUpdate")
 {
-    if (!Offers(CKM_SHA256, CKF_DIGEST) || !UseAesKey(CKM_AES_ECB, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_SHA256, CKF_DIGEST) && UseAesKey(CKM_AES_ECB, CKF_ENCRYPT));
     CK_MECHANISM sha256 = {CKM_SHA256, nullptr, 0};
     ASSERT_RV(fl()->C_DigestInit(session_, &sha256), CKR_OK);
     ASSERT_RV(EncryptInit(CKM_AES_ECB, key_), CKR_OK);
@@ -660,9 +610,7 @@ P11_CASE(DualFunction, DecryptDigestUpdateEqualsDecryptAndDigestApart, .group = 
          .functions = "C_DecryptDigestUpdate C_DigestInit C_DigestFinal C_DecryptInit C_DecryptFinal C_CreateObject",
          .mechanisms = "CKM_AES_ECB CKM_SHA256", .section = "v2.40 §5.13 C_DecryptDigestUpdate")
 {
-    if (!Offers(CKM_SHA256, CKF_DIGEST) || !UseAesKey(CKM_AES_ECB, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_SHA256, CKF_DIGEST) && UseAesKey(CKM_AES_ECB, CKF_DECRYPT));
     const ByteVector ciphertext = Reference(CKM_AES_ECB, secret_, blocks_);
     CK_MECHANISM sha256 = {CKM_SHA256, nullptr, 0};
     ASSERT_RV(DecryptInit(CKM_AES_ECB, key_), CKR_OK);
@@ -678,9 +626,7 @@ P11_CASE(DualFunction, SignEncryptUpdateEqualsSignAndEncryptApart, .group = "cip
          .functions = "C_SignEncryptUpdate C_SignInit C_SignFinal C_EncryptInit C_EncryptFinal C_CreateObject",
          .mechanisms = "CKM_AES_ECB CKM_SHA256_HMAC", .section = "v2.40 §5.13 C_SignEncryptUpdate")
 {
-    if (!Offers(CKM_SHA256_HMAC, CKF_SIGN) || !UseAesKey(CKM_AES_ECB, CKF_ENCRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_SHA256_HMAC, CKF_SIGN) && UseAesKey(CKM_AES_ECB, CKF_ENCRYPT));
     const CK_OBJECT_HANDLE mac_key = HmacKey();
     ASSERT_NE(mac_key, CK_INVALID_HANDLE);
     ASSERT_RV(SignInit(CKM_SHA256_HMAC, mac_key), CKR_OK);
@@ -700,9 +646,7 @@ P11_CASE(DualFunction, DecryptVerifyUpdateEqualsDecryptAndVerifyApart, .group = 
          .functions = "C_DecryptVerifyUpdate C_VerifyInit C_VerifyFinal C_DecryptInit C_DecryptFinal C_CreateObject",
          .mechanisms = "CKM_AES_ECB CKM_SHA256_HMAC", .section = "v2.40 §5.13 C_DecryptVerifyUpdate")
 {
-    if (!Offers(CKM_SHA256_HMAC, CKF_VERIFY) || !UseAesKey(CKM_AES_ECB, CKF_DECRYPT)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_SHA256_HMAC, CKF_VERIFY) && UseAesKey(CKM_AES_ECB, CKF_DECRYPT));
     const CK_OBJECT_HANDLE mac_key = HmacKey();
     ASSERT_NE(mac_key, CK_INVALID_HANDLE);
     const ByteVector ciphertext = Reference(CKM_AES_ECB, secret_, blocks_);

@@ -27,9 +27,7 @@ class Digest : public ModuleTest {
     {
         ModuleTest::SetUp();
         ASSERT_NO_FATAL_FAILURE(Initialize());
-        if (!MechanismOffers(CKM_SHA256, CKF_DIGEST) || !OpenSession()) {
-            GTEST_SKIP() << skip_reason();
-        }
+        P11_SKIP_UNLESS(MechanismOffers(CKM_SHA256, CKF_DIGEST) && OpenSession());
     }
 
     CK_RV Init(CK_MECHANISM_TYPE type = CKM_SHA256)
@@ -227,9 +225,7 @@ class DigestAlgorithm : public WithSession<> {
     // Skips unless the module digests with `type`, then C_DigestInit.
     void Start(CK_MECHANISM_TYPE type)
     {
-        if (!MechanismOffers(type, CKF_DIGEST)) {
-            GTEST_SKIP() << skip_reason();
-        }
+        P11_SKIP_UNLESS(MechanismOffers(type, CKF_DIGEST));
         CK_MECHANISM mechanism = {type, nullptr, 0};
         ASSERT_RV(fl()->C_DigestInit(session_, &mechanism), CKR_OK) << MechanismName(type);
     }

@@ -16,9 +16,7 @@ P11_CASE(P384Keys, GeneratedPublicPointIsA99ByteOctetString, .group = "keys",
          .functions = "C_GenerateKeyPair C_GetAttributeValue", .mechanisms = "CKM_EC_KEY_PAIR_GEN",
          .section = "v2.40 §5.14 C_GenerateKeyPair")
 {
-    if (!OffersKeySize(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR, 384)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR, 384));
     const KeyPair pair = GenerateEc(kP384Params, false);
     ASSERT_TRUE(pair.ok());
     const ByteVector point = Attribute(pair.public_key, CKA_EC_POINT);
@@ -33,9 +31,8 @@ P11_CASE(P384Keys, GeneratedKeySignsA48ByteHashWithEcdsaAsOpenSslVerifies, .grou
          .functions = "C_Sign C_SignInit C_GenerateKeyPair C_GetAttributeValue",
          .mechanisms = "CKM_EC_KEY_PAIR_GEN CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
-    if (!OffersKeySize(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR, 384) || !OffersKeySize(CKM_ECDSA, CKF_SIGN, 384)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR, 384) &&
+                    OffersKeySize(CKM_ECDSA, CKF_SIGN, 384));
     const KeyPair pair = GenerateEc(kP384Params, false);
     ASSERT_TRUE(pair.ok());
     const ByteVector signature = Sign(pair.private_key, CKM_ECDSA, hash_);
@@ -48,9 +45,7 @@ P11_CASE(P384Keys, ImportedKeySignsEcdsaSha384AsOpenSslVerifies, .group = "keys"
          .functions = "C_Sign C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA384",
          .section = "v2.40 §5.11 C_Sign")
 {
-    if (!OffersKeySize(CKM_ECDSA_SHA384, CKF_SIGN, 384)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_ECDSA_SHA384, CKF_SIGN, 384));
     const ref::EcKey key = ref::GenerateEcKey("P-384");
     Template tmpl = EcPrivateTemplate(key);
     const CK_OBJECT_HANDLE priv_key = CreateObject(tmpl, "Device Priv TLS Key", false);

@@ -57,9 +57,7 @@ P11_CASE(Finalize, OldSessionHandlesAreInvalid, .group = "general", .functions =
 P11_CASE(Finalize, TheUserIsLoggedOut, .group = "general", .functions = "C_Finalize C_Login C_GetSessionInfo",
          .section = "v2.40 §5.4 C_Finalize")
 {
-    if (!LoginUser()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(LoginUser());
     ASSERT_NO_FATAL_FAILURE(Reinitialize());
     ASSERT_TRUE(OpenSession());
     EXPECT_EQ(StateOf(session_), CKS_RW_PUBLIC_SESSION) << "closing every session logs the user out (§5.6)";

@@ -90,9 +90,7 @@ P11_CASE(KeyManagement, GeneratedAes256KeyReportsItsValueLen, .group = "key_mana
          .functions = "C_GenerateKey C_GetAttributeValue", .mechanisms = "CKM_AES_KEY_GEN",
          .section = "v2.40 §5.14 C_GenerateKey")
 {
-    if (!OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 32));
     Template tmpl;
     tmpl.Ulong(CKA_VALUE_LEN, 32).Bool(CKA_ENCRYPT, true);
     CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
@@ -106,9 +104,7 @@ P11_CASE(KeyManagement, GeneratedAes128KeyReportsItsValueLen, .group = "key_mana
          .functions = "C_GenerateKey C_GetAttributeValue", .mechanisms = "CKM_AES_KEY_GEN",
          .section = "v2.40 §5.14 C_GenerateKey")
 {
-    if (!OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 16)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 16));
     Template tmpl;
     tmpl.Ulong(CKA_VALUE_LEN, 16).Bool(CKA_ENCRYPT, true);
     CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
@@ -120,9 +116,7 @@ P11_CASE(KeyManagement, GeneratedSensitiveAesKeyHidesItsValue, .group = "key_man
          .functions = "C_GenerateKey C_GetAttributeValue", .mechanisms = "CKM_AES_KEY_GEN",
          .section = "v2.40 §5.14 C_GenerateKey")
 {
-    if (!OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 32));
     Template tmpl;
     tmpl.Ulong(CKA_VALUE_LEN, 32).Bool(CKA_SENSITIVE, true).Bool(CKA_ENCRYPT, true);
     CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
@@ -139,9 +133,7 @@ P11_CASE(KeyManagement, GeneratedSensitiveAesKeyHidesItsValue, .group = "key_man
 P11_CASE(KeyManagement, GenerateAesWithoutValueLenIsTemplateIncomplete, .group = "key_management",
          .functions = "C_GenerateKey", .mechanisms = "CKM_AES_KEY_GEN", .section = "v2.40 §5.14 C_GenerateKey")
 {
-    if (!Offers(CKM_AES_KEY_GEN, CKF_GENERATE)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_AES_KEY_GEN, CKF_GENERATE));
     Template tmpl;
     tmpl.Bool(CKA_ENCRYPT, true);
     CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
@@ -156,9 +148,7 @@ P11_CASE(KeyManagement, AesKeyWrapMatchesOpenSsl, .group = "key_management",
          .functions = "C_WrapKey C_CreateObject", .mechanisms = "CKM_AES_KEY_WRAP",
          .section = "v2.40 §5.14 C_WrapKey")
 {
-    if (!OffersKeySize(CKM_AES_KEY_WRAP, CKF_WRAP, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_KEY_WRAP, CKF_WRAP, 32));
     const ByteVector kek = AesSecret(32), secret = AesSecret(16);
     const CK_OBJECT_HANDLE wrapping_key = ImportAes(kek, "Wrapping Key", false, true);
     const CK_OBJECT_HANDLE key = ImportAes(secret, "AES Key");
@@ -171,9 +161,7 @@ P11_CASE(KeyManagement, AesKeyWrapMatchesOpenSsl, .group = "key_management",
 P11_CASE(KeyManagement, AesCbcPadWrapMatchesOpenSsl, .group = "key_management",
          .functions = "C_WrapKey C_CreateObject", .mechanisms = "CKM_AES_CBC_PAD", .section = "v2.40 §5.14 C_WrapKey")
 {
-    if (!OffersKeySize(CKM_AES_CBC_PAD, CKF_WRAP, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_CBC_PAD, CKF_WRAP, 32));
     const ByteVector kek = AesSecret(32), secret = AesSecret(16);
     const CK_OBJECT_HANDLE wrapping_key = ImportAes(kek, "Wrapping Key", false, true);
     const CK_OBJECT_HANDLE key = ImportAes(secret, "AES Key");
@@ -187,9 +175,8 @@ P11_CASE(KeyManagement, UnwrappedKeyEncryptsLikeTheOriginal, .group = "key_manag
          .functions = "C_UnwrapKey C_WrapKey C_EncryptInit C_Encrypt C_CreateObject",
          .mechanisms = "CKM_AES_KEY_WRAP CKM_AES_ECB", .section = "v2.40 §5.14 C_UnwrapKey")
 {
-    if (!OffersKeySize(CKM_AES_KEY_WRAP, CKF_WRAP | CKF_UNWRAP, 32) || !OffersKeySize(CKM_AES_ECB, CKF_ENCRYPT, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_KEY_WRAP, CKF_WRAP | CKF_UNWRAP, 32) &&
+                    OffersKeySize(CKM_AES_ECB, CKF_ENCRYPT, 32));
     const ByteVector kek = AesSecret(32), secret = AesSecret(32);
     const CK_OBJECT_HANDLE wrapping_key = ImportAes(kek, "Wrapping Key", false, true);
     const CK_OBJECT_HANDLE key = ImportAes(secret, "AES Key");
@@ -215,9 +202,7 @@ P11_CASE(KeyManagement, UnwrappedKeyEncryptsLikeTheOriginal, .group = "key_manag
 P11_CASE(KeyManagement, WrappingAnUnextractableKeyIsKeyUnextractable, .group = "key_management",
          .functions = "C_WrapKey C_CreateObject", .mechanisms = "CKM_AES_KEY_WRAP", .section = "v2.40 §5.14 C_WrapKey")
 {
-    if (!OffersKeySize(CKM_AES_KEY_WRAP, CKF_WRAP, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_KEY_WRAP, CKF_WRAP, 32));
     const CK_OBJECT_HANDLE wrapping_key = ImportAes(AesSecret(32), "Wrapping Key", false, true);
     const CK_OBJECT_HANDLE key = ImportAes(AesSecret(16), "AES Key", false);
     ASSERT_NE(wrapping_key, CK_INVALID_HANDLE);
@@ -233,9 +218,7 @@ P11_CASE(KeyManagement, WrappingAnUnextractableKeyIsKeyUnextractable, .group = "
 P11_CASE(KeyManagement, WrapKeyLengthQueryGivesTheLength, .group = "key_management",
          .functions = "C_WrapKey C_CreateObject", .mechanisms = "CKM_AES_KEY_WRAP", .section = "v2.40 §5.14 C_WrapKey")
 {
-    if (!OffersKeySize(CKM_AES_KEY_WRAP, CKF_WRAP, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_AES_KEY_WRAP, CKF_WRAP, 32));
     const CK_OBJECT_HANDLE wrapping_key = ImportAes(AesSecret(32), "Wrapping Key", false, true);
     const CK_OBJECT_HANDLE key = ImportAes(AesSecret(16), "AES Key");
     ASSERT_NE(wrapping_key, CK_INVALID_HANDLE);
@@ -258,9 +241,7 @@ P11_CASE(KeyManagement, Ecdh1DeriveMatchesOpenSslSharedSecret, .group = "key_man
          .functions = "C_DeriveKey C_CreateObject C_GetAttributeValue", .mechanisms = "CKM_ECDH1_DERIVE",
          .section = "v2.40 §5.14 C_DeriveKey")
 {
-    if (!OffersKeySize(CKM_ECDH1_DERIVE, CKF_DERIVE, 256)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_ECDH1_DERIVE, CKF_DERIVE, 256));
     const ref::EcKey own = ref::GenerateEcKey("P-256");
     const ref::EcKey peer = ref::GenerateEcKey("P-256");
     Template priv;
@@ -290,9 +271,7 @@ P11_CASE(KeyManagement, DigestKeyEqualsSha256OfTheKeyValue, .group = "key_manage
          .functions = "C_DigestKey C_DigestInit C_DigestFinal C_GenerateKey C_GetAttributeValue",
          .mechanisms = "CKM_SHA256 CKM_AES_KEY_GEN", .section = "v2.40 §5.10 C_DigestKey")
 {
-    if (!Offers(CKM_SHA256, CKF_DIGEST) || !OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 32)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_SHA256, CKF_DIGEST) && OffersKeySize(CKM_AES_KEY_GEN, CKF_GENERATE, 32));
     // Extractable and not sensitive, so the value can be read to check the digest.
     Template tmpl;
     tmpl.Ulong(CKA_VALUE_LEN, 32).Bool(CKA_SENSITIVE, false).Bool(CKA_EXTRACTABLE, true).Bool(CKA_ENCRYPT, true);

@@ -15,9 +15,7 @@ P11_CASE(Keys, GeneratedP256PairAnswersClassSizeQueries, .group = "keys",
          .functions = "C_GetAttributeValue C_GenerateKeyPair", .mechanisms = "CKM_EC_KEY_PAIR_GEN",
          .section = "v2.40 §5.7 C_GetAttributeValue")
 {
-    if (!Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
     const KeyPair pair = GenerateP256(true);
     ASSERT_TRUE(pair.ok());
     const CK_OBJECT_CLASS expected[] = {CKO_PUBLIC_KEY, CKO_PRIVATE_KEY};
@@ -37,9 +35,7 @@ P11_CASE(Keys, GeneratedP256PublicKeyHasTheDerOidAsEcParams, .group = "keys",
          .functions = "C_GenerateKeyPair C_GetAttributeValue", .mechanisms = "CKM_EC_KEY_PAIR_GEN",
          .section = "v2.40 §5.14 C_GenerateKeyPair")
 {
-    if (!Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
     const KeyPair pair = GenerateP256(false);
     ASSERT_TRUE(pair.ok());
     EXPECT_EQ(Attribute(pair.public_key, CKA_EC_PARAMS), kP256Params)
@@ -50,9 +46,7 @@ P11_CASE(Keys, GeneratedP256PublicPointIsA67ByteOctetString, .group = "keys",
          .functions = "C_GenerateKeyPair C_GetAttributeValue", .mechanisms = "CKM_EC_KEY_PAIR_GEN",
          .section = "v2.40 §5.14 C_GenerateKeyPair")
 {
-    if (!Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
     const KeyPair pair = GenerateP256(false);
     ASSERT_TRUE(pair.ok());
     const ByteVector point = Attribute(pair.public_key, CKA_EC_POINT);
@@ -66,9 +60,7 @@ P11_CASE(Keys, GeneratedP256KeySignsRawSignaturesOpenSslAccepts, .group = "keys"
          .functions = "C_Sign C_SignInit C_GenerateKeyPair C_GetAttributeValue",
          .mechanisms = "CKM_EC_KEY_PAIR_GEN CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
-    if (!Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR) || !Offers(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR) && Offers(CKM_ECDSA, CKF_SIGN));
     const KeyPair pair = GenerateP256(true);
     ASSERT_TRUE(pair.ok());
     const ByteVector hash = ref::Sha256(kMessage);
@@ -82,9 +74,7 @@ P11_CASE(Keys, GeneratedP256PairVerifiesItsOwnSignature, .group = "keys",
          .functions = "C_Verify C_VerifyInit C_Sign C_SignInit C_GenerateKeyPair",
          .mechanisms = "CKM_EC_KEY_PAIR_GEN CKM_ECDSA", .section = "v2.40 §5.12 C_Verify")
 {
-    if (!Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR) || !Offers(CKM_ECDSA, CKF_SIGN | CKF_VERIFY)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR) && Offers(CKM_ECDSA, CKF_SIGN | CKF_VERIFY));
     const KeyPair pair = GenerateP256(false);
     ASSERT_TRUE(pair.ok());
     const ByteVector hash = ref::Sha256(kMessage);
@@ -94,9 +84,7 @@ P11_CASE(Keys, GeneratedP256PairVerifiesItsOwnSignature, .group = "keys",
 P11_CASE(Keys, ImportedEcKeySignsWhatOpenSslVerifies, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
-    if (!Offers(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
     Template tmpl = EcPrivateTemplate(key);
     const CK_OBJECT_HANDLE priv_key = CreateObject(tmpl, "Device Priv TLS Key", true);
@@ -140,15 +128,11 @@ P11_CASE(Keys, ImportedEcPublicKeyKeepsItsPointAndParams, .group = "keys",
 P11_CASE(Keys, ProvisionedEcPublicKeyVerifiesOpenSslSignatures, .group = "keys", .functions = "C_Verify C_VerifyInit",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.12 C_Verify")
 {
-    if (!Offers(CKM_ECDSA, CKF_VERIFY)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_VERIFY));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
     Template tmpl = EcPublicTemplate(key);
     const CK_OBJECT_HANDLE pub_key = Install(tmpl, "Code Verify Key", CKO_PUBLIC_KEY);
-    if (pub_key == CK_INVALID_HANDLE) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(pub_key != CK_INVALID_HANDLE);
     const ByteVector hash = ref::Sha256(kMessage);
     EXPECT_RV(Verify(pub_key, CKM_ECDSA, hash, ref::EcdsaSignRaw(key, hash)), CKR_OK);
 }
@@ -156,9 +140,7 @@ P11_CASE(Keys, ProvisionedEcPublicKeyVerifiesOpenSslSignatures, .group = "keys",
 P11_CASE(Keys, ImportedRsa2048KeySignsDigestInfoExactlyAsOpenSsl, .group = "keys",
          .functions = "C_Sign C_SignInit C_CreateObject", .mechanisms = "CKM_RSA_PKCS", .section = "v2.40 §5.11 C_Sign")
 {
-    if (!Offers(CKM_RSA_PKCS, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_RSA_PKCS, CKF_SIGN));
     const ref::RsaKey &key = ReferenceRsaKey();
     Template tmpl = RsaPrivateTemplate(key);
     const CK_OBJECT_HANDLE priv_key = CreateObject(tmpl, "Device Priv TLS Key", true);
@@ -174,15 +156,11 @@ P11_CASE(Keys, ImportedRsa2048KeySignsDigestInfoExactlyAsOpenSsl, .group = "keys
 P11_CASE(Keys, ProvisionedRsaPublicKeyVerifiesOpenSslSignatures, .group = "keys", .functions = "C_Verify C_VerifyInit",
          .mechanisms = "CKM_RSA_PKCS", .section = "v2.40 §5.12 C_Verify")
 {
-    if (!Offers(CKM_RSA_PKCS, CKF_VERIFY)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_RSA_PKCS, CKF_VERIFY));
     const ref::RsaKey &key = ReferenceRsaKey();
     Template tmpl = RsaPublicTemplate(key);
     const CK_OBJECT_HANDLE pub_key = Install(tmpl, "Code Verify Key", CKO_PUBLIC_KEY);
-    if (pub_key == CK_INVALID_HANDLE) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(pub_key != CK_INVALID_HANDLE);
     const ByteVector digest_info = ref::Sha256DigestInfo(ref::Sha256(kMessage));
     EXPECT_RV(Verify(pub_key, CKM_RSA_PKCS, digest_info, ref::RsaPkcs1Sign(key, digest_info)), CKR_OK);
 }
@@ -204,9 +182,7 @@ P11_CASE(Keys, TokenKeysAreFoundByLabelAndClassAfterReinitialize, .group = "keys
          .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_CreateObject C_Sign C_SignInit",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.7 C_FindObjectsInit")
 {
-    if (!Offers(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
     Template tmpl = EcPrivateTemplate(key);
     ASSERT_NE(CreateObject(tmpl, "Device Priv TLS Key", true), CK_INVALID_HANDLE);
@@ -240,9 +216,7 @@ P11_CASE(Keys, FindingAMissingLabelGivesNoObject, .group = "keys",
 P11_CASE(Keys, ReadOnlySessionCannotGenerateTokenKeys, .group = "keys", .functions = "C_GenerateKeyPair",
          .mechanisms = "CKM_EC_KEY_PAIR_GEN", .section = "v2.40 §5.14 C_GenerateKeyPair")
 {
-    if (!Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
     ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION)); // R/O User Functions: the user is logged in
     Template pub;
     pub.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, true).Bool(CKA_VERIFY, true).Bytes(CKA_EC_PARAMS, kP256Params);

@@ -51,9 +51,7 @@ P11_CASE(Login, UserLoginWithTheRightPinGivesUserFunctions, .group = "login", .f
          .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
     EXPECT_EQ(StateOf(session_), CKS_RW_USER_FUNCTIONS);
 }
@@ -62,9 +60,7 @@ P11_CASE(Login, WrongPinIsPinIncorrect, .group = "login", .functions = "C_Login 
          .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     EXPECT_RV(LoginAs(session_, CKU_USER, user_pin_ + "x"), CKR_PIN_INCORRECT);
     const std::string other = (user_pin_[0] == '9' ? "8" : "9") + user_pin_.substr(1);
     EXPECT_RV(LoginAs(session_, CKU_USER, other), CKR_PIN_INCORRECT) << "one character changed";
@@ -75,9 +71,7 @@ P11_CASE(Login, SecondLoginIsUserAlreadyLoggedIn, .group = "login", .functions =
          .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     const CK_SESSION_HANDLE first = session_;
     ASSERT_TRUE(OpenSession());
     ASSERT_RV(LoginAs(first, CKU_USER, user_pin_), CKR_OK);
@@ -88,9 +82,7 @@ P11_CASE(Login, LoginStateIsSharedByAllSessions, .group = "login", .functions = 
          .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
-    if (!OpenSession(CKF_SERIAL_SESSION)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession(CKF_SERIAL_SESSION));
     const CK_SESSION_HANDLE ro = session_;
     ASSERT_TRUE(OpenSession());
     ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
@@ -102,9 +94,7 @@ P11_CASE(Login, LoginStateIsSharedByAllSessions, .group = "login", .functions = 
 P11_CASE(Login, LogoutWithoutLoginIsUserNotLoggedIn, .group = "login", .functions = "C_Logout",
          .section = "v2.40 §5.6 C_Logout")
 {
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     EXPECT_RV(fl()->C_Logout(session_), CKR_USER_NOT_LOGGED_IN);
 }
 
@@ -112,9 +102,7 @@ P11_CASE(Login, ClosingTheLastSessionLogsOut, .group = "login",
          .functions = "C_CloseAllSessions C_Login C_GetSessionInfo", .section = "v2.40 §5.6 C_CloseSession")
 {
     NEED_USER_PIN();
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
     ASSERT_RV(fl()->C_CloseAllSessions(slot_), CKR_OK);
     ASSERT_TRUE(OpenSession());
@@ -125,9 +113,7 @@ P11_CASE(Login, CloseSessionOfTheLastSessionLogsOut, .group = "login",
          .functions = "C_CloseSession C_Login C_GetSessionInfo", .section = "v2.40 §5.6 C_CloseSession")
 {
     NEED_USER_PIN();
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
     ASSERT_RV(fl()->C_CloseSession(session_), CKR_OK);
     ASSERT_TRUE(OpenSession());
@@ -138,9 +124,7 @@ P11_CASE(Login, SoLoginGivesReadWriteSoFunctions, .group = "login", .functions =
          .section = "v2.40 §5.6 C_Login")
 {
     NEED_SO_PIN();
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     ASSERT_RV(LoginAs(session_, CKU_SO, so_pin_), CKR_OK);
     EXPECT_EQ(StateOf(session_), CKS_RW_SO_FUNCTIONS);
     CK_SESSION_HANDLE ro = CK_INVALID_HANDLE;
@@ -153,18 +137,14 @@ P11_CASE(Login, SoLoginWithReadOnlySessionOpenIsSessionReadOnlyExists, .group = 
          .section = "v2.40 §5.6 C_Login")
 {
     NEED_SO_PIN();
-    if (!OpenSession(CKF_SERIAL_SESSION)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession(CKF_SERIAL_SESSION));
     EXPECT_RV(LoginAs(session_, CKU_SO, so_pin_), CKR_SESSION_READ_ONLY_EXISTS);
 }
 
 P11_CASE(Login, WrongSoPinIsPinIncorrect, .group = "login", .functions = "C_Login", .section = "v2.40 §5.6 C_Login")
 {
     NEED_SO_PIN();
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     EXPECT_RV(LoginAs(session_, CKU_SO, so_pin_ + "x"), CKR_PIN_INCORRECT);
 }
 
@@ -172,9 +152,7 @@ P11_CASE(Login, SessionOpenedAfterLoginIsInUserFunctions, .group = "login",
          .functions = "C_Login C_OpenSession C_GetSessionInfo", .section = "v2.40 §5.6 C_Login")
 {
     NEED_USER_PIN();
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
     ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
     EXPECT_EQ(StateOf(session_), CKS_RO_USER_FUNCTIONS) << "the login holds for every session of the application";
@@ -263,9 +241,7 @@ P11_CASE(PrivateObjects, NoHandleReachesAPrivateObjectWithoutALogin, .group = "l
 P11_CASE(PrivateObjects, SigningWithAPrivateKeyNeedsALogin, .group = "login",
          .functions = "C_SignInit C_Logout C_CreateObject", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.6 C_Logout")
 {
-    if (!Offers(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN));
     const CK_OBJECT_HANDLE key = CreatePrivateKey();
     ASSERT_NE(key, CK_INVALID_HANDLE);
     ASSERT_RV(fl()->C_Logout(session_), CKR_OK);

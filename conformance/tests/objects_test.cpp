@@ -334,9 +334,7 @@ P11_CASE(Objects, ReadOnlySessionCannotCopyToATokenObject, .group = "objects",
 P11_CASE(Objects, CopyCannotTurnSensitiveOff, .group = "objects", .functions = "C_CopyObject C_CreateObject",
          .section = "v2.40 §5.7 C_CopyObject")
 {
-    if (!LoginUser()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(LoginUser());
     Template tmpl = EcPrivateTemplate(ref::GenerateEcKey("P-256"));
     tmpl.Bool(CKA_SENSITIVE, true);
     const CK_OBJECT_HANDLE key = CreateObject(tmpl, "Device Priv TLS Key", false);

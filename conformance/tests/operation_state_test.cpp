@@ -35,9 +35,7 @@ P11_CASE(OperationState, DigestStateLengthQueryIsOkOrStateUnsaveable, .group = "
          .functions = "C_GetOperationState C_DigestInit C_DigestUpdate", .mechanisms = "CKM_SHA256",
          .section = "v2.40 §5.6 C_GetOperationState")
 {
-    if (!MechanismOffers(CKM_SHA256, CKF_DIGEST)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(MechanismOffers(CKM_SHA256, CKF_DIGEST));
     ASSERT_NO_FATAL_FAILURE(StartDigest(session_));
     CK_ULONG length = 0;
     const CK_RV rv = fl()->C_GetOperationState(session_, nullptr, &length);
@@ -53,9 +51,7 @@ P11_CASE(OperationState, SavedDigestStateFinishesInAFreshSession, .group = "gene
          .functions = "C_SetOperationState C_GetOperationState C_DigestInit C_DigestUpdate C_DigestFinal",
          .mechanisms = "CKM_SHA256", .section = "v2.40 §5.6 C_SetOperationState")
 {
-    if (!MechanismOffers(CKM_SHA256, CKF_DIGEST)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(MechanismOffers(CKM_SHA256, CKF_DIGEST));
     ASSERT_NO_FATAL_FAILURE(StartDigest(session_));
     CK_ULONG length = 0;
     const CK_RV rv = fl()->C_GetOperationState(session_, nullptr, &length);

@@ -23,9 +23,7 @@ class PinManagement : public ModuleTest {
             GTEST_SKIP() << "not applicable: no user PIN (pass --user-pin)";
         }
         ASSERT_NO_FATAL_FAILURE(Initialize());
-        if (!OpenSession()) {
-            GTEST_SKIP() << skip_reason();
-        }
+        P11_SKIP_UNLESS(OpenSession());
     }
 
     CK_RV SetPin(CK_SESSION_HANDLE session, std::string old_pin, std::string new_pin)

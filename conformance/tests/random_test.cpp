@@ -69,9 +69,7 @@ P11_CASE(Random, SeedIsTakenOrNotSupportedAndDrawsStillDiffer, .group = "random"
 P11_CASE(Random, SeedingTwiceWithTheSameSeedDoesNotRepeatTheDraws, .group = "random",
          .functions = "C_SeedRandom C_GenerateRandom", .section = "v2.40 §5.15 C_SeedRandom")
 {
-    if (!Seeded(0x11)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Seeded(0x11));
     unsigned char first[32] = {0};
     ASSERT_RV(fl()->C_GenerateRandom(session_, first, sizeof(first)), CKR_OK);
     ASSERT_TRUE(Seeded(0x11));

@@ -17,9 +17,7 @@ P11_CASE(Recover, RsaPkcsSignRecoverMatchesOpenSsl, .group = "keys",
          .functions = "C_SignRecover C_SignRecoverInit C_CreateObject", .mechanisms = "CKM_RSA_PKCS",
          .section = "v2.40 §5.11 C_SignRecover")
 {
-    if (!OffersKeySize(CKM_RSA_PKCS, CKF_SIGN_RECOVER, 2048)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_RSA_PKCS, CKF_SIGN_RECOVER, 2048));
     Template tmpl = RsaPrivateTemplate(ReferenceRsaKey());
     tmpl.Bool(CKA_SIGN_RECOVER, true);
     const CK_OBJECT_HANDLE key = CreateObject(tmpl, "Device Priv TLS Key", false);
@@ -45,9 +43,7 @@ P11_CASE(Recover, RsaPkcsVerifyRecoverGivesTheDataBack, .group = "keys",
          .functions = "C_VerifyRecover C_VerifyRecoverInit C_CreateObject", .mechanisms = "CKM_RSA_PKCS",
          .section = "v2.40 §5.12 C_VerifyRecover")
 {
-    if (!OffersKeySize(CKM_RSA_PKCS, CKF_VERIFY_RECOVER, 2048)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_RSA_PKCS, CKF_VERIFY_RECOVER, 2048));
     Template tmpl = RsaPublicTemplate(ReferenceRsaKey());
     tmpl.Bool(CKA_VERIFY_RECOVER, true);
     const CK_OBJECT_HANDLE key = CreateObject(tmpl, "Code Verify Key", false);
@@ -70,9 +66,7 @@ P11_CASE(Recover, RsaPkcsVerifyRecoverOfAChangedSignatureIsSignatureInvalid, .gr
          .functions = "C_VerifyRecover C_VerifyRecoverInit C_CreateObject", .mechanisms = "CKM_RSA_PKCS",
          .section = "v2.40 §5.12 C_VerifyRecover")
 {
-    if (!OffersKeySize(CKM_RSA_PKCS, CKF_VERIFY_RECOVER, 2048)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OffersKeySize(CKM_RSA_PKCS, CKF_VERIFY_RECOVER, 2048));
     Template tmpl = RsaPublicTemplate(ReferenceRsaKey());
     tmpl.Bool(CKA_VERIFY_RECOVER, true);
     const CK_OBJECT_HANDLE key = CreateObject(tmpl, "Code Verify Key", false);

@@ -36,9 +36,7 @@ P11_CASE(RsaSignatures, ImportedKeySignsSha384RsaPkcsExactlyAsOpenSsl, .group = 
          .functions = "C_Sign C_SignInit C_CreateObject", .mechanisms = "CKM_SHA384_RSA_PKCS",
          .section = "v2.40 §5.11 C_Sign")
 {
-    if (!UseKey(CKM_SHA384_RSA_PKCS)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseKey(CKM_SHA384_RSA_PKCS));
     const ref::RsaKey &key = ReferenceRsaKey();
     const ByteVector digest_info = ref::Sha384DigestInfo(ref::Sha384(kMessage));
     const ByteVector signature = Sign(key_, CKM_SHA384_RSA_PKCS, kMessage);
@@ -52,9 +50,7 @@ P11_CASE(RsaSignatures, PssSignatureOfASha256HashVerifiesWithOpenSsl, .group = "
          .functions = "C_Sign C_SignInit C_CreateObject", .mechanisms = "CKM_RSA_PKCS_PSS",
          .section = "v2.40 §5.11 C_Sign")
 {
-    if (!UseKey(CKM_RSA_PKCS_PSS)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseKey(CKM_RSA_PKCS_PSS));
     const ref::RsaKey &key = ReferenceRsaKey();
     const ByteVector signature = Sign(key_, CKM_RSA_PKCS_PSS, hash_); // SHA-256, MGF1-SHA-256, 32-byte salt
     ASSERT_EQ(signature.size(), 256u) << "RSA-2048";
@@ -66,9 +62,7 @@ P11_CASE(RsaSignatures, Sha256RsaPkcsPssSignatureVerifiesWithOpenSsl, .group = "
          .functions = "C_Sign C_SignInit C_CreateObject", .mechanisms = "CKM_SHA256_RSA_PKCS_PSS",
          .section = "v2.40 §5.11 C_Sign")
 {
-    if (!UseKey(CKM_SHA256_RSA_PKCS_PSS)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseKey(CKM_SHA256_RSA_PKCS_PSS));
     const ref::RsaKey &key = ReferenceRsaKey();
     const ByteVector signature = Sign(key_, CKM_SHA256_RSA_PKCS_PSS, kMessage);
     ASSERT_EQ(signature.size(), 256u) << "RSA-2048";
@@ -80,9 +74,7 @@ P11_CASE(RsaSignatures, RawRsaSignatureIsTheInputToThePrivateExponent, .group = 
          .functions = "C_Sign C_SignInit C_CreateObject", .mechanisms = "CKM_RSA_X_509",
          .section = "v2.40 §5.11 C_Sign")
 {
-    if (!UseKey(CKM_RSA_X_509)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseKey(CKM_RSA_X_509));
     const ref::RsaKey &key = ReferenceRsaKey();
     ByteVector input(key.modulus.size());
     for (size_t i = 1; i < input.size(); ++i) { // a leading zero byte keeps it below the modulus
@@ -98,9 +90,7 @@ P11_CASE(RsaSignatures, PssWithoutParametersIsMechanismParamInvalid, .group = "k
          .functions = "C_SignInit C_CreateObject", .mechanisms = "CKM_RSA_PKCS_PSS",
          .section = "v2.40 §5.11 C_SignInit")
 {
-    if (!UseKey(CKM_RSA_PKCS_PSS)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseKey(CKM_RSA_PKCS_PSS));
     EXPECT_RV(PssSignInit(nullptr, 0), CKR_MECHANISM_PARAM_INVALID)
         << "CKM_RSA_PKCS_PSS takes a CK_RSA_PKCS_PSS_PARAMS (mechanisms v2.40 §2.1)";
 }
@@ -109,9 +99,7 @@ P11_CASE(RsaSignatures, PssParametersOfTheWrongSizeAreMechanismParamInvalid, .gr
          .functions = "C_SignInit C_CreateObject", .mechanisms = "CKM_RSA_PKCS_PSS",
          .section = "v2.40 §5.11 C_SignInit")
 {
-    if (!UseKey(CKM_RSA_PKCS_PSS)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseKey(CKM_RSA_PKCS_PSS));
     CK_RSA_PKCS_PSS_PARAMS params = {CKM_SHA256, CKG_MGF1_SHA256, 32};
     EXPECT_RV(PssSignInit(&params, sizeof(params) - 1), CKR_MECHANISM_PARAM_INVALID)
         << "ulParameterLen one byte short of sizeof(CK_RSA_PKCS_PSS_PARAMS)";

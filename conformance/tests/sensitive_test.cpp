@@ -70,9 +70,7 @@ P11_CASE(Sensitive, GeneratedEcPrivateValueIsNotRevealed, .group = "keys",
          .functions = "C_GetAttributeValue C_GenerateKeyPair", .mechanisms = "CKM_EC_KEY_PAIR_GEN",
          .section = "v2.40 §5.7 C_GetAttributeValue")
 {
-    if (!Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
     const KeyPair pair = GenerateP256(false, true);
     ASSERT_TRUE(pair.ok());
     ExpectHidden(pair.private_key, CKA_VALUE, "CKA_VALUE");
@@ -82,9 +80,7 @@ P11_CASE(Sensitive, GeneratedRsaPrivateExponentAndPrimesAreNotRevealed, .group =
          .functions = "C_GetAttributeValue C_GenerateKeyPair", .mechanisms = "CKM_RSA_PKCS_KEY_PAIR_GEN",
          .section = "v2.40 §5.7 C_GetAttributeValue")
 {
-    if (!Offers(CKM_RSA_PKCS_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_RSA_PKCS_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
     const KeyPair pair = GenerateRsa2048(true);
     ASSERT_TRUE(pair.ok());
     ExpectRsaSecretsHidden(pair.private_key);

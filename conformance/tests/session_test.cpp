@@ -33,9 +33,7 @@ P11_CASE(Session, UnknownSlotIsSlotIdInvalid, .group = "session", .functions = "
 P11_CASE(Session, ReadOnlyAndReadWriteSessionsReportTheirState, .group = "session",
          .functions = "C_GetSessionInfo C_OpenSession", .section = "v2.40 §5.6 C_GetSessionInfo")
 {
-    if (!OpenSession(CKF_SERIAL_SESSION)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession(CKF_SERIAL_SESSION));
     const CK_SESSION_HANDLE ro = session_;
     ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION | CKF_RW_SESSION));
     const CK_SESSION_HANDLE rw = session_;
@@ -54,9 +52,7 @@ P11_CASE(Session, HandlesAreDistinctAndNotZero, .group = "session", .functions =
 {
     std::set<CK_SESSION_HANDLE> seen;
     for (int i = 0; i < 8; ++i) {
-        if (!OpenSession()) {
-            GTEST_SKIP() << skip_reason();
-        }
+        P11_SKIP_UNLESS(OpenSession());
         EXPECT_NE(session_, static_cast<CK_SESSION_HANDLE>(CK_INVALID_HANDLE));
         EXPECT_TRUE(seen.insert(session_).second) << "handle " << session_ << " given twice";
     }
@@ -65,9 +61,7 @@ P11_CASE(Session, HandlesAreDistinctAndNotZero, .group = "session", .functions =
 P11_CASE(Session, ClosedSessionHandleIsInvalid, .group = "session", .functions = "C_CloseSession C_GetSessionInfo",
          .section = "v2.40 §5.6 C_CloseSession")
 {
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     ASSERT_RV(fl()->C_CloseSession(session_), CKR_OK);
     EXPECT_RV(fl()->C_CloseSession(session_), CKR_SESSION_HANDLE_INVALID) << "v2.40 §5.1.2";
     CK_SESSION_INFO info{};
@@ -79,9 +73,7 @@ P11_CASE(Session, CloseAllSessionsClosesEveryOne, .group = "session",
 {
     CK_SESSION_HANDLE handles[3];
     for (CK_SESSION_HANDLE &handle : handles) {
-        if (!OpenSession()) {
-            GTEST_SKIP() << skip_reason();
-        }
+        P11_SKIP_UNLESS(OpenSession());
         handle = session_;
     }
     ASSERT_RV(fl()->C_CloseAllSessions(slot_), CKR_OK);

@@ -50,9 +50,7 @@ class Signing : public KeyTest {
 P11_CASE(Signing, SecondSignInitIsOperationActive, .group = "keys", .functions = "C_SignInit C_CreateObject",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
 {
-    if (!UseEcKey(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
     ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
     EXPECT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OPERATION_ACTIVE);
 }
@@ -76,9 +74,7 @@ P11_CASE(Signing, VerifyFinalWithoutInitIsOperationNotInitialized, .group = "key
 P11_CASE(Signing, SignLengthQueryKeepsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
-    if (!UseEcKey(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
     ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
     ByteVector data = hash_;
     CK_ULONG length = 0;
@@ -93,9 +89,7 @@ P11_CASE(Signing, SignLengthQueryKeepsTheOperation, .group = "keys", .functions 
 P11_CASE(Signing, SignBufferTooSmallKeepsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
-    if (!UseEcKey(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
     ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
     CK_ULONG length = 0;
     ByteVector signature;
@@ -109,9 +103,7 @@ P11_CASE(Signing, SignBufferTooSmallKeepsTheOperation, .group = "keys", .functio
 P11_CASE(Signing, SignEndsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
-    if (!UseEcKey(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
     ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
     CK_ULONG length = 0;
     ByteVector signature;
@@ -122,9 +114,7 @@ P11_CASE(Signing, SignEndsTheOperation, .group = "keys", .functions = "C_Sign C_
 P11_CASE(Signing, SignDataLenRangeEndsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
          .mechanisms = "CKM_RSA_PKCS", .section = "v2.40 §5.11 C_Sign")
 {
-    if (!Offers(CKM_RSA_PKCS, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_RSA_PKCS, CKF_SIGN));
     Template tmpl = RsaPrivateTemplate(ReferenceRsaKey());
     const CK_OBJECT_HANDLE key = CreateObject(tmpl, "Device Priv TLS Key", false);
     ASSERT_NE(key, CK_INVALID_HANDLE);
@@ -144,9 +134,7 @@ P11_CASE(Signing, SignFinalLengthQueryKeepsTheOperation, .group = "keys",
          .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
          .section = "v2.40 §5.11 C_SignFinal")
 {
-    if (!UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN));
     ASSERT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK);
     ASSERT_RV(SignUpdate("code"), CKR_OK);
     CK_ULONG length = 0;
@@ -163,9 +151,7 @@ P11_CASE(Signing, SignFinalBufferTooSmallKeepsTheOperation, .group = "keys",
          .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
          .section = "v2.40 §5.11 C_SignFinal")
 {
-    if (!UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN));
     ASSERT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK);
     ASSERT_RV(SignUpdate("code"), CKR_OK);
     ByteVector signature(64);
@@ -183,9 +169,7 @@ P11_CASE(Signing, SignFinalEndsTheOperation, .group = "keys",
          .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
          .section = "v2.40 §5.11 C_SignFinal")
 {
-    if (!UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN));
     ASSERT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK);
     ASSERT_RV(SignUpdate("code"), CKR_OK);
     ByteVector signature(64);
@@ -202,9 +186,7 @@ P11_CASE(Signing, MultiPartEcdsaSha256MatchesOpenSsl, .group = "keys",
          .functions = "C_SignUpdate C_SignFinal C_SignInit C_VerifyUpdate C_VerifyFinal C_VerifyInit C_CreateObject",
          .mechanisms = "CKM_ECDSA_SHA256", .section = "v2.40 §5.11 C_SignUpdate")
 {
-    if (!UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN | CKF_VERIFY)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN | CKF_VERIFY));
     ASSERT_RV(SignInit(CKM_ECDSA_SHA256, ec_.private_key), CKR_OK);
     ASSERT_RV(SignUpdate("co"), CKR_OK);
     ASSERT_RV(SignUpdate("de"), CKR_OK);
@@ -224,9 +206,7 @@ P11_CASE(Signing, MultiPartEcdsaSha256MatchesOpenSsl, .group = "keys",
 P11_CASE(Signing, KeyWithoutSignPermissionIsKeyFunctionNotPermitted, .group = "keys",
          .functions = "C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
 {
-    if (!Offers(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN));
     Template tmpl;
     const ref::EcKey key = ref::GenerateEcKey("P-256");
     tmpl.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_PRIVATE, true);
@@ -239,18 +219,14 @@ P11_CASE(Signing, KeyWithoutSignPermissionIsKeyFunctionNotPermitted, .group = "k
 P11_CASE(Signing, KeyOfTheWrongTypeIsKeyTypeInconsistent, .group = "keys", .functions = "C_SignInit C_CreateObject",
          .mechanisms = "CKM_ECDSA CKM_RSA_PKCS", .section = "v2.40 §5.11 C_SignInit")
 {
-    if (!Offers(CKM_RSA_PKCS, CKF_SIGN) || !UseEcKey(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_RSA_PKCS, CKF_SIGN) && UseEcKey(CKM_ECDSA, CKF_SIGN));
     EXPECT_RV(SignInit(CKM_RSA_PKCS, ec_.private_key), CKR_KEY_TYPE_INCONSISTENT) << "an EC key for CKM_RSA_PKCS";
 }
 
 P11_CASE(Signing, UnknownKeyHandleIsKeyHandleInvalid, .group = "keys", .functions = "C_SignInit",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
 {
-    if (!Offers(CKM_ECDSA, CKF_SIGN)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN));
     EXPECT_RV(SignInit(CKM_ECDSA, 0x7FFF0000), CKR_KEY_HANDLE_INVALID);
 }
 
@@ -258,9 +234,7 @@ P11_CASE(Signing, HmacSha256MatchesOpenSsl, .group = "keys",
          .functions = "C_Sign C_SignInit C_Verify C_VerifyInit C_CreateObject", .mechanisms = "CKM_SHA256_HMAC",
          .section = "v2.40 §5.11 C_Sign")
 {
-    if (!Offers(CKM_SHA256_HMAC, CKF_SIGN | CKF_VERIFY)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_SHA256_HMAC, CKF_SIGN | CKF_VERIFY));
     const ByteVector secret = HmacSecret();
     Template tmpl = HmacTemplate(secret);
     const CK_OBJECT_HANDLE key = CreateObject(tmpl, "HMAC Key", false);

@@ -100,9 +100,7 @@ P11_CASE(SlotToken, TokenInfoIsFilledAndConsistent, .group = "slot_token", .func
 P11_CASE(SlotToken, TokenInfoCountsOpenSessions, .group = "slot_token", .functions = "C_GetTokenInfo",
          .section = "v2.40 §5.5 C_GetTokenInfo")
 {
-    if (!OpenSession()) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(OpenSession());
     CK_TOKEN_INFO info{};
     ASSERT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
     if (info.ulSessionCount == CK_UNAVAILABLE_INFORMATION) {

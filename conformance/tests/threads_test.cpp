@@ -86,9 +86,7 @@ P11_CASE(Threads, TwoThreadsFindReadSignAndVerifyOnTheirOwnSessions, .group = "t
                       "C_GetAttributeValue",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.4 C_Initialize")
 {
-    if (!LoginUser() || !Offers(CKM_ECDSA, CKF_SIGN | CKF_VERIFY)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(LoginUser() && Offers(CKM_ECDSA, CKF_SIGN | CKF_VERIFY));
     // The key comes the way the profile can make it.
     ByteVector point;
     if (ActiveProfile().Has("C_CreateObject")) {
@@ -99,9 +97,7 @@ P11_CASE(Threads, TwoThreadsFindReadSignAndVerifyOnTheirOwnSessions, .group = "t
         ASSERT_NE(CreateObject(pub, "Device Pub TLS Key", false), CK_INVALID_HANDLE);
         point = key.point;
     } else if (ActiveProfile().Has("C_GenerateKeyPair")) {
-        if (!Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR)) {
-            GTEST_SKIP() << skip_reason();
-        }
+        P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
         const KeyPair pair = GenerateP256(false);
         ASSERT_TRUE(pair.ok());
         point = EcPoint(pair.public_key);
@@ -168,9 +164,7 @@ P11_CASE(Threads, TwoThreadsDrawRandomOnTheirOwnSessions, .group = "threads", .f
 P11_CASE(Threads, TwoThreadsDigestOnTheirOwnSessions, .group = "threads", .functions = "C_Digest C_DigestInit",
          .mechanisms = "CKM_SHA256", .section = "v2.40 §5.4 C_Initialize")
 {
-    if (!Offers(CKM_SHA256, CKF_DIGEST)) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(Offers(CKM_SHA256, CKF_DIGEST));
     Run([&](int t, CK_SESSION_HANDLE session, Failures *failures) {
         for (int i = 0; i < kIterations; ++i) {
             ByteVector data = Bytes("thread " + std::to_string(t) + " iteration " + std::to_string(i));
@@ -195,9 +189,7 @@ P11_CASE(Threads, TwoThreadsReadAttributesOnOneSharedSession, .group = "threads"
     const ref::EcKey key = ref::GenerateEcKey("P-256");
     Template tmpl = EcPublicTemplate(key);
     const CK_OBJECT_HANDLE pub_key = Install(tmpl, "Code Verify Key", CKO_PUBLIC_KEY);
-    if (pub_key == CK_INVALID_HANDLE) {
-        GTEST_SKIP() << skip_reason();
-    }
+    P11_SKIP_UNLESS(pub_key != CK_INVALID_HANDLE);
     const ByteVector der_point = ref::DerOctetString(key.point);
     Run(
         [&](int, CK_SESSION_HANDLE session, Failures *failures) {

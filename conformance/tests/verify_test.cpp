@@ -25,9 +25,7 @@ class Verification : public KeyTest {
     // Skips (or fails) with out->key CK_INVALID_HANDLE when it cannot.
     void Prepare(CK_MECHANISM_TYPE type, Signed *out)
     {
-        if (!Offers(type, CKF_VERIFY)) {
-            GTEST_SKIP() << skip_reason();
-        }
+        P11_SKIP_UNLESS(Offers(type, CKF_VERIFY));
         const ByteVector hash = ref::Sha256(kMessage);
         if (type == CKM_ECDSA || type == CKM_ECDSA_SHA256) {
             const ref::EcKey key = ref::GenerateEcKey("P-256");
@@ -43,9 +41,7 @@ class Verification : public KeyTest {
             out->data = type == CKM_RSA_PKCS ? digest_info : kMessage;
             out->signature = ref::RsaPkcs1Sign(key, digest_info);
         } else if (type == CKM_ECDSA_SHA384) {
-            if (!OffersKeySize(type, CKF_VERIFY, 384)) {
-                GTEST_SKIP() << skip_reason();
-            }
+            P11_SKIP_UNLESS(OffersKeySize(type, CKF_VERIFY, 384));
             const ref::EcKey key = ref::GenerateEcKey("P-384");
             Template tmpl = EcPublicTemplate(key);
             out->key = Install(tmpl, "Code Verify Key", CKO_PUBLIC_KEY);
@@ -64,9 +60,7 @@ class Verification : public KeyTest {
             out->data = kMessage;
             out->signature = ref::HmacSha256(secret, kMessage);
         } else { // PSS: randomized, signed by the module's private key
-            if (!Offers(type, CKF_SIGN)) {
-                GTEST_SKIP() << skip_reason();
-            }
+            P11_SKIP_UNLESS(Offers(type, CKF_SIGN));
             const ref::RsaKey &key = ReferenceRsaKey();
             Template priv = RsaPrivateTemplate(key);
             const CK_OBJECT_HANDLE priv_key = CreateObject(priv, "Device Priv TLS Key", false);
