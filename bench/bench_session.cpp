@@ -1,7 +1,5 @@
 // Session and object life cycle through the module, and the heap each open
 // session and each stored object costs.
-#include <malloc.h>
-
 #include <string>
 #include <vector>
 
@@ -10,13 +8,6 @@
 
 namespace p11bench {
 namespace {
-
-// Bytes the process's heap holds (the module shares our malloc).
-double HeapInUse()
-{
-    struct mallinfo2 info = mallinfo2();
-    return static_cast<double>(info.uordblks + info.hblkhd);
-}
 
 void OpenCloseSession(benchmark::State &state)
 {

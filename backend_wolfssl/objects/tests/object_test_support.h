@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,12 +64,16 @@ class ObjectTest : public BackendTest {
     CK_RV FindInit(CK_SESSION_HANDLE h, Tmpl &t);
     CK_RV FindNext(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out, CK_ULONG max, CK_ULONG *count);
     CK_RV FindFinal(CK_SESSION_HANDLE h);
-
-    // PAL access for storage tests.
-    static bool PalHas(const std::string &label);
-    static ByteVec PalRead(const std::string &label);
-    static void PalWrite(const std::string &label, ByteVec bytes);
 };
+
+// PAL access for storage tests: records by label, as the backend sees them.
+bool PalHas(const std::string &label);
+ByteVec PalRead(const std::string &label); // empty when there is none
+void PalWrite(const std::string &label, ByteVec bytes);
+void PalDestroy(const std::string &label); // a failure unless it was there and went
+// Rewrites an any-label store as format 1 of the index would have left it:
+// pages 0 .. pages-1 removed, one index record listing the labels.
+void RewriteAsFormat1(std::uint64_t next_id, const std::set<std::string> &labels, std::uint64_t pages);
 
 } // namespace p11test
 
