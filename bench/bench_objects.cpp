@@ -133,6 +133,16 @@ void InitializeFinalize(benchmark::State &state)
     state.SetItemsProcessed(state.iterations());
 }
 
+// C_CreateObject of one more token object while n are stored: the cost of a
+// create must not grow with the store.
+void CreateAmong(benchmark::State &state)
+{
+    Session session;
+    if (Ready(state) && Populate(state, static_cast<std::size_t>(state.range(0))) && session.Open(state)) {
+        TimeCreates(state, session.get());
+    }
+}
+
 // Heap the module holds after C_Initialize loaded n stored objects, minus
 // what it held before, divided by n (C_Initialize's own fixed cost is in it,
 // a few bytes per object at this n).
@@ -161,9 +171,11 @@ void HeapPerLoadedObject(benchmark::State &state)
 // In this order: each N grows the store from the one before, and 100,000
 // comes last so that the 10,000 rows need not shrink it.
 BENCHMARK(FindByLabel)->UseRealTime()->Arg(100)->Arg(1000)->Arg(10000);
+BENCHMARK(CreateAmong)->UseRealTime()->Arg(10000);
 BENCHMARK(InitializeFinalize)->UseRealTime()->Arg(10000);
 BENCHMARK(HeapPerLoadedObject)->Iterations(1)->Arg(10000);
 BENCHMARK(FindByLabel)->UseRealTime()->Arg(100000);
+BENCHMARK(CreateAmong)->UseRealTime()->Arg(100000);
 
 } // namespace
 } // namespace p11bench

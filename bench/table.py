@@ -24,6 +24,8 @@ LABELS = {
     "Random32": "C_GenerateRandom(32)",
     "OpenCloseSession": "C_OpenSession+C_CloseSession",
     "CreateTokenObject": "create a token data object",
+    "CreateAmong/10000": "create a token data object, 10,000 stored",
+    "CreateAmong/100000": "create a token data object, 100,000 stored",
     "FindByLabel/100": "find by label among 100 token objects",
     "FindByLabel/1000": "find by label among 1,000",
     "FindByLabel/10000": "find by label among 10,000",
