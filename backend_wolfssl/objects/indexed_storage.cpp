@@ -68,7 +68,7 @@ void IndexedStorage::clear()
     blocked_ = false;
 }
 
-void IndexedStorage::load(std::vector<StoredObject> *out)
+void IndexedStorage::load(std::vector<StoredObject> *out, bool locked)
 {
     clear();
     Bytes bytes;
@@ -93,7 +93,7 @@ void IndexedStorage::load(std::vector<StoredObject> *out)
     }
     head_ = record.head;
     for (std::uint64_t page = head_.first_page; page < head_.end_page; ++page) {
-        load_page(page, out);
+        load_page(page, out, locked);
     }
 }
 
@@ -111,7 +111,7 @@ void IndexedStorage::load_v1(const IndexV1 &index, std::vector<StoredObject> *ou
     }
 }
 
-void IndexedStorage::load_page(std::uint64_t number, std::vector<StoredObject> *out)
+void IndexedStorage::load_page(std::uint64_t number, std::vector<StoredObject> *out, bool locked)
 {
     IndexPage page;
     if (read_page(number, &page) != PageRead::ok) {
@@ -135,7 +135,7 @@ void IndexedStorage::load_page(std::uint64_t number, std::vector<StoredObject> *
     }
     // Nobody writes while we hold the store lock, so the record is gone for
     // good: off the page, so that the next load does not report it again.
-    if (dropped) {
+    if (dropped && locked) {
         (void)write_page(page);
     }
 }

@@ -39,8 +39,9 @@ namespace p11 {
 
 class IndexedStorage {
   public:
-    // Reads every listed object in one pass (the caller holds the store lock).
-    void load(std::vector<StoredObject> *out);
+    // Reads every listed object in one pass. locked: the caller holds the
+    // store lock, so a page that lists a missing record may be rewritten.
+    void load(std::vector<StoredObject> *out, bool locked);
     void clear();
 
     // All objects or none, at most kIdsPerPage; (*pal_labels)[i] is where
@@ -53,7 +54,7 @@ class IndexedStorage {
 
   private:
     void load_v1(const IndexV1 &index, std::vector<StoredObject> *out);
-    void load_page(std::uint64_t page, std::vector<StoredObject> *out);
+    void load_page(std::uint64_t page, std::vector<StoredObject> *out, bool locked);
     // Replaces head_ with the stored head (caller holds the store lock),
     // converting a format 1 index first.
     CK_RV sync_head();

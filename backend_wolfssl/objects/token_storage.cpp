@@ -52,7 +52,7 @@ void TokenStorage::load(std::vector<StoredObject> *out)
     if (fixed_) {
         load_fixed(out);
     } else {
-        indexed_.load(out);
+        indexed_.load(out, lock.rv() == CKR_OK);
     }
 }
 

@@ -163,7 +163,7 @@ TEST_F(PagedIndexTest, ObjectsStoredTogetherNeverStraddleTwoPages)
     CreateMany(255);
     p11::IndexedStorage storage; // a second writer on the same store
     std::vector<p11::StoredObject> loaded;
-    storage.load(&loaded);
+    storage.load(&loaded, true);
     ASSERT_EQ(255u, loaded.size());
     p11::AttributeSet attrs = loaded[0].attrs;
     std::vector<std::string> labels;
