@@ -30,6 +30,7 @@ LABELS = {
     "FindByLabel/1000": "find by label among 1,000",
     "FindByLabel/10000": "find by label among 10,000",
     "FindByLabel/100000": "find by label among 100,000",
+    "FindSameLabel/100000": "find by label among 100,000, the same label each time",
     "InitializeFinalize/10000": "C_Initialize+C_Finalize, 10,000 stored objects",
     "HeapPerSession": "heap per open session (bytes)",
     "HeapPerTokenObject": "heap per token object created (bytes)",
