@@ -14,13 +14,6 @@ constexpr std::size_t kBitmapSize = kIdsPerPage / 8;
 constexpr std::size_t kHeadSize = kRecordMagicSize + 4 + 8 + 8 + kRecordChecksumSize;
 constexpr std::size_t kPageSize = kRecordMagicSize + 4 + 8 + 4 + kBitmapSize + kRecordChecksumSize;
 
-// The fields between magic and checksum; false when the version is unreadable.
-bool read_version(const std::uint8_t *data, std::size_t len, RecordReader *body, std::uint32_t *version)
-{
-    *body = RecordReader(data + kRecordMagicSize, len - kRecordMagicSize - kRecordChecksumSize);
-    return body->u32(version);
-}
-
 } // namespace
 
 std::vector<std::uint8_t> index_head_encode(const IndexHead &head)
@@ -37,12 +30,9 @@ std::vector<std::uint8_t> index_head_encode(const IndexHead &head)
 
 RecordStatus index_record_decode(const std::uint8_t *data, std::size_t len, IndexRecord *out)
 {
-    if (!record_sealed(data, len, kHeadMagic)) {
-        return RecordStatus::damaged;
-    }
     RecordReader r(nullptr, 0);
     std::uint32_t version = 0;
-    if (!read_version(data, len, &r, &version)) {
+    if (!record_open(data, len, kHeadMagic, &version, &r)) {
         return RecordStatus::damaged;
     }
     if (version == 1) {
@@ -88,12 +78,9 @@ std::vector<std::uint8_t> index_page_encode(const IndexPage &page)
 
 RecordStatus index_page_decode(const std::uint8_t *data, std::size_t len, IndexPage *out)
 {
-    if (!record_sealed(data, len, kPageMagic)) {
-        return RecordStatus::damaged;
-    }
     RecordReader r(nullptr, 0);
     std::uint32_t version = 0;
-    if (!read_version(data, len, &r, &version)) {
+    if (!record_open(data, len, kPageMagic, &version, &r)) {
         return RecordStatus::damaged;
     }
     if (version > kIndexPageVersion) {

@@ -1,7 +1,6 @@
 /* Format 1 index record encode/decode (see index_v1.h). */
 #include "objects/index_v1.h"
 
-#include "objects/record_bytes.h"
 #include "objects/record_seal.h"
 
 namespace p11 {
@@ -33,14 +32,12 @@ std::vector<std::uint8_t> index_v1_encode(const IndexV1 &index)
 
 RecordStatus index_v1_decode(const std::uint8_t *data, std::size_t len, IndexV1 *out)
 {
-    if (!record_sealed(data, len, kMagic)) {
-        return RecordStatus::damaged;
-    }
-    RecordReader r(data + sizeof kMagic, len - sizeof kMagic - kRecordChecksumSize);
+    RecordReader r(nullptr, 0);
     std::uint32_t version = 0;
     IndexV1 index;
     std::uint32_t count = 0;
-    if (!r.u32(&version) || version != kVersion || !r.u64(&index.next_id) || !r.u32(&count)) {
+    if (!record_open(data, len, kMagic, &version, &r) || version != kVersion || !r.u64(&index.next_id) ||
+        !r.u32(&count)) {
         return RecordStatus::damaged;
     }
     for (std::uint32_t i = 0; i < count; ++i) {

@@ -15,6 +15,9 @@ void record_seal(std::uint8_t *out, std::size_t len)
     (void)wc_Sha256Hash(out, static_cast<word32>(covered), out + covered);
 }
 
+namespace {
+
+// True when data begins with magic and ends with the right checksum.
 bool record_sealed(const std::uint8_t *data, std::size_t len, const std::uint8_t (&magic)[kRecordMagicSize])
 {
     if (data == nullptr || len < kRecordMagicSize + kRecordChecksumSize ||
@@ -25,6 +28,18 @@ bool record_sealed(const std::uint8_t *data, std::size_t len, const std::uint8_t
     const std::size_t covered = len - kRecordChecksumSize;
     return wc_Sha256Hash(data, static_cast<word32>(covered), checksum) == 0 &&
            std::memcmp(checksum, data + covered, kRecordChecksumSize) == 0;
+}
+
+} // namespace
+
+bool record_open(const std::uint8_t *data, std::size_t len, const std::uint8_t (&magic)[kRecordMagicSize],
+                 std::uint32_t *version, RecordReader *body)
+{
+    if (!record_sealed(data, len, magic)) {
+        return false;
+    }
+    *body = RecordReader(data + kRecordMagicSize, len - kRecordMagicSize - kRecordChecksumSize);
+    return body->u32(version);
 }
 
 } // namespace p11

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "objects/record_bytes.h"
+
 namespace p11 {
 
 constexpr std::size_t kRecordMagicSize = 8;
@@ -16,8 +18,11 @@ constexpr std::size_t kRecordChecksumSize = 32; // SHA-256
 // kRecordChecksumSize bytes.
 void record_seal(std::uint8_t *out, std::size_t len);
 
-// True when data begins with magic and ends with the right checksum.
-bool record_sealed(const std::uint8_t *data, std::size_t len, const std::uint8_t (&magic)[kRecordMagicSize]);
+// A sealed record's format version (the u32 after the magic), and *body set
+// to read the fields after it, up to the checksum. False when the record is
+// not sealed with magic or too short for a version.
+bool record_open(const std::uint8_t *data, std::size_t len, const std::uint8_t (&magic)[kRecordMagicSize],
+                 std::uint32_t *version, RecordReader *body);
 
 } // namespace p11
 

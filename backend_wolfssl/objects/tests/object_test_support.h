@@ -66,6 +66,25 @@ class ObjectTest : public BackendTest {
     CK_RV FindFinal(CK_SESSION_HANDLE h);
 };
 
+// A test that starts with an R/W session `h`, the user logged in (both test
+// profiles' user PIN is "1234"). Inline: the flash tests link this file
+// without BackendTest.
+class UserSessionTest : public ObjectTest {
+  protected:
+    void SetUp() override
+    {
+        ObjectTest::SetUp();
+        Reopen();
+    }
+    // A new session `h` with the user logged in (after a restart, say).
+    void Reopen()
+    {
+        h = Open(true);
+        ASSERT_EQ(CKR_OK, Login(h, CKU_USER, "1234"));
+    }
+    CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
+};
+
 // PAL access for storage tests: records by label, as the backend sees them.
 bool PalHas(const std::string &label);
 ByteVec PalRead(const std::string &label); // empty when there is none

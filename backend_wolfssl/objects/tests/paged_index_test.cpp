@@ -25,18 +25,8 @@ std::string Page(std::uint64_t page)
     return p11::index_page_label(page);
 }
 
-class PagedIndexTest : public ObjectTest {
+class PagedIndexTest : public UserSessionTest {
   protected:
-    void SetUp() override
-    {
-        ObjectTest::SetUp();
-        Reopen();
-    }
-    void Reopen()
-    {
-        h = Open(true);
-        ASSERT_EQ(CKR_OK, Login(h, CKU_USER, "1234"));
-    }
     // Restart, reopen, and what C_Initialize said on stderr.
     std::string RestartCapturingErrors()
     {
@@ -61,8 +51,6 @@ class PagedIndexTest : public ObjectTest {
         t.Str(CKA_LABEL, label);
         return Find(h, t).size();
     }
-
-    CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
 };
 
 TEST_F(PagedIndexTest, ObjectsSpreadOverPagesOfTwoHundredFiftySixAndAllLoad)

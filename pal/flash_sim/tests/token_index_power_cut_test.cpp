@@ -5,7 +5,6 @@
  * last. After each cut: C_Initialize gives CKR_OK, the target is there or
  * not as the old or the new state says, the other objects are intact and
  * the token still stores objects. */
-#include <functional>
 #include <iostream>
 
 #include "backend_api.h"
@@ -36,16 +35,10 @@ class TokenIndexPowerCutTest : public FlashTokenTest {
         int cuts = 0;
         bool saw_old = false;
         for (unsigned long n = 0; n < 200; n++) {
-            LoadImage(image);
-            EXPECT_EQ(CKR_OK, p11be_C_Initialize(nullptr));
-            flash_sim_cut_after(n);
-            CK_RV rv = run(OpenUser());
-            const bool cut = flash_sim_cut_reached() != 0;
-            EXPECT_EQ(CKR_OK, p11be_C_Finalize(nullptr)); // lost with the power
-
-            testing::internal::CaptureStderr();
-            CK_RV init = PowerOnAndInitialize();
-            std::string errors = testing::internal::GetCapturedStderr();
+            bool cut = false;
+            CK_RV rv = RunWithCutAfter(image, n, run, &cut);
+            std::string errors;
+            CK_RV init = PowerOnCapturingErrors(&errors);
             EXPECT_EQ(CKR_OK, init) << "cut " << n << ": " << errors;
             if (init != CKR_OK) {
                 break;
