@@ -162,6 +162,36 @@ TEST_F(PagedIndexTest, ObjectsStoredTogetherNeverStraddleTwoPages)
     EXPECT_EQ(257u, Stored());
 }
 
+// Two writers on one store (two processes, as far as the store can tell):
+// each starts from the stored head and page, so neither hands out a number
+// the other used nor drops the other's objects.
+TEST_F(PagedIndexTest, TwoWritersNeverShareANumberOrDropEachOthersObjects)
+{
+    CreateMany(1);
+    p11::IndexedStorage first;
+    p11::IndexedStorage second;
+    std::vector<p11::StoredObject> loaded;
+    first.load(&loaded, true);
+    second.load(&loaded, true);
+    p11::AttributeSet attrs = loaded[0].attrs;
+    std::vector<std::string> by_first;
+    std::vector<std::string> by_second;
+    ASSERT_EQ(CKR_OK, first.add({&attrs}, &by_first));
+    ASSERT_EQ(CKR_OK, second.add({&attrs}, &by_second));
+    EXPECT_EQ((std::vector<std::string>{Obj(2)}), by_first);
+    EXPECT_EQ((std::vector<std::string>{Obj(3)}), by_second);
+    // The first starts page 1 while the second still believes in page 0 alone.
+    std::vector<const p11::AttributeSet *> many(253, &attrs); // fills page 0
+    ASSERT_EQ(CKR_OK, first.add(many, &by_first));
+    ASSERT_EQ(CKR_OK, first.add({&attrs}, &by_first));
+    EXPECT_EQ((std::vector<std::string>{Obj(257)}), by_first);
+    ASSERT_EQ(CKR_OK, second.add({&attrs}, &by_second));
+    EXPECT_EQ((std::vector<std::string>{Obj(258)}), by_second);
+    ASSERT_EQ(CKR_OK, second.remove(Obj(2)));
+    RestartCapturingErrors();
+    EXPECT_EQ(258u - 1u, Stored());
+}
+
 TEST_F(PagedIndexTest, Format1StoreLoadsAndItsFirstWriteConvertsIt)
 {
     std::vector<CK_OBJECT_HANDLE> made = CreateMany(3);
