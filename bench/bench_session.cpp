@@ -1,7 +1,5 @@
 // Session and object life cycle through the module, and the heap each open
 // session and each stored object costs.
-#include <malloc.h>
-
 #include <string>
 #include <vector>
 
@@ -10,13 +8,6 @@
 
 namespace p11bench {
 namespace {
-
-// Bytes the process's heap holds (the module shares our malloc).
-double HeapInUse()
-{
-    struct mallinfo2 info = mallinfo2();
-    return static_cast<double>(info.uordblks + info.hblkhd);
-}
 
 void OpenCloseSession(benchmark::State &state)
 {
@@ -36,35 +27,12 @@ void OpenCloseSession(benchmark::State &state)
     state.SetItemsProcessed(state.iterations());
 }
 
-// Destroyed in small batches outside the timed region: a profile may hold
-// only a few dozen objects.
 void CreateTokenObject(benchmark::State &state)
 {
     Session session;
-    if (!Ready(state) || !session.Open(state)) {
-        return;
+    if (Ready(state) && session.Open(state)) {
+        TimeCreates(state, session.get());
     }
-    std::vector<CK_OBJECT_HANDLE> made;
-    const std::string label = "p11bench create";
-    for (auto _ : state) {
-        CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
-        if (!Ok(state, CreateDataObject(session.get(), label, &handle), "C_CreateObject")) {
-            break;
-        }
-        made.push_back(handle);
-        if (made.size() == 16) {
-            state.PauseTiming();
-            for (CK_OBJECT_HANDLE h : made) {
-                Fl()->C_DestroyObject(session.get(), h);
-            }
-            made.clear();
-            state.ResumeTiming();
-        }
-    }
-    for (CK_OBJECT_HANDLE h : made) {
-        Fl()->C_DestroyObject(session.get(), h);
-    }
-    state.SetItemsProcessed(state.iterations());
 }
 
 // Heap growth over up to 100 open sessions, divided by the sessions opened

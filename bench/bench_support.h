@@ -4,12 +4,20 @@
 #define P11_BENCH_SUPPORT_H
 
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include <string>
 
 #include "module_context.h"
 
 namespace p11bench {
+
+// Bytes the process's heap holds (the module shares our malloc).
+inline double HeapInUse()
+{
+    struct mallinfo2 info = mallinfo2();
+    return static_cast<double>(info.uordblks + info.hblkhd);
+}
 
 // EnsureReady, or marks the benchmark skipped with the reason.
 inline bool Ready(benchmark::State &state)

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "bench_support.h"
 #include "module_context.h"
 
 namespace p11bench {
@@ -25,6 +26,31 @@ CK_RV CreateDataObject(CK_SESSION_HANDLE session, const std::string &label, CK_O
                             {CKA_APPLICATION, kApplication, sizeof kApplication - 1},
                             {CKA_VALUE, value, sizeof value}};
     return Fl()->C_CreateObject(session, attrs, sizeof attrs / sizeof attrs[0], handle);
+}
+
+void TimeCreates(benchmark::State &state, CK_SESSION_HANDLE session)
+{
+    std::vector<CK_OBJECT_HANDLE> made;
+    const std::string label = "p11bench create";
+    for (auto _ : state) {
+        CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+        if (!Ok(state, CreateDataObject(session, label, &handle), "C_CreateObject")) {
+            break;
+        }
+        made.push_back(handle);
+        if (made.size() == 16) {
+            state.PauseTiming();
+            for (CK_OBJECT_HANDLE h : made) {
+                Fl()->C_DestroyObject(session, h);
+            }
+            made.clear();
+            state.ResumeTiming();
+        }
+    }
+    for (CK_OBJECT_HANDLE h : made) {
+        Fl()->C_DestroyObject(session, h);
+    }
+    state.SetItemsProcessed(state.iterations());
 }
 
 CK_RV DestroyDataObjects(CK_SESSION_HANDLE session, unsigned long *count)

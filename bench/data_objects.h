@@ -3,6 +3,7 @@
 #ifndef P11_BENCH_DATA_OBJECTS_H
 #define P11_BENCH_DATA_OBJECTS_H
 
+#include <benchmark/benchmark.h>
 #include <pkcs11.h>
 
 #include <string>
@@ -10,6 +11,10 @@
 namespace p11bench {
 
 CK_RV CreateDataObject(CK_SESSION_HANDLE session, const std::string &label, CK_OBJECT_HANDLE *handle);
+// The timed loop of the create rows: one C_CreateObject per iteration; the
+// objects made are destroyed in small batches outside the timed region (a
+// profile may hold only a few dozen objects).
+void TimeCreates(benchmark::State &state, CK_SESSION_HANDLE session);
 // Destroys every p11bench data object on the token; *count says how many.
 CK_RV DestroyDataObjects(CK_SESSION_HANDLE session, unsigned long *count);
 

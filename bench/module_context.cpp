@@ -21,34 +21,6 @@ CK_SESSION_HANDLE g_anchor = CK_INVALID_HANDLE;
 KeyPair g_ecdsa;
 KeyPair g_rsa;
 
-// With no --slot: the first slot whose token is initialized (SoftHSMv2 also
-// lists a blank token), else the first slot with a token.
-CK_RV ChooseSlot(CK_SLOT_ID *slot)
-{
-    if (g_options.slot_given) {
-        *slot = g_options.slot;
-        return CKR_OK;
-    }
-    CK_SLOT_ID slots[64];
-    CK_ULONG count = 64;
-    CK_RV rv = g_fl->C_GetSlotList(CK_TRUE, slots, &count);
-    if (rv != CKR_OK) {
-        return rv;
-    }
-    if (count == 0) {
-        return CKR_TOKEN_NOT_PRESENT;
-    }
-    *slot = slots[0];
-    for (CK_ULONG i = 0; i < count; ++i) {
-        CK_TOKEN_INFO info{};
-        if (g_fl->C_GetTokenInfo(slots[i], &info) == CKR_OK && (info.flags & CKF_TOKEN_INITIALIZED) != 0) {
-            *slot = slots[i];
-            break;
-        }
-    }
-    return CKR_OK;
-}
-
 bool Failed(CK_RV rv, const char *what, std::string *error)
 {
     if (rv == CKR_OK) {
@@ -84,6 +56,34 @@ bool LoadModule(const ModuleOptions &options)
         return false;
     }
     return true;
+}
+
+// SoftHSMv2 also lists a blank token, hence the preference for an
+// initialized one.
+CK_RV ChooseSlot(CK_SLOT_ID *slot)
+{
+    if (g_options.slot_given) {
+        *slot = g_options.slot;
+        return CKR_OK;
+    }
+    CK_SLOT_ID slots[64];
+    CK_ULONG count = 64;
+    CK_RV rv = g_fl->C_GetSlotList(CK_TRUE, slots, &count);
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    if (count == 0) {
+        return CKR_TOKEN_NOT_PRESENT;
+    }
+    *slot = slots[0];
+    for (CK_ULONG i = 0; i < count; ++i) {
+        CK_TOKEN_INFO info{};
+        if (g_fl->C_GetTokenInfo(slots[i], &info) == CKR_OK && (info.flags & CKF_TOKEN_INITIALIZED) != 0) {
+            *slot = slots[i];
+            break;
+        }
+    }
+    return CKR_OK;
 }
 
 CK_FUNCTION_LIST *Fl()

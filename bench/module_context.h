@@ -16,7 +16,10 @@ struct ModuleOptions {
     bool slot_given = false;
     CK_SLOT_ID slot = 0;
     // Populations above this skip: SoftHSMv2 needs minutes for 10,000.
-    unsigned long max_objects = 10000;
+    unsigned long max_objects = 100000;
+    // Non-empty: the token is blank; p11bench initializes it first
+    // (token_setup.h) with this SO PIN and sets user_pin.
+    std::string init_token_so_pin;
 };
 
 struct KeyPair {
@@ -28,6 +31,9 @@ struct KeyPair {
 bool LoadModule(const ModuleOptions &options);
 CK_FUNCTION_LIST *Fl();
 CK_SLOT_ID Slot();
+// --slot, else the first slot whose token is initialized, else the first
+// slot with a token (C_Initialize has run).
+CK_RV ChooseSlot(CK_SLOT_ID *slot);
 const ModuleOptions &Options();
 
 // Initializes the module and logs in, if not done yet. Thread safe. On

@@ -1,6 +1,8 @@
 // p11bench: Google Benchmark over any PKCS #11 module, loaded by path.
-//   p11bench --module PATH [--slot ID] [--user-pin PIN] [--max-objects N]
-//            [--benchmark_...]
+//   p11bench --module PATH [--slot ID] [--user-pin PIN] [--init-token SO_PIN]
+//            [--max-objects N] [--benchmark_...]
+// --init-token: the token is blank; initialize it (SO PIN SO_PIN) and set the
+// user PIN to --user-pin before the benchmarks run.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -11,13 +13,15 @@
 
 #include "data_objects.h"
 #include "module_context.h"
+#include "token_setup.h"
 
 namespace {
 
 int Usage()
 {
     std::fprintf(stderr,
-                 "usage: p11bench --module PATH [--slot ID] [--user-pin PIN] [--max-objects N] [benchmark flags]\n");
+                 "usage: p11bench --module PATH [--slot ID] [--user-pin PIN] [--init-token SO_PIN] [--max-objects N]\n"
+                 "                [benchmark flags]\n");
     return 2;
 }
 
@@ -54,6 +58,8 @@ int main(int argc, char **argv)
             options.max_objects = std::strtoul(argv[++i], nullptr, 0);
         } else if (std::strcmp(argv[i], "--user-pin") == 0 && has_value) {
             options.user_pin = argv[++i];
+        } else if (std::strcmp(argv[i], "--init-token") == 0 && has_value) {
+            options.init_token_so_pin = argv[++i];
         } else {
             rest.push_back(argv[i]);
         }
@@ -65,6 +71,11 @@ int main(int argc, char **argv)
     benchmark::Initialize(&rest_count, rest.data());
     if (benchmark::ReportUnrecognizedArguments(rest_count, rest.data()) || !p11bench::LoadModule(options)) {
         return Usage();
+    }
+    std::string error;
+    if (!options.init_token_so_pin.empty() && !p11bench::InitToken(options.init_token_so_pin, options.user_pin, &error)) {
+        std::fprintf(stderr, "--init-token: %s\n", error.c_str());
+        return 1;
     }
     benchmark::AddCustomContext("module", options.module_path);
     benchmark::RunSpecifiedBenchmarks();

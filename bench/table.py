@@ -24,14 +24,19 @@ LABELS = {
     "Random32": "C_GenerateRandom(32)",
     "OpenCloseSession": "C_OpenSession+C_CloseSession",
     "CreateTokenObject": "create a token data object",
+    "CreateAmong/10000": "create a token data object, 10,000 stored",
+    "CreateAmong/100000": "create a token data object, 100,000 stored",
     "FindByLabel/100": "find by label among 100 token objects",
     "FindByLabel/1000": "find by label among 1,000",
     "FindByLabel/10000": "find by label among 10,000",
+    "FindByLabel/100000": "find by label among 100,000",
+    "FindSameLabel/100000": "find by label among 100,000, the same label each time",
     "InitializeFinalize/10000": "C_Initialize+C_Finalize, 10,000 stored objects",
     "HeapPerSession": "heap per open session (bytes)",
-    "HeapPerTokenObject": "heap per stored token object (bytes)",
+    "HeapPerTokenObject": "heap per token object created (bytes)",
+    "HeapPerLoadedObject/10000": "heap per token object loaded by C_Initialize (bytes)",
 }
-MEMORY = {"HeapPerSession", "HeapPerTokenObject"}
+MEMORY = {"HeapPerSession", "HeapPerTokenObject", "HeapPerLoadedObject/10000"}
 
 
 def key_of(name):

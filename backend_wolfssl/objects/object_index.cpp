@@ -1,13 +1,16 @@
 /* ObjectIndex: three hash maps of ordered handle sets. */
 #include "objects/object_index.h"
 
+#include <functional>
+#include <string_view>
+
 namespace p11 {
 
 namespace {
 
-std::string key_of(const Bytes &value)
+std::size_t key_of(const Bytes &value)
 {
-    return std::string(value.begin(), value.end());
+    return std::hash<std::string_view>()(std::string_view(reinterpret_cast<const char *>(value.data()), value.size()));
 }
 
 template <typename Map, typename Key> void erase_from(Map &map, const Key &key, CK_OBJECT_HANDLE handle)

@@ -1,43 +1,30 @@
 /* Token objects in the PAL, and nothing else touches the PAL for them.
  * Two ways, as the profile says (p11_active_profile.pal_labels):
- *  - any label: each object record under its own generated PAL label
- *    ("p11forge obj 00000001"), never the user's CKA_LABEL, so objects may
- *    share a CKA_LABEL; an index record lists the labels. A new object's
- *    record is written before the index that names it, and a destroyed one
- *    leaves the index before its record goes, so a crash leaves at worst an
- *    unlisted record, never a listed object that was lost.
+ *  - any label: IndexedStorage (indexed_storage.h): numbered records listed
+ *    by a paged index record set.
  *  - fixed labels (device ports): an object's record is stored under its
  *    CKA_LABEL, which must be one of the listed labels and not taken; objects
  *    are found by probing each listed label. No index record.
  *    The token record's PAL label ("p11forge token") may be listed too (a
  *    device port must accept it, so the profile lists it); it is never an
- *    object's label.
- * Several processes may share one store. Every write sequence runs under the
- * PAL's store lock (core_pkcs11_pal_lock.h, when the PAL has one) and starts
- * from the stored index, re-read (one PAL read), not from this process's
- * copy: so one process never hands out a record label another has used, nor
- * drops another's objects from the index; each sees the other's objects on
- * its next load. A fixed-label add probes the PAL for each new label.
- * Damaged records are reported on stderr and skipped. A damaged (or newer)
- * index is never overwritten: token objects cannot be written until
- * C_InitToken starts a fresh store. Not thread safe: the object store
- * serializes every call. */
+ *    object's label. A fixed-label add probes the PAL for each new label, so
+ *    a label another process took since load is refused.
+ * Every write sequence runs under the PAL's store lock (core_pkcs11_pal_lock.h,
+ * when the PAL has one). Damaged records are reported on stderr and skipped.
+ * Not thread safe: the object store serializes every call. */
 #ifndef P11_BACKEND_OBJECTS_TOKEN_STORAGE_H
 #define P11_BACKEND_OBJECTS_TOKEN_STORAGE_H
 
+#include <set>
 #include <string>
 #include <vector>
 
 #include "attribute_set.h"
-#include "objects/storage_index.h"
+#include "objects/indexed_storage.h"
+#include "objects/stored_object.h"
 #include "pkcs11.h"
 
 namespace p11 {
-
-struct StoredObject {
-    AttributeSet attrs;
-    std::string pal_label;
-};
 
 class TokenStorage {
   public:
@@ -66,15 +53,12 @@ class TokenStorage {
 
   private:
     CK_RV add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels);
-    CK_RV add_indexed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels);
     void load_fixed(std::vector<StoredObject> *out);
-    void load_indexed(std::vector<StoredObject> *out);
-    // Replaces index_ with the stored index (caller holds the store lock).
-    CK_RV reread_index();
+    CK_RV remove_all_fixed();
 
     bool fixed_ = false;
-    StorageIndex index_;         // labels in use (both ways); next id (any label)
-    bool index_blocked_ = false; // the stored index could not be read
+    std::set<std::string> taken_; // fixed labels: those holding a record
+    IndexedStorage indexed_;      // any label
 };
 
 } // namespace p11

@@ -1,4 +1,4 @@
-/* The stored forms on their own: object records, the index record, the DER
+/* The stored forms on their own: object records, the index records, the DER
  * certificate walker and the EC point forms. */
 #include <gtest/gtest.h>
 
@@ -7,8 +7,11 @@
 #include "objects/der_certificate.h"
 #include "crypto/ec_params.h"
 #include "objects/object_codec.h"
-#include "objects/storage_index.h"
+#include "objects/index_records.h"
+#include "objects/index_v1.h"
+#include "objects/record_labels.h"
 #include "test_certificate.h"
+#include "wolfcrypt.h"
 
 namespace {
 
@@ -76,19 +79,143 @@ TEST(ObjectCodecTest, TruncatedAndEmptyRecordsAreDamaged)
     EXPECT_EQ(p11::RecordStatus::damaged, p11::object_record_decode(nullptr, 0, &out));
 }
 
-TEST(StorageIndexTest, IndexRoundTripsAndRejectsDamage)
+TEST(IndexV1Test, RoundTripsAndRejectsDamage)
 {
-    p11::StorageIndex index;
+    p11::IndexV1 index;
     index.next_id = 42;
     index.labels = {p11::object_record_label(1), p11::object_record_label(41)};
-    EXPECT_EQ("p11forge obj 00000029", p11::object_record_label(41));
-    std::vector<std::uint8_t> bytes = p11::storage_index_encode(index);
-    p11::StorageIndex decoded;
-    ASSERT_EQ(p11::RecordStatus::ok, p11::storage_index_decode(bytes.data(), bytes.size(), &decoded));
+    std::vector<std::uint8_t> bytes = p11::index_v1_encode(index);
+    p11::IndexV1 decoded;
+    ASSERT_EQ(p11::RecordStatus::ok, p11::index_v1_decode(bytes.data(), bytes.size(), &decoded));
     EXPECT_EQ(42u, decoded.next_id);
     EXPECT_EQ(index.labels, decoded.labels);
     bytes[bytes.size() / 2] ^= 1;
-    EXPECT_EQ(p11::RecordStatus::damaged, p11::storage_index_decode(bytes.data(), bytes.size(), &decoded));
+    EXPECT_EQ(p11::RecordStatus::damaged, p11::index_v1_decode(bytes.data(), bytes.size(), &decoded));
+}
+
+TEST(RecordLabelsTest, ObjectLabelsParseBackAndNothingElseDoes)
+{
+    EXPECT_EQ("p11forge obj 00000029", p11::object_record_label(41));
+    EXPECT_EQ("p11forge obj 123456789", p11::object_record_label(0x123456789));
+    EXPECT_EQ("p11forge page 00000003", p11::index_page_label(3));
+    for (std::uint64_t id : {std::uint64_t{1}, std::uint64_t{256}, std::uint64_t{257}, std::uint64_t{0x123456789}}) {
+        std::uint64_t parsed = 0;
+        ASSERT_TRUE(p11::parse_object_record_label(p11::object_record_label(id), &parsed)) << id;
+        EXPECT_EQ(id, parsed);
+    }
+    std::uint64_t parsed = 0;
+    for (const char *other : {"p11forge obj 0000002A", "p11forge obj 0000002", "p11forge obj 00000000",
+                              "p11forge obj 0000002a ", "p11forge obj 0000000002a", "p11forge index", "Device Cert"}) {
+        EXPECT_FALSE(p11::parse_object_record_label(other, &parsed)) << other;
+    }
+}
+
+TEST(RecordLabelsTest, PagesHoldTwoHundredFiftySixNumbers)
+{
+    EXPECT_EQ(0u, p11::page_of(1));
+    EXPECT_EQ(0u, p11::slot_of(1));
+    EXPECT_EQ(0u, p11::page_of(256));
+    EXPECT_EQ(255u, p11::slot_of(256));
+    EXPECT_EQ(1u, p11::page_of(257));
+    EXPECT_EQ(0u, p11::slot_of(257));
+    EXPECT_EQ(257u, p11::id_at(1, 0));
+}
+
+TEST(IndexRecordsTest, HeadRoundTripsAndEveryTruncationOrFlipIsDamage)
+{
+    p11::IndexHead head{3, 7};
+    std::vector<std::uint8_t> bytes = p11::index_head_encode(head);
+    p11::IndexRecord decoded;
+    ASSERT_EQ(p11::RecordStatus::ok, p11::index_record_decode(bytes.data(), bytes.size(), &decoded));
+    EXPECT_EQ(2u, decoded.version);
+    EXPECT_EQ(3u, decoded.head.first_page);
+    EXPECT_EQ(7u, decoded.head.end_page);
+    for (std::size_t len = 0; len < bytes.size(); ++len) {
+        EXPECT_EQ(p11::RecordStatus::damaged, p11::index_record_decode(bytes.data(), len, &decoded)) << len;
+    }
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        std::vector<std::uint8_t> flipped = bytes;
+        flipped[i] ^= 0x10;
+        EXPECT_EQ(p11::RecordStatus::damaged, p11::index_record_decode(flipped.data(), flipped.size(), &decoded))
+            << i;
+    }
+}
+
+TEST(IndexRecordsTest, HeadRecordMayHoldAWholeFormat1Index)
+{
+    p11::IndexV1 index;
+    index.next_id = 9;
+    index.labels = {p11::object_record_label(8)};
+    std::vector<std::uint8_t> bytes = p11::index_v1_encode(index);
+    p11::IndexRecord decoded;
+    ASSERT_EQ(p11::RecordStatus::ok, p11::index_record_decode(bytes.data(), bytes.size(), &decoded));
+    EXPECT_EQ(1u, decoded.version);
+    EXPECT_EQ(9u, decoded.v1.next_id);
+    EXPECT_EQ(index.labels, decoded.v1.labels);
+}
+
+namespace {
+// A later writer's record, sealed as that writer would seal it.
+std::vector<std::uint8_t> WithVersion(std::vector<std::uint8_t> bytes, std::uint8_t version)
+{
+    bytes[11] = version;
+    EXPECT_EQ(0, wc_Sha256Hash(bytes.data(), static_cast<word32>(bytes.size() - 32), bytes.data() + bytes.size() - 32));
+    return bytes;
+}
+} // namespace
+
+TEST(IndexRecordsTest, NewerHeadAndPageAreToldApartFromDamage)
+{
+    p11::IndexRecord head;
+    std::vector<std::uint8_t> bytes = WithVersion(p11::index_head_encode(p11::IndexHead{0, 1}), 3);
+    EXPECT_EQ(p11::RecordStatus::newer_version, p11::index_record_decode(bytes.data(), bytes.size(), &head));
+    p11::IndexPage page;
+    bytes = WithVersion(p11::index_page_encode(p11::IndexPage{}), 2);
+    EXPECT_EQ(p11::RecordStatus::newer_version, p11::index_page_decode(bytes.data(), bytes.size(), &page));
+}
+
+TEST(IndexRecordsTest, HeadWithFirstPagePastEndIsDamage)
+{
+    std::vector<std::uint8_t> bytes = p11::index_head_encode(p11::IndexHead{5, 4});
+    p11::IndexRecord decoded;
+    EXPECT_EQ(p11::RecordStatus::damaged, p11::index_record_decode(bytes.data(), bytes.size(), &decoded));
+}
+
+TEST(IndexRecordsTest, PageRoundTripsWithFixedSize)
+{
+    p11::IndexPage page;
+    page.page = 0x1234;
+    page.used = 200;
+    page.live.set(0).set(7).set(8).set(199);
+    std::vector<std::uint8_t> bytes = p11::index_page_encode(page);
+    p11::IndexPage full;
+    full.used = 256;
+    full.live.set();
+    EXPECT_EQ(bytes.size(), p11::index_page_encode(full).size());
+    p11::IndexPage decoded;
+    ASSERT_EQ(p11::RecordStatus::ok, p11::index_page_decode(bytes.data(), bytes.size(), &decoded));
+    EXPECT_EQ(page.page, decoded.page);
+    EXPECT_EQ(page.used, decoded.used);
+    EXPECT_EQ(page.live, decoded.live);
+    for (std::size_t len = 0; len < bytes.size(); ++len) {
+        EXPECT_EQ(p11::RecordStatus::damaged, p11::index_page_decode(bytes.data(), len, &decoded)) << len;
+    }
+    bytes[bytes.size() / 2] ^= 1;
+    EXPECT_EQ(p11::RecordStatus::damaged, p11::index_page_decode(bytes.data(), bytes.size(), &decoded));
+}
+
+TEST(IndexRecordsTest, PageWithALiveSlotNeverHandedOutIsDamage)
+{
+    p11::IndexPage page;
+    page.used = 3;
+    page.live.set(3);
+    std::vector<std::uint8_t> bytes = p11::index_page_encode(page);
+    p11::IndexPage decoded;
+    EXPECT_EQ(p11::RecordStatus::damaged, p11::index_page_decode(bytes.data(), bytes.size(), &decoded));
+    page.used = 257;
+    page.live.reset();
+    bytes = p11::index_page_encode(page);
+    EXPECT_EQ(p11::RecordStatus::damaged, p11::index_page_decode(bytes.data(), bytes.size(), &decoded));
 }
 
 TEST(DerCertificateTest, FindsTheFieldsOpenSslReports)

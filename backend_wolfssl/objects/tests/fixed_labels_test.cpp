@@ -9,28 +9,16 @@
 using namespace p11test;
 
 namespace {
-const char kUserPin[] = "1234";
 const char kSoPin[] = "87654321";
 } // namespace
 
-class FixedLabelTest : public ObjectTest {
+class FixedLabelTest : public UserSessionTest {
   protected:
-    void SetUp() override
-    {
-        ObjectTest::SetUp();
-        Reopen();
-    }
-    void Reopen()
-    {
-        h = Open(true);
-        ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
-    }
     CK_RV CreateRv(Tmpl t)
     {
         CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
         return Create(h, t, &object);
     }
-    CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
 };
 
 TEST_F(FixedLabelTest, FixedLabelProfileRejectsOtherLabels)

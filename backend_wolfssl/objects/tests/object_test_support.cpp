@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "core_pkcs11_pal.h"
+#include "objects/index_v1.h"
+#include "objects/record_labels.h"
 #include "test_certificate.h"
 
 namespace p11test {
@@ -243,13 +245,13 @@ std::vector<CK_OBJECT_HANDLE> ObjectTest::Find(CK_SESSION_HANDLE h, Tmpl t, CK_U
     return all;
 }
 
-bool ObjectTest::PalHas(const std::string &label)
+bool PalHas(const std::string &label)
 {
     return PKCS11_PAL_FindObject(reinterpret_cast<CK_BYTE_PTR>(const_cast<char *>(label.data())), label.size()) !=
            CK_INVALID_HANDLE;
 }
 
-ByteVec ObjectTest::PalRead(const std::string &label)
+ByteVec PalRead(const std::string &label)
 {
     ByteVec bytes;
     CK_OBJECT_HANDLE handle =
@@ -264,10 +266,30 @@ ByteVec ObjectTest::PalRead(const std::string &label)
     return bytes;
 }
 
-void ObjectTest::PalWrite(const std::string &label, ByteVec bytes)
+void PalWrite(const std::string &label, ByteVec bytes)
 {
     CK_ATTRIBUTE attr = {CKA_LABEL, const_cast<char *>(label.data()), static_cast<CK_ULONG>(label.size())};
     EXPECT_NE(CK_INVALID_HANDLE, PKCS11_PAL_SaveObject(&attr, bytes.data(), bytes.size()));
+}
+
+void PalDestroy(const std::string &label)
+{
+    CK_OBJECT_HANDLE handle =
+        PKCS11_PAL_FindObject(reinterpret_cast<CK_BYTE_PTR>(const_cast<char *>(label.data())), label.size());
+    ASSERT_NE(CK_INVALID_HANDLE, handle) << label;
+    EXPECT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(handle)) << label;
+}
+
+void RewriteAsFormat1(std::uint64_t next_id, const std::set<std::string> &labels, std::uint64_t pages)
+{
+    for (std::uint64_t page = 0; page < pages; ++page) {
+        PalDestroy(p11::index_page_label(page));
+    }
+    p11::IndexV1 index;
+    index.next_id = next_id;
+    index.labels = labels;
+    std::vector<std::uint8_t> bytes = p11::index_v1_encode(index);
+    PalWrite(p11::kIndexRecordLabel, ByteVec(bytes.begin(), bytes.end()));
 }
 
 } // namespace p11test

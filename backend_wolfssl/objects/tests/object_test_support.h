@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,12 +64,35 @@ class ObjectTest : public BackendTest {
     CK_RV FindInit(CK_SESSION_HANDLE h, Tmpl &t);
     CK_RV FindNext(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE *out, CK_ULONG max, CK_ULONG *count);
     CK_RV FindFinal(CK_SESSION_HANDLE h);
-
-    // PAL access for storage tests.
-    static bool PalHas(const std::string &label);
-    static ByteVec PalRead(const std::string &label);
-    static void PalWrite(const std::string &label, ByteVec bytes);
 };
+
+// A test that starts with an R/W session `h`, the user logged in (both test
+// profiles' user PIN is "1234"). Inline: the flash tests link this file
+// without BackendTest.
+class UserSessionTest : public ObjectTest {
+  protected:
+    void SetUp() override
+    {
+        ObjectTest::SetUp();
+        Reopen();
+    }
+    // A new session `h` with the user logged in (after a restart, say).
+    void Reopen()
+    {
+        h = Open(true);
+        ASSERT_EQ(CKR_OK, Login(h, CKU_USER, "1234"));
+    }
+    CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
+};
+
+// PAL access for storage tests: records by label, as the backend sees them.
+bool PalHas(const std::string &label);
+ByteVec PalRead(const std::string &label); // empty when there is none
+void PalWrite(const std::string &label, ByteVec bytes);
+void PalDestroy(const std::string &label); // a failure unless it was there and went
+// Rewrites an any-label store as format 1 of the index would have left it:
+// pages 0 .. pages-1 removed, one index record listing the labels.
+void RewriteAsFormat1(std::uint64_t next_id, const std::set<std::string> &labels, std::uint64_t pages);
 
 } // namespace p11test
 

@@ -11,23 +11,12 @@
 using namespace p11test;
 
 namespace {
-const char kUserPin[] = "1234";
 const char kSoPin[] = "87654321";
 const char kIndex[] = "p11forge index";
 } // namespace
 
-class StorageTest : public ObjectTest {
+class StorageTest : public UserSessionTest {
   protected:
-    void SetUp() override
-    {
-        ObjectTest::SetUp();
-        Reopen();
-    }
-    void Reopen()
-    {
-        h = Open(true);
-        ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
-    }
     void RestartAndReopen()
     {
         Restart();
@@ -41,7 +30,6 @@ class StorageTest : public ObjectTest {
         EXPECT_EQ(1u, found.size()) << label;
         return found.empty() ? CK_INVALID_HANDLE : found[0];
     }
-    CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
 };
 
 TEST_F(StorageTest, TokenObjectsSurviveFinalizeAndInitialize)

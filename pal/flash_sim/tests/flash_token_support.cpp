@@ -131,4 +131,25 @@ void FlashTokenTest::LoadImage(const std::vector<unsigned char> &image)
     ASSERT_EQ(FLASH_OK, flash_sim_image_load(image.data(), image.size()));
 }
 
+CK_RV FlashTokenTest::RunWithCutAfter(const std::vector<unsigned char> &image, unsigned long n,
+                                      const std::function<CK_RV(CK_SESSION_HANDLE)> &run, bool *cut)
+{
+    LoadImage(image);
+    EXPECT_EQ(CKR_OK, p11be_C_Initialize(nullptr));
+    CK_SESSION_HANDLE h = OpenUser();
+    flash_sim_cut_after(n);
+    CK_RV rv = run(h);
+    *cut = flash_sim_cut_reached() != 0;
+    EXPECT_EQ(CKR_OK, p11be_C_Finalize(nullptr));
+    return rv;
+}
+
+CK_RV FlashTokenTest::PowerOnCapturingErrors(std::string *errors)
+{
+    testing::internal::CaptureStderr();
+    CK_RV rv = PowerOnAndInitialize();
+    *errors = testing::internal::GetCapturedStderr();
+    return rv;
+}
+
 } // namespace p11flash

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,14 @@ class FlashTokenTest : public ::testing::Test {
 
     std::vector<unsigned char> SaveImage();
     void LoadImage(const std::vector<unsigned char> &image);
+
+    // One power cut: from the image, C_Initialize and a user session, the
+    // cut armed after n flash operations, run, then C_Finalize (what it
+    // would write is lost with the power). *cut: the cut was reached.
+    CK_RV RunWithCutAfter(const std::vector<unsigned char> &image, unsigned long n,
+                          const std::function<CK_RV(CK_SESSION_HANDLE)> &run, bool *cut);
+    // Power back on and C_Initialize; *errors is what it said on stderr.
+    CK_RV PowerOnCapturingErrors(std::string *errors);
 };
 
 } // namespace p11flash

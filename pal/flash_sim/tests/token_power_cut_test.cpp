@@ -90,18 +90,10 @@ class TokenPowerCutTest : public FlashTokenTest, public ::testing::WithParamInte
         int cuts = 0;
         bool saw_old = false;
         for (unsigned long n = 0; n < 200; n++) {
-            LoadImage(image);
-            EXPECT_EQ(CKR_OK, p11be_C_Initialize(nullptr));
-            h = OpenUser();
-            flash_sim_cut_after(n);
-            CK_RV rv = Run(h, op);
-            bool cut = flash_sim_cut_reached() != 0;
-            // The process dies with the power: what C_Finalize would write is lost.
-            EXPECT_EQ(CKR_OK, p11be_C_Finalize(nullptr));
-
-            testing::internal::CaptureStderr();
-            CK_RV init = PowerOnAndInitialize();
-            std::string errors = testing::internal::GetCapturedStderr();
+            bool cut = false;
+            CK_RV rv = RunWithCutAfter(image, n, [&](CK_SESSION_HANDLE s) { return Run(s, op); }, &cut);
+            std::string errors;
+            CK_RV init = PowerOnCapturingErrors(&errors);
             EXPECT_EQ(CKR_OK, init) << what << " cut " << n << ": " << errors;
             if (init != CKR_OK) {
                 break;

@@ -1,0 +1,349 @@
+/* IndexedStorage: object records listed by a paged index (see
+ * indexed_storage.h and index_records.h). */
+#include "objects/indexed_storage.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <map>
+
+#include "objects/pal_io.h"
+
+namespace p11 {
+
+namespace {
+
+enum class PageRead { ok, missing, unusable };
+
+// Reads page n; an unusable page is reported once per call.
+PageRead read_page(std::uint64_t page, IndexPage *out)
+{
+    Bytes bytes;
+    ReadResult read = pal_read(index_page_label(page), &bytes);
+    if (read == ReadResult::missing) {
+        return PageRead::missing;
+    }
+    RecordStatus status = RecordStatus::damaged;
+    if (read == ReadResult::ok) {
+        status = index_page_decode(bytes.data(), bytes.size(), out);
+    }
+    if (status == RecordStatus::ok && out->page != page) {
+        status = RecordStatus::damaged; // a page stored under another page's label
+    }
+    if (status != RecordStatus::ok) {
+        std::fprintf(stderr, "p11forge: token object index page %" PRIu64 " is %s; its objects are skipped\n", page,
+                     read == ReadResult::failed ? "unreadable" : record_status_name(status));
+        return PageRead::unusable;
+    }
+    return PageRead::ok;
+}
+
+bool write_page(const IndexPage &page)
+{
+    std::vector<std::uint8_t> bytes = index_page_encode(page);
+    return pal_write(index_page_label(page.page), bytes.data(), bytes.size());
+}
+
+bool write_head(const IndexHead &head)
+{
+    std::vector<std::uint8_t> bytes = index_head_encode(head);
+    return pal_write(kIndexRecordLabel, bytes.data(), bytes.size());
+}
+
+// Pages a store needs for object numbers 1 .. last.
+std::uint64_t pages_for(std::uint64_t last)
+{
+    return last == 0 ? 0 : page_of(last) + 1;
+}
+
+void report_unlisted(const std::string &label)
+{
+    std::fprintf(stderr, "p11forge: could not remove the unlisted record \"%s\"\n", label.c_str());
+}
+
+} // namespace
+
+void IndexedStorage::clear()
+{
+    head_ = IndexHead();
+    blocked_ = false;
+}
+
+void IndexedStorage::load(std::vector<StoredObject> *out, bool locked)
+{
+    clear();
+    Bytes bytes;
+    ReadResult read = pal_read(kIndexRecordLabel, &bytes);
+    if (read == ReadResult::missing) {
+        return; // a fresh store
+    }
+    IndexRecord record;
+    RecordStatus status = RecordStatus::damaged;
+    if (read == ReadResult::ok) {
+        status = index_record_decode(bytes.data(), bytes.size(), &record);
+    }
+    if (status != RecordStatus::ok) {
+        std::fprintf(stderr, "p11forge: the token object index is %s; no token objects until C_InitToken\n",
+                     read == ReadResult::failed ? "unreadable" : record_status_name(status));
+        blocked_ = true;
+        return;
+    }
+    if (record.version == 1) {
+        load_v1(record.v1, out);
+        return;
+    }
+    head_ = record.head;
+    for (std::uint64_t page = head_.first_page; page < head_.end_page; ++page) {
+        load_page(page, out, locked);
+    }
+}
+
+void IndexedStorage::load_v1(const IndexV1 &index, std::vector<StoredObject> *out)
+{
+    // Dropping a missing record waits for the conversion to pages.
+    for (const std::string &label : index.labels) {
+        StoredObject object;
+        bool present = false;
+        if (read_stored_object(label, &object, &present)) {
+            out->push_back(std::move(object));
+        } else if (!present) {
+            report_object_record(label, "is missing");
+        }
+    }
+}
+
+void IndexedStorage::load_page(std::uint64_t number, std::vector<StoredObject> *out, bool locked)
+{
+    IndexPage page;
+    if (read_page(number, &page) != PageRead::ok) {
+        return; // missing: every object on it was destroyed
+    }
+    bool dropped = false;
+    for (std::uint32_t slot = 0; slot < page.used; ++slot) {
+        if (!page.live.test(slot)) {
+            continue;
+        }
+        StoredObject object;
+        bool present = false;
+        const std::string label = object_record_label(id_at(number, slot));
+        if (read_stored_object(label, &object, &present)) {
+            out->push_back(std::move(object));
+        } else if (!present) {
+            report_object_record(label, "is missing");
+            page.live.reset(slot);
+            dropped = true;
+        }
+    }
+    // Nobody writes while we hold the store lock, so the record is gone for
+    // good: off the page, so that the next load does not report it again.
+    if (dropped && locked) {
+        (void)write_page(page);
+    }
+}
+
+CK_RV IndexedStorage::sync_head()
+{
+    Bytes bytes;
+    ReadResult read = pal_read(kIndexRecordLabel, &bytes);
+    if (read == ReadResult::missing) {
+        // Nothing stored yet (or a head this process could not read): keep
+        // what we have.
+        return blocked_ ? CKR_DEVICE_ERROR : CKR_OK;
+    }
+    IndexRecord record;
+    if (read != ReadResult::ok || index_record_decode(bytes.data(), bytes.size(), &record) != RecordStatus::ok) {
+        std::fprintf(stderr, "p11forge: the token object index cannot be read; not written\n");
+        return CKR_DEVICE_ERROR;
+    }
+    if (record.version == 1) {
+        CK_RV rv = upgrade(record.v1);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+    } else {
+        head_ = record.head;
+    }
+    blocked_ = false;
+    return CKR_OK;
+}
+
+CK_RV IndexedStorage::upgrade(const IndexV1 &index)
+{
+    // Numbers below next_id were handed out; records keep their labels.
+    std::uint64_t last = index.next_id - 1;
+    std::map<std::uint64_t, IndexPage> pages;
+    for (const std::string &label : index.labels) {
+        std::uint64_t id = 0;
+        if (!parse_object_record_label(label, &id)) {
+            report_object_record(label, "has a label format 2 cannot list");
+            continue;
+        }
+        last = id > last ? id : last;
+        IndexPage &page = pages[page_of(id)];
+        page.live.set(slot_of(id));
+    }
+    IndexHead head;
+    head.end_page = pages_for(last);
+    for (std::uint64_t number = 0; number < head.end_page; ++number) {
+        auto it = pages.find(number);
+        // Only the last page hands out numbers, so only it must be stored
+        // when empty.
+        if (it == pages.end() && number + 1 != head.end_page) {
+            continue;
+        }
+        IndexPage page = it == pages.end() ? IndexPage() : it->second;
+        page.page = number;
+        page.used = last - number * kIdsPerPage >= kIdsPerPage ? kIdsPerPage
+                                                               : static_cast<std::uint32_t>(last - number * kIdsPerPage);
+        if (!write_page(page)) {
+            return CKR_DEVICE_ERROR;
+        }
+    }
+    // The commit point: the head replaces the format 1 record.
+    if (!write_head(head)) {
+        return CKR_DEVICE_ERROR;
+    }
+    head_ = head;
+    return CKR_OK;
+}
+
+CK_RV IndexedStorage::add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels)
+{
+    if (objects.size() > kIdsPerPage) {
+        return CKR_GENERAL_ERROR; // no PKCS #11 call makes that many at once
+    }
+    StoreLock lock;
+    if (lock.rv() != CKR_OK || sync_head() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
+    IndexHead head = head_;
+    IndexPage page;
+    PageRead last = PageRead::missing;
+    if (head.end_page > head.first_page) {
+        last = read_page(head.end_page - 1, &page);
+    }
+    // A missing or unusable last page may have handed out any number: a new
+    // page, as when the objects do not fit on the last one.
+    const bool new_page = last != PageRead::ok || page.used + objects.size() > kIdsPerPage;
+    const bool drop_emptied_last = new_page && last == PageRead::ok && page.live.none();
+    const std::uint64_t emptied_last = page.page;
+    if (new_page) {
+        page = IndexPage();
+        page.page = head.end_page++;
+    }
+    std::vector<std::string> written;
+    bool ok = true;
+    for (const AttributeSet *attrs : objects) {
+        const std::uint32_t slot = page.used++;
+        std::string label = object_record_label(id_at(page.page, slot));
+        if (!write_stored_object(label, *attrs)) {
+            ok = false;
+            break;
+        }
+        written.push_back(std::move(label));
+        page.live.set(slot);
+    }
+    // Records before the page that lists them, the page before the head.
+    ok = ok && write_page(page) && (!new_page || write_head(head));
+    if (!ok) {
+        for (const std::string &label : written) {
+            (void)pal_destroy(label);
+        }
+        return CKR_DEVICE_ERROR;
+    }
+    head_ = head;
+    if (drop_emptied_last) {
+        (void)pal_destroy(index_page_label(emptied_last)); // no longer the last: empty means not stored
+    }
+    *pal_labels = std::move(written);
+    return CKR_OK;
+}
+
+CK_RV IndexedStorage::remove(const std::string &pal_label)
+{
+    std::uint64_t id = 0;
+    if (!parse_object_record_label(pal_label, &id)) {
+        // A format 1 label no page lists (see upgrade): the record is all.
+        return pal_destroy(pal_label) ? CKR_OK : CKR_DEVICE_ERROR;
+    }
+    StoreLock lock;
+    if (lock.rv() != CKR_OK || sync_head() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
+    const std::uint64_t number = page_of(id);
+    const std::uint32_t slot = slot_of(id);
+    IndexPage page;
+    // Outside the head's pages: another process's C_InitToken took it.
+    PageRead read = number >= head_.first_page && number < head_.end_page ? read_page(number, &page)
+                                                                         : PageRead::missing;
+    if (read == PageRead::unusable) {
+        return CKR_DEVICE_ERROR;
+    }
+    if (read == PageRead::ok && page.live.test(slot)) {
+        page.live.reset(slot);
+        // Off the page first: from then on the object is gone for good. An
+        // empty page other than the last need not be stored at all.
+        const bool listed_out = page.live.none() && number + 1 != head_.end_page
+                                    ? pal_destroy(index_page_label(number))
+                                    : write_page(page);
+        if (!listed_out) {
+            return CKR_DEVICE_ERROR;
+        }
+    }
+    if (!pal_destroy(pal_label)) {
+        report_unlisted(pal_label);
+    }
+    return CKR_OK;
+}
+
+CK_RV IndexedStorage::remove_all()
+{
+    StoreLock lock;
+    if (lock.rv() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
+    // Every stored object goes, also those another process made since load;
+    // an unreadable head leaves only this process's view to remove.
+    IndexHead old = head_;
+    IndexV1 v1;
+    Bytes bytes;
+    IndexRecord record;
+    if (pal_read(kIndexRecordLabel, &bytes) == ReadResult::ok &&
+        index_record_decode(bytes.data(), bytes.size(), &record) == RecordStatus::ok) {
+        if (record.version == 1) {
+            v1 = std::move(record.v1);
+            old = IndexHead{0, pages_for(v1.next_id - 1)};
+        } else {
+            old = record.head;
+        }
+    }
+    // Numbers go on from the old end, so a process that still holds an old
+    // object never meets its label again.
+    const IndexHead fresh{old.end_page, old.end_page};
+    if (!write_head(fresh)) {
+        return CKR_DEVICE_ERROR;
+    }
+    // Every number a page could list, and page end_page too: a create cut
+    // short may have left records there. Probing also finds records that a
+    // cut left behind a destroy.
+    for (std::uint64_t number = old.first_page; number <= old.end_page; ++number) {
+        for (std::uint32_t slot = 0; slot < kIdsPerPage; ++slot) {
+            const std::string label = object_record_label(id_at(number, slot));
+            if (!pal_destroy(label)) {
+                report_unlisted(label);
+            }
+        }
+        if (!pal_destroy(index_page_label(number))) {
+            report_unlisted(index_page_label(number));
+        }
+    }
+    for (const std::string &label : v1.labels) {
+        if (!pal_destroy(label)) {
+            report_unlisted(label);
+        }
+    }
+    head_ = fresh;
+    blocked_ = false;
+    return CKR_OK;
+}
+
+} // namespace p11

@@ -1,0 +1,41 @@
+/* The PAL as the token storage uses it: records by label (std::string),
+ * values as byte vectors, and the PAL's optional store lock
+ * (core_pkcs11_pal_lock.h) held for a scope. */
+#ifndef P11_BACKEND_OBJECTS_PAL_IO_H
+#define P11_BACKEND_OBJECTS_PAL_IO_H
+
+#include <cstddef>
+#include <string>
+
+#include "pkcs11.h"
+#include "wiping_allocator.h"
+
+namespace p11 {
+
+enum class ReadResult { ok, missing, failed };
+
+// Holds the PAL's store lock for a scope; a PAL without one (the weak hooks
+// are unset) needs none, since nothing else writes its store.
+class StoreLock {
+  public:
+    StoreLock();
+    ~StoreLock();
+    StoreLock(const StoreLock &) = delete;
+    StoreLock &operator=(const StoreLock &) = delete;
+    CK_RV rv() const { return rv_; }
+
+  private:
+    CK_RV rv_ = CKR_OK;
+    bool held_ = false;
+};
+
+CK_OBJECT_HANDLE pal_find(const std::string &label);
+ReadResult pal_read(const std::string &label, Bytes *out);
+// Creates or atomically replaces the record; false when the PAL refused.
+bool pal_write(const std::string &label, const void *data, std::size_t size);
+// True when no record is left under the label (also when there was none).
+bool pal_destroy(const std::string &label);
+
+} // namespace p11
+
+#endif // P11_BACKEND_OBJECTS_PAL_IO_H
