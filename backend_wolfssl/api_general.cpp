@@ -106,10 +106,7 @@ void p11be_session_end_operation(p11_session *session, p11_operation operation)
     }
     switch (operation) {
     case P11_OPERATION_DIGEST:
-        if (session->digest != nullptr) {
-            digest_operation_free(session->digest);
-            session->digest = nullptr;
-        }
+        digest_operation_end(session);
         break;
     case P11_OPERATION_SIGN:
         signature_operation_end(&session->sign);

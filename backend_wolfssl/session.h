@@ -16,6 +16,8 @@
 namespace p11 {
 struct DigestOperation; // digest.h
 void digest_operation_free(DigestOperation *op);
+// Ends the session's digest operation (if any), keeping its memory for the next.
+void digest_operation_end(p11_session *session);
 struct FindOperation; // objects/find_operation.h
 void find_operation_free(FindOperation *op);
 } // namespace p11
@@ -32,7 +34,8 @@ struct p11_session {
 
     // Guards the operation state below against two threads using one session.
     p11::Mutex op_lock;
-    p11::DigestOperation *digest = nullptr;
+    p11::DigestOperation *digest = nullptr;       // the active digest, or NULL
+    p11::DigestOperation *digest_spare = nullptr; // a wiped one kept for the next C_DigestInit
     p11::FindOperation *find = nullptr;
     p11::SignatureOperation sign;
     p11::SignatureOperation verify;
@@ -46,10 +49,10 @@ struct p11_session {
 
     ~p11_session()
     {
-        if (digest != nullptr) {
-            p11::digest_operation_free(digest);
-            digest = nullptr;
-        }
+        p11::digest_operation_free(digest);
+        p11::digest_operation_free(digest_spare);
+        digest = nullptr;
+        digest_spare = nullptr;
         if (find != nullptr) {
             p11::find_operation_free(find);
             find = nullptr;

@@ -5,7 +5,6 @@
 #include <new>
 
 #include "ecc_thread_cache.h"
-#include "key_loading.h"
 #include "secure_wipe.h"
 #include "sign_engine_internal.h"
 
@@ -35,30 +34,14 @@ std::size_t prepare_hash(const SignEngine *engine, const unsigned char *hash, st
 
 } // namespace
 
-CK_RV ecdsa_engine_load(SignEngine *engine, CK_OBJECT_CLASS key_class, const AttributeSet &key)
+CK_RV ecdsa_engine_load(SignEngine *engine)
 {
-    ecc_key *ec = new (std::nothrow) ecc_key;
-    if (ec == nullptr) {
-        return CKR_HOST_MEMORY;
+    if (engine->key->ec == nullptr) {
+        return CKR_KEY_TYPE_INCONSISTENT;
     }
-    const EcCurve *curve = nullptr;
-    switch (load_ec_key(key_class, key, ec, &curve)) {
-    case KeyLoad::ok:
-        break;
-    case KeyLoad::missing:
-        delete ec;
-        return CKR_TEMPLATE_INCOMPLETE;
-    case KeyLoad::unsupported:
-        delete ec;
-        return CKR_KEY_SIZE_RANGE;
-    case KeyLoad::malformed:
-    case KeyLoad::failed:
-        delete ec;
-        return CKR_FUNCTION_FAILED;
-    }
-    engine->ec = ec;
-    engine->curve = curve;
-    engine->signature_length = 2 * curve->field_bytes;
+    engine->ec = engine->key->ec;
+    engine->curve = engine->key->curve;
+    engine->signature_length = 2 * engine->curve->field_bytes;
     return CKR_OK;
 }
 
@@ -117,16 +100,6 @@ CK_RV ecdsa_engine_verify(SignEngine *engine, const unsigned char *hash, std::si
     }
     // Other errors are r or s out of range, which no valid signature has.
     return rc == 0 && valid == 1 ? CKR_OK : CKR_SIGNATURE_INVALID;
-}
-
-void ecdsa_engine_release(SignEngine *engine)
-{
-    if (engine->ec != nullptr) {
-        wc_ecc_free(engine->ec);
-        secure_wipe(engine->ec, sizeof *engine->ec);
-        delete engine->ec;
-        engine->ec = nullptr;
-    }
 }
 
 } // namespace p11
