@@ -76,6 +76,25 @@ inline void session_ref(p11_session *session)
 // The session's DRBG, seeded on first use (the op_lock is held).
 CK_RV session_rng(p11_session *session, WC_RNG **rng);
 
+// Ends every operation of a session that has just been closed (called with
+// the library lock held or not; the order is library lock -> op_lock), so a
+// closed session that a thread still caches (api_general.cpp) holds no keys
+// and no data. Calls in flight finish first: they hold the op_lock.
+inline void session_end_operations(p11_session *session)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return; // the destructor ends them when the last reference goes
+    }
+    digest_operation_end(session);
+    if (session->find != nullptr) {
+        find_operation_free(session->find);
+        session->find = nullptr;
+    }
+    signature_operation_end(&session->sign);
+    signature_operation_end(&session->verify);
+}
+
 // Drops one reference and frees the session with the last one.
 inline void session_unref(p11_session *session)
 {
