@@ -102,15 +102,16 @@ CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session)
     if (!library_ready()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED;
     }
-    // Fast path, no library lock: the session this thread used last. The
-    // cache's own reference keeps it valid memory; handles are never reused,
-    // and `closed` is set before a session leaves the table.
+    // Fast path, no lock and no reference count: the session this thread
+    // used last. The cache's own reference keeps it valid memory for the
+    // whole call (only this thread drops it, and no call nests in another);
+    // handles are never reused, and `closed` is set before a session leaves
+    // the table.
     const bool use_cache = lib.session_cache.load(std::memory_order_relaxed);
     ThreadSessionCache &cache = t_session_cache;
     p11_session *cached = cache.session;
     if (use_cache && cached != nullptr && cached->handle == handle &&
         !cached->closed.load(std::memory_order_acquire)) {
-        session_ref(cached);
         *session = cached;
         return CKR_OK;
     }
@@ -124,10 +125,7 @@ CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session)
         if (found == nullptr) {
             return CKR_SESSION_HANDLE_INVALID;
         }
-        session_ref(found); // the caller's
-        if (use_cache) {
-            session_ref(found); // the cache's
-        }
+        session_ref(found); // the cache's, which the call shares; else the call's own
     }
     if (use_cache) {
         cache.hold(found);
@@ -138,7 +136,8 @@ CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session)
 
 void p11be_session_release(p11_session *session)
 {
-    if (session != nullptr) {
+    // The thread's cached session is held by the cache, not by the call.
+    if (session != nullptr && session != t_session_cache.session) {
         session_unref(session);
     }
 }
