@@ -24,7 +24,8 @@ void close_all_sessions_locked(Library &lib)
 {
     lib.sessions.drain([](p11_session *session) {
         session->closed.store(true, std::memory_order_release);
-        session_unref(session); // in-flight calls keep it alive until they release
+        session_end_operations(session);
+        session_unref(session); // in-flight calls and thread caches keep it alive until they let go
     });
     lib.objects.drop_all_session_objects();
     // v2.40 §5.6: closing the last session logs the user out.
@@ -55,9 +56,32 @@ void release_resources(Library &lib)
         wc_FreeRng(&lib.rng);
         lib.rng_ready = false;
     }
+    lib.session_cache.store(false, std::memory_order_relaxed);
     lib.lock.destroy();
     lib.strategy = LockStrategy();
 }
+
+// The session a thread used last, with a reference of its own: most
+// applications call on one session per thread, which p11be_session_acquire
+// then finds without the library lock. The reference goes when the thread
+// moves to another session or ends; a closed session's operations were
+// ended at close (session_end_operations), so a cached closed one holds no
+// keys.
+struct ThreadSessionCache {
+    p11_session *session = nullptr;
+
+    void hold(p11_session *next)
+    {
+        p11_session *previous = session;
+        session = next;
+        if (previous != nullptr) {
+            session_unref(previous);
+        }
+    }
+    ~ThreadSessionCache() { hold(nullptr); }
+};
+
+thread_local ThreadSessionCache t_session_cache;
 
 } // namespace
 
@@ -78,22 +102,42 @@ CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session)
     if (!library_ready()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED;
     }
-    LockGuard guard(lib.lock);
-    if (guard.rv() != CKR_OK) {
-        return guard.rv();
+    // Fast path, no lock and no reference count: the session this thread
+    // used last. The cache's own reference keeps it valid memory for the
+    // whole call (only this thread drops it, and no call nests in another);
+    // handles are never reused, and `closed` is set before a session leaves
+    // the table.
+    const bool use_cache = lib.session_cache.load(std::memory_order_relaxed);
+    ThreadSessionCache &cache = t_session_cache;
+    p11_session *cached = cache.session;
+    if (use_cache && cached != nullptr && cached->handle == handle &&
+        !cached->closed.load(std::memory_order_acquire)) {
+        *session = cached;
+        return CKR_OK;
     }
-    p11_session *found = lib.sessions.find(handle);
-    if (found == nullptr) {
-        return CKR_SESSION_HANDLE_INVALID;
+    p11_session *found = nullptr;
+    {
+        LockGuard guard(lib.lock);
+        if (guard.rv() != CKR_OK) {
+            return guard.rv();
+        }
+        found = lib.sessions.find(handle);
+        if (found == nullptr) {
+            return CKR_SESSION_HANDLE_INVALID;
+        }
+        session_ref(found); // the cache's, which the call shares; else the call's own
     }
-    session_ref(found);
+    if (use_cache) {
+        cache.hold(found);
+    }
     *session = found;
     return CKR_OK;
 }
 
 void p11be_session_release(p11_session *session)
 {
-    if (session != nullptr) {
+    // The thread's cached session is held by the cache, not by the call.
+    if (session != nullptr && session != t_session_cache.session) {
         session_unref(session);
     }
 }
@@ -106,10 +150,7 @@ void p11be_session_end_operation(p11_session *session, p11_operation operation)
     }
     switch (operation) {
     case P11_OPERATION_DIGEST:
-        if (session->digest != nullptr) {
-            digest_operation_free(session->digest);
-            session->digest = nullptr;
-        }
+        digest_operation_end(session);
         break;
     case P11_OPERATION_SIGN:
         signature_operation_end(&session->sign);
@@ -138,6 +179,7 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
         return rv;
     }
     lib.strategy = strategy;
+    lib.session_cache.store(!strategy.uses_app_callbacks(), std::memory_order_relaxed);
     if (wc_InitRng(&lib.rng) != 0) {
         rv = CKR_FUNCTION_FAILED;
     } else {

@@ -105,6 +105,7 @@ CK_RV p11be_C_CloseSession(p11_session *session)
             lib.token.login = Login::nobody; // the last session logs out
         }
     }
+    session_end_operations(removed);
     session_unref(removed); // the table's reference; the caller still holds its own
     return CKR_OK;
 }

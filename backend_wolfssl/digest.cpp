@@ -14,11 +14,42 @@
 
 namespace p11 {
 
-void digest_operation_free(DigestOperation *op)
+namespace {
+
+void release_state(DigestOperation *op)
 {
     wc_HashFree(&op->state, op->type);
-    secure_wipe(op, sizeof *op);
+    secure_wipe(op, sizeof *op); // the state may hold what was digested
+}
+
+} // namespace
+
+void digest_operation_free(DigestOperation *op)
+{
+    if (op == nullptr) {
+        return;
+    }
+    if (op->active) {
+        release_state(op);
+    }
     delete op;
+}
+
+void digest_operation_end(p11_session *session)
+{
+    DigestOperation *op = session->digest;
+    if (op == nullptr) {
+        return;
+    }
+    session->digest = nullptr;
+    release_state(op);
+    // Kept for the session's next digest: a 64-byte C_Digest should not pay
+    // for an allocation.
+    if (session->digest_spare == nullptr) {
+        session->digest_spare = op;
+    } else {
+        delete op;
+    }
 }
 
 } // namespace p11
@@ -49,8 +80,7 @@ bool hash_type_of(CK_MECHANISM_TYPE mechanism, enum wc_HashType *type)
 
 void end_operation(p11_session *session)
 {
-    digest_operation_free(session->digest);
-    session->digest = nullptr;
+    digest_operation_end(session);
 }
 
 // Feeds data in chunks wolfCrypt's word32 lengths can hold.
@@ -116,17 +146,22 @@ CK_RV p11be_C_DigestInit(p11_session *session, CK_MECHANISM_PTR pMechanism)
     if (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0) {
         return CKR_MECHANISM_PARAM_INVALID; // the SHA mechanisms take no parameter
     }
-    DigestOperation *op = new (std::nothrow) DigestOperation;
+    DigestOperation *op = session->digest_spare;
     if (op == nullptr) {
-        return CKR_HOST_MEMORY;
+        op = new (std::nothrow) DigestOperation;
+        if (op == nullptr) {
+            return CKR_HOST_MEMORY;
+        }
     }
+    session->digest_spare = nullptr;
     op->type = type;
     op->size = static_cast<CK_ULONG>(wc_HashGetDigestSize(type));
     if (wc_HashInit(&op->state, type) != 0) {
-        secure_wipe(op, sizeof *op);
-        delete op;
+        op->active = false;
+        session->digest_spare = op;
         return CKR_FUNCTION_FAILED;
     }
+    op->active = true;
     session->digest = op;
     return CKR_OK;
 }

@@ -11,6 +11,7 @@ struct DigestOperation {
     wc_HashAlg state;
     enum wc_HashType type;
     CK_ULONG size; // digest length in bytes
+    bool active;   // `state` is initialized (else it is wiped)
 };
 
 } // namespace p11

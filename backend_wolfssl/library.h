@@ -24,6 +24,10 @@ enum class LibraryState : int { uninitialized, initializing, ready, finalizing }
 struct Library {
     std::atomic<LibraryState> state{LibraryState::uninitialized};
     LockStrategy strategy;
+    // Threads may cache their last session (api_general.cpp): only with OS
+    // locks, because a cached session outlives C_Finalize a little and an
+    // application's DestroyMutex must not be called after it.
+    std::atomic<bool> session_cache{false};
     Mutex lock;
     SessionTable sessions;
     TokenState token;

@@ -32,28 +32,20 @@ void Mutex::destroy()
     created_ = false;
 }
 
-CK_RV Mutex::lock()
+CK_RV Mutex::lock_slow()
 {
     if (!created_) {
         return CKR_GENERAL_ERROR;
     }
-    if (strategy_.uses_app_callbacks()) {
-        return strategy_.lock(app_mutex_);
-    }
-    os_mutex_.lock();
-    return CKR_OK;
+    return strategy_.lock(app_mutex_);
 }
 
-CK_RV Mutex::unlock()
+CK_RV Mutex::unlock_slow()
 {
     if (!created_) {
         return CKR_GENERAL_ERROR;
     }
-    if (strategy_.uses_app_callbacks()) {
-        return strategy_.unlock(app_mutex_);
-    }
-    os_mutex_.unlock();
-    return CKR_OK;
+    return strategy_.unlock(app_mutex_);
 }
 
 } // namespace p11

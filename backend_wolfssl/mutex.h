@@ -32,10 +32,29 @@ public:
     // CKR_OK, or the application's CreateMutex error.
     CK_RV create(const LockStrategy &strategy);
     void destroy();
-    CK_RV lock();
-    CK_RV unlock();
+    // Inline fast path for the OS mutex: every PKCS #11 call takes two locks.
+    CK_RV lock()
+    {
+        if (created_ && !strategy_.uses_app_callbacks()) {
+            os_mutex_.lock();
+            return CKR_OK;
+        }
+        return lock_slow();
+    }
+    CK_RV unlock()
+    {
+        if (created_ && !strategy_.uses_app_callbacks()) {
+            os_mutex_.unlock();
+            return CKR_OK;
+        }
+        return unlock_slow();
+    }
 
 private:
+    // Not created (CKR_GENERAL_ERROR) or the application's callbacks.
+    CK_RV lock_slow();
+    CK_RV unlock_slow();
+
     LockStrategy strategy_;
     std::mutex os_mutex_;
     void *app_mutex_ = nullptr;

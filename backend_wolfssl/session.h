@@ -16,6 +16,8 @@
 namespace p11 {
 struct DigestOperation; // digest.h
 void digest_operation_free(DigestOperation *op);
+// Ends the session's digest operation (if any), keeping its memory for the next.
+void digest_operation_end(p11_session *session);
 struct FindOperation; // objects/find_operation.h
 void find_operation_free(FindOperation *op);
 } // namespace p11
@@ -32,7 +34,8 @@ struct p11_session {
 
     // Guards the operation state below against two threads using one session.
     p11::Mutex op_lock;
-    p11::DigestOperation *digest = nullptr;
+    p11::DigestOperation *digest = nullptr;       // the active digest, or NULL
+    p11::DigestOperation *digest_spare = nullptr; // a wiped one kept for the next C_DigestInit
     p11::FindOperation *find = nullptr;
     p11::SignatureOperation sign;
     p11::SignatureOperation verify;
@@ -46,10 +49,10 @@ struct p11_session {
 
     ~p11_session()
     {
-        if (digest != nullptr) {
-            p11::digest_operation_free(digest);
-            digest = nullptr;
-        }
+        p11::digest_operation_free(digest);
+        p11::digest_operation_free(digest_spare);
+        digest = nullptr;
+        digest_spare = nullptr;
         if (find != nullptr) {
             p11::find_operation_free(find);
             find = nullptr;
@@ -72,6 +75,25 @@ inline void session_ref(p11_session *session)
 
 // The session's DRBG, seeded on first use (the op_lock is held).
 CK_RV session_rng(p11_session *session, WC_RNG **rng);
+
+// Ends every operation of a session that has just been closed (called with
+// the library lock held or not; the order is library lock -> op_lock), so a
+// closed session that a thread still caches (api_general.cpp) holds no keys
+// and no data. Calls in flight finish first: they hold the op_lock.
+inline void session_end_operations(p11_session *session)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return; // the destructor ends them when the last reference goes
+    }
+    digest_operation_end(session);
+    if (session->find != nullptr) {
+        find_operation_free(session->find);
+        session->find = nullptr;
+    }
+    signature_operation_end(&session->sign);
+    signature_operation_end(&session->verify);
+}
 
 // Drops one reference and frees the session with the last one.
 inline void session_unref(p11_session *session)

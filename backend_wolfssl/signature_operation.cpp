@@ -49,7 +49,10 @@ CK_RV signature_operation_start(p11_session *session, SignatureOperation *op, co
         return rv;
     }
     const CK_KEY_TYPE key_type = object->attrs.ulong_or(CKA_KEY_TYPE, CK_UNAVAILABLE_INFORMATION);
-    rv = sign_engine_init(mechanism, key_type, object->klass, object->attrs, purpose, rng, &op->engine);
+    // The engine borrows a parsed key from the object's pool; `object` (then
+    // op->key) keeps the pool alive until sign_engine_free gives it back.
+    rv = sign_engine_init(mechanism, key_type, object->klass, object->attrs, purpose, rng, &op->engine,
+                          &object->parsed_keys);
     if (rv != CKR_OK) {
         op->engine = nullptr;
         return rv;

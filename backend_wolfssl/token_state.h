@@ -1,8 +1,11 @@
 /* The token as the running library sees it: the persisted record plus the
  * login state, which PKCS #11 keeps per application (shared by all
- * sessions). All functions here run under the library lock. */
+ * sessions). All functions here run under the library lock; `login` may
+ * also be read without it. */
 #ifndef P11_BACKEND_TOKEN_STATE_H
 #define P11_BACKEND_TOKEN_STATE_H
+
+#include <atomic>
 
 #include "p11_profile.h"
 #include "pkcs11.h"
@@ -15,7 +18,9 @@ enum class Login { nobody, user, so };
 
 struct TokenState {
     TokenRecord record;
-    Login login = Login::nobody;
+    // Written under the library lock; atomic so that the hot paths (every
+    // C_SignInit looks its key up as the logged-in user) read it without it.
+    std::atomic<Login> login{Login::nobody};
 };
 
 // Reads the record through the PAL (PKCS11_PAL_Initialize has run). A missing

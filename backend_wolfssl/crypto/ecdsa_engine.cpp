@@ -1,21 +1,35 @@
 /* ECDSA on P-256 and P-384 for the sign engines. PKCS #11 signatures are
  * raw r || s, each left-padded to the field size (v2.40 Current Mechanisms
- * §2.3.1); wolfCrypt speaks DER, so every signature is converted. */
+ * §2.3.1), made and checked from wolfCrypt's integers r and s (no DER). */
 #include <cstring>
-#include <new>
 
 #include "ecc_thread_cache.h"
-#include "key_loading.h"
-#include "secure_wipe.h"
 #include "sign_engine_internal.h"
 
 namespace p11 {
 
 namespace {
 
-// DER SEQUENCE { INTEGER r, INTEGER s } for the largest curve, with room.
-constexpr std::size_t kMaxDerSignature = 2 * 48 + 16;
 constexpr std::size_t kMaxField = 48;
+
+// r and s as wolfCrypt's integers: signing and verifying with them directly
+// skips the DER encoding wc_ecc_sign_hash / wc_ecc_verify_hash would add
+// and the conversion to and from PKCS #11's raw r || s.
+struct SignatureParts {
+    mp_int r;
+    mp_int s;
+    bool ready = mp_init_multi(&r, &s, nullptr, nullptr, nullptr, nullptr) == MP_OKAY;
+    SignatureParts() = default;
+    SignatureParts(const SignatureParts &) = delete;
+    SignatureParts &operator=(const SignatureParts &) = delete;
+    ~SignatureParts()
+    {
+        if (ready) {
+            mp_clear(&r);
+            mp_clear(&s);
+        }
+    }
+};
 
 // The hash as wolfCrypt will take it, in `buf`: ECDSA uses the leftmost
 // bits of the hash, as many as the order has (FIPS 186-4 §6.4), and both
@@ -35,30 +49,14 @@ std::size_t prepare_hash(const SignEngine *engine, const unsigned char *hash, st
 
 } // namespace
 
-CK_RV ecdsa_engine_load(SignEngine *engine, CK_OBJECT_CLASS key_class, const AttributeSet &key)
+CK_RV ecdsa_engine_load(SignEngine *engine)
 {
-    ecc_key *ec = new (std::nothrow) ecc_key;
-    if (ec == nullptr) {
-        return CKR_HOST_MEMORY;
+    if (engine->key->ec == nullptr) {
+        return CKR_KEY_TYPE_INCONSISTENT;
     }
-    const EcCurve *curve = nullptr;
-    switch (load_ec_key(key_class, key, ec, &curve)) {
-    case KeyLoad::ok:
-        break;
-    case KeyLoad::missing:
-        delete ec;
-        return CKR_TEMPLATE_INCOMPLETE;
-    case KeyLoad::unsupported:
-        delete ec;
-        return CKR_KEY_SIZE_RANGE;
-    case KeyLoad::malformed:
-    case KeyLoad::failed:
-        delete ec;
-        return CKR_FUNCTION_FAILED;
-    }
-    engine->ec = ec;
-    engine->curve = curve;
-    engine->signature_length = 2 * curve->field_bytes;
+    engine->ec = engine->key->ec;
+    engine->curve = engine->key->curve;
+    engine->signature_length = 2 * engine->curve->field_bytes;
     return CKR_OK;
 }
 
@@ -70,27 +68,23 @@ CK_RV ecdsa_engine_sign(SignEngine *engine, const unsigned char *hash, std::size
     if (engine->rng == nullptr) {
         return CKR_FUNCTION_FAILED;
     }
-    unsigned char der[kMaxDerSignature];
-    word32 der_len = sizeof der;
     unsigned char input[kMaxField];
     word32 input_len = static_cast<word32>(prepare_hash(engine, hash, hash_len, input));
+    SignatureParts parts;
+    if (!parts.ready) {
+        return CKR_HOST_MEMORY;
+    }
     ecc_thread_cache_hold();
-    int rc = wc_ecc_sign_hash(input, input_len, der, &der_len, engine->rng, engine->ec);
+    int rc = wc_ecc_sign_hash_ex(input, input_len, engine->rng, engine->ec, &parts.r, &parts.s);
     if (rc != 0) {
         return wolfcrypt_failure(rc);
     }
-    const std::size_t field = engine->curve->field_bytes;
-    unsigned char r[kMaxField];
-    unsigned char s[kMaxField];
-    word32 r_len = static_cast<word32>(field);
-    word32 s_len = static_cast<word32>(field);
-    rc = wc_ecc_sig_to_rs(der, der_len, r, &r_len, s, &s_len);
-    if (rc != 0 || r_len > field || s_len > field) {
+    // r and s are below the order, so each fits the field size, left-padded.
+    const int field = static_cast<int>(engine->curve->field_bytes);
+    if (mp_to_unsigned_bin_len(&parts.r, signature, field) != MP_OKAY ||
+        mp_to_unsigned_bin_len(&parts.s, signature + field, field) != MP_OKAY) {
         return CKR_FUNCTION_FAILED;
     }
-    std::memset(signature, 0, 2 * field);
-    std::memcpy(signature + field - r_len, r, r_len);
-    std::memcpy(signature + 2 * field - s_len, s, s_len);
     return CKR_OK;
 }
 
@@ -101,32 +95,25 @@ CK_RV ecdsa_engine_verify(SignEngine *engine, const unsigned char *hash, std::si
         return CKR_DATA_LEN_RANGE;
     }
     const word32 field = static_cast<word32>(engine->curve->field_bytes);
-    unsigned char der[kMaxDerSignature];
-    word32 der_len = sizeof der;
-    // A zero r or s cannot even be encoded: that is an invalid signature.
-    if (wc_ecc_rs_raw_to_sig(signature, field, signature + field, field, der, &der_len) != 0) {
-        return CKR_SIGNATURE_INVALID;
+    SignatureParts parts;
+    if (!parts.ready) {
+        return CKR_HOST_MEMORY;
+    }
+    if (mp_read_unsigned_bin(&parts.r, signature, field) != MP_OKAY ||
+        mp_read_unsigned_bin(&parts.s, signature + field, field) != MP_OKAY) {
+        return CKR_FUNCTION_FAILED;
     }
     int valid = 0;
     unsigned char input[kMaxField];
     word32 input_len = static_cast<word32>(prepare_hash(engine, hash, hash_len, input));
     ecc_thread_cache_hold();
-    int rc = wc_ecc_verify_hash(der, der_len, input, input_len, &valid, engine->ec);
+    int rc = wc_ecc_verify_hash_ex(&parts.r, &parts.s, input, input_len, &valid, engine->ec);
     if (rc == MEMORY_E) {
         return CKR_HOST_MEMORY;
     }
-    // Other errors are r or s out of range, which no valid signature has.
+    // Other errors are r or s zero or not below the order, which no valid
+    // signature has (wolfCrypt checks the range first).
     return rc == 0 && valid == 1 ? CKR_OK : CKR_SIGNATURE_INVALID;
-}
-
-void ecdsa_engine_release(SignEngine *engine)
-{
-    if (engine->ec != nullptr) {
-        wc_ecc_free(engine->ec);
-        secure_wipe(engine->ec, sizeof *engine->ec);
-        delete engine->ec;
-        engine->ec = nullptr;
-    }
 }
 
 } // namespace p11

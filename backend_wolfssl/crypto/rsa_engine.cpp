@@ -8,7 +8,6 @@
 
 #include "constant_time.h"
 #include "key_limits.h"
-#include "key_loading.h"
 #include "secure_wipe.h"
 #include "sign_engine_internal.h"
 #include "wiping_allocator.h"
@@ -19,6 +18,8 @@ namespace {
 
 // PKCS #1 v1.5 type 1 padding takes at least 11 bytes of the block.
 constexpr std::size_t kPkcs1Overhead = 11;
+// Keys are at most kRsaMaxBits (key_loading.h refuses larger ones).
+constexpr std::size_t kMaxModulusBytes = kRsaMaxBits / 8;
 
 CK_ULONG modulus_bytes(const SignEngine *engine)
 {
@@ -133,9 +134,11 @@ CK_RV verify_pkcs1(SignEngine *engine, const unsigned char *input, std::size_t l
     if (len + kPkcs1Overhead > modulus_bytes(engine)) {
         return CKR_DATA_LEN_RANGE;
     }
-    Bytes block(signature, signature + modulus_bytes(engine));
+    // Verified in place, so on a copy: the caller's signature stays as it was.
+    unsigned char block[kMaxModulusBytes];
+    std::memcpy(block, signature, modulus_bytes(engine));
     unsigned char *recovered = nullptr;
-    int rc = wc_RsaSSL_VerifyInline(block.data(), static_cast<word32>(block.size()), &recovered, engine->rsa);
+    int rc = wc_RsaSSL_VerifyInline(block, static_cast<word32>(modulus_bytes(engine)), &recovered, engine->rsa);
     if (rc == MEMORY_E) {
         return CKR_HOST_MEMORY;
     }
@@ -164,9 +167,10 @@ CK_RV verify_pss(SignEngine *engine, const unsigned char *hash, std::size_t len,
     if (static_cast<int>(len) != wc_HashGetDigestSize(engine->pss_hash)) {
         return CKR_DATA_LEN_RANGE;
     }
-    Bytes block(signature, signature + modulus_bytes(engine));
+    unsigned char block[kMaxModulusBytes];
+    std::memcpy(block, signature, modulus_bytes(engine));
     unsigned char *encoded = nullptr;
-    int rc = wc_RsaPSS_VerifyInline_ex(block.data(), static_cast<word32>(block.size()), &encoded, engine->pss_hash,
+    int rc = wc_RsaPSS_VerifyInline_ex(block, static_cast<word32>(modulus_bytes(engine)), &encoded, engine->pss_hash,
                                        engine->pss_mgf, engine->pss_salt_len, engine->rsa);
     if (rc == MEMORY_E) {
         return CKR_HOST_MEMORY;
@@ -182,36 +186,18 @@ CK_RV verify_pss(SignEngine *engine, const unsigned char *hash, std::size_t len,
 
 } // namespace
 
-CK_RV rsa_engine_load(SignEngine *engine, CK_OBJECT_CLASS key_class, const AttributeSet &key)
+CK_RV rsa_engine_load(SignEngine *engine)
 {
-    RsaKey *rsa = new (std::nothrow) RsaKey;
+    RsaKey *rsa = engine->key->rsa;
     if (rsa == nullptr) {
-        return CKR_HOST_MEMORY;
-    }
-    CK_RV rv = CKR_OK;
-    switch (load_rsa_key(key_class, key, rsa)) {
-    case KeyLoad::ok:
-        break;
-    case KeyLoad::missing:
-        rv = CKR_TEMPLATE_INCOMPLETE;
-        break;
-    case KeyLoad::unsupported:
-        rv = CKR_KEY_SIZE_RANGE;
-        break;
-    case KeyLoad::malformed:
-    case KeyLoad::failed:
-        rv = CKR_FUNCTION_FAILED;
-        break;
-    }
-    if (rv != CKR_OK) {
-        delete rsa;
-        return rv;
+        return CKR_KEY_TYPE_INCONSISTENT;
     }
     engine->rsa = rsa;
-    engine->modulus_bits = static_cast<CK_ULONG>(mp_count_bits(&rsa->n));
-    engine->signature_length = static_cast<CK_ULONG>(wc_RsaEncryptSize(rsa));
-    // Private operations are blinded, and wolfCrypt blinds only with an RNG.
-    if (key_class == CKO_PRIVATE_KEY && (engine->rng == nullptr || wc_RsaSetRNG(rsa, engine->rng) != 0)) {
+    engine->modulus_bits = engine->key->modulus_bits;
+    engine->signature_length = (engine->modulus_bits + 7) / 8;
+    // Private operations are blinded, and wolfCrypt blinds only with an RNG:
+    // this operation's (the session's), set anew at every checkout.
+    if (engine->key->key_class == CKO_PRIVATE_KEY && (engine->rng == nullptr || wc_RsaSetRNG(rsa, engine->rng) != 0)) {
         return CKR_FUNCTION_FAILED;
     }
     return CKR_OK;
@@ -273,12 +259,13 @@ CK_RV rsa_engine_verify(SignEngine *engine, const unsigned char *input, std::siz
 
 void rsa_engine_release(SignEngine *engine)
 {
+#ifdef WC_RSA_BLINDING
+    // An idle key must not point at a session's DRBG that may go away.
     if (engine->rsa != nullptr) {
-        wc_FreeRsaKey(engine->rsa);
-        secure_wipe(engine->rsa, sizeof *engine->rsa);
-        delete engine->rsa;
-        engine->rsa = nullptr;
+        engine->rsa->rng = nullptr;
     }
+#endif
+    engine->rsa = nullptr;
 }
 
 } // namespace p11

@@ -99,40 +99,80 @@ CK_RV finish_hash(SignEngine *engine, unsigned char *input, std::size_t *input_l
     return CKR_OK;
 }
 
+CK_RV load_key(SignEngine *engine, CK_KEY_TYPE key_type, CK_OBJECT_CLASS key_class, const AttributeSet &key,
+               KeyPool *pool)
+{
+    if (engine->family == SignFamily::hmac) {
+        return hmac_engine_load(engine, key_class, key);
+    }
+    ParsedKey *parsed = pool != nullptr ? pool->take() : nullptr;
+    if (parsed == nullptr) {
+        CK_RV rv = parsed_key_make(key_type, key_class, key, &parsed);
+        if (rv != CKR_OK) {
+            return rv;
+        }
+    }
+    engine->key = parsed;
+    engine->pool = pool;
+    return engine->family == SignFamily::ecdsa ? ecdsa_engine_load(engine) : rsa_engine_load(engine);
+}
+
+// Back to the pool for the next operation, unless wolfCrypt failed while
+// using it: then the key's internal state is not trusted and it goes.
+void release_key(SignEngine *engine)
+{
+    rsa_engine_release(engine);
+    engine->ec = nullptr;
+    if (engine->key == nullptr) {
+        return;
+    }
+    if (engine->pool != nullptr && !engine->key_spoiled) {
+        engine->pool->put(engine->key);
+    } else {
+        parsed_key_free(engine->key);
+    }
+    engine->key = nullptr;
+}
+
+// The results that say something about the input, not about the key.
+bool key_still_good(CK_RV rv)
+{
+    return rv == CKR_OK || rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE || rv == CKR_DATA_LEN_RANGE ||
+           rv == CKR_DATA_INVALID;
+}
+
 CK_RV family_sign(SignEngine *engine, const unsigned char *input, std::size_t len, unsigned char *signature)
 {
+    CK_RV rv;
     switch (engine->family) {
     case SignFamily::ecdsa:
-        return ecdsa_engine_sign(engine, input, len, signature);
+        rv = ecdsa_engine_sign(engine, input, len, signature);
+        break;
     case SignFamily::hmac:
         return CKR_FUNCTION_FAILED; // HMAC has no separate input step
     default:
-        return rsa_engine_sign(engine, input, len, signature);
+        rv = rsa_engine_sign(engine, input, len, signature);
+        break;
     }
+    engine->key_spoiled = !key_still_good(rv);
+    return rv;
 }
 
 CK_RV family_verify(SignEngine *engine, const unsigned char *input, std::size_t len, const unsigned char *signature)
 {
+    CK_RV rv;
     switch (engine->family) {
     case SignFamily::ecdsa:
-        return ecdsa_engine_verify(engine, input, len, signature);
+        rv = ecdsa_engine_verify(engine, input, len, signature);
+        break;
     case SignFamily::hmac:
         return CKR_FUNCTION_FAILED;
     default:
-        return rsa_engine_verify(engine, input, len, signature);
+        rv = rsa_engine_verify(engine, input, len, signature);
+        break;
     }
-}
-
-CK_RV load_key(SignEngine *engine, CK_OBJECT_CLASS key_class, const AttributeSet &key)
-{
-    switch (engine->family) {
-    case SignFamily::ecdsa:
-        return ecdsa_engine_load(engine, key_class, key);
-    case SignFamily::hmac:
-        return hmac_engine_load(engine, key_class, key);
-    default:
-        return rsa_engine_load(engine, key_class, key);
-    }
+    engine->key_spoiled = !key_still_good(rv);
+    return rv;
 }
 
 bool usable(const SignEngine *engine, SignPurpose purpose)
@@ -154,7 +194,7 @@ bool sign_engine_multipart_allowed(CK_MECHANISM_TYPE mechanism)
 }
 
 CK_RV sign_engine_init(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type, CK_OBJECT_CLASS key_class,
-                       const AttributeSet &key, SignPurpose purpose, WC_RNG *rng, SignEngine **out)
+                       const AttributeSet &key, SignPurpose purpose, WC_RNG *rng, SignEngine **out, KeyPool *pool)
 {
     if (mechanism == nullptr || out == nullptr) {
         return CKR_ARGUMENTS_BAD;
@@ -187,7 +227,7 @@ CK_RV sign_engine_init(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type, CK_O
     engine->rng = rng;
     engine->hash_type = rule->family == SignFamily::hmac ? WC_HASH_TYPE_NONE : rule->hash;
     engine->pss_hash = WC_HASH_TYPE_NONE;
-    CK_RV rv = load_key(engine, key_class, key);
+    CK_RV rv = load_key(engine, key_type, key_class, key, pool);
     if (rv == CKR_OK && rule->family == SignFamily::rsa_pss) {
         rv = rsa_engine_set_pss_params(engine, mechanism, rule->hash);
     }
@@ -337,8 +377,7 @@ void sign_engine_free(SignEngine *engine)
     if (engine->hash_ready) {
         wc_HashFree(&engine->hash, engine->hash_type);
     }
-    ecdsa_engine_release(engine);
-    rsa_engine_release(engine);
+    release_key(engine);
     hmac_engine_release(engine);
     secure_wipe(engine, sizeof *engine);
     delete engine;

@@ -25,6 +25,8 @@ struct WC_RNG;
 
 namespace p11 {
 
+class KeyPool; // key_pool.h
+
 enum class SignPurpose { sign, verify };
 
 struct SignEngine;
@@ -44,8 +46,13 @@ bool sign_engine_multipart_allowed(CK_MECHANISM_TYPE mechanism);
 // CKR_TEMPLATE_INCOMPLETE (key material missing, e.g. an RSA private key
 // without its CRT parts), CKR_FUNCTION_FAILED (unusable key material),
 // CKR_HOST_MEMORY. On CKR_OK, *out is freed with sign_engine_free.
+// `pool` (may be NULL) holds the idle parsed keys of the key object the
+// attributes belong to: an EC or RSA key is taken from it when one waits
+// there (no decoding) and given back by sign_engine_free. It must outlive
+// the engine and belong to exactly these attributes.
 CK_RV sign_engine_init(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type, CK_OBJECT_CLASS key_class,
-                       const AttributeSet &key, SignPurpose purpose, WC_RNG *rng, SignEngine **out);
+                       const AttributeSet &key, SignPurpose purpose, WC_RNG *rng, SignEngine **out,
+                       KeyPool *pool = nullptr);
 
 // Multi-part input. CKR_FUNCTION_NOT_SUPPORTED for a single-part mechanism.
 CK_RV sign_engine_update(SignEngine *engine, const unsigned char *part, CK_ULONG part_len);

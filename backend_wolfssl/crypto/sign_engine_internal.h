@@ -8,6 +8,8 @@
 #include <cstddef>
 
 #include "ec_params.h"
+#include "key_pool.h"
+#include "parsed_key.h"
 #include "sign_engine.h"
 #include "wolfcrypt.h"
 
@@ -29,7 +31,13 @@ struct SignEngine {
     bool hash_ready;            // `hash` holds a state to free
     wc_HashAlg hash;
 
-    // Exactly one key, by family.
+    // ECDSA and RSA: the parsed key, taken from `pool` (the key object's
+    // idle keys, may be NULL) or parsed at init, and given back at free
+    // unless `key_spoiled` (wolfCrypt failed halfway through using it).
+    ParsedKey *key;
+    KeyPool *pool;
+    bool key_spoiled;
+    // Shortcuts into `key`, by family; HMAC has its own state.
     ecc_key *ec;
     const EcCurve *curve;
     RsaKey *rsa;
@@ -42,16 +50,16 @@ struct SignEngine {
     int pss_salt_len;
 };
 
-// Each family: load the key at init (setting signature_length), sign or
-// verify the mechanism input (the hash for ECDSA and PSS, the DigestInfo for
-// PKCS #1 v1.5, the raw block for X.509), release the key.
-CK_RV ecdsa_engine_load(SignEngine *engine, CK_OBJECT_CLASS key_class, const AttributeSet &key);
+// Each family: take up engine->key at init (setting signature_length), sign
+// or verify the mechanism input (the hash for ECDSA and PSS, the DigestInfo
+// for PKCS #1 v1.5, the raw block for X.509), let go of the key before it
+// goes back to the pool. HMAC loads its own key from the attributes.
+CK_RV ecdsa_engine_load(SignEngine *engine);
 CK_RV ecdsa_engine_sign(SignEngine *engine, const unsigned char *hash, std::size_t hash_len, unsigned char *signature);
 CK_RV ecdsa_engine_verify(SignEngine *engine, const unsigned char *hash, std::size_t hash_len,
                           const unsigned char *signature);
-void ecdsa_engine_release(SignEngine *engine);
 
-CK_RV rsa_engine_load(SignEngine *engine, CK_OBJECT_CLASS key_class, const AttributeSet &key);
+CK_RV rsa_engine_load(SignEngine *engine);
 // After rsa_engine_load (the salt bound depends on the modulus size).
 // `mechanism_hash` is the hash a CKM_SHAx_RSA_PKCS_PSS mechanism fixes, or
 // WC_HASH_TYPE_NONE for CKM_RSA_PKCS_PSS.

@@ -2,7 +2,9 @@
  * and shared as std::shared_ptr<const Object>: C_SetAttributeValue builds a
  * new Object and swaps it in, so an operation holding a key keeps a
  * consistent (and live) copy even while another thread changes or destroys
- * it. The cached fields repeat what the attributes say, for fast checks. */
+ * it. The cached fields repeat what the attributes say, for fast checks;
+ * `parsed_keys` keeps the key decoded for wolfCrypt between operations
+ * (crypto/key_pool.h), and goes with the Object. */
 #ifndef P11_BACKEND_OBJECTS_OBJECT_H
 #define P11_BACKEND_OBJECTS_OBJECT_H
 
@@ -10,6 +12,7 @@
 #include <string>
 
 #include "attribute_set.h"
+#include "crypto/key_pool.h"
 #include "pkcs11.h"
 
 namespace p11 {
@@ -22,6 +25,7 @@ struct Object {
     bool is_private = false;                     // CKA_PRIVATE: invisible unless the user is logged in
     CK_SESSION_HANDLE owner = CK_INVALID_HANDLE; // session objects: the session that made it
     std::string pal_label;                       // token objects: the PAL label its record is stored under
+    mutable KeyPool parsed_keys;                 // keys: idle wolfCrypt copies (a copied Object starts empty)
 };
 
 using ObjectRef = std::shared_ptr<const Object>;

@@ -51,10 +51,8 @@ bool is_fixed_label_change(const TokenStorage &storage, const Object &object, co
 
 Login current_login()
 {
-    Library &lib = library();
-    LockGuard guard(lib.lock);
-    // A lock that cannot be taken counts as nobody: private objects stay hidden.
-    return guard.rv() == CKR_OK ? lib.token.login : Login::nobody;
+    // Atomic: no library lock on the C_SignInit path (token_state.h).
+    return library().token.login.load(std::memory_order_acquire);
 }
 
 CK_RV object_for_use(p11_session *s, CK_OBJECT_HANDLE h, ObjectRef *out)

@@ -52,7 +52,7 @@ namespace p11 {
 CK_RV object_for_use(p11_session *s, CK_OBJECT_HANDLE h, ObjectRef *out);
 CK_RV object_store_add(p11_session *s, std::vector<AttributeSet> objects, CK_OBJECT_HANDLE *handles_out);
 
-// The application's login state (takes the library lock briefly).
+// The application's login state (an atomic read, no lock).
 Login current_login();
 
 class ObjectStore {

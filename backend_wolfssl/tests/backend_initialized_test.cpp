@@ -897,6 +897,20 @@ TEST_F(DigestTest, MechanismParameterIsMechanismParamInvalid)
               With(session_, [&](p11_session *s) { return p11be_C_DigestInit(s, &mechanism); }));
 }
 
+// The session keeps an ended digest's memory for the next one: what the
+// abandoned run hashed must not leak into it.
+TEST_F(DigestTest, DigestAfterAnAbandonedOneStartsClean)
+{
+    ASSERT_EQ(CKR_OK, Init(CKM_SHA512));
+    ASSERT_EQ(CKR_OK, Update("left over"));
+    With(session_, [&](p11_session *s) {
+        p11be_session_end_operation(s, P11_OPERATION_DIGEST);
+        return CKR_OK;
+    });
+    EXPECT_EQ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", OneShot(CKM_SHA256, "abc"));
+    EXPECT_EQ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", OneShot(CKM_SHA256, "abc"));
+}
+
 TEST_F(DigestTest, ClosingSessionEndsDigest)
 {
     ASSERT_EQ(CKR_OK, Init(CKM_SHA256));

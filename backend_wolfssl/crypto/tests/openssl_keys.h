@@ -35,6 +35,8 @@ std::string to_hex(const Bytes &bytes);
 
 // A process-wide DRBG for the engines.
 WC_RNG *test_rng();
+// The calling thread's own DRBG, for tests that sign from several threads.
+WC_RNG *thread_test_rng();
 
 // OpenSSL key generation ("P-256" / "P-384"; RSA bits). RSA keys are cached
 // per size: generating one per test would dominate the run time.

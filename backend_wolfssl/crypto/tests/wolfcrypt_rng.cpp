@@ -20,3 +20,33 @@ WC_RNG *test_rng()
 }
 
 } // namespace p11test
+
+namespace p11test {
+
+namespace {
+
+// One DRBG per test thread: a WC_RNG must not be shared by threads.
+struct ThreadRng {
+    WC_RNG rng;
+    bool ready = wc_InitRng(&rng) == 0;
+    ~ThreadRng()
+    {
+        if (ready) {
+            wc_FreeRng(&rng);
+        }
+    }
+};
+
+} // namespace
+
+WC_RNG *thread_test_rng()
+{
+    thread_local ThreadRng rng;
+    if (!rng.ready) {
+        std::fprintf(stderr, "wc_InitRng failed\n");
+        std::abort();
+    }
+    return &rng.rng;
+}
+
+} // namespace p11test

@@ -6,6 +6,7 @@
 namespace {
 const p11_mechanism_entry kMechanisms[] = {
     {CKM_SHA256, 0, 0, CKF_DIGEST},
+    {CKM_ECDSA, 256, 384, CKF_SIGN}, // key_cache_test signs with stored keys
 };
 } // namespace
 

@@ -1,0 +1,83 @@
+/* The parsed keys a key object caches for signing (crypto/key_pool.h) live
+ * and die with the object: C_DestroyObject and C_Logout take them along. */
+#include <memory>
+
+#include "backend_api.h"
+#include "library.h"
+#include "object_test_support.h"
+#include "objects/object_store.h"
+
+using namespace p11test;
+
+namespace {
+
+const char kUserPin[] = "1234";
+
+class KeyCacheTest : public ObjectTest {
+  protected:
+    // One CKM_ECDSA signature with `key`, over a fixed 32-byte hash.
+    CK_RV SignOnce(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE key)
+    {
+        CK_MECHANISM mechanism = {CKM_ECDSA, nullptr, 0};
+        CK_BYTE hash[32] = {1, 2, 3};
+        CK_BYTE sig[64];
+        CK_ULONG len = sizeof sig;
+        return With(h, [&](p11_session *s) {
+            CK_RV rv = p11be_C_SignInit(s, &mechanism, key);
+            return rv == CKR_OK ? p11be_C_Sign(s, hash, sizeof hash, sig, &len) : rv;
+        });
+    }
+    static p11::ObjectRef Lookup(CK_OBJECT_HANDLE key)
+    {
+        return p11::library().objects.lookup(key, p11::Login::user);
+    }
+};
+
+TEST_F(KeyCacheTest, SigningLeavesOneParsedKeyWithTheObject)
+{
+    CK_SESSION_HANDLE h = Open(true);
+    ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
+    CK_OBJECT_HANDLE key = CreateOk(h, EcPrivateTemplate("k", false));
+    EXPECT_EQ(0u, Lookup(key)->parsed_keys.idle()); // parsed on first use only
+    ASSERT_EQ(CKR_OK, SignOnce(h, key));
+    EXPECT_EQ(1u, Lookup(key)->parsed_keys.idle());
+    ASSERT_EQ(CKR_OK, SignOnce(h, key)); // reused, not parsed again
+    EXPECT_EQ(1u, Lookup(key)->parsed_keys.idle());
+}
+
+TEST_F(KeyCacheTest, DestroyObjectTakesItsParsedKeysAlong)
+{
+    CK_SESSION_HANDLE h = Open(true);
+    ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
+    CK_OBJECT_HANDLE key = CreateOk(h, EcPrivateTemplate("k", true));
+    ASSERT_EQ(CKR_OK, SignOnce(h, key));
+    std::weak_ptr<const p11::Object> object = Lookup(key);
+    ASSERT_EQ(1u, object.lock()->parsed_keys.idle());
+    ASSERT_EQ(CKR_OK, Destroy(h, key));
+    EXPECT_TRUE(object.expired()); // the pool (and the key in it) went with it
+    EXPECT_EQ(CKR_KEY_HANDLE_INVALID, SignOnce(h, key));
+}
+
+TEST_F(KeyCacheTest, LogoutTakesParsedPrivateKeysAlong)
+{
+    CK_SESSION_HANDLE h = Open(true);
+    ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
+    CK_OBJECT_HANDLE session_key = CreateOk(h, EcPrivateTemplate("s", false));
+    CK_OBJECT_HANDLE token_key = CreateOk(h, EcPrivateTemplate("t", true));
+    ASSERT_EQ(CKR_OK, SignOnce(h, session_key));
+    ASSERT_EQ(CKR_OK, SignOnce(h, token_key));
+    std::weak_ptr<const p11::Object> session_object = Lookup(session_key);
+    std::weak_ptr<const p11::Object> token_object = Lookup(token_key);
+    ASSERT_EQ(CKR_OK, Logout(h));
+    // The private session object is gone; the private token object lives on
+    // under a new handle as a new Object, without the old parsed key.
+    EXPECT_TRUE(session_object.expired());
+    EXPECT_TRUE(token_object.expired());
+    ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
+    std::vector<CK_OBJECT_HANDLE> found = Find(h, Tmpl().Str(CKA_LABEL, "t"));
+    ASSERT_EQ(1u, found.size());
+    EXPECT_EQ(0u, Lookup(found[0])->parsed_keys.idle());
+    EXPECT_EQ(CKR_OK, SignOnce(h, found[0]));
+}
+
+} // namespace
