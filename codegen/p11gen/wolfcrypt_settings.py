@@ -75,6 +75,12 @@ def settings_for(profile):
 
     p384_users = tuple(n for n in users(EC_MECHANISMS)
                        if _range(by_name[n], P256_BITS, P384_BITS)[1] >= P384_BITS)
+    # wolfCrypt signs and verifies ECDSA inputs of at most WC_MAX_DIGEST_SIZE
+    # bytes (the largest hash compiled in); P-384 takes 48.
+    hashes["sha384"] = hashes["sha384"] or bool(p384_users)
+    # wolfCrypt's SHA-384 is SHA-512 with another start (sha512.c), and its
+    # x86_64 code does not build with SHA-384 alone.
+    hashes["sha512"] = hashes["sha512"] or hashes["sha384"]
     return WolfcryptSettings(
         sha1=hashes["sha1"], sha384=hashes["sha384"], sha512=hashes["sha512"],
         p384=bool(p384_users), rsa_pss=bool(users(PSS_MECHANISMS)), rsa_raw=bool(users(RAW_RSA_MECHANISMS)),

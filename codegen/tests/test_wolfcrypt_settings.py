@@ -43,7 +43,9 @@ class MappingTest(unittest.TestCase):
         self.assertTrue(settings(mechanism("CKM_SHA_1")).sha1)
         self.assertTrue(settings(mechanism("CKM_ECDSA_SHA384")).sha384)
         self.assertTrue(settings(mechanism("CKM_SHA384_RSA_PKCS", 2048, 2048)).sha384)
-        self.assertFalse(settings(mechanism("CKM_SHA384")).sha512)
+        self.assertFalse(settings(mechanism("CKM_SHA512")).sha384)
+        # sha512.c makes SHA-384 from SHA-512: one does not build without the other.
+        self.assertTrue(settings(mechanism("CKM_SHA384")).sha512)
         self.assertTrue(settings(mechanism("CKM_SHA512")).sha512)
 
     def test_p384_only_when_an_ec_range_reaches_384(self):
@@ -52,6 +54,11 @@ class MappingTest(unittest.TestCase):
         self.assertTrue(settings(mechanism("CKM_EC_KEY_PAIR_GEN", 384, 384)).p384)
         self.assertTrue(settings(mechanism("CKM_ECDSA")).p384, "no upper bound reaches P-384")
         self.assertEqual(settings(mechanism("CKM_ECDSA", 256, 384)).sp_int_bits, 2048)
+
+    def test_p384_brings_sha384_for_its_48_byte_ecdsa_inputs(self):
+        # wolfCrypt refuses ECDSA inputs longer than its largest digest.
+        self.assertTrue(settings(mechanism("CKM_ECDSA", 256, 384)).sha384)
+        self.assertFalse(settings(mechanism("CKM_ECDSA", 256, 256)).sha384)
 
     def test_pss_raw_and_key_generation_follow_their_mechanisms(self):
         self.assertTrue(settings(mechanism("CKM_SHA256_RSA_PKCS_PSS", 2048, 2048)).rsa_pss)
