@@ -22,28 +22,48 @@ constexpr CK_FLAGS kEcCapabilities = CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNC
 
 // Sorted by type (binary search, checked below). The comments name the files
 // that implement the rows. Key sizes: bits for RSA and EC, bytes for HMAC keys.
+// A row whose algorithm the linked wolfCrypt leaves out (its settings follow
+// the profile, see wolfcrypt.h) is not compiled: that mechanism is not offered.
 constexpr CatalogEntry kCatalog[] = {
+#if P11_HAVE_RSA_KEYGEN
     // crypto/key_generation.cpp
     {CKM_RSA_PKCS_KEY_PAIR_GEN, kRsaMinBits, kRsaMaxBits, CKF_GENERATE_KEY_PAIR},
+#endif
     // crypto/rsa_engine.cpp
     {CKM_RSA_PKCS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+#if P11_HAVE_RSA_RAW
     {CKM_RSA_X_509, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+#endif
+#if P11_HAVE_RSA_PSS
     {CKM_RSA_PKCS_PSS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+#endif
     {CKM_SHA256_RSA_PKCS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+#if P11_HAVE_SHA384
     {CKM_SHA384_RSA_PKCS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+#endif
+#if P11_HAVE_RSA_PSS
     {CKM_SHA256_RSA_PKCS_PSS, kRsaMinBits, kRsaMaxBits, CKF_SIGN | CKF_VERIFY},
+#endif
     // digest.cpp, except CKM_SHA256_HMAC (crypto/hmac_engine.cpp)
+#if P11_HAVE_SHA1
     {CKM_SHA_1, 0, 0, CKF_DIGEST},
+#endif
     {CKM_SHA256, 0, 0, CKF_DIGEST},
     {CKM_SHA256_HMAC, kHmacMinBytes, kHmacMaxBytes, CKF_SIGN | CKF_VERIFY},
+#if P11_HAVE_SHA384
     {CKM_SHA384, 0, 0, CKF_DIGEST},
+#endif
+#if P11_HAVE_SHA512
     {CKM_SHA512, 0, 0, CKF_DIGEST},
+#endif
     // crypto/key_generation.cpp
     {CKM_EC_KEY_PAIR_GEN, kEcMinBits, kEcMaxBits, CKF_GENERATE_KEY_PAIR | kEcCapabilities},
     // crypto/ecdsa_engine.cpp
     {CKM_ECDSA, kEcMinBits, kEcMaxBits, CKF_SIGN | CKF_VERIFY | kEcCapabilities},
     {CKM_ECDSA_SHA256, kEcMinBits, kEcMaxBits, CKF_SIGN | CKF_VERIFY | kEcCapabilities},
+#if P11_HAVE_SHA384
     {CKM_ECDSA_SHA384, kEcMinBits, kEcMaxBits, CKF_SIGN | CKF_VERIFY | kEcCapabilities},
+#endif
 };
 
 constexpr bool catalog_sorted()

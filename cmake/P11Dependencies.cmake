@@ -15,15 +15,9 @@ target_compile_options(p11_warnings INTERFACE -Wall -Wextra -Werror)
 find_package(GTest REQUIRED)
 include(GoogleTest)
 
-# wolfCrypt: Debian's libwolfssl-dev (headers in /usr/include/wolfssl). A
-# firmware build swaps this for a wolfCrypt built with its user_settings.h.
-if(NOT TARGET p11_wolfssl)
-  find_path(P11_WOLFSSL_INCLUDE_DIR wolfssl/options.h REQUIRED)
-  find_library(P11_WOLFSSL_LIBRARY wolfssl REQUIRED)
-  add_library(p11_wolfssl INTERFACE)
-  target_include_directories(p11_wolfssl INTERFACE ${P11_WOLFSSL_INCLUDE_DIR})
-  target_link_libraries(p11_wolfssl INTERFACE ${P11_WOLFSSL_LIBRARY})
-endif()
+# wolfCrypt: built from source per profile settings (default) or Debian's
+# libwolfssl-dev (-DP11_WOLFSSL=system); see P11Wolfcrypt.cmake.
+include(P11Wolfcrypt)
 
 # OpenSSL's libcrypto: only the tests use it, as an independent implementation
 # to check signatures against.

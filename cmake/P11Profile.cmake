@@ -8,7 +8,8 @@
 
 set(P11_SOURCE_ROOT ${CMAKE_CURRENT_LIST_DIR}/..)
 set(P11_PYTHON /usr/bin/python3 CACHE FILEPATH "Python with jinja2, yaml and clang (Debian's)")
-set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c conformance_profile.txt)
+set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c conformance_profile.txt
+                        wolfcrypt_user_settings.h)
 
 # The PAL the modules are built with: C files defining the six
 # PKCS11_PAL_* functions of pal/core_pkcs11_pal.h. Default: the POSIX file
@@ -56,20 +57,31 @@ function(p11_add_profile name)
       VERBATIM)
   endif()
 
+  # The profile's wolfCrypt settings choose its wolfCrypt and backend build
+  # (read at configure time: a regenerated file re-runs the configure step).
+  set(settings ${gen}/wolfcrypt_user_settings.h)
+  if(NOT EXISTS ${settings} AND P11_CAN_GENERATE)
+    get_filename_component(out_root ${gen} DIRECTORY)
+    execute_process(COMMAND ${P11_PYTHON} ${P11_SOURCE_ROOT}/codegen/generate.py
+                            --profile-dir ${ARG_PROFILE_DIR} --profile ${name} --out ${out_root})
+  endif()
+  p11_backend_for_settings(${settings} backend)
+
   # Entry points + profile data, compiled once for the module and the static library.
   add_library(p11forge_${name}_objects OBJECT
     ${gen}/entry_points.c ${gen}/profile.c
     ${P11_SOURCE_ROOT}/backend_wolfssl/interface_check.cpp)
   target_include_directories(p11forge_${name}_objects PRIVATE ${gen} ${P11_SOURCE_ROOT}/backend_wolfssl)
-  target_link_libraries(p11forge_${name}_objects PRIVATE p11_backend_wolfssl)
+  target_link_libraries(p11forge_${name}_objects PRIVATE ${backend})
 
   add_library(p11forge-${name} SHARED $<TARGET_OBJECTS:p11forge_${name}_objects>)
-  target_link_libraries(p11forge-${name} PRIVATE p11_backend_wolfssl p11_module_pal
+  target_link_libraries(p11forge-${name} PRIVATE ${backend} p11_module_pal
                         -Wl,--no-undefined -Wl,--exclude-libs,ALL)
-  set_target_properties(p11forge-${name} PROPERTIES PREFIX "" OUTPUT_NAME p11forge-${name})
+  set_target_properties(p11forge-${name} PROPERTIES PREFIX "" OUTPUT_NAME p11forge-${name}
+                        P11_BACKEND ${backend})
 
   add_library(p11forge-${name}-static STATIC $<TARGET_OBJECTS:p11forge_${name}_objects>)
-  target_link_libraries(p11forge-${name}-static PUBLIC p11_backend_wolfssl)
+  target_link_libraries(p11forge-${name}-static PUBLIC ${backend})
 
   if(BUILD_TESTING)
     # A fresh store per run: the conformance run starts from the profile's first state.

@@ -3,7 +3,7 @@
 # demonstrate (idempotent; needs root or sudo).
 set -euo pipefail
 packages=(
-  cmake g++ make pkg-config
+  cmake g++ make pkg-config dpkg-dev debian-archive-keyring
   libp11-kit-dev libwolfssl-dev
   python3 python3-jinja2 python3-yaml python3-clang-14 libclang1-14
   googletest libgtest-dev libbenchmark-dev

@@ -14,11 +14,16 @@ constexpr unsigned char kUncompressedPoint = 0x04;
 
 // DER OBJECT IDENTIFIERs: prime256v1 (1.2.840.10045.3.1.7), secp384r1 (1.3.132.0.34).
 const unsigned char kP256Oid[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+#if P11_HAVE_P384
 const unsigned char kP384Oid[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+#endif
 
+// A curve the linked wolfCrypt leaves out is unknown here, like any other.
 const EcCurve kCurves[] = {
     {ECC_SECP256R1, 256, 32, kP256Oid, sizeof kP256Oid},
+#if P11_HAVE_P384
     {ECC_SECP384R1, 384, 48, kP384Oid, sizeof kP384Oid},
+#endif
 };
 
 // Reads a DER length at data[*pos]; definite forms of up to two octets,

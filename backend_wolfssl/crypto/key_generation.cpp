@@ -13,6 +13,7 @@ namespace p11 {
 
 namespace {
 
+#if P11_HAVE_RSA_KEYGEN
 constexpr unsigned long kDefaultPublicExponent = 65537;
 
 // An mp_int as a PKCS #11 big integer: big-endian, no leading zero octets.
@@ -46,6 +47,8 @@ bool parse_exponent(const Bytes &value, unsigned long *out)
     *out = e;
     return true;
 }
+
+#endif // P11_HAVE_RSA_KEYGEN
 
 } // namespace
 
@@ -90,6 +93,7 @@ CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pu
     return CKR_OK;
 }
 
+#if P11_HAVE_RSA_KEYGEN
 CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, const Bytes &public_exponent, WC_RNG *rng, AttributeSet *pub,
                             AttributeSet *priv)
 {
@@ -134,5 +138,14 @@ CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, const Bytes &public_exponent,
     }
     return CKR_OK;
 }
+#else
+// This wolfCrypt has no RSA key generation (WOLFSSL_KEY_GEN, the profile
+// names no CKM_RSA_PKCS_KEY_PAIR_GEN), so the mechanism catalog does not
+// offer the mechanism and C_GenerateKeyPair never gets here for it.
+CK_RV generate_rsa_key_pair(CK_ULONG, const Bytes &, WC_RNG *, AttributeSet *, AttributeSet *)
+{
+    return CKR_MECHANISM_INVALID;
+}
+#endif // P11_HAVE_RSA_KEYGEN
 
 } // namespace p11

@@ -33,14 +33,18 @@ bool hash_of(CK_MECHANISM_TYPE hash_alg, enum wc_HashType *hash, int *mgf)
         *hash = WC_HASH_TYPE_SHA256;
         *mgf = WC_MGF1SHA256;
         return true;
+#if P11_HAVE_SHA384 // a PSS hash the linked wolfCrypt lacks is an invalid parameter
     case CKM_SHA384:
         *hash = WC_HASH_TYPE_SHA384;
         *mgf = WC_MGF1SHA384;
         return true;
+#endif
+#if P11_HAVE_SHA512
     case CKM_SHA512:
         *hash = WC_HASH_TYPE_SHA512;
         *mgf = WC_MGF1SHA512;
         return true;
+#endif
     default:
         return false;
     }
@@ -58,6 +62,7 @@ CK_RSA_PKCS_MGF_TYPE mgf_for(CK_MECHANISM_TYPE hash_alg)
     }
 }
 
+#if P11_HAVE_RSA_RAW // CKM_RSA_X_509 (wc_RsaDirect)
 // The input of CKM_RSA_X_509 as a k-byte block: left-padded with zeros,
 // which leaves its value unchanged (§2.1.8).
 Bytes x509_block(const SignEngine *engine, const unsigned char *input, std::size_t len)
@@ -115,6 +120,7 @@ CK_RV verify_x509(SignEngine *engine, const unsigned char *input, std::size_t le
     }
     return constant_time_equal(recovered.data(), expected.data(), expected.size()) ? CKR_OK : CKR_SIGNATURE_INVALID;
 }
+#endif // P11_HAVE_RSA_RAW
 
 CK_RV sign_pkcs1(SignEngine *engine, const unsigned char *input, std::size_t len, unsigned char *signature)
 {
@@ -149,6 +155,7 @@ CK_RV verify_pkcs1(SignEngine *engine, const unsigned char *input, std::size_t l
     return constant_time_equal(recovered, input, len) ? CKR_OK : CKR_SIGNATURE_INVALID;
 }
 
+#if P11_HAVE_RSA_PSS
 CK_RV sign_pss(SignEngine *engine, const unsigned char *hash, std::size_t len, unsigned char *signature)
 {
     if (static_cast<int>(len) != wc_HashGetDigestSize(engine->pss_hash)) {
@@ -183,6 +190,7 @@ CK_RV verify_pss(SignEngine *engine, const unsigned char *hash, std::size_t len,
                                     engine->pss_salt_len, static_cast<int>(engine->modulus_bits), nullptr);
     return rc == 0 ? CKR_OK : CKR_SIGNATURE_INVALID;
 }
+#endif // P11_HAVE_RSA_PSS
 
 } // namespace
 
@@ -233,10 +241,14 @@ CK_RV rsa_engine_sign(SignEngine *engine, const unsigned char *input, std::size_
     switch (engine->family) {
     case SignFamily::rsa_pkcs1:
         return sign_pkcs1(engine, input, input_len, signature);
+#if P11_HAVE_RSA_PSS // else not in the mechanism catalog: never reached
     case SignFamily::rsa_pss:
         return sign_pss(engine, input, input_len, signature);
+#endif
+#if P11_HAVE_RSA_RAW
     case SignFamily::rsa_x509:
         return sign_x509(engine, input, input_len, signature);
+#endif
     default:
         return CKR_FUNCTION_FAILED;
     }
@@ -248,10 +260,14 @@ CK_RV rsa_engine_verify(SignEngine *engine, const unsigned char *input, std::siz
     switch (engine->family) {
     case SignFamily::rsa_pkcs1:
         return verify_pkcs1(engine, input, input_len, signature);
+#if P11_HAVE_RSA_PSS
     case SignFamily::rsa_pss:
         return verify_pss(engine, input, input_len, signature);
+#endif
+#if P11_HAVE_RSA_RAW
     case SignFamily::rsa_x509:
         return verify_x509(engine, input, input_len, signature);
+#endif
     default:
         return CKR_FUNCTION_FAILED;
     }

@@ -10,8 +10,7 @@
 
 #include "backend_test_support.h"
 
-#include <wolfssl/options.h>
-#include <wolfssl/wolfcrypt/hash.h>
+#include "wolfcrypt.h"
 
 using namespace p11test;
 

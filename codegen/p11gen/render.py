@@ -10,6 +10,7 @@ import os
 import jinja2
 
 from . import plan as plan_module
+from . import wolfcrypt_settings
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 OUTPUTS = (
@@ -18,6 +19,7 @@ OUTPUTS = (
     ("profile.h", "profile.h.j2"),
     ("profile.c", "profile.c.j2"),
     ("conformance_profile.txt", "conformance_profile.txt.j2"),
+    ("wolfcrypt_user_settings.h", "wolfcrypt_user_settings.h.j2"),
 )
 SHARED_FOLDER = "conformance"
 SHARED_OUTPUTS = (
@@ -60,6 +62,7 @@ def _profile_context(api, profile, sources):
         "in_profile": [p for p in plans if p.in_profile],
         "outside": [p for p in plans if not p.in_profile],
         "sources": sources,
+        "wolfcrypt": wolfcrypt_settings.settings_for(profile),
     }
 
 

@@ -39,7 +39,7 @@ class RenderTest(unittest.TestCase):
     def test_a_profile_writes_no_conformance_sources(self):
         files, _ = render_profile("freertos")
         self.assertEqual(sorted(files), ["conformance_profile.txt", "entry_points.c", "p11_backend.h", "profile.c",
-                                         "profile.h"])
+                                         "profile.h", "wolfcrypt_user_settings.h"])
 
     def test_function_list_names_all_68_functions(self):
         files, _ = render_profile("freertos-ota")

@@ -5,7 +5,11 @@ already-built backend, and a program that loads that module sees C_Initialize
 fail (the template says "not supported") without a crash, and the library
 stay uninitialized.
 
-  port_template_test.py BUILD_DIR "C_FLAGS" "CXX_FLAGS"
+  port_template_test.py BUILD_DIR "C_FLAGS" "CXX_FLAGS" [BACKEND_LIB "WOLFSSL_CFLAGS" "WOLFSSL_LIBS"]
+
+BACKEND_LIB defaults to BUILD_DIR/backend_wolfssl/libp11_backend_wolfssl.a
+and the wolfSSL flags to Debian's libwolfssl; CMake passes the wolfCrypt the
+backend was compiled against (P11_WOLFSSL).
 """
 import os
 import shlex
@@ -55,7 +59,8 @@ def run(command, **kwargs):
     subprocess.run(command, check=True, **kwargs)
 
 
-def main(build_dir, c_flags, cxx_flags):
+def main(build_dir, c_flags, cxx_flags, backend_lib=None, wolfssl_cflags="", wolfssl_libs="-lwolfssl"):
+    backend_lib = backend_lib or os.path.join(build_dir, "backend_wolfssl", "libp11_backend_wolfssl.a")
     gen = os.path.join(ROOT, "generated", PROFILE)
     includes = [f"-I{d}" for d in (gen, os.path.join(ROOT, "runtime"), os.path.join(ROOT, "backend_wolfssl"),
                                     os.path.join(ROOT, "pal"), P11KIT)]
@@ -68,11 +73,12 @@ def main(build_dir, c_flags, cxx_flags):
                 (os.path.join(gen, "profile.c"), "cc", shlex.split(c_flags)),
                 (os.path.join(ROOT, "backend_wolfssl", "interface_check.cpp"), "c++", shlex.split(cxx_flags))):
             obj = os.path.join(tmp, os.path.basename(source) + ".o")
-            run([compiler, *flags, "-fPIC", "-fvisibility=hidden", *includes, "-c", source, "-o", obj])
+            run([compiler, *flags, "-fPIC", "-fvisibility=hidden", *includes, *shlex.split(wolfssl_cflags),
+                 "-c", source, "-o", obj])
             objects.append(obj)
         module = os.path.join(tmp, "p11forge-port-template.so")
         run(["c++", *shlex.split(cxx_flags), "-shared", "-o", module, *objects,
-             os.path.join(build_dir, "backend_wolfssl", "libp11_backend_wolfssl.a"), "-lwolfssl", "-lpthread",
+             backend_lib, *shlex.split(wolfssl_libs), "-lpthread",
              "-Wl,--no-undefined"])
         loader_c = os.path.join(tmp, "loader.c")
         with open(loader_c, "w", encoding="utf-8") as stream:
@@ -89,4 +95,4 @@ def main(build_dir, c_flags, cxx_flags):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:7]))

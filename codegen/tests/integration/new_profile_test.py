@@ -5,9 +5,12 @@ PAL, and the one conformance runner (BUILD_DIR/p11conform) passes it, given
 the profile's YAML: the runner resolves it through generate.py --resolve, so
 no runner is built per profile.
 
-  new_profile_test.py BUILD_DIR "C_FLAGS" "CXX_FLAGS" [RUNNER]
+  new_profile_test.py BUILD_DIR "C_FLAGS" "CXX_FLAGS" [RUNNER [BACKEND_LIB "WOLFSSL_CFLAGS" "WOLFSSL_LIBS"]]
 
-RUNNER defaults to BUILD_DIR/p11conform.
+RUNNER defaults to BUILD_DIR/p11conform, BACKEND_LIB to the superset
+backend BUILD_DIR/backend_wolfssl/libp11_backend_wolfssl.a, and the wolfSSL
+flags to Debian's libwolfssl (-lwolfssl); CMake passes the wolfCrypt the
+backend was compiled against (P11_WOLFSSL).
 """
 import os
 import shlex
@@ -35,8 +38,9 @@ def run(command, **kwargs):
     subprocess.run(command, check=True, **kwargs)
 
 
-def main(build_dir, c_flags, cxx_flags, runner=None):
+def main(build_dir, c_flags, cxx_flags, runner=None, backend_lib=None, wolfssl_cflags="", wolfssl_libs="-lwolfssl"):
     runner = runner or os.path.join(build_dir, "p11conform")
+    backend_lib = backend_lib or os.path.join(build_dir, "backend_wolfssl", "libp11_backend_wolfssl.a")
     if not os.access(runner, os.X_OK):
         print(f"{runner} is missing: build the p11conform target first")
         return 1
@@ -52,7 +56,7 @@ def main(build_dir, c_flags, cxx_flags, runner=None):
         gen = os.path.join(out, "throwaway")
         includes = [f"-I{d}" for d in (gen, os.path.join(ROOT, "runtime"), os.path.join(ROOT, "backend_wolfssl"),
                                         P11KIT)]
-        libs = [os.path.join(build_dir, "backend_wolfssl", "libp11_backend_wolfssl.a"),
+        libs = [backend_lib,
                 os.path.join(build_dir, "pal", "libp11_pal_posix.a"),
                 os.path.join(build_dir, "pal", "libp11_pal_label_index.a")]
         module = os.path.join(tmp, "p11forge-throwaway.so")
@@ -62,9 +66,10 @@ def main(build_dir, c_flags, cxx_flags, runner=None):
                                         (os.path.join(ROOT, "backend_wolfssl", "interface_check.cpp"), "c++",
                                          cxx_flags)):
             obj = os.path.join(tmp, os.path.basename(source) + ".o")
-            run([compiler, *shlex.split(flags), "-fPIC", "-fvisibility=hidden", *includes, "-c", source, "-o", obj])
+            run([compiler, *shlex.split(flags), "-fPIC", "-fvisibility=hidden", *includes, *shlex.split(wolfssl_cflags),
+                 "-c", source, "-o", obj])
             objects.append(obj)
-        run(["c++", *shlex.split(cxx_flags), "-shared", "-o", module, *objects, *libs, "-lwolfssl", "-lpthread",
+        run(["c++", *shlex.split(cxx_flags), "-shared", "-o", module, *objects, *libs, *shlex.split(wolfssl_libs), "-lpthread",
              "-Wl,--no-undefined"])
         store = os.path.join(tmp, "store")
         env = dict(os.environ, P11FORGE_STORE_DIR=store)
@@ -84,4 +89,4 @@ def main(build_dir, c_flags, cxx_flags, runner=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:5]))
+    sys.exit(main(*sys.argv[1:8]))

@@ -1,0 +1,132 @@
+"""A profile's mechanisms mapped to its wolfCrypt user_settings.h."""
+import os
+import re
+import types
+import unittest
+
+from p11gen import profile, render, wolfcrypt_settings
+from p11gen.profile import Mechanism
+from tests import support
+
+CATALOG = os.path.join(support.ROOT, "backend_wolfssl", "mechanism_catalog.cpp")
+# Mechanisms of the catalog that need nothing beyond the fixed base.
+BASE_MECHANISMS = {"CKM_SHA256", "CKM_SHA256_HMAC"}
+
+
+def mechanism(name, low=0, high=0):
+    return Mechanism(name, ["CKF_SIGN"], low, high)
+
+
+def settings(*mechanisms):
+    return wolfcrypt_settings.settings_for(types.SimpleNamespace(mechanisms=list(mechanisms)))
+
+
+def header_of(name):
+    api = support.api()
+    resolved = profile.load(os.path.join(support.PROFILES, f"{name}.yaml"), api)
+    return render.render(api, resolved, ["test"])["wolfcrypt_user_settings.h"]
+
+
+def defines(header):
+    """The macros the header defines, with their values ('' for none)."""
+    return dict(re.findall(r"^#define (\w+) ?(.*)$", header, re.M))
+
+
+class MappingTest(unittest.TestCase):
+    def test_digest_only_profile_gets_the_smallest_build(self):
+        s = settings(mechanism("CKM_SHA256"))
+        self.assertFalse(s.sha1 or s.sha384 or s.sha512 or s.p384 or s.rsa_pss or s.rsa_raw or s.rsa_keygen)
+        # RSA and P-256 stay: the object layer checks RSA and EC key objects.
+        self.assertEqual((s.rsa_max_bits, s.sp_rsa_sizes, s.sp_int_bits), (2048, (2048,), 2048))
+
+    def test_each_hash_only_when_a_mechanism_names_it(self):
+        self.assertTrue(settings(mechanism("CKM_SHA_1")).sha1)
+        self.assertTrue(settings(mechanism("CKM_ECDSA_SHA384")).sha384)
+        self.assertTrue(settings(mechanism("CKM_SHA384_RSA_PKCS", 2048, 2048)).sha384)
+        self.assertFalse(settings(mechanism("CKM_SHA512")).sha384)
+        # sha512.c makes SHA-384 from SHA-512: one does not build without the other.
+        self.assertTrue(settings(mechanism("CKM_SHA384")).sha512)
+        self.assertTrue(settings(mechanism("CKM_SHA512")).sha512)
+
+    def test_p384_only_when_an_ec_range_reaches_384(self):
+        self.assertFalse(settings(mechanism("CKM_ECDSA", 256, 256)).p384)
+        self.assertTrue(settings(mechanism("CKM_ECDSA", 256, 384)).p384)
+        self.assertTrue(settings(mechanism("CKM_EC_KEY_PAIR_GEN", 384, 384)).p384)
+        self.assertTrue(settings(mechanism("CKM_ECDSA")).p384, "no upper bound reaches P-384")
+        self.assertEqual(settings(mechanism("CKM_ECDSA", 256, 384)).sp_int_bits, 2048)
+
+    def test_p384_brings_sha384_for_its_48_byte_ecdsa_inputs(self):
+        # wolfCrypt refuses ECDSA inputs longer than its largest digest.
+        self.assertTrue(settings(mechanism("CKM_ECDSA", 256, 384)).sha384)
+        self.assertFalse(settings(mechanism("CKM_ECDSA", 256, 256)).sha384)
+
+    def test_pss_raw_and_key_generation_follow_their_mechanisms(self):
+        self.assertTrue(settings(mechanism("CKM_SHA256_RSA_PKCS_PSS", 2048, 2048)).rsa_pss)
+        self.assertTrue(settings(mechanism("CKM_RSA_X_509", 2048, 2048)).rsa_raw)
+        self.assertTrue(settings(mechanism("CKM_RSA_PKCS_KEY_PAIR_GEN", 2048, 2048)).rsa_keygen)
+        # EC key generation needs no wolfCrypt option.
+        self.assertFalse(settings(mechanism("CKM_EC_KEY_PAIR_GEN", 256, 256)).rsa_keygen)
+
+    def test_rsa_sizes_come_from_the_key_size_ranges(self):
+        s = settings(mechanism("CKM_RSA_PKCS", 2048, 3072))
+        self.assertEqual((s.rsa_max_bits, s.sp_rsa_sizes, s.sp_int_bits), (3072, (2048, 3072), 3072))
+        s = settings(mechanism("CKM_RSA_PKCS", 3072, 4096), mechanism("CKM_SHA256_RSA_PKCS", 2048, 2048))
+        self.assertEqual(s.sp_rsa_sizes, (2048, 3072, 4096))
+        # Cut to what the backend takes: 2048 .. 4096 bits.
+        s = settings(mechanism("CKM_RSA_PKCS", 1024, 8192))
+        self.assertEqual((s.rsa_max_bits, s.sp_int_bits), (4096, 4096))
+        self.assertEqual(settings(mechanism("CKM_RSA_PKCS")).rsa_max_bits, 4096, "no upper bound")
+
+    def test_a_mechanism_the_backend_lacks_needs_nothing(self):
+        self.assertEqual(settings(mechanism("CKM_SHA224")), settings(mechanism("CKM_SHA256")))
+
+    def test_the_tables_cover_the_mechanism_catalog(self):
+        with open(CATALOG, encoding="utf-8") as stream:
+            catalog = set(re.findall(r"^\s*\{(CKM_\w+),", stream.read(), re.M))
+        mapped = (set(wolfcrypt_settings.HASH_NEEDS) | set(wolfcrypt_settings.RSA_MECHANISMS)
+                  | set(wolfcrypt_settings.EC_MECHANISMS) | BASE_MECHANISMS)
+        self.assertEqual(catalog, mapped)
+
+
+class HeaderTest(unittest.TestCase):
+    def test_hardening_on_and_tls_off_in_every_profile(self):
+        for name in ("freertos", "freertos-ota", "full"):
+            macros = defines(header_of(name))
+            for macro in ("WOLFCRYPT_ONLY", "TFM_TIMING_RESISTANT", "ECC_TIMING_RESISTANT", "WC_RSA_BLINDING",
+                          "HAVE_HASHDRBG", "WOLFSSL_SP_MATH_ALL", "WOLFSSL_HAVE_SP_ECC", "WOLFSSL_HAVE_SP_RSA"):
+                self.assertIn(macro, macros, name)
+            self.assertNotIn("WC_NO_HARDEN", macros, name)
+            self.assertNotIn("NO_HMAC", macros, name)
+            self.assertNotIn("NO_PWDBASED", macros, name)
+
+    def test_assembly_only_on_x86_64(self):
+        header = header_of("full")
+        block = header.split("#if defined(__x86_64__)\n")[1].split("#endif")[0]
+        for macro in ("WOLFSSL_SP_X86_64_ASM", "WOLFSSL_SP_ASM", "USE_INTEL_SPEEDUP"):
+            self.assertIn(f"#define {macro}\n", block)
+            self.assertEqual(header.count(f"#define {macro}\n"), 1, f"{macro} only inside the x86_64 block")
+
+    def test_ota_profile_leaves_out_what_it_does_not_verify_with(self):
+        macros = defines(header_of("freertos-ota"))
+        for macro in ("WOLFSSL_SHA384", "WOLFSSL_SHA512", "HAVE_ECC384", "WOLFSSL_SP_384", "WC_RSA_PSS",
+                      "WC_RSA_NO_PADDING", "WOLFSSL_KEY_GEN"):
+            self.assertNotIn(macro, macros)
+        self.assertIn("NO_SHA", macros)
+        self.assertEqual(macros["RSA_MAX_SIZE"], "4096")
+
+    def test_full_profile_has_every_algorithm_of_the_backend(self):
+        macros = defines(header_of("full"))
+        for macro in ("WOLFSSL_SHA384", "WOLFSSL_SHA512", "HAVE_ECC384", "WOLFSSL_SP_384", "WC_RSA_PSS",
+                      "WOLFSSL_PSS_LONG_SALT", "WC_RSA_NO_PADDING", "WOLFSSL_KEY_GEN", "WOLFSSL_SP_4096"):
+            self.assertIn(macro, macros)
+        self.assertNotIn("NO_SHA", macros)
+        self.assertEqual(macros["SP_INT_BITS"], "4096")
+
+    def test_profiles_with_the_same_needs_get_the_same_bytes(self):
+        # freertos-device only changes the store: one shared wolfCrypt build.
+        self.assertEqual(header_of("freertos"), header_of("freertos-device"))
+        self.assertNotEqual(header_of("freertos"), header_of("full"))
+
+
+if __name__ == "__main__":
+    unittest.main()
