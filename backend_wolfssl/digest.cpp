@@ -4,6 +4,7 @@
  * operation active; any other result ends it. */
 #include "digest.h"
 
+#include <cstddef>
 #include <new>
 
 #include "backend_api.h"
@@ -16,10 +17,33 @@ namespace p11 {
 
 namespace {
 
+// The bytes of the hash state in use: wiping all of wc_HashAlg (sized for
+// SHA-512 with its AVX buffers) after each short SHA-256 digest would cost
+// more than the rest of the call's bookkeeping.
+std::size_t state_size(enum wc_HashType type)
+{
+    switch (type) {
+#if P11_HAVE_SHA1
+    case WC_HASH_TYPE_SHA:
+        return sizeof(wc_Sha);
+#endif
+#if P11_HAVE_SHA384 || P11_HAVE_SHA512
+    case WC_HASH_TYPE_SHA384:
+    case WC_HASH_TYPE_SHA512:
+        return sizeof(wc_Sha512);
+#endif
+    case WC_HASH_TYPE_SHA256:
+        return sizeof(wc_Sha256);
+    default:
+        return sizeof(wc_HashAlg);
+    }
+}
+
 void release_state(DigestOperation *op)
 {
     wc_HashFree(&op->state, op->type);
-    secure_wipe(op, sizeof *op); // the state may hold what was digested
+    secure_wipe(&op->state, state_size(op->type)); // the state may hold what was digested
+    op->active = false;
 }
 
 } // namespace
