@@ -51,10 +51,15 @@ def load(path):
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
     rows = {}
+    # With --benchmark_repetitions the median of the repetitions stands for
+    # the row (one short run alone moves by several percent).
+    medians = {b["run_name"]: b for b in data.get("benchmarks", [])
+               if b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median"}
     for b in data.get("benchmarks", []):
         if b.get("run_type", "iteration") != "iteration":
             continue
-        key = key_of(b["name"])
+        b = medians.get(b.get("run_name"), b)
+        key = key_of(b["run_name"] if "run_name" in b else b["name"])
         if b.get("error_occurred"):
             rows[key] = (None, b.get("error_message", "error"), 0)
         elif key in MEMORY:
