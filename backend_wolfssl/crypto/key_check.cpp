@@ -14,7 +14,9 @@ namespace p11 {
 
 namespace {
 
-CK_RV load_result(KeyLoad result)
+// At C_CreateObject the attributes are the caller's: bad material is the
+// template's fault (parsed_key.cpp maps the same results at use time).
+CK_RV import_result(KeyLoad result)
 {
     switch (result) {
     case KeyLoad::ok:
@@ -78,7 +80,7 @@ CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
 {
     ecc_key key;
     const EcCurve *curve = nullptr;
-    CK_RV rv = load_result(load_ec_key(key_class, attrs, &key, &curve));
+    CK_RV rv = import_result(load_ec_key(key_class, attrs, &key, &curve));
     if (rv != CKR_OK) {
         return rv;
     }
@@ -128,7 +130,7 @@ CK_RV check_rsa(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
     if (key == nullptr) {
         return CKR_HOST_MEMORY;
     }
-    CK_RV rv = load_result(load_rsa_key(key_class, attrs, key));
+    CK_RV rv = import_result(load_rsa_key(key_class, attrs, key));
     if (rv != CKR_OK) {
         delete key;
         return rv;

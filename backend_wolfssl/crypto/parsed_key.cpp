@@ -10,7 +10,9 @@ namespace p11 {
 
 namespace {
 
-CK_RV load_result(KeyLoad result)
+// At *Init the object passed key_check.cpp at import, so material that no
+// longer loads is the module's failure, not a template error.
+CK_RV use_result(KeyLoad result)
 {
     switch (result) {
     case KeyLoad::ok:
@@ -32,7 +34,7 @@ CK_RV make_ec(ParsedKey *key, const AttributeSet &attrs)
     if (ec == nullptr) {
         return CKR_HOST_MEMORY;
     }
-    CK_RV rv = load_result(load_ec_key(key->key_class, attrs, ec, &key->curve));
+    CK_RV rv = use_result(load_ec_key(key->key_class, attrs, ec, &key->curve));
     if (rv != CKR_OK) {
         delete ec; // load_ec_key left nothing to free
         return rv;
@@ -47,7 +49,7 @@ CK_RV make_rsa(ParsedKey *key, const AttributeSet &attrs)
     if (rsa == nullptr) {
         return CKR_HOST_MEMORY;
     }
-    CK_RV rv = load_result(load_rsa_key(key->key_class, attrs, rsa));
+    CK_RV rv = use_result(load_rsa_key(key->key_class, attrs, rsa));
     if (rv != CKR_OK) {
         delete rsa; // load_rsa_key left nothing to free
         return rv;
