@@ -163,15 +163,7 @@ void Random32(benchmark::State &state)
     state.SetItemsProcessed(state.iterations());
 }
 
-// Real time throughout: a module may wait on locks or files, which CPU time
-// would hide.
-BENCHMARK(EcdsaP256Sign)->UseRealTime()->Threads(1)->Threads(2);
-BENCHMARK(EcdsaP256Verify)->UseRealTime();
-BENCHMARK(Rsa2048Sign)->UseRealTime()->Threads(1)->Threads(2);
-BENCHMARK(Rsa2048Verify)->UseRealTime();
-BENCHMARK(Sha256Small)->UseRealTime();
-BENCHMARK(Sha256Large)->UseRealTime();
-BENCHMARK(Random32)->UseRealTime();
+P11BENCH_REGISTER_CRYPTO();
 
 } // namespace
 } // namespace p11bench

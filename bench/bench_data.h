@@ -32,4 +32,17 @@ constexpr std::size_t kLargeMessage = 1024 * 1024;
 
 } // namespace p11bench
 
+// The crypto benchmarks, registered the same way in p11bench and
+// p11bench-wolfcrypt so that their names, and so the table's rows, line up.
+// Real time throughout: a module may wait on locks or files, which CPU time
+// would hide. Needs <benchmark/benchmark.h> and the functions in scope.
+#define P11BENCH_REGISTER_CRYPTO()                                                                                     \
+    BENCHMARK(EcdsaP256Sign)->UseRealTime()->Threads(1)->Threads(2);                                                   \
+    BENCHMARK(EcdsaP256Verify)->UseRealTime();                                                                         \
+    BENCHMARK(Rsa2048Sign)->UseRealTime()->Threads(1)->Threads(2);                                                     \
+    BENCHMARK(Rsa2048Verify)->UseRealTime();                                                                           \
+    BENCHMARK(Sha256Small)->UseRealTime();                                                                             \
+    BENCHMARK(Sha256Large)->UseRealTime();                                                                             \
+    BENCHMARK(Random32)->UseRealTime()
+
 #endif // P11_BENCH_DATA_H

@@ -200,14 +200,7 @@ void Random32(benchmark::State &state)
     state.SetItemsProcessed(state.iterations());
 }
 
-// Registered exactly as in p11bench so that the rows line up.
-BENCHMARK(EcdsaP256Sign)->UseRealTime()->Threads(1)->Threads(2);
-BENCHMARK(EcdsaP256Verify)->UseRealTime();
-BENCHMARK(Rsa2048Sign)->UseRealTime()->Threads(1)->Threads(2);
-BENCHMARK(Rsa2048Verify)->UseRealTime();
-BENCHMARK(Sha256Small)->UseRealTime();
-BENCHMARK(Sha256Large)->UseRealTime();
-BENCHMARK(Random32)->UseRealTime();
+P11BENCH_REGISTER_CRYPTO();
 
 } // namespace
 
