@@ -8,6 +8,7 @@ packages=(
   python3 python3-jinja2 python3-yaml python3-clang-14 libclang1-14
   googletest libgtest-dev libbenchmark-dev
   opensc gnutls-bin softhsm2 libnss3-dev libssl-dev
+  openssl libengine-pkcs11-openssl p11-kit util-linux
 )
 missing=()
 for p in "${packages[@]}"; do
