@@ -718,6 +718,11 @@ CK_RV apply_set_template(const AttributeSet &current, const CK_ATTRIBUTE *tmpl, 
 
 bool attribute_hidden(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type)
 {
+    // Secret in no class: no need to read the object's class.
+    const TypeInfo *info = type_info(type);
+    if (info == nullptr || (info->flags & kSensitive) == 0) {
+        return false;
+    }
     const ClassTable *table = table_of(attrs);
     const Rule *rule = table != nullptr ? find_rule(*table, type) : nullptr;
     if (rule == nullptr || (rule->flags & kSensitive) == 0) {
