@@ -14,14 +14,15 @@ target_sources(p11_backend_wolfssl PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/record_labels.cpp
   ${CMAKE_CURRENT_LIST_DIR}/record_seal.cpp
   ${CMAKE_CURRENT_LIST_DIR}/stored_object.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/token_storage.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/token_storage.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/value_index.cpp)
 
 if(BUILD_TESTING)
   # Two programs, each with its own p11_active_profile: a store that takes
   # any label (with an index record) and a device store with fixed labels.
   set(p11_objects_any_labels_tests
     attributes_test.cpp access_test.cpp find_test.cpp storage_test.cpp codec_test.cpp paged_index_test.cpp
-    key_cache_test.cpp)
+    key_cache_test.cpp value_index_test.cpp)
   set(p11_objects_fixed_labels_tests fixed_labels_test.cpp)
   foreach(kind any_labels fixed_labels)
     list(TRANSFORM p11_objects_${kind}_tests PREPEND ${CMAKE_CURRENT_LIST_DIR}/tests/)

@@ -1,0 +1,161 @@
+/* ValueIndex, the flat key -> objects table under the label, class and id
+ * indexes: one object inline, shared keys in handle order, erase with
+ * backward shift (checked against std::multimap over many random steps in
+ * small, crowded tables), growth. */
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "objects/value_index.h"
+
+using p11::Object;
+using p11::ObjectRef;
+using p11::ValueIndex;
+
+namespace {
+
+ObjectRef MakeObject(CK_OBJECT_HANDLE handle)
+{
+    auto object = std::make_shared<Object>();
+    object->handle = handle;
+    return object;
+}
+
+std::vector<CK_OBJECT_HANDLE> Handles(const ValueIndex &index, std::size_t key)
+{
+    std::vector<CK_OBJECT_HANDLE> out;
+    index.find(key).for_each([&](const ObjectRef &object) { out.push_back(object->handle); });
+    return out;
+}
+
+} // namespace
+
+TEST(ValueIndexTest, EmptyIndexFindsNothingAndEraseIsHarmless)
+{
+    ValueIndex index;
+    EXPECT_EQ(0u, index.find(42).size());
+    index.erase(42, 1);
+    EXPECT_EQ(0u, index.keys());
+    EXPECT_EQ(0u, index.capacity());
+}
+
+TEST(ValueIndexTest, OneObjectUnderAKeyIsFound)
+{
+    ValueIndex index;
+    index.insert(42, MakeObject(7));
+    EXPECT_EQ(1u, index.find(42).size());
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{7}), Handles(index, 42));
+    EXPECT_EQ(0u, index.find(43).size());
+    index.erase(42, 8); // another handle: stays
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{7}), Handles(index, 42));
+    index.erase(42, 7);
+    EXPECT_EQ(0u, index.find(42).size());
+    EXPECT_EQ(0u, index.keys());
+}
+
+TEST(ValueIndexTest, SharedKeyKeepsObjectsInHandleOrderUntilTheLastGoes)
+{
+    ValueIndex index;
+    index.insert(5, MakeObject(30));
+    index.insert(5, MakeObject(10));
+    index.insert(5, MakeObject(20));
+    EXPECT_EQ(1u, index.keys());
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{10, 20, 30}), Handles(index, 5));
+    index.erase(5, 20);
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{10, 30}), Handles(index, 5));
+    index.erase(5, 10);
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{30}), Handles(index, 5));
+    index.insert(5, MakeObject(40)); // from inline back to a group
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{30, 40}), Handles(index, 5));
+    index.erase(5, 30);
+    index.erase(5, 40);
+    EXPECT_EQ(0u, index.find(5).size());
+    EXPECT_EQ(0u, index.keys());
+}
+
+TEST(ValueIndexTest, ReferencesKeepObjectsAliveAfterErase)
+{
+    ValueIndex index;
+    ObjectRef object = MakeObject(3);
+    std::weak_ptr<const Object> watch = object;
+    index.insert(1, object);
+    object.reset();
+    EXPECT_FALSE(watch.expired()); // the index holds it
+    index.erase(1, 3);
+    EXPECT_TRUE(watch.expired());
+}
+
+TEST(ValueIndexTest, GrowsAtHalfFullAndKeepsEveryKey)
+{
+    ValueIndex index;
+    for (std::size_t key = 0; key < 8; ++key) {
+        index.insert(key, MakeObject(key + 1));
+    }
+    EXPECT_EQ(16u, index.capacity());
+    index.insert(8, MakeObject(9)); // would fill 16 slots past half
+    EXPECT_EQ(32u, index.capacity());
+    constexpr std::size_t kKeys = 100000;
+    for (std::size_t key = 9; key < kKeys; ++key) {
+        index.insert(key, MakeObject(key + 1));
+    }
+    EXPECT_EQ(kKeys, index.keys());
+    EXPECT_GE(index.capacity(), 2 * kKeys);
+    for (std::size_t key = 0; key < kKeys; ++key) {
+        ASSERT_EQ((std::vector<CK_OBJECT_HANDLE>{key + 1}), Handles(index, key)) << key;
+    }
+    for (std::size_t key = 0; key < kKeys; key += 2) {
+        index.erase(key, key + 1);
+    }
+    for (std::size_t key = 0; key < kKeys; ++key) {
+        ASSERT_EQ(key % 2 == 0 ? 0u : 1u, index.find(key).size()) << key;
+    }
+    index.clear();
+    EXPECT_EQ(0u, index.keys());
+    EXPECT_EQ(0u, index.find(1).size());
+}
+
+// Few slots, keys from a small set and many handles per key: colliding
+// homes, runs that wrap past the end of the array, and erases in the middle
+// of runs happen all the time. After each step every key must give exactly
+// what a std::multimap gives.
+TEST(ValueIndexTest, RandomInsertsAndErasesMatchAReference)
+{
+    std::mt19937_64 random(20240611);
+    std::vector<std::size_t> keys;
+    for (int i = 0; i < 12; ++i) {
+        keys.push_back(random());
+    }
+    keys.push_back(0);
+    ValueIndex index;
+    std::map<std::size_t, std::map<CK_OBJECT_HANDLE, bool>> reference;
+    CK_OBJECT_HANDLE next_handle = 1;
+    for (int step = 0; step < 20000; ++step) {
+        const std::size_t key = keys[random() % keys.size()];
+        auto &under = reference[key];
+        if (!under.empty() && random() % 2 == 0) {
+            auto victim = under.begin();
+            std::advance(victim, static_cast<long>(random() % under.size()));
+            index.erase(key, victim->first);
+            under.erase(victim);
+        } else if (under.size() < 3) {
+            index.insert(key, MakeObject(next_handle));
+            under[next_handle++] = true;
+        } else {
+            index.erase(key, next_handle + 1000); // not there: no change
+        }
+        std::size_t used_keys = 0;
+        for (std::size_t each : keys) {
+            std::vector<CK_OBJECT_HANDLE> expected;
+            for (const auto &entry : reference[each]) {
+                expected.push_back(entry.first);
+            }
+            used_keys += expected.empty() ? 0 : 1;
+            ASSERT_EQ(expected, Handles(index, each)) << "step " << step;
+        }
+        ASSERT_EQ(used_keys, index.keys()) << "step " << step;
+    }
+}

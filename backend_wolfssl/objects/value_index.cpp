@@ -1,0 +1,134 @@
+/* ValueIndex: open addressing, linear probing, backward-shift erase (no
+ * tombstones, so lookups stay short however many objects come and go). */
+#include "objects/value_index.h"
+
+#include <utility>
+
+namespace p11 {
+
+namespace {
+
+constexpr std::size_t kMinCapacity = 16;
+
+} // namespace
+
+std::size_t ValueIndex::home(std::size_t key) const
+{
+    // Fibonacci hashing: class values and handles are small consecutive
+    // numbers, which the multiply spreads over the whole table.
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> shift_);
+}
+
+std::size_t ValueIndex::probe(std::size_t key) const
+{
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t at = home(key);
+    while (slots_[at].used() && slots_[at].key != key) {
+        at = (at + 1) & mask;
+    }
+    return at;
+}
+
+void ValueIndex::grow()
+{
+    std::vector<Slot> old = std::move(slots_);
+    const std::size_t capacity = old.empty() ? kMinCapacity : old.size() * 2;
+    slots_ = std::vector<Slot>(capacity);
+    shift_ = 64;
+    for (std::size_t c = capacity; c > 1; c >>= 1) {
+        --shift_;
+    }
+    for (Slot &slot : old) {
+        if (slot.used()) {
+            slots_[probe(slot.key)] = std::move(slot);
+        }
+    }
+}
+
+void ValueIndex::insert(std::size_t key, const ObjectRef &object)
+{
+    if ((keys_ + 1) * 2 > slots_.size()) {
+        grow();
+    }
+    Slot &slot = slots_[probe(key)];
+    if (!slot.used()) {
+        slot.key = key;
+        slot.one = object;
+        ++keys_;
+        return;
+    }
+    if (slot.one != nullptr) {
+        const CK_OBJECT_HANDLE first = slot.one->handle;
+        slot.many = std::make_unique<Group>();
+        slot.many->emplace(first, std::move(slot.one));
+        slot.one = nullptr;
+    }
+    slot.many->emplace(object->handle, object);
+}
+
+void ValueIndex::erase(std::size_t key, CK_OBJECT_HANDLE handle)
+{
+    if (slots_.empty()) {
+        return;
+    }
+    const std::size_t at = probe(key);
+    Slot &slot = slots_[at];
+    if (slot.one != nullptr) {
+        if (slot.one->handle == handle) {
+            vacate(at);
+        }
+        return;
+    }
+    if (slot.many == nullptr || slot.many->erase(handle) == 0) {
+        return;
+    }
+    if (slot.many->empty()) {
+        vacate(at);
+    } else if (slot.many->size() == 1) {
+        // Back to one object: inline again, so its lookups skip the map.
+        slot.one = std::move(slot.many->begin()->second);
+        slot.many.reset();
+    }
+}
+
+void ValueIndex::vacate(std::size_t at)
+{
+    const std::size_t mask = slots_.size() - 1;
+    slots_[at] = Slot();
+    --keys_;
+    // Pull back each later slot of the run whose home is not in (at, next],
+    // so that no probe meets a hole before its key.
+    for (std::size_t next = (at + 1) & mask; slots_[next].used(); next = (next + 1) & mask) {
+        const std::size_t from_home = (next - home(slots_[next].key)) & mask;
+        if (from_home >= ((next - at) & mask)) {
+            slots_[at] = std::move(slots_[next]);
+            slots_[next] = Slot();
+            at = next;
+        }
+    }
+}
+
+ValueIndex::Hits ValueIndex::find(std::size_t key) const
+{
+    Hits hits;
+    if (slots_.empty()) {
+        return hits;
+    }
+    const Slot &slot = slots_[probe(key)];
+    if (slot.one != nullptr) {
+        hits.one_ = &slot.one;
+    } else if (slot.many != nullptr) {
+        hits.many_ = slot.many.get();
+    }
+    return hits;
+}
+
+void ValueIndex::clear()
+{
+    slots_.clear();
+    slots_.shrink_to_fit();
+    keys_ = 0;
+    shift_ = 64;
+}
+
+} // namespace p11
