@@ -8,6 +8,7 @@
 #ifndef P11_BACKEND_OBJECTS_OBJECT_H
 #define P11_BACKEND_OBJECTS_OBJECT_H
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -17,12 +18,32 @@
 
 namespace p11 {
 
+// Whether the store still holds this version of the object: a search keeps
+// references to what it found, and C_FindObjects skips the versions that were
+// destroyed or replaced meanwhile (it then asks the store for the handle).
+// Written and read under the store's lock; atomic only because C_SetAttributeValue
+// copies an Object without that lock. A copied Object starts out not held.
+class StoreMark {
+  public:
+    StoreMark() = default;
+    StoreMark(const StoreMark &) {}
+    StoreMark &operator=(const StoreMark &) = delete;
+    bool held() const { return held_.load(std::memory_order_relaxed); }
+    void set(bool held) const { held_.store(held, std::memory_order_relaxed); }
+
+  private:
+    mutable std::atomic<bool> held_{false};
+};
+
 struct Object {
+    // What a find reads, first.
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
-    AttributeSet attrs;
     CK_OBJECT_CLASS klass = 0;
-    bool token = false;                          // CKA_TOKEN
-    bool is_private = false;                     // CKA_PRIVATE: invisible unless the user is logged in
+    bool token = false;      // CKA_TOKEN
+    bool is_private = false; // CKA_PRIVATE: invisible unless the user is logged in
+    StoreMark in_store;
+
+    AttributeSet attrs;
     CK_SESSION_HANDLE owner = CK_INVALID_HANDLE; // session objects: the session that made it
     std::string pal_label;                       // token objects: the PAL label its record is stored under
     mutable KeyPool parsed_keys;                 // keys: idle wolfCrypt copies (a copied Object starts empty)

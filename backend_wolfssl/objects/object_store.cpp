@@ -96,6 +96,9 @@ CK_RV ObjectStore::start(const LockStrategy &strategy)
 
 void ObjectStore::stop()
 {
+    for (const auto &entry : objects_) {
+        entry.second->in_store.set(false); // a search that outlives the store skips it
+    }
     objects_.clear();
     index_.clear();
     by_session_.clear();
@@ -113,7 +116,8 @@ ObjectRef ObjectStore::find_locked(CK_OBJECT_HANDLE handle) const
 void ObjectStore::insert_locked(const ObjectRef &object)
 {
     objects_.emplace(object->handle, object);
-    index_.add(object->handle, object->attrs);
+    object->in_store.set(true);
+    index_.add(object);
     if (!object->token) {
         by_session_[object->owner].insert(object->handle);
     }
@@ -126,7 +130,8 @@ void ObjectStore::erase_locked(CK_OBJECT_HANDLE handle)
         return;
     }
     const Object &object = *it->second;
-    index_.remove(handle, object.attrs);
+    object.in_store.set(false);
+    index_.remove(object);
     if (!object.token) {
         auto owned = by_session_.find(object.owner);
         if (owned != by_session_.end()) {
@@ -294,7 +299,7 @@ CK_RV ObjectStore::destroy(p11_session *s, Login login, CK_OBJECT_HANDLE handle)
     return CKR_OK;
 }
 
-CK_RV ObjectStore::search(const AttributeSet &tmpl, Login login, std::vector<CK_OBJECT_HANDLE> *out)
+CK_RV ObjectStore::search(const AttributeSet &tmpl, Login login, std::vector<ObjectRef> *out)
 {
     LockGuard guard(lock_);
     if (guard.rv() != CKR_OK) {
@@ -302,29 +307,27 @@ CK_RV ObjectStore::search(const AttributeSet &tmpl, Login login, std::vector<CK_
     }
     out->clear();
     bool indexed = false;
-    const HandleSet *candidates = index_.candidates(tmpl, &indexed);
+    const ValueIndex::Hits candidates = index_.candidates(tmpl, &indexed);
     if (indexed) {
-        if (candidates != nullptr) {
-            for (CK_OBJECT_HANDLE handle : *candidates) {
-                const Object &object = *objects_.at(handle);
-                if (visible(object, login) && matches(object, tmpl)) {
-                    out->push_back(handle);
-                }
+        candidates.for_each([&](const ObjectRef &object) {
+            if (visible(*object, login) && matches(*object, tmpl)) {
+                out->push_back(object);
             }
-        }
+        });
         return CKR_OK;
     }
     for (const auto &entry : objects_) {
         if (visible(*entry.second, login) && matches(*entry.second, tmpl)) {
-            out->push_back(entry.first);
+            out->push_back(entry.second);
         }
     }
-    std::sort(out->begin(), out->end()); // creation order, as the indexed path gives
+    // Creation order, as the indexed path gives.
+    std::sort(out->begin(), out->end(), [](const ObjectRef &a, const ObjectRef &b) { return a->handle < b->handle; });
     return CKR_OK;
 }
 
-CK_ULONG ObjectStore::take_visible(const std::vector<CK_OBJECT_HANDLE> &found, std::size_t *next, CK_ULONG max,
-                                   Login login, CK_OBJECT_HANDLE *out)
+CK_ULONG ObjectStore::take_visible(const std::vector<ObjectRef> &found, std::size_t *next, CK_ULONG max, Login login,
+                                   CK_OBJECT_HANDLE *out)
 {
     LockGuard guard(lock_);
     if (guard.rv() != CKR_OK) {
@@ -332,9 +335,17 @@ CK_ULONG ObjectStore::take_visible(const std::vector<CK_OBJECT_HANDLE> &found, s
     }
     CK_ULONG taken = 0;
     while (taken < max && *next < found.size()) {
-        ObjectRef object = find_locked(found[(*next)++]);
-        if (object && visible(*object, login)) {
-            out[taken++] = object->handle;
+        const ObjectRef &object = found[(*next)++];
+        // Destroyed or replaced (C_SetAttributeValue, C_Logout's new handles)
+        // since C_FindObjectsInit: the handle's current object, if any, decides.
+        const Object *current = object.get();
+        ObjectRef replacement;
+        if (!object->in_store.held()) {
+            replacement = find_locked(object->handle);
+            current = replacement.get();
+        }
+        if (current != nullptr && visible(*current, login)) {
+            out[taken++] = current->handle;
         }
     }
     return taken;
@@ -350,7 +361,7 @@ void ObjectStore::drop_session_objects(CK_SESSION_HANDLE session)
     if (owned == by_session_.end()) {
         return;
     }
-    HandleSet handles = std::move(owned->second);
+    std::set<CK_OBJECT_HANDLE> handles = std::move(owned->second);
     by_session_.erase(owned);
     for (CK_OBJECT_HANDLE handle : handles) {
         erase_locked(handle);
@@ -367,7 +378,8 @@ void ObjectStore::drop_all_session_objects()
         for (CK_OBJECT_HANDLE handle : owned.second) {
             auto it = objects_.find(handle);
             if (it != objects_.end()) {
-                index_.remove(handle, it->second->attrs);
+                it->second->in_store.set(false);
+                index_.remove(*it->second);
                 objects_.erase(it);
             }
         }

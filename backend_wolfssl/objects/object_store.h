@@ -36,6 +36,7 @@
 #define P11_BACKEND_OBJECTS_OBJECT_STORE_H
 
 #include <cstddef>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -75,12 +76,12 @@ class ObjectStore {
     // C_DestroyObject.
     CK_RV destroy(p11_session *s, Login login, CK_OBJECT_HANDLE handle);
 
-    // Handles of the visible objects whose attributes equal every template
-    // attribute (a hidden secret never matches), in creation order.
-    CK_RV search(const AttributeSet &tmpl, Login login, std::vector<CK_OBJECT_HANDLE> *out);
-    // Copies up to max handles from found[*next..] that still exist and are
-    // still visible to out; advances *next past what it looked at.
-    CK_ULONG take_visible(const std::vector<CK_OBJECT_HANDLE> &found, std::size_t *next, CK_ULONG max, Login login,
+    // The visible objects whose attributes equal every template attribute (a
+    // hidden secret never matches), in creation order.
+    CK_RV search(const AttributeSet &tmpl, Login login, std::vector<ObjectRef> *out);
+    // Copies to out up to max handles of found[*next..] that still exist and
+    // are still visible; advances *next past what it looked at.
+    CK_ULONG take_visible(const std::vector<ObjectRef> &found, std::size_t *next, CK_ULONG max, Login login,
                           CK_OBJECT_HANDLE *out);
 
     // The session closed (the library lock is held): its objects go.
@@ -104,7 +105,7 @@ class ObjectStore {
     Mutex write_lock_;
     std::unordered_map<CK_OBJECT_HANDLE, ObjectRef> objects_;
     ObjectIndex index_;
-    std::unordered_map<CK_SESSION_HANDLE, HandleSet> by_session_;
+    std::unordered_map<CK_SESSION_HANDLE, std::set<CK_OBJECT_HANDLE>> by_session_;
     TokenStorage storage_;
 };
 

@@ -168,6 +168,123 @@ TEST_F(FindTest, FindResultSetIsFixedAtInit)
     EXPECT_EQ(CKR_OK, FindFinal(h));
 }
 
+TEST_F(FindTest, ObjectsDestroyedDuringAFindInBatchesAreSkipped)
+{
+    std::vector<CK_OBJECT_HANDLE> made;
+    for (int i = 0; i < 6; ++i) {
+        made.push_back(CreateOk(h, DataTemplate("batch", i % 2 == 0)));
+    }
+    Tmpl t;
+    t.Str(CKA_LABEL, "batch");
+    ASSERT_EQ(CKR_OK, FindInit(h, t));
+    CK_OBJECT_HANDLE found[2];
+    CK_ULONG count = 0;
+    ASSERT_EQ(CKR_OK, FindNext(h, found, 2, &count));
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{made[0], made[1]}), std::vector<CK_OBJECT_HANDLE>(found, found + count));
+    ASSERT_EQ(CKR_OK, Destroy(h, made[2])); // a token object
+    ASSERT_EQ(CKR_OK, Destroy(h, made[3])); // a session object
+    std::vector<CK_OBJECT_HANDLE> rest;
+    do {
+        ASSERT_EQ(CKR_OK, FindNext(h, found, 2, &count));
+        rest.insert(rest.end(), found, found + count);
+    } while (count != 0);
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{made[4], made[5]}), rest);
+    EXPECT_EQ(CKR_OK, FindFinal(h));
+}
+
+TEST_F(FindTest, ObjectChangedDuringAFindIsStillReturnedOnce)
+{
+    CK_OBJECT_HANDLE object = CreateOk(h, DataTemplate("before", true));
+    Tmpl t;
+    t.Str(CKA_LABEL, "before");
+    ASSERT_EQ(CKR_OK, FindInit(h, t));
+    Tmpl rename;
+    rename.Str(CKA_LABEL, "after");
+    ASSERT_EQ(CKR_OK, Set(h, object, rename));
+    CK_OBJECT_HANDLE found[4];
+    CK_ULONG count = 0;
+    ASSERT_EQ(CKR_OK, FindNext(h, found, 4, &count));
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{object}), std::vector<CK_OBJECT_HANDLE>(found, found + count));
+    EXPECT_EQ(CKR_OK, FindFinal(h));
+}
+
+TEST_F(FindTest, SessionObjectsOfAClosedSessionLeaveAFindInAnother)
+{
+    CK_SESSION_HANDLE other = Open(true);
+    CK_OBJECT_HANDLE mine = CreateOk(h, DataTemplate("shared", false));
+    CreateOk(other, DataTemplate("shared", false));
+    Tmpl t;
+    t.Str(CKA_LABEL, "shared");
+    ASSERT_EQ(CKR_OK, FindInit(h, t));
+    ASSERT_EQ(CKR_OK, Close(other));
+    CK_OBJECT_HANDLE found[4];
+    CK_ULONG count = 0;
+    ASSERT_EQ(CKR_OK, FindNext(h, found, 4, &count));
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{mine}), std::vector<CK_OBJECT_HANDLE>(found, found + count));
+    EXPECT_EQ(CKR_OK, FindFinal(h));
+}
+
+TEST_F(FindTest, SetAttributeValueMovesTheObjectInTheLabelAndIdIndexes)
+{
+    Tmpl made = DataTemplate("old label", true);
+    CK_OBJECT_HANDLE object = CreateOk(h, made);
+    CK_OBJECT_HANDLE twin = CreateOk(h, DataTemplate("new label", false));
+    Tmpl change;
+    change.Str(CKA_LABEL, "new label");
+    ASSERT_EQ(CKR_OK, Set(h, object, change));
+    Tmpl old_label;
+    old_label.Str(CKA_LABEL, "old label");
+    EXPECT_TRUE(Find(h, old_label).empty());
+    Tmpl new_label;
+    new_label.Str(CKA_LABEL, "new label");
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{object, twin}), Find(h, new_label));
+    ASSERT_EQ(CKR_OK, Destroy(h, twin));
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{object}), Find(h, new_label));
+
+    Tmpl key = EcPublicTemplate("k", false);
+    key.Bytes(CKA_ID, {1});
+    CK_OBJECT_HANDLE keyed = CreateOk(h, key);
+    Tmpl new_id;
+    new_id.Bytes(CKA_ID, {2});
+    ASSERT_EQ(CKR_OK, Set(h, keyed, new_id));
+    Tmpl id_1;
+    id_1.Bytes(CKA_ID, {1});
+    EXPECT_TRUE(Find(h, id_1).empty());
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{keyed}), Find(h, new_id));
+}
+
+// Labels and ids up to 32 bytes are compared in the Object, longer ones in
+// the attribute: both must match exactly.
+TEST_F(FindTest, ShortEmptyAndLongLabelsAndIdsMatchExactly)
+{
+    const std::string exactly_32(32, 'a');
+    const std::string long_33(33, 'a');
+    const std::string long_other(33, 'b');
+    CK_OBJECT_HANDLE empty = CreateOk(h, DataTemplate("", false));
+    CK_OBJECT_HANDLE fits = CreateOk(h, DataTemplate(exactly_32, false));
+    CK_OBJECT_HANDLE too_long = CreateOk(h, DataTemplate(long_33, false));
+    const std::vector<std::pair<std::string, std::vector<CK_OBJECT_HANDLE>>> cases = {
+        {"", {empty}},    {exactly_32, {fits}},       {long_33, {too_long}},
+        {long_other, {}}, {std::string(31, 'a'), {}}, {std::string(34, 'a'), {}}};
+    for (const auto &[label, expected] : cases) {
+        Tmpl t;
+        t.Str(CKA_LABEL, label);
+        EXPECT_EQ(expected, Find(h, t)) << label.size();
+    }
+    Tmpl key = EcPublicTemplate("k", false);
+    key.Bytes(CKA_ID, Filled(40, 7));
+    CK_OBJECT_HANDLE keyed = CreateOk(h, key);
+    Tmpl same_id;
+    same_id.Bytes(CKA_ID, Filled(40, 7));
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{keyed}), Find(h, same_id));
+    Tmpl other_id;
+    other_id.Bytes(CKA_ID, Filled(40, 8));
+    EXPECT_TRUE(Find(h, other_id).empty());
+    Tmpl no_id; // data objects have no CKA_ID, the key has a 40-byte one
+    no_id.Bytes(CKA_ID, {});
+    EXPECT_TRUE(Find(h, no_id).empty());
+}
+
 TEST_F(FindTest, FindAfterLogoutSkipsPrivateResults)
 {
     CK_OBJECT_HANDLE priv = CreateOk(h, EcPrivateTemplate("k", false));
