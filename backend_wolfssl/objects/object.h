@@ -2,8 +2,10 @@
  * and shared as std::shared_ptr<const Object>: C_SetAttributeValue builds a
  * new Object and swaps it in, so an operation holding a key keeps a
  * consistent (and live) copy even while another thread changes or destroys
- * it. The cached fields repeat what the attributes say, for fast checks;
- * `parsed_keys` keeps the key decoded for wolfCrypt between operations
+ * it. The cached fields repeat what the attributes say, for fast checks: a
+ * find by label, id or class reads only the first cache lines of the Object
+ * (the hot fields come first), never the attribute vector. `parsed_keys`
+ * keeps the key decoded for wolfCrypt between operations
  * (crypto/key_pool.h), and goes with the Object. */
 #ifndef P11_BACKEND_OBJECTS_OBJECT_H
 #define P11_BACKEND_OBJECTS_OBJECT_H
@@ -14,6 +16,7 @@
 
 #include "attribute_set.h"
 #include "crypto/key_pool.h"
+#include "objects/inline_value.h"
 #include "pkcs11.h"
 
 namespace p11 {
@@ -42,6 +45,8 @@ struct Object {
     bool token = false;      // CKA_TOKEN
     bool is_private = false; // CKA_PRIVATE: invisible unless the user is logged in
     StoreMark in_store;
+    InlineValue label; // CKA_LABEL
+    InlineValue id;    // CKA_ID
 
     AttributeSet attrs;
     CK_SESSION_HANDLE owner = CK_INVALID_HANDLE; // session objects: the session that made it
@@ -57,6 +62,8 @@ inline void object_cache_fields(Object *object)
     object->klass = object->attrs.ulong_or(CKA_CLASS, CK_UNAVAILABLE_INFORMATION);
     object->token = object->attrs.bool_or(CKA_TOKEN, false);
     object->is_private = object->attrs.bool_or(CKA_PRIVATE, true);
+    object->label.assign(object->attrs.get(CKA_LABEL));
+    object->id.assign(object->attrs.get(CKA_ID));
 }
 
 } // namespace p11

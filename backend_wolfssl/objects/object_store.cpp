@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <utility>
 
 #include "library.h"
@@ -22,9 +23,39 @@ CK_OBJECT_HANDLE new_handle()
     return g_next_handle.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Label, id and class are secret in no class (attribute_rules.cpp), and the
+// Object caches them: comparing them reads no attribute buffer.
+InlineValue::Match matches_cached(const Object &object, const Attribute &wanted)
+{
+    switch (wanted.type) {
+    case CKA_LABEL:
+        return object.label.compare(wanted.value);
+    case CKA_ID:
+        return object.id.compare(wanted.value);
+    case CKA_CLASS:
+        if (object.klass == CK_UNAVAILABLE_INFORMATION) {
+            break; // absent or malformed: let the attribute answer
+        }
+        return wanted.value.size() == sizeof(CK_ULONG) &&
+                       std::memcmp(wanted.value.data(), &object.klass, sizeof(CK_ULONG)) == 0
+                   ? InlineValue::Match::yes
+                   : InlineValue::Match::no;
+    default:
+        break;
+    }
+    return InlineValue::Match::unknown;
+}
+
 bool matches(const Object &object, const AttributeSet &tmpl)
 {
     for (const Attribute &wanted : tmpl.items()) {
+        const InlineValue::Match cached = matches_cached(object, wanted);
+        if (cached != InlineValue::Match::unknown) {
+            if (cached == InlineValue::Match::no) {
+                return false;
+            }
+            continue;
+        }
         // A find must not become an oracle for values C_GetAttributeValue hides.
         if (attribute_hidden(object.attrs, wanted.type)) {
             return false;
