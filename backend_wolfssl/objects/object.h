@@ -17,6 +17,7 @@
 #include "attribute_set.h"
 #include "crypto/key_pool.h"
 #include "objects/inline_value.h"
+#include "objects/line_allocator.h"
 #include "pkcs11.h"
 
 namespace p11 {
@@ -39,14 +40,15 @@ class StoreMark {
 };
 
 struct Object {
-    // What a find reads, first.
+    // What a find by label reads, first: made by make_object, these share
+    // the cache line of the shared_ptr's counts (16 bytes + these 45).
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
-    CK_OBJECT_CLASS klass = 0;
     bool token = false;      // CKA_TOKEN
     bool is_private = false; // CKA_PRIVATE: invisible unless the user is logged in
     StoreMark in_store;
     InlineValue label; // CKA_LABEL
-    InlineValue id;    // CKA_ID
+    CK_OBJECT_CLASS klass = 0;
+    InlineValue id; // CKA_ID
 
     AttributeSet attrs;
     CK_SESSION_HANDLE owner = CK_INVALID_HANDLE; // session objects: the session that made it
@@ -55,6 +57,16 @@ struct Object {
 };
 
 using ObjectRef = std::shared_ptr<const Object>;
+
+// A new Object, or a copy, on its own cache line (line_allocator.h).
+inline std::shared_ptr<Object> make_object()
+{
+    return std::allocate_shared<Object>(LineAllocator<Object>());
+}
+inline std::shared_ptr<Object> make_object(const Object &original)
+{
+    return std::allocate_shared<Object>(LineAllocator<Object>(), original);
+}
 
 // Fills the cached fields from the attributes.
 inline void object_cache_fields(Object *object)

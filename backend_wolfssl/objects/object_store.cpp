@@ -115,7 +115,7 @@ CK_RV ObjectStore::start(const LockStrategy &strategy)
     std::vector<StoredObject> stored;
     storage_.load(&stored);
     for (StoredObject &item : stored) {
-        auto object = std::make_shared<Object>();
+        auto object = make_object();
         object->handle = new_handle();
         object->attrs = std::move(item.attrs);
         object->pal_label = std::move(item.pal_label);
@@ -189,7 +189,7 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
 {
     std::vector<std::shared_ptr<Object>> built;
     for (AttributeSet &attrs : objects) {
-        auto object = std::make_shared<Object>();
+        auto object = make_object();
         object->attrs = std::move(attrs);
         object_cache_fields(object.get());
         if (object->token && !s->read_write()) {
@@ -272,7 +272,7 @@ CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, 
     if (template_needs_so(tmpl, count) && login != Login::so) {
         return CKR_ATTRIBUTE_READ_ONLY;
     }
-    auto next = std::make_shared<Object>(*current);
+    auto next = make_object(*current);
     CK_RV rv = apply_set_template(current->attrs, tmpl, count, &next->attrs);
     if (rv != CKR_OK) {
         return rv;
@@ -445,7 +445,7 @@ void ObjectStore::drop_private_session_objects()
         }
     }
     for (const ObjectRef &old : renumbered) {
-        auto fresh = std::make_shared<Object>(*old);
+        auto fresh = make_object(*old);
         fresh->handle = new_handle();
         erase_locked(old->handle);
         insert_locked(fresh);

@@ -31,9 +31,9 @@ std::size_t ValueIndex::probe(std::size_t key) const
 
 void ValueIndex::grow()
 {
-    std::vector<Slot> old = std::move(slots_);
+    std::vector<Slot, LineAllocator<Slot>> old = std::move(slots_);
     const std::size_t capacity = old.empty() ? kMinCapacity : old.size() * 2;
-    slots_ = std::vector<Slot>(capacity);
+    slots_ = std::vector<Slot, LineAllocator<Slot>>(capacity);
     shift_ = 64;
     for (std::size_t c = capacity; c > 1; c >>= 1) {
         --shift_;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "objects/line_allocator.h"
 #include "objects/object.h"
 #include "pkcs11.h"
 
@@ -70,7 +71,9 @@ class ValueIndex {
     void grow();
     void vacate(std::size_t at);
 
-    std::vector<Slot> slots_; // a power of two long, at most half used
+    // A power of two long, at most half used; on cache lines, so that no
+    // 32-byte slot straddles two.
+    std::vector<Slot, LineAllocator<Slot>> slots_;
     std::size_t keys_ = 0;
     unsigned shift_ = 64; // 64 - log2(capacity)
 };
