@@ -347,13 +347,19 @@ CK_RV ObjectStore::search(const AttributeSet &tmpl, Login login, std::vector<Obj
         });
         return CKR_OK;
     }
+    // Creation order, as the indexed path gives; sorted by the map's keys, so
+    // that the sort reads no Object.
+    std::vector<std::pair<CK_OBJECT_HANDLE, const ObjectRef *>> hits;
     for (const auto &entry : objects_) {
         if (visible(*entry.second, login) && matches(*entry.second, tmpl)) {
-            out->push_back(entry.second);
+            hits.emplace_back(entry.first, &entry.second);
         }
     }
-    // Creation order, as the indexed path gives.
-    std::sort(out->begin(), out->end(), [](const ObjectRef &a, const ObjectRef &b) { return a->handle < b->handle; });
+    std::sort(hits.begin(), hits.end());
+    out->reserve(hits.size());
+    for (const auto &hit : hits) {
+        out->push_back(*hit.second);
+    }
     return CKR_OK;
 }
 
