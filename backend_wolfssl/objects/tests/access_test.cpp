@@ -278,3 +278,65 @@ TEST_F(AccessTest, ThreadsCreateFindAndDestroyOnTheirOwnSessions)
     }
     EXPECT_EQ(0, failures.load());
 }
+
+// Searches hold object references across C_FindObjects calls while other
+// threads rename and destroy those objects (run under TSan).
+TEST_F(AccessTest, ThreadsFindWhileOthersRenameAndDestroyTheSameObjects)
+{
+    constexpr int kWriters = 2;
+    constexpr int kFinders = 2;
+    constexpr int kRounds = 60;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int w = 0; w < kWriters; ++w) {
+        threads.emplace_back([&, w] {
+            CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
+            if (OpenRv(CKF_SERIAL_SESSION | CKF_RW_SESSION, &h) != CKR_OK) {
+                ++failures;
+                return;
+            }
+            for (int i = 0; i < kRounds; ++i) {
+                CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+                Tmpl made = DataTemplate("shared", (i + w) % 2 == 0);
+                Tmpl renamed;
+                renamed.Str(CKA_LABEL, "renamed");
+                Tmpl back;
+                back.Str(CKA_LABEL, "shared");
+                bool ok = Create(h, made, &object) == CKR_OK && Set(h, object, renamed) == CKR_OK &&
+                          Set(h, object, back) == CKR_OK && Destroy(h, object) == CKR_OK;
+                if (!ok) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (int f = 0; f < kFinders; ++f) {
+        threads.emplace_back([&] {
+            CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
+            if (OpenRv(CKF_SERIAL_SESSION, &h) != CKR_OK) {
+                ++failures;
+                return;
+            }
+            for (int i = 0; i < kRounds; ++i) {
+                Tmpl by_label;
+                by_label.Str(CKA_LABEL, "shared");
+                CK_ULONG total = 0;
+                CK_ULONG count = 0;
+                CK_OBJECT_HANDLE found[1];
+                bool ok = FindInit(h, by_label) == CKR_OK;
+                do {
+                    ok = ok && FindNext(h, found, 1, &count) == CKR_OK;
+                    total += count;
+                } while (ok && count != 0);
+                ok = ok && FindFinal(h) == CKR_OK && total <= kWriters;
+                if (!ok) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (std::thread &thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(0, failures.load());
+}
