@@ -24,7 +24,26 @@ printf '[req]\ndistinguished_name = req_dn\n[req_dn]\n' >plain.cnf
 export OPENSSL_CONF=$work/plain.cnf
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-run_tool() { ASAN_OPTIONS=${P11_TOOL_ASAN_OPTIONS:-${ASAN_OPTIONS:-}} "$tool" --token "$token" --pin "$pin" "$@"; }
+# In the sanitizer build CTest sets P11_CLIENT_PRELOAD: an unsanitized client
+# that loads the sanitized module needs the ASan runtime loaded first (and
+# its own leaks are not ours to report). Other commands run as they are.
+client() {
+  if [ -n "${P11_CLIENT_PRELOAD:-}" ]; then
+    LD_PRELOAD=$P11_CLIENT_PRELOAD ASAN_OPTIONS=detect_leaks=0 "$@"
+  else
+    "$@"
+  fi
+}
+# pkcs11-tool --read-object of an EC public key reads freed memory in OpenSC
+# 0.23 (ASan shows it), so points are compared from --list-objects instead:
+# the uncompressed point of a P-256 SubjectPublicKeyInfo (its last 65 bytes),
+spki_point() { openssl pkey -pubin -in "$1" -outform DER | tail -c 65 | od -An -tx1 | tr -d ' \n'; }
+# and CKA_EC_POINT of the public key labelled $2 in listing $1, without its
+# DER OCTET STRING header (04 41).
+token_point() {
+  awk -v l="$2" '/^[A-Z]/ {pt = ""} /EC_POINT:/ {pt = $2} $0 ~ "label: *" l "$" {print substr(pt, 5); exit}' <<<"$1"
+}
+run_tool() { "$tool" --token "$token" --pin "$pin" "$@"; }
 prov() { run_tool --module "$module" "$@"; }
 # verify-image with the expected exit status: 0 valid, 3 signature invalid.
 expect() {
@@ -55,11 +74,10 @@ fi
 
 echo "== import-pubkey"
 prov import-pubkey signer.pub
-pkcs11-tool --module "$module" --token-label "$token" --read-object --type pubkey --label "Code Verify Key" \
-  -o token-pub.der
-openssl pkey -pubin -inform DER -in token-pub.der -outform DER -out token-pub.norm.der
-openssl pkey -pubin -in signer.pub -outform DER -out signer-pub.der
-cmp token-pub.norm.der signer-pub.der || fail "the token's Code Verify Key is not the signer's key"
+listing=$(client pkcs11-tool --module "$module" --token-label "$token" --list-objects --type pubkey)
+echo "$listing"
+[ "$(token_point "$listing" "Code Verify Key")" = "$(spki_point signer.pub)" ] ||
+  fail "the token's Code Verify Key is not the signer's key"
 
 verify_all() { # MODULE: every check against the signer's key
   local m=$1
@@ -91,7 +109,7 @@ for method in update digest; do
 done
 # The token's key replaced by the other signer's: the genuine signature fails.
 prov import-pubkey other.pub
-count=$(pkcs11-tool --module "$module" --token-label "$token" --list-objects --type pubkey | grep -c 'label: *Code Verify Key')
+count=$(client pkcs11-tool --module "$module" --token-label "$token" --list-objects --type pubkey | grep -c 'label: *Code Verify Key')
 [ "$count" = 1 ] || fail "$count Code Verify Keys after replacing it"
 expect 3 --module "$module" verify-image image.bin image.sig
 expect 0 --module "$module" verify-image image.bin other.sig
