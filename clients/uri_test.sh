@@ -23,7 +23,7 @@ p11 --token-label "$TOKEN" --login --pin "$PIN" --write-object "$T/dummy.der" --
 
 # Percent-encoding of a URI attribute value (RFC 7512 §2.3: all but unreserved).
 pct() {
-  local s=$1 out= c h i
+  local s=$1 out='' c h i
   for ((i = 0; i < ${#s}; i++)); do
     c=${s:i:1}
     case $c in
@@ -55,13 +55,12 @@ selected() {
 }
 # The public key (DER) of the private key libp11 selects with URI, or nothing.
 engine_pub() {
-  ulimit -c 0 # libp11 0.4.12 may crash at exit after a failed lookup (OpenSC/libp11#509)
   rm -f "$T/u.csr"
   if engine_csr "$1" /CN=uri "$T/u.csr" >/dev/null 2>&1; then
     openssl req -in "$T/u.csr" -noout -pubkey | openssl pkey -pubin -outform DER
   fi
 }
-pub() { p11 --read-object --type pubkey --id "$1" -o "$T/pub-$1.der" >/dev/null && cat "$T/pub-$1.der" | od -An -tx1; }
+pub() { p11 --read-object --type pubkey --id "$1" -o "$T/pub-$1.der" >/dev/null && od -An -tx1 "$T/pub-$1.der"; }
 
 fail() { echo "FAIL: $*"; exit 1; }
 ec_obj="object=Device%20Priv%20TLS%20Key"
