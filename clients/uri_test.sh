@@ -116,6 +116,18 @@ check "pkcs11:token=$TOKEN;id=%01;type=cert" "$cert01"
 check "pkcs11:token=$TOKEN;id=%01;type=public" "$pub01"
 check "pkcs11:token=$TOKEN;$ec_obj;type=private" "$key01"
 [ -z "$(selected "pkcs11:token=$TOKEN;id=%01;type=secret-key")" ] || fail "type=secret-key selected objects"
+# A label with URI delimiters in it and a two-byte id: the bytes stored are
+# the bytes matched (p11tool prints the id in upper case).
+odd="tls;key/2% x"
+p11 --token-label "$TOKEN" --login --pin "$PIN" --keypairgen --key-type EC:prime256v1 --id a1b2 \
+  --label "$odd" --usage-sign >/dev/null
+odd_objs="id=%A1%B2;object=tls%3Bkey%2F2%25%20x;type=private
+id=%A1%B2;object=tls%3Bkey%2F2%25%20x;type=public"
+pub_odd=$(pub a1b2)
+check "pkcs11:token=$TOKEN;object=$(pct "$odd")" "$odd_objs" "$pub_odd"
+check "pkcs11:token=$TOKEN;id=%a1%b2" "$odd_objs" "$pub_odd"
+nothing "pkcs11:token=$TOKEN;id=%a1"
+nothing "pkcs11:token=$TOKEN;object=tls"
 
 # A second token (another store) with the same label and objects: the first
 # token's serial does not match it; its own serial selects its own key.
