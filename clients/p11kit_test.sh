@@ -84,7 +84,7 @@ done
 as_user openssl req -new -engine pkcs11 -keyform engine -subj /CN=p11kit \
   -key "pkcs11:token=$TOKEN;object=Device%20Priv%20TLS%20Key;type=private;pin-value=$PIN" -out "$T/p11kit.csr"
 as_user openssl req -in "$T/p11kit.csr" -noout -verify
-p11 --token-label "$TOKEN" --read-object --type pubkey --id 01 -o "$T/ec-pub.der" >/dev/null
+as_user p11tool --login --set-pin="$PIN" --export-pubkey "pkcs11:token=$TOKEN;id=%01;type=public" | openssl pkey -pubin -outform DER -out "$T/ec-pub.der"
 as_user openssl req -in "$T/p11kit.csr" -noout -pubkey | openssl pkey -pubin -outform DER -out "$T/csr-pub.der"
 cmp "$T/ec-pub.der" "$T/csr-pub.der" || { echo "the CSR holds another key"; exit 1; }
 echo "p11-kit registration passed"
