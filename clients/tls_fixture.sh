@@ -11,6 +11,9 @@
 #   fixture_certs                    CA, server cert, client-ec.pem, client-rsa.pem
 #   start_server ARGS...             s_server on a free 127.0.0.1 port
 #   stop_server                      waits for it; its output is in $T/server.log
+#   fail MESSAGE                     prints the client and server logs, exits 1
+#   server_saw KIND SIGTYPE LABEL    the server verified device-KIND, got that
+#                                    certificate and signature type
 
 fixture_cleanup() {
   if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
@@ -125,4 +128,24 @@ stop_server() {
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=
+}
+
+fail() {
+  echo "FAIL: $*"
+  echo "--- client"; cat "$T/client.err" "$T/client.out"
+  echo "--- server"; cat "$T/server.log"
+  exit 1
+}
+
+# server_saw KIND SIGNATURE_TYPE LABEL: the server verified the device-KIND
+# certificate, and its -www page (at the end of $T/client.out) shows that
+# very certificate and the signature type the client used.
+server_saw() {
+  local kind=$1 sigtype=$2 label=$3
+  grep -q "^depth=0 CN = device-$kind\$" "$T/server.log" || fail "$label: server did not verify device-$kind"
+  sed -n '/^HTTP\/1.0 200 ok/,/<\/pre>/p' "$T/client.out" >"$T/page"
+  grep -q "^Peer signature type: $sigtype\$" "$T/page" || fail "$label: client signature is not $sigtype"
+  sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' "$T/page" >"$T/seen.pem"
+  openssl x509 -in "$T/client-$kind.pem" >"$T/sent.pem"
+  cmp -s "$T/seen.pem" "$T/sent.pem" || fail "$label: the server saw another client certificate"
 }
