@@ -15,38 +15,10 @@ token=$3
 pin=$4
 so_pin=${5:-}
 
-work=$(mktemp -d)
-store=$(mktemp -d) # 0700: the module refuses a store open to others
-trap 'rm -rf "$work" "$store"' EXIT
-export P11FORGE_STORE_DIR=$store
-cd "$work"
-# No engine in the configuration: file-key commands fail while it is loaded.
-printf '[req]\ndistinguished_name = req_dn\n[req_dn]\n' >plain.cnf
-export OPENSSL_CONF=$work/plain.cnf
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# In the sanitizer build CTest sets P11_CLIENT_PRELOAD: an unsanitized client
-# that loads the sanitized module needs the ASan runtime loaded first (and
-# its own leaks are not ours to report). Other commands run as they are.
-client() {
-  if [ -n "${P11_CLIENT_PRELOAD:-}" ]; then
-    LD_PRELOAD=$P11_CLIENT_PRELOAD ASAN_OPTIONS=detect_leaks=0 "$@"
-  else
-    "$@"
-  fi
-}
+. "$(dirname "$0")/test_env.sh"
 prov() { "$tool" --module "$module" --token "$token" --pin "$pin" "$@"; }
 ptool() { client pkcs11-tool --module "$module" --token-label "$token" "$@"; }
 engine() { PKCS11_MODULE_PATH=$module client openssl "$@" -engine pkcs11 -keyform engine; }
-# pkcs11-tool --read-object of an EC public key reads freed memory in OpenSC
-# 0.23 (ASan shows it), so points are compared from --list-objects instead:
-# the uncompressed point of a P-256 SubjectPublicKeyInfo (its last 65 bytes),
-spki_point() { openssl pkey -pubin -in "$1" -outform DER | tail -c 65 | od -An -tx1 | tr -d ' \n'; }
-# and CKA_EC_POINT of the public key labelled $2 in listing $1, without its
-# DER OCTET STRING header (04 41).
-token_point() {
-  awk -v l="$2" '/^[A-Z]/ {pt = ""} /EC_POINT:/ {pt = $2} $0 ~ "label: *" l "$" {print substr(pt, 5); exit}' <<<"$1"
-}
 key_uri="pkcs11:token=$token;object=Device%20Priv%20TLS%20Key;type=private;pin-value=$pin"
 
 if [ "$(basename "$module")" = libsofthsm2.so ]; then
