@@ -1,8 +1,8 @@
 // Loading the module by path and keeping one logged-in state for all
 // benchmarks (see module_context.h).
 #include "module_context.h"
+#include "module_loader.h"
 
-#include <dlfcn.h>
 
 #include <cstdio>
 #include <mutex>
@@ -44,15 +44,10 @@ bool Generate(CK_MECHANISM_TYPE mechanism_type, CK_ATTRIBUTE *pub, CK_ULONG pub_
 bool LoadModule(const ModuleOptions &options)
 {
     g_options = options;
-    // RTLD_LOCAL: the module's symbols must not satisfy anyone else's.
-    void *handle = dlopen(options.module_path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-        std::fprintf(stderr, "cannot load %s: %s\n", options.module_path.c_str(), dlerror());
-        return false;
-    }
-    auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(handle, "C_GetFunctionList"));
-    if (get_list == nullptr || get_list(&g_fl) != CKR_OK || g_fl == nullptr) {
-        std::fprintf(stderr, "%s: no usable C_GetFunctionList\n", options.module_path.c_str());
+    std::string error;
+    g_fl = p11conf::LoadModuleFile(options.module_path, &error).functions;
+    if (g_fl == nullptr) {
+        std::fprintf(stderr, "%s\n", error.c_str());
         return false;
     }
     return true;

@@ -8,6 +8,12 @@
 set(P11_CONFORMANCE_GENERATED ${P11_SOURCE_ROOT}/generated/conformance)
 set(P11_CONFORMANCE_GENERATED_FILES skeleton_tests.cpp function_list_guard.cpp constant_names.cpp)
 
+# Loading any module by path (dlopen + C_GetFunctionList): the runner,
+# p11bench and p11forge-provision share it.
+add_library(p11_module_loader STATIC ${P11_SOURCE_ROOT}/conformance/module_loader.cpp)
+target_include_directories(p11_module_loader PUBLIC ${P11_SOURCE_ROOT}/conformance)
+target_link_libraries(p11_module_loader PUBLIC p11_pkcs11_headers ${CMAKE_DL_LIBS} PRIVATE p11_warnings)
+
 function(p11_add_conformance_runner)
   cmake_parse_arguments(ARG "" "" "PROFILES" ${ARGN})
   set(gen ${P11_CONFORMANCE_GENERATED})
@@ -48,7 +54,7 @@ function(p11_add_conformance_runner)
   target_compile_features(p11conform PRIVATE cxx_std_20)
   target_compile_definitions(p11conform PRIVATE
     P11CONF_CODEGEN_DIR="${P11_SOURCE_ROOT}/codegen" P11CONF_PYTHON="${P11_PYTHON}")
-  target_link_libraries(p11conform PRIVATE p11_pkcs11_headers GTest::gtest Threads::Threads OpenSSL::Crypto
+  target_link_libraries(p11conform PRIVATE p11_module_loader p11_pkcs11_headers GTest::gtest Threads::Threads OpenSSL::Crypto
                         ${CMAKE_DL_LIBS})
 endfunction()
 

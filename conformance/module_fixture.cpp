@@ -1,9 +1,8 @@
 // Loading the module under test and the shared fixture behaviour.
 #include "module_fixture.h"
 
-#include <dlfcn.h>
-
 #include "function_list_guard.h"
+#include "module_loader.h"
 
 #include <cstdio>
 #include <cstring>
@@ -19,24 +18,12 @@ std::vector<std::string> g_null_entries;
 
 CK_FUNCTION_LIST *Load(const std::string &path)
 {
-    // RTLD_LOCAL: the module's symbols must not satisfy anyone else's.
-    void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-        std::fprintf(stderr, "cannot load %s: %s\n", path.c_str(), dlerror());
-        return nullptr;
+    std::string error;
+    LoadedModule loaded = LoadModuleFile(path, &error);
+    if (loaded.functions == nullptr) {
+        std::fprintf(stderr, "%s\n", error.c_str());
     }
-    auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(handle, "C_GetFunctionList"));
-    if (get_list == nullptr) {
-        std::fprintf(stderr, "%s exports no C_GetFunctionList\n", path.c_str());
-        return nullptr;
-    }
-    CK_FUNCTION_LIST *functions = nullptr;
-    CK_RV rv = get_list(&functions);
-    if (rv != CKR_OK || functions == nullptr) {
-        std::fprintf(stderr, "C_GetFunctionList of %s failed: %s\n", path.c_str(), RvName(rv).c_str());
-        return nullptr;
-    }
-    return functions;
+    return loaded.functions;
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "constant_names.h"
+#include "module_loader.h"
 
 namespace provision {
 namespace {
@@ -56,22 +57,15 @@ TokenSession::~TokenSession()
 
 CK_RV TokenSession::Open(const SessionOptions &options)
 {
-    // RTLD_LOCAL: the module's symbols must not satisfy anyone else's.
-    library_ = dlopen(options.module_path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (library_ == nullptr) {
-        std::fprintf(stderr, "cannot load %s: %s\n", options.module_path.c_str(), dlerror());
+    std::string error;
+    p11conf::LoadedModule loaded = p11conf::LoadModuleFile(options.module_path, &error);
+    if (loaded.functions == nullptr) {
+        std::fprintf(stderr, "%s\n", error.c_str());
         return CKR_GENERAL_ERROR;
     }
-    auto get_list = reinterpret_cast<CK_C_GetFunctionList>(dlsym(library_, "C_GetFunctionList"));
-    if (get_list == nullptr) {
-        std::fprintf(stderr, "%s exports no C_GetFunctionList\n", options.module_path.c_str());
-        return CKR_GENERAL_ERROR;
-    }
-    CK_RV rv = get_list(&functions_);
-    if (rv != CKR_OK || functions_ == nullptr) {
-        std::fprintf(stderr, "C_GetFunctionList: %s\n", RvName(rv).c_str());
-        return rv != CKR_OK ? rv : CKR_GENERAL_ERROR;
-    }
+    library_ = loaded.library;
+    functions_ = loaded.functions;
+    CK_RV rv = CKR_OK;
     // OS locking, as FreeRTOS's corePKCS11 callers ask for.
     CK_C_INITIALIZE_ARGS args{};
     args.flags = CKF_OS_LOCKING_OK;
