@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "backend_api.h"
+#include "crypto/ec_params.h"
 #include "crypto/key_generation.h"
 #include "library.h"
 #include "mechanism_catalog.h"
@@ -41,6 +42,37 @@ CK_RV make_key_material(CK_MECHANISM_TYPE mechanism, const AttributeSet &public_
     return generate_rsa_key_pair(bits, exponent != nullptr ? *exponent : Bytes(), rng, pub, priv);
 }
 
+// The public template's CKA_EC_PARAMS names a curve, well formed, that this
+// mechanism does not offer (not implemented, or outside C_GetMechanismInfo's
+// range): CKR_CURVE_NOT_SUPPORTED (a v2.40 return value: "the specified curve is
+// not supported by this token"). Malformed values are left to the attribute tables.
+bool curve_not_offered(const CK_ATTRIBUTE *tmpl, CK_ULONG count, const CK_MECHANISM_INFO &info)
+{
+    for (CK_ULONG i = 0; i < count; ++i) {
+        if (tmpl[i].type != CKA_EC_PARAMS || tmpl[i].pValue == nullptr) {
+            continue;
+        }
+        const auto *der = static_cast<const unsigned char *>(tmpl[i].pValue);
+        const CK_ULONG len = tmpl[i].ulValueLen;
+        const bool named_curve = len >= 3 && len < 0x80 + 2 && der[0] == 0x06 && der[1] == len - 2;
+        if (!named_curve) {
+            return false;
+        }
+        const EcCurve *curve = ec_curve_from_params(der, len);
+        return curve == nullptr || curve->bits < info.ulMinKeySize || curve->bits > info.ulMaxKeySize;
+    }
+    return false;
+}
+
+// CKA_MODULUS_BITS outside C_GetMechanismInfo's range (C_GenerateKeyPair has
+// no CKR_KEY_SIZE_RANGE: the template's value is invalid).
+bool modulus_bits_not_offered(const AttributeSet &public_attrs, const CK_MECHANISM_INFO &info)
+{
+    CK_ULONG bits = 0;
+    return public_attrs.get_ulong(CKA_MODULUS_BITS, &bits) &&
+           (bits < info.ulMinKeySize || bits > info.ulMaxKeySize);
+}
+
 // Copies the generated material over the template-built attributes.
 void merge(const AttributeSet &material, AttributeSet *into)
 {
@@ -67,6 +99,9 @@ CK_RV p11be_C_GenerateKeyPair(p11_session *session, CK_MECHANISM_PTR pMechanism,
     if (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0) {
         return CKR_MECHANISM_PARAM_INVALID; // neither mechanism takes a parameter
     }
+    if (mechanism == CKM_EC_KEY_PAIR_GEN && curve_not_offered(pPublicKeyTemplate, ulPublicKeyAttributeCount, info)) {
+        return CKR_CURVE_NOT_SUPPORTED;
+    }
     const CK_KEY_TYPE key_type = key_type_of(mechanism);
     std::vector<AttributeSet> pair(2);
     CK_RV rv = build_object(pPublicKeyTemplate, ulPublicKeyAttributeCount, ObjectOrigin::generate, CKO_PUBLIC_KEY,
@@ -77,6 +112,9 @@ CK_RV p11be_C_GenerateKeyPair(p11_session *session, CK_MECHANISM_PTR pMechanism,
     }
     if (rv != CKR_OK) {
         return rv;
+    }
+    if (mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN && modulus_bits_not_offered(pair[0], info)) {
+        return CKR_ATTRIBUTE_VALUE_INVALID;
     }
     WC_RNG *rng = nullptr;
     rv = session_rng(session, &rng);

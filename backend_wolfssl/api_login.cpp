@@ -5,6 +5,7 @@
 #include "backend_api.h"
 #include "library.h"
 #include "secure_wipe.h"
+#include "session.h"
 
 using namespace p11;
 
@@ -48,6 +49,9 @@ CK_RV set_pin(Library &lib, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
         failures_of(updated, who) = 0;
         if (who == Login::user) {
             updated.user_pin_initialized = true;
+            updated.user_pin_to_be_changed = false;
+        } else {
+            updated.so_pin_to_be_changed = false;
         }
         rv = token_save(updated);
     }
@@ -56,6 +60,29 @@ CK_RV set_pin(Library &lib, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
     }
     secure_wipe(&updated, sizeof updated);
     return rv;
+}
+
+// C_Login(CKU_CONTEXT_SPECIFIC) (v2.40 §5.6): the user's PIN again, for the
+// one signing operation whose key has CKA_ALWAYS_AUTHENTICATE. The library
+// lock is held; the order is library lock -> op_lock.
+CK_RV context_login(TokenState &token, p11_session *session, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
+{
+    LockGuard guard(session->op_lock);
+    if (guard.rv() != CKR_OK) {
+        return guard.rv();
+    }
+    SignatureOperation &op = session->sign;
+    if (!op.active() || !op.needs_context_login) {
+        return CKR_OPERATION_NOT_INITIALIZED; // §5.6: "improper use of this user type"
+    }
+    if (token.login != Login::user) {
+        return CKR_USER_NOT_LOGGED_IN;
+    }
+    if (!check_pin(token, Login::user, pin, pin_len)) {
+        return CKR_PIN_INCORRECT;
+    }
+    op.context_login_done = true;
+    return CKR_OK;
 }
 
 } // namespace
@@ -75,9 +102,7 @@ CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR
     }
     TokenState &token = lib.token;
     if (userType == CKU_CONTEXT_SPECIFIC) {
-        // No mechanism here asks for re-authentication (CKA_ALWAYS_AUTHENTICATE),
-        // so there is never an operation waiting for it.
-        return CKR_OPERATION_NOT_INITIALIZED;
+        return context_login(token, session, pPin, ulPinLen);
     }
     const Login who = userType == CKU_SO ? Login::so : Login::user;
     if (token.login != Login::nobody) {

@@ -3,7 +3,10 @@
  * a call without one CKR_OPERATION_NOT_INITIALIZED; the §5.2 output
  * convention (NULL buffer: length only; too small: CKR_BUFFER_TOO_SMALL)
  * keeps the operation, any other result ends it; C_Sign / C_Verify cannot end
- * a run C_SignUpdate / C_VerifyUpdate started. C_SignRecover and
+ * a run C_SignUpdate / C_VerifyUpdate started, nor C_SignUpdate / C_SignFinal
+ * continue one a C_Sign length query started (CKR_OPERATION_ACTIVE, the run
+ * ends). A key with CKA_ALWAYS_AUTHENTICATE signs only after
+ * C_Login(CKU_CONTEXT_SPECIFIC) (else CKR_USER_NOT_LOGGED_IN, the run ends). C_SignRecover and
  * C_VerifyRecover are not offered (no mechanism here recovers data). */
 #include "backend_api.h"
 #include "library.h"
@@ -44,8 +47,34 @@ template <typename Body> CK_RV with_operation(p11_session *session, SignatureOpe
     return body(op);
 }
 
+// A C_Sign length query made this a single-part run: ends it (v2.40 §5.11).
+bool refuse_multi_part(SignatureOperation &op)
+{
+    if (op.single_part) {
+        signature_operation_end(&op);
+        return true;
+    }
+    return false;
+}
+
+// CKA_ALWAYS_AUTHENTICATE without C_Login(CKU_CONTEXT_SPECIFIC): the operation ends.
+bool refuse_key_use(SignatureOperation &op)
+{
+    if (!op.key_use_allowed()) {
+        signature_operation_end(&op);
+        return true;
+    }
+    return false;
+}
+
 CK_RV update(SignatureOperation &op, CK_BYTE_PTR part, CK_ULONG part_len)
 {
+    if (refuse_multi_part(op)) {
+        return CKR_OPERATION_ACTIVE;
+    }
+    if (refuse_key_use(op)) {
+        return CKR_USER_NOT_LOGGED_IN;
+    }
     CK_RV rv = sign_engine_update(op.engine, part, part_len);
     if (rv != CKR_OK) {
         signature_operation_end(&op);
@@ -76,10 +105,14 @@ CK_RV p11be_C_Sign(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen, 
             signature_operation_end(&op); // mixing one-shot and multi-part ends the run
             return static_cast<CK_RV>(CKR_OPERATION_ACTIVE);
         }
+        op.single_part = true;
         bool query = false;
         CK_RV rv = check_output(op, pSignature, pulSignatureLen, &query);
         if (rv != CKR_OK || query) {
             return rv;
+        }
+        if (refuse_key_use(op)) {
+            return static_cast<CK_RV>(CKR_USER_NOT_LOGGED_IN);
         }
         rv = sign_engine_sign(op.engine, pData, ulDataLen, pSignature, pulSignatureLen);
         signature_operation_end(&op);
@@ -96,10 +129,17 @@ CK_RV p11be_C_SignUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPar
 CK_RV p11be_C_SignFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
 {
     return with_operation(session, &p11_session::sign, [&](SignatureOperation &op) {
+        if (refuse_multi_part(op)) {
+            return static_cast<CK_RV>(CKR_OPERATION_ACTIVE);
+        }
+        op.multipart = true;
         bool query = false;
         CK_RV rv = check_output(op, pSignature, pulSignatureLen, &query);
         if (rv != CKR_OK || query) {
             return rv;
+        }
+        if (refuse_key_use(op)) {
+            return static_cast<CK_RV>(CKR_USER_NOT_LOGGED_IN);
         }
         rv = sign_engine_sign_final(op.engine, pSignature, pulSignatureLen);
         signature_operation_end(&op);

@@ -36,6 +36,12 @@ CK_FLAGS token_flags(const TokenRecord &record)
     if (record.so_failures > 0) {
         flags |= CKF_SO_PIN_COUNT_LOW;
     }
+    if (record.user_pin_to_be_changed) {
+        flags |= CKF_USER_PIN_TO_BE_CHANGED;
+    }
+    if (record.so_pin_to_be_changed) {
+        flags |= CKF_SO_PIN_TO_BE_CHANGED;
+    }
     return flags;
 }
 

@@ -1,7 +1,9 @@
 /* Message digesting (v2.40 §5.10) with wolfCrypt: CKM_SHA_1, CKM_SHA256,
  * CKM_SHA384, CKM_SHA512. Output follows §5.2: a NULL buffer asks for the
  * length and a too-small one gets CKR_BUFFER_TOO_SMALL, both leaving the
- * operation active; any other result ends it. */
+ * operation active; any other result ends it. C_Digest after C_DigestUpdate,
+ * and C_DigestUpdate/C_DigestFinal after C_Digest, answer CKR_OPERATION_ACTIVE
+ * and end the operation (a single-part and a multi-part run do not mix). */
 #include "digest.h"
 
 #include <cstddef>
@@ -137,6 +139,18 @@ CK_RV check_output(const DigestOperation *op, CK_BYTE_PTR out, CK_ULONG_PTR out_
     return CKR_OK;
 }
 
+// Marks the operation multi-part; false (and the operation ended) when
+// C_Digest already used it as a single-part one.
+bool begin_multi_part(p11_session *session)
+{
+    if (session->digest->single_part) {
+        end_operation(session);
+        return false;
+    }
+    session->digest->multi_part = true;
+    return true;
+}
+
 CK_RV finish(p11_session *session, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
     DigestOperation *op = session->digest;
@@ -186,6 +200,8 @@ CK_RV p11be_C_DigestInit(p11_session *session, CK_MECHANISM_PTR pMechanism)
         return CKR_FUNCTION_FAILED;
     }
     op->active = true;
+    op->single_part = false;
+    op->multi_part = false;
     session->digest = op;
     return CKR_OK;
 }
@@ -200,6 +216,12 @@ CK_RV p11be_C_Digest(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen
     if (session->digest == nullptr) {
         return CKR_OPERATION_NOT_INITIALIZED;
     }
+    if (session->digest->multi_part) {
+        // C_Digest cannot finish what C_DigestUpdate started; the run ends.
+        end_operation(session);
+        return CKR_OPERATION_ACTIVE;
+    }
+    session->digest->single_part = true;
     bool query = false;
     CK_RV rv = check_output(session->digest, pDigest, pulDigestLen, &query);
     if (rv != CKR_OK || query) {
@@ -221,6 +243,9 @@ CK_RV p11be_C_DigestUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulP
     if (session->digest == nullptr) {
         return CKR_OPERATION_NOT_INITIALIZED;
     }
+    if (!begin_multi_part(session)) {
+        return CKR_OPERATION_ACTIVE;
+    }
     if (!update(session->digest, pPart, ulPartLen)) {
         end_operation(session);
         return CKR_FUNCTION_FAILED;
@@ -236,6 +261,9 @@ CK_RV p11be_C_DigestFinal(p11_session *session, CK_BYTE_PTR pDigest, CK_ULONG_PT
     }
     if (session->digest == nullptr) {
         return CKR_OPERATION_NOT_INITIALIZED;
+    }
+    if (!begin_multi_part(session)) {
+        return CKR_OPERATION_ACTIVE;
     }
     bool query = false;
     CK_RV rv = check_output(session->digest, pDigest, pulDigestLen, &query);

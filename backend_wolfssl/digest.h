@@ -12,6 +12,10 @@ struct DigestOperation {
     enum wc_HashType type;
     CK_ULONG size; // digest length in bytes
     bool active;   // `state` is initialized (else it is wiped)
+    // Which way the operation was used first: v2.40 §5.10 lets C_Digest
+    // only run a whole operation, and C_DigestUpdate/Final only a multi-part one.
+    bool single_part; // C_Digest was called (a length query included)
+    bool multi_part;  // C_DigestUpdate or C_DigestFinal was called
 };
 
 } // namespace p11

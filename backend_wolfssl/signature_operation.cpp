@@ -2,6 +2,10 @@
  * C_VerifyInit share. */
 #include "signature_operation.h"
 
+#include <cstring>
+
+#include "crypto/ec_params.h"
+#include "crypto/key_loading.h"
 #include "library.h"
 #include "mechanism_catalog.h"
 #include "objects/object_store.h"
@@ -9,12 +13,62 @@
 
 namespace p11 {
 
+namespace {
+
+// v2.40 §4.7: an empty or absent list puts no restriction.
+bool mechanism_allowed(const AttributeSet &key, CK_MECHANISM_TYPE mechanism)
+{
+    const Bytes *list = key.get(CKA_ALLOWED_MECHANISMS);
+    if (list == nullptr || list->empty()) {
+        return true;
+    }
+    for (std::size_t at = 0; at + sizeof(CK_MECHANISM_TYPE) <= list->size(); at += sizeof(CK_MECHANISM_TYPE)) {
+        CK_MECHANISM_TYPE allowed;
+        std::memcpy(&allowed, list->data() + at, sizeof allowed);
+        if (allowed == mechanism) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The key's size in C_GetMechanismInfo's unit: curve bits, modulus bits, or
+// bytes of a secret. False when the key has none of these.
+bool key_size(const AttributeSet &key, CK_KEY_TYPE key_type, CK_ULONG *size)
+{
+    if (key_type == CKK_EC) {
+        const Bytes *params = key.get(CKA_EC_PARAMS);
+        const EcCurve *curve = params != nullptr ? ec_curve_from_params(*params) : nullptr;
+        if (curve == nullptr) {
+            return false;
+        }
+        *size = curve->bits;
+        return true;
+    }
+    const Bytes *value = key.get(key_type == CKK_RSA ? CKA_MODULUS : CKA_VALUE);
+    if (value == nullptr) {
+        return false;
+    }
+    *size = key_type == CKK_RSA ? big_endian_bits(value->data(), value->size()) : value->size();
+    return true;
+}
+
+bool size_in_range(const CK_MECHANISM_INFO &info, CK_ULONG size)
+{
+    return info.ulMaxKeySize == 0 || (size >= info.ulMinKeySize && size <= info.ulMaxKeySize);
+}
+
+} // namespace
+
 void signature_operation_end(SignatureOperation *op)
 {
     sign_engine_free(op->engine);
     op->engine = nullptr;
     op->key.reset();
     op->multipart = false;
+    op->single_part = false;
+    op->needs_context_login = false;
+    op->context_login_done = false;
 }
 
 CK_RV signature_operation_start(p11_session *session, SignatureOperation *op, const CK_MECHANISM *mechanism,
@@ -40,6 +94,9 @@ CK_RV signature_operation_start(p11_session *session, SignatureOperation *op, co
     if (!object->attrs.bool_or(permission, false)) {
         return CKR_KEY_FUNCTION_NOT_PERMITTED;
     }
+    if (!mechanism_allowed(object->attrs, mechanism->mechanism)) {
+        return CKR_MECHANISM_INVALID;
+    }
     if (object->klass != CKO_PRIVATE_KEY && object->klass != CKO_PUBLIC_KEY && object->klass != CKO_SECRET_KEY) {
         return CKR_KEY_TYPE_INCONSISTENT;
     }
@@ -57,8 +114,19 @@ CK_RV signature_operation_start(p11_session *session, SignatureOperation *op, co
         op->engine = nullptr;
         return rv;
     }
+    // After the engine, which has checked that key and mechanism fit.
+    CK_ULONG size = 0;
+    if (!key_size(object->attrs, key_type, &size) || !size_in_range(info, size)) {
+        sign_engine_free(op->engine);
+        op->engine = nullptr;
+        return CKR_KEY_SIZE_RANGE;
+    }
+    op->needs_context_login = purpose == SignPurpose::sign && object->klass == CKO_PRIVATE_KEY &&
+                              object->attrs.bool_or(CKA_ALWAYS_AUTHENTICATE, false);
+    op->context_login_done = false;
     op->key = std::move(object);
     op->multipart = false;
+    op->single_part = false;
     return CKR_OK;
 }
 

@@ -19,6 +19,10 @@ constexpr std::size_t kChecksumSize = WC_SHA256_DIGEST_SIZE;
 
 constexpr std::uint32_t kFlagTokenInitialized = 1u << 0;
 constexpr std::uint32_t kFlagUserPinInitialized = 1u << 1;
+constexpr std::uint32_t kFlagUserPinToBeChanged = 1u << 2;
+constexpr std::uint32_t kFlagSoPinToBeChanged = 1u << 3;
+constexpr std::uint32_t kKnownFlags =
+    kFlagTokenInitialized | kFlagUserPinInitialized | kFlagUserPinToBeChanged | kFlagSoPinToBeChanged;
 
 class Writer {
 public:
@@ -105,6 +109,12 @@ void token_record_encode(const TokenRecord &record, std::uint8_t *out)
     if (record.user_pin_initialized) {
         flags |= kFlagUserPinInitialized;
     }
+    if (record.user_pin_to_be_changed) {
+        flags |= kFlagUserPinToBeChanged;
+    }
+    if (record.so_pin_to_be_changed) {
+        flags |= kFlagSoPinToBeChanged;
+    }
     w.u32(flags);
     w.bytes(record.label, sizeof record.label);
     w.bytes(record.serial_seed, sizeof record.serial_seed);
@@ -146,13 +156,15 @@ RecordStatus token_record_decode(const std::uint8_t *data, std::size_t len, Toke
     std::uint32_t flags = r.u32();
     record.token_initialized = (flags & kFlagTokenInitialized) != 0;
     record.user_pin_initialized = (flags & kFlagUserPinInitialized) != 0;
+    record.user_pin_to_be_changed = (flags & kFlagUserPinToBeChanged) != 0;
+    record.so_pin_to_be_changed = (flags & kFlagSoPinToBeChanged) != 0;
     r.bytes(record.label, sizeof record.label);
     r.bytes(record.serial_seed, sizeof record.serial_seed);
     bool verifiers_ok = r.verifier(&record.so_pin);
     verifiers_ok = r.verifier(&record.user_pin) && verifiers_ok;
     record.so_failures = r.u32();
     record.user_failures = r.u32();
-    if (!verifiers_ok || (flags & ~(kFlagTokenInitialized | kFlagUserPinInitialized)) != 0) {
+    if (!verifiers_ok || (flags & ~kKnownFlags) != 0) {
         secure_wipe(&record, sizeof record);
         return RecordStatus::damaged;
     }

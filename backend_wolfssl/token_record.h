@@ -2,7 +2,8 @@
  * its byte format. Layout (integers big-endian):
  *   magic "P11FTOKN" (8) | format version u32 | body length u32 | body | SHA-256 (32)
  * where the checksum covers everything before it, and the version-1 body is
- *   flags u32 | label (32) | serial seed (8) | SO verifier | user verifier |
+ *   flags u32 (token initialized, user PIN initialized, user / SO PIN is the
+ *   profile default) | label (32) | serial seed (8) | SO verifier | user verifier |
  *   SO failures u32 | user failures u32
  * and a verifier is present u8 | 3 zero bytes | iterations u32 | salt (16) | hash (32).
  * A newer version may only append to the body, so the header stays readable. */
@@ -29,6 +30,9 @@ struct TokenRecord {
     std::uint8_t serial_seed[kSerialSeedSize] = {};
     PinVerifier so_pin;
     PinVerifier user_pin;
+    // The profile's default PIN is still in place (CKF_*_PIN_TO_BE_CHANGED).
+    bool user_pin_to_be_changed = false;
+    bool so_pin_to_be_changed = false;
     std::uint32_t so_failures = 0;   // wrong SO PINs since the last good one
     std::uint32_t user_failures = 0; // wrong user PINs since the last good one
 };

@@ -29,12 +29,14 @@ CK_RV fresh_record(const p11_profile &profile, WC_RNG &rng, TokenRecord *out)
             const char *pin = profile.default_so_pin;
             rv = pin_verifier_make(reinterpret_cast<const CK_UTF8CHAR *>(pin), std::strlen(pin), rng,
                                    &record.so_pin);
+            record.so_pin_to_be_changed = rv == CKR_OK; // a PIN every device shares
         }
         if (rv == CKR_OK && profile.default_user_pin != nullptr) {
             const char *pin = profile.default_user_pin;
             rv = pin_verifier_make(reinterpret_cast<const CK_UTF8CHAR *>(pin), std::strlen(pin), rng,
                                    &record.user_pin);
             record.user_pin_initialized = rv == CKR_OK;
+            record.user_pin_to_be_changed = rv == CKR_OK;
         }
     }
     if (rv == CKR_OK) {

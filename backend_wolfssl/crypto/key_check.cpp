@@ -108,6 +108,15 @@ bool crt_exponent_matches(const mp_int *d, const mp_int *prime, const mp_int *wa
            mp_cmp(scratch, want) == MP_EQ;
 }
 
+// e * dX = 1 mod (prime - 1): the private half inverts this public exponent
+// (else signatures it makes never verify under the key's own CKA_PUBLIC_EXPONENT).
+bool crt_exponent_inverts_e(const mp_int *e, const mp_int *crt_exponent, const mp_int *prime, mp_int *scratch,
+                            mp_int *prime_minus_one)
+{
+    return mp_sub_d(prime, 1, prime_minus_one) == MP_OKAY &&
+           mp_mulmod(e, crt_exponent, prime_minus_one, scratch) == MP_OKAY && mp_isone(scratch);
+}
+
 bool rsa_private_consistent(RsaKey *key)
 {
     mp_int a;
@@ -118,6 +127,8 @@ bool rsa_private_consistent(RsaKey *key)
     bool ok = !mp_iszero(&key->d) && mp_cmp(&key->d, &key->n) == MP_LT && mp_mul(&key->p, &key->q, &a) == MP_OKAY &&
               mp_cmp(&a, &key->n) == MP_EQ && crt_exponent_matches(&key->d, &key->p, &key->dP, &a, &b) &&
               crt_exponent_matches(&key->d, &key->q, &key->dQ, &a, &b) &&
+              crt_exponent_inverts_e(&key->e, &key->dP, &key->p, &a, &b) &&
+              crt_exponent_inverts_e(&key->e, &key->dQ, &key->q, &a, &b) &&
               mp_mulmod(&key->q, &key->u, &key->p, &a) == MP_OKAY && mp_isone(&a);
     mp_forcezero(&a);
     mp_forcezero(&b);

@@ -14,8 +14,10 @@ namespace p11 {
 //   and in the prime-order subgroup. Private: CKA_VALUE in 1 .. n-1 and,
 //   when CKA_EC_POINT is also given, the point that scalar makes.
 // - CKK_RSA: modulus of kRsaMinBits .. kRsaMaxBits, odd; exponent odd, > 1,
-//   below the modulus. Private: the CRT parts agree (n = p q,
-//   dP = d mod (p-1), dQ = d mod (q-1), q u = 1 mod p).
+//   below the modulus. Private: CKA_PUBLIC_EXPONENT and every CRT part
+//   given, and they agree (n = p q, dP = d mod (p-1), dQ = d mod (q-1),
+//   e dP = 1 mod (p-1), e dQ = 1 mod (q-1), q u = 1 mod p). The primes'
+//   primality is not tested.
 // - CKK_GENERIC_SECRET / CKK_SHA256_HMAC: CKA_VALUE of kHmacMinBytes ..
 //   kHmacMaxBytes.
 // A missing component gives CKR_TEMPLATE_INCOMPLETE, a key type the engines

@@ -98,7 +98,7 @@ CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, const Bytes &public_exponent,
                             AttributeSet *priv)
 {
     if (modulus_bits < kRsaMinBits || modulus_bits > kRsaMaxBits || modulus_bits % 8 != 0) {
-        return CKR_KEY_SIZE_RANGE;
+        return CKR_ATTRIBUTE_VALUE_INVALID; // CKA_MODULUS_BITS: C_GenerateKeyPair has no CKR_KEY_SIZE_RANGE
     }
     unsigned long e = 0;
     if (!parse_exponent(public_exponent, &e)) {

@@ -21,7 +21,7 @@ namespace p11 {
 CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pub, AttributeSet *priv);
 
 // `modulus_bits` in kRsaMinBits .. kRsaMaxBits and a multiple of 8 (else
-// CKR_KEY_SIZE_RANGE). `public_exponent` is big-endian; empty means 65537;
+// CKR_ATTRIBUTE_VALUE_INVALID). `public_exponent` is big-endian; empty means 65537;
 // it must be odd, at least 3 and fit in 32 bits (else
 // CKR_ATTRIBUTE_VALUE_INVALID). Sets CKA_MODULUS and CKA_PUBLIC_EXPONENT on
 // both halves and CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2,

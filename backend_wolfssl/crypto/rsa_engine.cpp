@@ -227,7 +227,8 @@ CK_RV rsa_engine_set_pss_params(SignEngine *engine, const CK_MECHANISM *mechanis
     // RFC 8017 §9.1.1: emLen >= hLen + sLen + 2, emLen = ceil((modBits - 1) / 8).
     const CK_ULONG em_len = (engine->modulus_bits - 1 + 7) / 8;
     const CK_ULONG h_len = static_cast<CK_ULONG>(wc_HashGetDigestSize(hash));
-    if (params.sLen + h_len + 2 > em_len) {
+    // Written so that no sum can wrap: sLen comes from the caller (ULONG_MAX).
+    if (h_len + 2 > em_len || params.sLen > em_len - h_len - 2) {
         return CKR_MECHANISM_PARAM_INVALID;
     }
     engine->pss_hash = hash;

@@ -1,5 +1,6 @@
 # Crypto engine sources (added to p11_backend_wolfssl) and their tests.
 target_sources(p11_backend_wolfssl PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/check_value.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ec_params.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ecc_thread_cache.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ecdsa_engine.cpp

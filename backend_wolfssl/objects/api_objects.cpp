@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend_api.h"
+#include "crypto/key_check.h"
 #include "library.h"
 #include "objects/attribute_rules.h"
 #include "objects/object_codec.h"
@@ -32,6 +33,12 @@ CK_RV p11be_C_CreateObject(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, CK_
 {
     AttributeSet attrs;
     CK_RV rv = build_object(pTemplate, ulCount, ObjectOrigin::create, kNotImplied, kNotImplied, &attrs);
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    // A key the token holds is a valid key: refused here, never at first use.
+    rv = check_key_material(attrs.ulong_or(CKA_CLASS, CK_UNAVAILABLE_INFORMATION),
+                            attrs.ulong_or(CKA_KEY_TYPE, CK_UNAVAILABLE_INFORMATION), attrs);
     if (rv != CKR_OK) {
         return rv;
     }
@@ -100,6 +107,10 @@ CK_RV p11be_C_GetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, 
             continue;
         }
         const Bytes *value = object->attrs.get(attribute.type);
+        Bytes fallback;
+        if (value == nullptr && attribute_default(object->attrs, attribute.type, &fallback)) {
+            value = &fallback; // §4.1: every object of a class has all its attributes
+        }
         if (value == nullptr) { // case 2
             attribute.ulValueLen = CK_UNAVAILABLE_INFORMATION;
             type_invalid = true;

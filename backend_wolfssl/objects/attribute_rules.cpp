@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "objects/der_certificate.h"
+#include "crypto/check_value.h"
 #include "crypto/ec_params.h"
 
 namespace p11 {
@@ -29,6 +30,8 @@ enum class Kind : std::uint8_t {
     ec_scalar,   // EC private value: 1..48 bytes
     certificate, // one DER X.509 certificate
     secret,      // a generic secret's value: at least one byte
+    no_template, // CKA_WRAP_TEMPLATE / CKA_UNWRAP_TEMPLATE: only the empty array
+    check_value, // CKA_CHECK_VALUE: must equal the value the token computes
 };
 
 enum Flag : std::uint16_t {
@@ -84,6 +87,7 @@ const Rule kX509Rules[] = {
     {CKA_CERTIFICATE_TYPE, Kind::ulong, kReqCreate, Default::none},
     {CKA_TRUSTED, Kind::boolean, kMod | kSoOnlyTrue, Default::no},
     {CKA_CERTIFICATE_CATEGORY, Kind::ulong, 0, Default::zero},
+    {CKA_CHECK_VALUE, Kind::check_value, 0, Default::none},
     {CKA_START_DATE, Kind::date, kMod, Default::empty},
     {CKA_END_DATE, Kind::date, kMod, Default::empty},
     {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
@@ -116,13 +120,14 @@ const Rule kEcPublicRules[] = {
     {CKA_DERIVE, Kind::boolean, kMod, Default::no},
     {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
     {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
-    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::empty},
     {CKA_SUBJECT, Kind::bytes, kMod, Default::empty},
     {CKA_ENCRYPT, Kind::boolean, kMod, Default::no},
     {CKA_VERIFY, Kind::boolean, kMod, Default::yes},
     {CKA_VERIFY_RECOVER, Kind::boolean, kMod, Default::no},
     {CKA_WRAP, Kind::boolean, kMod, Default::no},
     {CKA_TRUSTED, Kind::boolean, kMod | kSoOnlyTrue, Default::no},
+    {CKA_WRAP_TEMPLATE, Kind::no_template, 0, Default::empty},
     {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
     {CKA_EC_PARAMS, Kind::ec_params, kReqCreate | kReqGenerate, Default::none},
     {CKA_EC_POINT, Kind::ec_point, kReqCreate | kNoGenerate, Default::none},
@@ -145,13 +150,14 @@ const Rule kRsaPublicRules[] = {
     {CKA_DERIVE, Kind::boolean, kMod, Default::no},
     {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
     {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
-    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::empty},
     {CKA_SUBJECT, Kind::bytes, kMod, Default::empty},
     {CKA_ENCRYPT, Kind::boolean, kMod, Default::yes},
     {CKA_VERIFY, Kind::boolean, kMod, Default::yes},
     {CKA_VERIFY_RECOVER, Kind::boolean, kMod, Default::no},
     {CKA_WRAP, Kind::boolean, kMod, Default::no},
     {CKA_TRUSTED, Kind::boolean, kMod | kSoOnlyTrue, Default::no},
+    {CKA_WRAP_TEMPLATE, Kind::no_template, 0, Default::empty},
     {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
     {CKA_MODULUS, Kind::big_integer, kReqCreate | kNoGenerate, Default::none},
     {CKA_MODULUS_BITS, Kind::ulong, kNoCreate | kReqGenerate, Default::none},
@@ -175,7 +181,7 @@ const Rule kEcPrivateRules[] = {
     {CKA_DERIVE, Kind::boolean, kMod, Default::no},
     {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
     {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
-    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::empty},
     // guards of the key value (§4.9, §4.10)
     {CKA_SENSITIVE, Kind::boolean, kMod | kFixedOnceTrue, Default::yes},
     {CKA_EXTRACTABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::no},
@@ -187,6 +193,7 @@ const Rule kEcPrivateRules[] = {
     {CKA_SIGN, Kind::boolean, kMod, Default::yes},
     {CKA_SIGN_RECOVER, Kind::boolean, kMod, Default::no},
     {CKA_UNWRAP, Kind::boolean, kMod, Default::no},
+    {CKA_UNWRAP_TEMPLATE, Kind::no_template, 0, Default::empty},
     {CKA_ALWAYS_AUTHENTICATE, Kind::boolean, 0, Default::no},
     {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
     {CKA_EC_PARAMS, Kind::ec_params, kReqCreate | kNoGenerate, Default::none},
@@ -210,7 +217,7 @@ const Rule kRsaPrivateRules[] = {
     {CKA_DERIVE, Kind::boolean, kMod, Default::no},
     {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
     {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
-    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::empty},
     // guards of the key value (§4.9, §4.10)
     {CKA_SENSITIVE, Kind::boolean, kMod | kFixedOnceTrue, Default::yes},
     {CKA_EXTRACTABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::no},
@@ -222,10 +229,12 @@ const Rule kRsaPrivateRules[] = {
     {CKA_SIGN, Kind::boolean, kMod, Default::yes},
     {CKA_SIGN_RECOVER, Kind::boolean, kMod, Default::no},
     {CKA_UNWRAP, Kind::boolean, kMod, Default::no},
+    {CKA_UNWRAP_TEMPLATE, Kind::no_template, 0, Default::empty},
     {CKA_ALWAYS_AUTHENTICATE, Kind::boolean, 0, Default::no},
     {CKA_PUBLIC_KEY_INFO, Kind::bytes, 0, Default::empty},
     {CKA_MODULUS, Kind::big_integer, kReqCreate | kNoGenerate, Default::none},
-    {CKA_PUBLIC_EXPONENT, Kind::big_integer, kNoGenerate, Default::none},
+    // Required: the private key's public half must be known (key_check.h).
+    {CKA_PUBLIC_EXPONENT, Kind::big_integer, kReqCreate | kNoGenerate, Default::none},
     {CKA_PRIVATE_EXPONENT, Kind::big_integer, kReqCreate | kNoGenerate | kSensitive, Default::none},
     {CKA_PRIME_1, Kind::big_integer, kNoGenerate | kSensitive, Default::none},
     {CKA_PRIME_2, Kind::big_integer, kNoGenerate | kSensitive, Default::none},
@@ -251,7 +260,7 @@ const Rule kGenericSecretRules[] = {
     {CKA_DERIVE, Kind::boolean, kMod, Default::no},
     {CKA_LOCAL, Kind::boolean, kTokenSets, Default::none},
     {CKA_KEY_GEN_MECHANISM, Kind::ulong, kTokenSets, Default::none},
-    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::none},
+    {CKA_ALLOWED_MECHANISMS, Kind::mechanisms, 0, Default::empty},
     // guards of the key value (§4.9, §4.10)
     {CKA_SENSITIVE, Kind::boolean, kMod | kFixedOnceTrue, Default::yes},
     {CKA_EXTRACTABLE, Kind::boolean, kMod | kFixedOnceFalse, Default::no},
@@ -265,6 +274,9 @@ const Rule kGenericSecretRules[] = {
     {CKA_WRAP, Kind::boolean, kMod, Default::no},
     {CKA_UNWRAP, Kind::boolean, kMod, Default::no},
     {CKA_TRUSTED, Kind::boolean, kMod | kSoOnlyTrue, Default::no},
+    {CKA_WRAP_TEMPLATE, Kind::no_template, 0, Default::empty},
+    {CKA_UNWRAP_TEMPLATE, Kind::no_template, 0, Default::empty},
+    {CKA_CHECK_VALUE, Kind::check_value, 0, Default::none},
     {CKA_VALUE, Kind::secret, kReqCreate | kNoGenerate | kSensitive, Default::none},
     {CKA_VALUE_LEN, Kind::ulong, kNoCreate | kReqGenerate, Default::none},
 };
@@ -400,6 +412,12 @@ CK_RV check_value(const Rule &rule, const CK_ATTRIBUTE &attr, Bytes *value)
         ok = parse_certificate(p, n, &fields);
         break;
     }
+    case Kind::no_template:
+        ok = n == 0; // no wrapping mechanism here: a template could never apply
+        break;
+    case Kind::check_value:
+        ok = n == kCheckValueSize; // compared with the computed one in finish_class
+        break;
     }
     if (!ok) {
         return CKR_ATTRIBUTE_VALUE_INVALID;
@@ -469,6 +487,21 @@ std::size_t bit_length(const Bytes &big_endian)
     return bits;
 }
 
+// CKA_CHECK_VALUE from CKA_VALUE; a template's own value must agree.
+CK_RV set_check_value(AttributeSet *attrs)
+{
+    unsigned char computed[kCheckValueSize];
+    if (!compute_check_value(*attrs->get(CKA_VALUE), computed)) {
+        return CKR_FUNCTION_FAILED;
+    }
+    const Bytes *given = attrs->get(CKA_CHECK_VALUE);
+    if (given != nullptr && std::memcmp(given->data(), computed, kCheckValueSize) != 0) {
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    attrs->set(CKA_CHECK_VALUE, computed, kCheckValueSize);
+    return CKR_OK;
+}
+
 // Values one attribute of a class gets from others (create) and the
 // cross-attribute checks (v2.40 §4.1.1 item 5).
 CK_RV finish_class(const ClassTable &table, ObjectOrigin origin, AttributeSet *attrs)
@@ -489,7 +522,7 @@ CK_RV finish_class(const ClassTable &table, ObjectOrigin origin, AttributeSet *a
                 attrs->set(item.first, item.second.data, item.second.size);
             }
         }
-        return CKR_OK;
+        return set_check_value(attrs);
     }
     if (table.subtype == CKK_EC) {
         const Bytes *params = attrs->get(CKA_EC_PARAMS);
@@ -508,22 +541,36 @@ CK_RV finish_class(const ClassTable &table, ObjectOrigin origin, AttributeSet *a
     }
     if (table.klass == CKO_SECRET_KEY) {
         attrs->set_ulong(CKA_VALUE_LEN, attrs->get(CKA_VALUE)->size());
+        return set_check_value(attrs);
     }
     return CKR_OK;
 }
 
-// CKA_LOCAL and the history flags of a new key (v2.40 §4.7, §4.9).
+// CKA_LOCAL and the history flags of a new key (v2.40 §4.7, §4.9). Key
+// material that came in through C_CreateObject existed outside the token:
+// it was never "always sensitive", and it may have been extracted before.
 void derive_key_history(const ClassTable &table, ObjectOrigin origin, AttributeSet *attrs)
 {
     if (!is_key(table.klass)) {
         return;
     }
-    attrs->set_bool(CKA_LOCAL, origin == ObjectOrigin::generate);
+    const bool generated = origin == ObjectOrigin::generate;
+    attrs->set_bool(CKA_LOCAL, generated);
     attrs->set_ulong(CKA_KEY_GEN_MECHANISM, CK_UNAVAILABLE_INFORMATION);
     if (find_rule(table, CKA_ALWAYS_SENSITIVE) != nullptr) {
-        attrs->set_bool(CKA_ALWAYS_SENSITIVE, attrs->bool_or(CKA_SENSITIVE, false));
-        attrs->set_bool(CKA_NEVER_EXTRACTABLE, !attrs->bool_or(CKA_EXTRACTABLE, true));
+        attrs->set_bool(CKA_ALWAYS_SENSITIVE, generated && attrs->bool_or(CKA_SENSITIVE, false));
+        attrs->set_bool(CKA_NEVER_EXTRACTABLE, generated && !attrs->bool_or(CKA_EXTRACTABLE, true));
     }
+}
+
+// v2.40 §4.9: CKA_ALWAYS_AUTHENTICATE TRUE asks for the PIN at each use,
+// which only means something for a key that needs a login at all.
+CK_RV check_always_authenticate(const AttributeSet &attrs)
+{
+    if (attrs.bool_or(CKA_ALWAYS_AUTHENTICATE, false) && !attrs.bool_or(CKA_PRIVATE, false)) {
+        return CKR_TEMPLATE_INCONSISTENT;
+    }
+    return CKR_OK;
 }
 
 CK_RV build_new(const CK_ATTRIBUTE *tmpl, CK_ULONG count, ObjectOrigin origin, CK_OBJECT_CLASS implied_class,
@@ -591,6 +638,9 @@ CK_RV build_new(const CK_ATTRIBUTE *tmpl, CK_ULONG count, ObjectOrigin origin, C
         apply_default(rule, &attrs);
     }
     rv = finish_class(*table, origin, &attrs);
+    if (rv == CKR_OK) {
+        rv = check_always_authenticate(attrs);
+    }
     if (rv != CKR_OK) {
         return rv;
     }
@@ -694,6 +744,9 @@ CK_RV build_object(const CK_ATTRIBUTE *tmpl, CK_ULONG count, ObjectOrigin origin
     AttributeSet copy = *out;
     CK_RV rv = apply_changes(*table, tmpl, count, true, &copy);
     if (rv == CKR_OK) {
+        rv = check_always_authenticate(copy); // a copy may turn CKA_PRIVATE off
+    }
+    if (rv == CKR_OK) {
         *out = std::move(copy);
     }
     return rv;
@@ -730,6 +783,31 @@ bool attribute_hidden(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type)
     }
     // Missing guards count as the safe values.
     return attrs.bool_or(CKA_SENSITIVE, true) || !attrs.bool_or(CKA_EXTRACTABLE, false);
+}
+
+bool attribute_default(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type, Bytes *out)
+{
+    const ClassTable *table = table_of(attrs);
+    const Rule *rule = table != nullptr ? find_rule(*table, type) : nullptr;
+    if (rule == nullptr) {
+        return false;
+    }
+    if (rule->kind == Kind::check_value && attrs.has(CKA_VALUE)) {
+        unsigned char computed[kCheckValueSize];
+        if (!compute_check_value(*attrs.get(CKA_VALUE), computed)) {
+            return false;
+        }
+        out->assign(computed, computed + kCheckValueSize);
+        return true;
+    }
+    AttributeSet scratch;
+    apply_default(*rule, &scratch);
+    const Bytes *value = scratch.get(type);
+    if (value == nullptr) {
+        return false;
+    }
+    *out = *value;
+    return true;
 }
 
 bool template_needs_so(const CK_ATTRIBUTE *tmpl, CK_ULONG count)

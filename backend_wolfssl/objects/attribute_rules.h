@@ -40,7 +40,12 @@ constexpr CK_ULONG kNotImplied = CK_UNAVAILABLE_INFORMATION;
  *   CKR_TEMPLATE_INCOMPLETE      a required attribute is missing,
  *   CKR_TEMPLATE_INCONSISTENT    values that contradict each other or the
  *                                implied class/key type, or an attribute the
- *                                origin forbids (CKA_VALUE when generating).
+ *                                origin forbids (CKA_VALUE when generating),
+ *                                CKA_ALWAYS_AUTHENTICATE TRUE on a key with
+ *                                CKA_PRIVATE FALSE (also for copies).
+ * Keys made by C_CreateObject get CKA_ALWAYS_SENSITIVE and
+ * CKA_NEVER_EXTRACTABLE FALSE; key material itself is checked by
+ * check_key_material (crypto/key_check.h), not here.
  * create:   implied_class and implied_key_type are kNotImplied.
  * generate: implied_class is CKO_PUBLIC_KEY / CKO_PRIVATE_KEY / CKO_SECRET_KEY
  *           and implied_key_type the mechanism's key type; the result has
@@ -64,6 +69,11 @@ CK_RV apply_set_template(const AttributeSet &current, const CK_ATTRIBUTE *tmpl, 
 // True when C_GetAttributeValue must not reveal the attribute (case 1 of
 // v2.40 §5.7.5): a secret attribute of a key that is sensitive or unextractable.
 bool attribute_hidden(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type);
+
+// The value of an attribute the object's class has but its stored record
+// lacks (a record written before the attribute had a default): its table
+// default, or the computed CKA_CHECK_VALUE. False when there is none.
+bool attribute_default(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type, Bytes *out);
 
 // True when the template sets an attribute only the SO may set to TRUE
 // (CKA_TRUSTED); the caller answers CKR_ATTRIBUTE_READ_ONLY unless the SO is in.

@@ -305,7 +305,9 @@ TEST_F(SlotTokenTest, TokenInfoFieldsAreBlankPaddedAndTruthful)
     EXPECT_EQ(Padded("wolfCrypt", 16), Field(info.model, 16));
     std::string serial = Field(info.serialNumber, 16);
     EXPECT_EQ(std::string::npos, serial.find_first_not_of("0123456789ABCDEF")) << serial;
-    EXPECT_EQ(CKF_RNG | CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED | CKF_TOKEN_INITIALIZED,
+    // The profile's default PINs are still in place: both flagged to be changed.
+    EXPECT_EQ(CKF_RNG | CKF_LOGIN_REQUIRED | CKF_USER_PIN_INITIALIZED | CKF_TOKEN_INITIALIZED |
+                  CKF_USER_PIN_TO_BE_CHANGED | CKF_SO_PIN_TO_BE_CHANGED,
               info.flags);
     EXPECT_EQ(16u, info.ulMaxSessionCount);
     EXPECT_EQ(2u, info.ulSessionCount);
@@ -629,6 +631,22 @@ TEST_F(PinTest, SetPinInPublicSessionChangesUserPin)
     ASSERT_EQ(CKR_OK, SetPin(rw, kUserPin, "5678"));
     EXPECT_EQ(CKR_PIN_INCORRECT, Login(rw, CKU_USER, kUserPin));
     EXPECT_EQ(CKR_OK, Login(rw, CKU_USER, "5678"));
+}
+
+TEST_F(PinTest, DefaultPinsStayFlaggedUntilChanged)
+{
+    CK_SESSION_HANDLE rw = Open(true);
+    ASSERT_EQ(CKR_OK, Login(rw, CKU_USER, kUserPin));
+    ASSERT_EQ(CKR_OK, Logout(rw));
+    EXPECT_TRUE(TokenInfo().flags & CKF_USER_PIN_TO_BE_CHANGED) << "a login does not change the PIN";
+    ASSERT_EQ(CKR_OK, SetPin(rw, kUserPin, "5678"));
+    EXPECT_FALSE(TokenInfo().flags & CKF_USER_PIN_TO_BE_CHANGED);
+    EXPECT_TRUE(TokenInfo().flags & CKF_SO_PIN_TO_BE_CHANGED);
+    ASSERT_EQ(CKR_OK, Login(rw, CKU_SO, kSoPin));
+    ASSERT_EQ(CKR_OK, SetPin(rw, kSoPin, "so-secret"));
+    EXPECT_FALSE(TokenInfo().flags & CKF_SO_PIN_TO_BE_CHANGED);
+    Restart(); // the flags are part of the stored token record
+    EXPECT_FALSE(TokenInfo().flags & (CKF_USER_PIN_TO_BE_CHANGED | CKF_SO_PIN_TO_BE_CHANGED));
 }
 
 TEST_F(PinTest, SetPinWithWrongOldPinIsPinIncorrect)

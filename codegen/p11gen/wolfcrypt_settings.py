@@ -81,6 +81,9 @@ def settings_for(profile):
     # wolfCrypt's SHA-384 is SHA-512 with another start (sha512.c), and its
     # x86_64 code does not build with SHA-384 alone.
     hashes["sha512"] = hashes["sha512"] or hashes["sha384"]
+    # SHA-1 is always in: the object layer computes CKA_CHECK_VALUE (the first
+    # three bytes of SHA-1) of certificates and secret keys, whatever the mechanisms.
+    hashes["sha1"] = True
     return WolfcryptSettings(
         sha1=hashes["sha1"], sha384=hashes["sha384"], sha512=hashes["sha512"],
         p384=bool(p384_users), rsa_pss=bool(users(PSS_MECHANISMS)), rsa_raw=bool(users(RAW_RSA_MECHANISMS)),

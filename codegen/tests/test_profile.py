@@ -60,6 +60,8 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.assertIn("C_DigestInit", resolved.functions)
         self.assertNotIn("C_Sign", resolved.functions)
         self.assertIn("C_GetFunctionList", resolved.functions, "always present: modules are loaded through it")
+        for legacy in ("C_GetFunctionStatus", "C_CancelFunction"):
+            self.assertIn(legacy, resolved.functions, "always present: v2.40 §5.16 answers CKR_FUNCTION_NOT_PARALLEL")
         self.assertEqual(resolved.limits["sessions"], 4)
         self.assertEqual(resolved.token["user_pin"], "1234")
         self.assertEqual([m.name for m in resolved.mechanisms], ["CKM_SHA256", "CKM_ECDSA"])

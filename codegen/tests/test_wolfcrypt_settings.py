@@ -35,12 +35,13 @@ def defines(header):
 class MappingTest(unittest.TestCase):
     def test_digest_only_profile_gets_the_smallest_build(self):
         s = settings(mechanism("CKM_SHA256"))
-        self.assertFalse(s.sha1 or s.sha384 or s.sha512 or s.p384 or s.rsa_pss or s.rsa_raw or s.rsa_keygen)
+        self.assertFalse(s.sha384 or s.sha512 or s.p384 or s.rsa_pss or s.rsa_raw or s.rsa_keygen)
+        # SHA-1 stays: the object layer computes CKA_CHECK_VALUE with it.
+        self.assertTrue(s.sha1)
         # RSA and P-256 stay: the object layer checks RSA and EC key objects.
         self.assertEqual((s.rsa_max_bits, s.sp_rsa_sizes, s.sp_int_bits), (2048, (2048,), 2048))
 
     def test_each_hash_only_when_a_mechanism_names_it(self):
-        self.assertTrue(settings(mechanism("CKM_SHA_1")).sha1)
         self.assertTrue(settings(mechanism("CKM_ECDSA_SHA384")).sha384)
         self.assertTrue(settings(mechanism("CKM_SHA384_RSA_PKCS", 2048, 2048)).sha384)
         self.assertFalse(settings(mechanism("CKM_SHA512")).sha384)

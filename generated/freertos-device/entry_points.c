@@ -854,6 +854,40 @@ done:
     return rv;
 }
 
+/* v2.40 §5.16 */
+P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    rv = p11be_C_GetFunctionStatus(session);
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.16 */
+P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    rv = p11be_C_CancelFunction(session);
+    p11be_session_release(session);
+    return rv;
+}
+
 /* Outside the profile "freertos-device". */
 P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *pSlot, void *pReserved)
 {
@@ -1123,20 +1157,6 @@ P11_EXPORT CK_RV C_DeriveKey(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *p
     (void)pTemplate;
     (void)ulAttributeCount;
     (void)phKey;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "freertos-device". */
-P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
-{
-    (void)hSession;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "freertos-device". */
-P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
-{
-    (void)hSession;
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 

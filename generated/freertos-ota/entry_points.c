@@ -553,6 +553,40 @@ done:
     return rv;
 }
 
+/* v2.40 §5.16 */
+P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    rv = p11be_C_GetFunctionStatus(session);
+    p11be_session_release(session);
+    return rv;
+}
+
+/* v2.40 §5.16 */
+P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    rv = p11be_C_CancelFunction(session);
+    p11be_session_release(session);
+    return rv;
+}
+
 /* Outside the profile "freertos-ota". */
 P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *pSlot, void *pReserved)
 {
@@ -940,20 +974,6 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     (void)hSession;
     (void)RandomData;
     (void)ulRandomLen;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "freertos-ota". */
-P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
-{
-    (void)hSession;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "freertos-ota". */
-P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
-{
-    (void)hSession;
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 

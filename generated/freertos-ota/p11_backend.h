@@ -44,6 +44,8 @@ CK_RV p11be_C_VerifyInit(p11_session *session, struct _CK_MECHANISM *pMechanism,
 CK_RV p11be_C_Verify(p11_session *session, unsigned char *pData, unsigned long ulDataLen, unsigned char *pSignature, unsigned long ulSignatureLen);
 CK_RV p11be_C_VerifyUpdate(p11_session *session, unsigned char *pPart, unsigned long ulPartLen);
 CK_RV p11be_C_VerifyFinal(p11_session *session, unsigned char *pSignature, unsigned long ulSignatureLen);
+CK_RV p11be_C_GetFunctionStatus(p11_session *session);
+CK_RV p11be_C_CancelFunction(p11_session *session);
 
 #ifdef __cplusplus
 }

@@ -38,6 +38,8 @@
 #define P11_PROFILE_HAS_C_Verify 1
 #define P11_PROFILE_HAS_C_VerifyUpdate 1
 #define P11_PROFILE_HAS_C_VerifyFinal 1
+#define P11_PROFILE_HAS_C_GetFunctionStatus 1
+#define P11_PROFILE_HAS_C_CancelFunction 1
 
 #define P11_PROFILE_MECHANISM_COUNT 5
 #define P11_PROFILE_MAX_SESSIONS 32

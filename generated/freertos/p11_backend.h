@@ -56,6 +56,8 @@ CK_RV p11be_C_VerifyFinal(p11_session *session, unsigned char *pSignature, unsig
 CK_RV p11be_C_GenerateKeyPair(p11_session *session, struct _CK_MECHANISM *pMechanism, struct _CK_ATTRIBUTE *pPublicKeyTemplate, unsigned long ulPublicKeyAttributeCount, struct _CK_ATTRIBUTE *pPrivateKeyTemplate, unsigned long ulPrivateKeyAttributeCount, CK_OBJECT_HANDLE *phPublicKey, CK_OBJECT_HANDLE *phPrivateKey);
 CK_RV p11be_C_SeedRandom(p11_session *session, unsigned char *pSeed, unsigned long ulSeedLen);
 CK_RV p11be_C_GenerateRandom(p11_session *session, unsigned char *RandomData, unsigned long ulRandomLen);
+CK_RV p11be_C_GetFunctionStatus(p11_session *session);
+CK_RV p11be_C_CancelFunction(p11_session *session);
 
 #ifdef __cplusplus
 }

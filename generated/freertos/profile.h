@@ -50,6 +50,8 @@
 #define P11_PROFILE_HAS_C_GenerateKeyPair 1
 #define P11_PROFILE_HAS_C_SeedRandom 1
 #define P11_PROFILE_HAS_C_GenerateRandom 1
+#define P11_PROFILE_HAS_C_GetFunctionStatus 1
+#define P11_PROFILE_HAS_C_CancelFunction 1
 
 #define P11_PROFILE_MECHANISM_COUNT 9
 #define P11_PROFILE_MAX_SESSIONS 32

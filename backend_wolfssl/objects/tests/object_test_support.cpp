@@ -1,12 +1,14 @@
 /* Object test helpers (see object_test_support.h). */
 #include "object_test_support.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core_pkcs11_pal.h"
 #include "objects/index_v1.h"
 #include "objects/record_labels.h"
 #include "test_certificate.h"
+#include "test_keys.h"
 
 namespace p11test {
 
@@ -55,18 +57,32 @@ ByteVec Filled(std::size_t size, std::uint8_t first)
 
 ByteVec RawPoint(std::size_t coordinate_size)
 {
+    // Imports are checked on the curve: a real point of the curve that size.
+    if (coordinate_size == 48) {
+        return kTestP384PublicPoint;
+    }
+    if (coordinate_size == 32) {
+        return kTestEcPublicPoint;
+    }
     ByteVec point{0x04};
     ByteVec xy = Filled(2 * coordinate_size, 0x11);
     point.insert(point.end(), xy.begin(), xy.end());
     return point;
 }
 
+ByteVec DerOctetString(const ByteVec &raw)
+{
+    // Sized first, then copied: GCC 12 warns falsely on inserting into a 2-byte vector.
+    ByteVec der(raw.size() + 2);
+    der[0] = 0x04;
+    der[1] = static_cast<std::uint8_t>(raw.size());
+    std::copy(raw.begin(), raw.end(), der.begin() + 2);
+    return der;
+}
+
 ByteVec DerPoint(std::size_t coordinate_size)
 {
-    ByteVec raw = RawPoint(coordinate_size);
-    ByteVec der{0x04, static_cast<std::uint8_t>(raw.size())};
-    der.insert(der.end(), raw.begin(), raw.end());
-    return der;
+    return DerOctetString(RawPoint(coordinate_size));
 }
 
 namespace {
@@ -85,7 +101,7 @@ Tmpl EcPrivateTemplate(const std::string &label, bool token)
     t.Ulong(CKA_KEY_TYPE, CKK_EC)
         .Bool(CKA_SIGN, true)
         .Bytes(CKA_EC_PARAMS, kP256Params)
-        .Bytes(CKA_VALUE, Filled(32, 0x40));
+        .Bytes(CKA_VALUE, kTestEcPrivateValue);
     return t;
 }
 
@@ -95,7 +111,7 @@ Tmpl EcPublicTemplate(const std::string &label, bool token)
     t.Ulong(CKA_KEY_TYPE, CKK_EC)
         .Bool(CKA_VERIFY, true)
         .Bytes(CKA_EC_PARAMS, kP256Params)
-        .Bytes(CKA_EC_POINT, DerPoint(32));
+        .Bytes(CKA_EC_POINT, DerOctetString(kTestEcPublicPoint));
     return t;
 }
 
@@ -105,21 +121,21 @@ Tmpl RsaPrivateTemplate(const std::string &label, bool token)
     Tmpl t = Base(CKO_PRIVATE_KEY, label, token);
     t.Ulong(CKA_KEY_TYPE, CKK_RSA)
         .Bool(CKA_SIGN, true)
-        .Bytes(CKA_MODULUS, Filled(256, 0x80))
+        .Bytes(CKA_MODULUS, kTestRsaModulus)
         .Bytes(CKA_PUBLIC_EXPONENT, {0x01, 0x00, 0x01})
-        .Bytes(CKA_PRIVATE_EXPONENT, Filled(256, 0x20))
-        .Bytes(CKA_PRIME_1, Filled(128, 0x30))
-        .Bytes(CKA_PRIME_2, Filled(128, 0x31))
-        .Bytes(CKA_EXPONENT_1, Filled(128, 0x32))
-        .Bytes(CKA_EXPONENT_2, Filled(128, 0x33))
-        .Bytes(CKA_COEFFICIENT, Filled(128, 0x34));
+        .Bytes(CKA_PRIVATE_EXPONENT, kTestRsaPrivateExponent)
+        .Bytes(CKA_PRIME_1, kTestRsaPrime1)
+        .Bytes(CKA_PRIME_2, kTestRsaPrime2)
+        .Bytes(CKA_EXPONENT_1, kTestRsaExponent1)
+        .Bytes(CKA_EXPONENT_2, kTestRsaExponent2)
+        .Bytes(CKA_COEFFICIENT, kTestRsaCoefficient);
     return t;
 }
 
 Tmpl RsaPublicTemplate(const std::string &label, bool token)
 {
     Tmpl t = Base(CKO_PUBLIC_KEY, label, token);
-    t.Ulong(CKA_KEY_TYPE, CKK_RSA).Bytes(CKA_MODULUS, Filled(256, 0x80)).Bytes(CKA_PUBLIC_EXPONENT, {0x01, 0x00, 0x01});
+    t.Ulong(CKA_KEY_TYPE, CKK_RSA).Bytes(CKA_MODULUS, kTestRsaModulus).Bytes(CKA_PUBLIC_EXPONENT, {0x01, 0x00, 0x01});
     return t;
 }
 

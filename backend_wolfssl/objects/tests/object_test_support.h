@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend_test_support.h"
+#include "test_keys.h"
 
 namespace p11test {
 
@@ -32,11 +33,13 @@ class Tmpl {
     std::vector<CK_ATTRIBUTE> attrs_;
 };
 
-// DER OIDs and points (coordinates are arbitrary bytes: the store checks form, not the curve equation).
+// DER OIDs and points: RawPoint(32) / RawPoint(48) are real P-256 / P-384 points (test_keys.h), other sizes
+// arbitrary bytes (for malformed-point tests).
 extern const ByteVec kP256Params;
 extern const ByteVec kP384Params;
 ByteVec RawPoint(std::size_t coordinate_size); // 04 || X || Y
 ByteVec DerPoint(std::size_t coordinate_size); // 04 len 04 || X || Y
+ByteVec DerOctetString(const ByteVec &raw);    // 04 len raw
 ByteVec Filled(std::size_t size, std::uint8_t first);
 
 Tmpl EcPrivateTemplate(const std::string &label, bool token);
