@@ -54,9 +54,30 @@ Bytes KeyBn(EVP_PKEY *key, const char *name, int width = 0)
     return BnBytes(bn, width);
 }
 
-int FieldBytes(const std::string &curve) { return curve == "P-384" ? 48 : 32; }
+int FieldBytes(const std::string &curve)
+{
+    return curve == "P-384" ? 48 : curve == "P-224" ? 28 : curve == "P-521" ? 66 : 32;
+}
 
-const char *GroupName(const std::string &curve) { return curve == "P-384" ? "secp384r1" : "prime256v1"; }
+const char *GroupName(const std::string &curve)
+{
+    return curve == "P-384" ? "secp384r1" : curve == "P-224" ? "secp224r1" : curve == "P-521" ? "secp521r1" : "prime256v1";
+}
+
+// DER of the named-curve OID (CKA_EC_PARAMS).
+Bytes CurveOid(const std::string &curve)
+{
+    if (curve == "P-384") {
+        return {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+    }
+    if (curve == "P-224") {
+        return {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x21};
+    }
+    if (curve == "P-521") {
+        return {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23};
+    }
+    return {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+}
 
 Owned<EVP_PKEY> FromParams(const char *type, OSSL_PARAM_BLD *builder, int selection)
 {
@@ -159,6 +180,13 @@ Bytes Sha384(const Bytes &data)
     return out;
 }
 
+Bytes Sha1(const Bytes &data)
+{
+    Bytes out(SHA_DIGEST_LENGTH);
+    SHA1(data.data(), data.size(), out.data());
+    return out;
+}
+
 Bytes Sha384DigestInfo(const Bytes &hash)
 {
     // RFC 8017 §9.2 note 1: the DER prefix of a SHA-384 DigestInfo.
@@ -176,8 +204,7 @@ EcKey GenerateEcKey(const std::string &curve)
     }
     EcKey key;
     key.curve = curve;
-    key.ec_params = curve == "P-384" ? Bytes{0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22}
-                                     : Bytes{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    key.ec_params = CurveOid(curve);
     key.private_value = KeyBn(pkey.get(), OSSL_PKEY_PARAM_PRIV_KEY, FieldBytes(curve));
     size_t size = 0;
     EVP_PKEY_get_octet_string_param(pkey.get(), OSSL_PKEY_PARAM_PUB_KEY, nullptr, 0, &size);
@@ -280,6 +307,12 @@ bool RsaPkcs1Verify(const Bytes &modulus, const Bytes &public_exponent, const By
 
 bool RsaPssSha256Verify(const Bytes &modulus, const Bytes &public_exponent, const Bytes &hash, const Bytes &signature)
 {
+    return RsaPssSha256VerifySalt(modulus, public_exponent, hash, signature, 32);
+}
+
+bool RsaPssSha256VerifySalt(const Bytes &modulus, const Bytes &public_exponent, const Bytes &hash,
+                            const Bytes &signature, int salt_length)
+{
     RsaKey key;
     key.modulus = modulus;
     key.public_exponent = public_exponent;
@@ -289,7 +322,7 @@ bool RsaPssSha256Verify(const Bytes &modulus, const Bytes &public_exponent, cons
            EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PSS_PADDING) == 1 &&
            EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) == 1 &&
            EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha256()) == 1 &&
-           EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), 32) == 1 &&
+           EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx.get(), salt_length) == 1 &&
            EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), hash.data(), hash.size()) == 1;
 }
 

@@ -13,7 +13,7 @@ namespace reference {
 using Bytes = std::vector<unsigned char>;
 
 struct EcKey {
-    std::string curve;  // "P-256" or "P-384"
+    std::string curve;  // "P-256" or "P-384"; "P-224", "P-521" for the key-size cases
     Bytes ec_params;    // DER named-curve OID (CKA_EC_PARAMS)
     Bytes private_value; // big-endian scalar, field size (CKA_VALUE)
     Bytes point;        // uncompressed 04||X||Y
@@ -32,6 +32,7 @@ Bytes Sha256(const Bytes &data);
 // The 51-byte DER DigestInfo of a SHA-256 hash (what CKM_RSA_PKCS signs).
 Bytes Sha256DigestInfo(const Bytes &hash);
 Bytes Sha384(const Bytes &data);
+Bytes Sha1(const Bytes &data);
 // The 67-byte DER DigestInfo of a SHA-384 hash (what CKM_SHA384_RSA_PKCS signs).
 Bytes Sha384DigestInfo(const Bytes &hash);
 
@@ -48,6 +49,9 @@ bool RsaPkcs1Verify(const Bytes &modulus, const Bytes &public_exponent, const By
 // of exactly 32 bytes: the parameters CK_RSA_PKCS_PSS_PARAMS{CKM_SHA256,
 // CKG_MGF1_SHA256, 32} name.
 bool RsaPssSha256Verify(const Bytes &modulus, const Bytes &public_exponent, const Bytes &hash, const Bytes &signature);
+// The same with a salt of exactly `salt_length` bytes.
+bool RsaPssSha256VerifySalt(const Bytes &modulus, const Bytes &public_exponent, const Bytes &hash,
+                            const Bytes &signature, int salt_length);
 // The raw RSA public operation signature^e mod n, modulus-length bytes
 // (RSAVP1, RFC 8017 §5.2.2; what undoes a CKM_RSA_X_509 signature); empty
 // when OpenSSL refuses the input.

@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include <cstring>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,17 @@ inline ByteVector HmacSecret()
         secret[i] = static_cast<unsigned char>(0x30 + i);
     }
     return secret;
+}
+
+// The value of CKA_ALLOWED_MECHANISMS: an array of CK_MECHANISM_TYPE.
+inline ByteVector MechanismList(std::initializer_list<CK_MECHANISM_TYPE> types)
+{
+    ByteVector out;
+    for (CK_MECHANISM_TYPE type : types) {
+        const auto *bytes = reinterpret_cast<const unsigned char *>(&type);
+        out.insert(out.end(), bytes, bytes + sizeof(type));
+    }
+    return out;
 }
 
 // A mechanism with the parameters this suite uses: PSS with SHA-256, MGF1
@@ -278,6 +290,43 @@ class KeyTest : public ModuleTest {
             kept_token_labels_.push_back(Label(role, token));
         }
         return Keep(Create(tmpl));
+    }
+
+    // C_CreateObject of `tmpl` as a session object labelled for `role`, for a
+    // test that checks the result itself; an object it makes is kept for
+    // cleanup and its handle stored in *object.
+    CK_RV TryCreateObject(Template &tmpl, const std::string &role, CK_OBJECT_HANDLE *object = nullptr)
+    {
+        tmpl.Bool(CKA_TOKEN, false).Text(CKA_LABEL, Label(role, false));
+        CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+        const CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &handle);
+        if (rv == CKR_OK) {
+            Keep(handle);
+        }
+        if (object != nullptr) {
+            *object = rv == CKR_OK ? handle : CK_INVALID_HANDLE;
+        }
+        return rv;
+    }
+
+    // One attribute read in two calls (size, then value); the return code
+    // of the first failing call, the value in *value.
+    CK_RV ReadAttribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type, ByteVector *value, CK_ULONG *length = nullptr)
+    {
+        CK_ATTRIBUTE query = {type, nullptr, 0};
+        CK_RV rv = fl()->C_GetAttributeValue(session_, object, &query, 1);
+        if (length != nullptr) {
+            *length = query.ulValueLen;
+        }
+        value->clear();
+        if (rv != CKR_OK || query.ulValueLen == 0 || query.ulValueLen == CK_UNAVAILABLE_INFORMATION) {
+            return rv;
+        }
+        value->resize(query.ulValueLen);
+        query.pValue = value->data();
+        rv = fl()->C_GetAttributeValue(session_, object, &query, 1);
+        value->resize(rv == CKR_OK ? query.ulValueLen : 0);
+        return rv;
     }
 
     // Puts an object the test only reads or verifies with into the module: a
