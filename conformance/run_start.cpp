@@ -30,6 +30,7 @@ bool StartRun(bool prepare_token, ModuleInfo *info)
         options().slot_choice = SlotChoice::kId;
         options().slot_id = slot;
         ok = !prepare_token || PrepareToken(functions, slot);
+        RecordTokenAtStart(functions, slot);
         ReadModuleInfo(functions, slot, info);
     }
     functions->C_Finalize(nullptr);

@@ -10,6 +10,8 @@
 namespace p11conf {
 namespace {
 
+TokenAtStart g_token_at_start;
+
 bool Check(CK_RV rv, const char *what)
 {
     if (rv != CKR_OK) {
@@ -63,7 +65,23 @@ bool PrepareToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot)
     if (!Check(fl->C_GetTokenInfo(slot, &info), "C_GetTokenInfo")) {
         return false;
     }
-    return (info.flags & CKF_TOKEN_INITIALIZED) != 0 || InitializeToken(fl, slot, so_pin, user_pin);
+    if ((info.flags & CKF_TOKEN_INITIALIZED) != 0) {
+        return true;
+    }
+    g_token_at_start.initialized_by_runner = true;
+    return InitializeToken(fl, slot, so_pin, user_pin);
+}
+
+const TokenAtStart &TokenStateAtStart()
+{
+    return g_token_at_start;
+}
+
+void RecordTokenAtStart(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot)
+{
+    CK_TOKEN_INFO info{};
+    g_token_at_start.read = fl->C_GetTokenInfo(slot, &info) == CKR_OK;
+    g_token_at_start.flags = g_token_at_start.read ? info.flags : 0;
 }
 
 } // namespace p11conf

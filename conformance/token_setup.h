@@ -11,6 +11,19 @@ namespace p11conf {
 // SO) on an initialized module. Prints what failed and returns false on error.
 bool PrepareToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot);
 
+// The token as the run found it, before any case ran: its CK_TOKEN_INFO
+// flags (after PrepareToken) and whether the runner initialized it itself.
+// A case may only judge the token's first state from here: cases change
+// PINs and may re-initialize the token.
+struct TokenAtStart {
+    bool read = false;                  // C_GetTokenInfo answered CKR_OK
+    bool initialized_by_runner = false; // PrepareToken ran C_InitToken
+    CK_FLAGS flags = 0;
+};
+const TokenAtStart &TokenStateAtStart();
+// Reads the flags (StartRun, on an initialized module).
+void RecordTokenAtStart(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot);
+
 } // namespace p11conf
 
 #endif // P11CONF_TOKEN_SETUP_H

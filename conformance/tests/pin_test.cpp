@@ -1,8 +1,11 @@
-// PIN management (v2.40 §5.5): C_SetPIN, C_InitPIN. Every test that changes
-// a PIN puts the original back, so the run leaves the token as it found it.
+// PIN management (v2.40 §5.5): C_SetPIN, C_InitPIN, and the token flags
+// that say a PIN still has its default value (v2.40 §3.2 CK_TOKEN_INFO).
+// Every test that changes a PIN puts the original back, so the run leaves the
+// token as it found it.
 #include <string>
 
 #include "module_fixture.h"
+#include "token_setup.h"
 
 namespace p11conf {
 namespace {
@@ -31,6 +34,13 @@ class PinManagement : public ModuleTest {
         return fl()->C_SetPIN(session, Pin(old_pin), old_pin.size(), Pin(new_pin), new_pin.size());
     }
     CK_RV LoginUser(std::string pin) { return fl()->C_Login(session_, CKU_USER, Pin(pin), pin.size()); }
+
+    CK_FLAGS TokenFlags()
+    {
+        CK_TOKEN_INFO info{};
+        EXPECT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
+        return info.flags;
+    }
 
     std::string user_pin_;
     std::string so_pin_;
@@ -102,6 +112,64 @@ P11_CASE(PinManagement, InitPinAsSecurityOfficerSetsTheUserPin, .group = "pin", 
     ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
     EXPECT_RV(LoginUser(new_pin), CKR_OK) << "the PIN set by the SO works";
     EXPECT_RV(SetPin(session_, new_pin, user_pin_), CKR_OK) << "restoring the PIN";
+}
+
+// v2.40 §3.2, CK_TOKEN_INFO flags: "CKF_USER_PIN_TO_BE_CHANGED: True if the
+// user PIN value is the default value set by token initialization or
+// manufacturing, or the PIN has been expired by the card" (the SO PIN flag
+// likewise). A PIN the user just chose is neither.
+P11_CASE(PinManagement, SetPinClearsUserPinToBeChanged, .group = "pin", .functions = "C_SetPIN C_GetTokenInfo",
+         .section = "v2.40 §3.2 CK_TOKEN_INFO")
+{
+    const std::string new_pin = user_pin_ + "8";
+    ASSERT_RV(LoginUser(user_pin_), CKR_OK);
+    ASSERT_RV(SetPin(session_, user_pin_, new_pin), CKR_OK);
+    const CK_FLAGS flags = TokenFlags();
+    EXPECT_RV(SetPin(session_, new_pin, user_pin_), CKR_OK) << "restoring the PIN";
+    EXPECT_EQ(flags & CKF_USER_PIN_TO_BE_CHANGED, 0u) << "the user has just changed the user PIN with C_SetPIN";
+}
+
+P11_CASE(PinManagement, SetPinAsSecurityOfficerClearsSoPinToBeChanged, .group = "pin",
+         .functions = "C_SetPIN C_Login C_GetTokenInfo", .section = "v2.40 §3.2 CK_TOKEN_INFO", .destructive = true)
+{
+    if (so_pin_.empty()) {
+        GTEST_SKIP() << "not applicable: no SO PIN (pass --so-pin)";
+    }
+    const std::string new_pin = so_pin_ + "8";
+    std::string so_pin = so_pin_;
+    ASSERT_RV(fl()->C_Login(session_, CKU_SO, Pin(so_pin), so_pin.size()), CKR_OK);
+    ASSERT_RV(SetPin(session_, so_pin_, new_pin), CKR_OK) << "C_SetPIN in the R/W SO Functions state sets the SO PIN";
+    const CK_FLAGS flags = TokenFlags();
+    EXPECT_RV(SetPin(session_, new_pin, so_pin_), CKR_OK) << "restoring the SO PIN";
+    EXPECT_EQ(flags & CKF_SO_PIN_TO_BE_CHANGED, 0u) << "the SO has just changed the SO PIN with C_SetPIN";
+}
+
+// Only the token's first state can show the default PINs: the cases change
+// PINs (and put them back), and may re-initialize the token. So the runner
+// reads the flags before any case runs, and this case judges them only when
+// the token was not initialized by the runner and the run logs in with the
+// PINs the profile names as the token's defaults (freertos: 0000, 00000000).
+P11_CASE(PinManagement, DefaultPinsAreFlaggedToBeChangedAtTheStartOfTheRun, .group = "pin",
+         .functions = "C_GetTokenInfo", .section = "v2.40 §3.2 CK_TOKEN_INFO")
+{
+    const RuntimeProfile &profile = ActiveProfile();
+    const TokenAtStart &start = TokenStateAtStart();
+    if (!profile.token_initialized || profile.user_pin.empty() || profile.so_pin.empty()) {
+        GTEST_SKIP() << "not applicable: the profile names no default PINs of an initialized token";
+    }
+    if (UserPin() != profile.user_pin || SoPin() != profile.so_pin) {
+        GTEST_SKIP() << "not applicable: the run's PINs are not the profile's default PINs";
+    }
+    if (start.initialized_by_runner) {
+        GTEST_SKIP() << "not applicable: the runner initialized the token (--init-token on a blank token)";
+    }
+    ASSERT_TRUE(start.read) << "C_GetTokenInfo failed before the first case";
+    EXPECT_NE(start.flags & CKF_USER_PIN_TO_BE_CHANGED, 0u)
+        << "the user PIN is the profile's default (" << profile.user_pin
+        << "): \"the default value set by token "
+           "initialization or manufacturing\"";
+    EXPECT_NE(start.flags & CKF_SO_PIN_TO_BE_CHANGED, 0u)
+        << "the SO PIN is the profile's default (" << profile.so_pin << ")";
 }
 
 } // namespace
