@@ -54,8 +54,7 @@ bool curve_not_offered(const CK_ATTRIBUTE *tmpl, CK_ULONG count, const CK_MECHAN
         }
         const auto *der = static_cast<const unsigned char *>(tmpl[i].pValue);
         const CK_ULONG len = tmpl[i].ulValueLen;
-        const bool named_curve = len >= 3 && len < 0x80 + 2 && der[0] == 0x06 && der[1] == len - 2;
-        if (!named_curve) {
+        if (!ec_params_is_named_curve(der, len)) {
             return false;
         }
         const EcCurve *curve = ec_curve_from_params(der, len);

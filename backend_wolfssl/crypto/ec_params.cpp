@@ -68,6 +68,14 @@ const EcCurve *ec_curve_from_params(const unsigned char *params, std::size_t len
     return nullptr;
 }
 
+bool ec_params_is_named_curve(const unsigned char *params, std::size_t len)
+{
+    // Tag 06, a short-form length covering the rest, at least one arc byte,
+    // and a last byte that ends its arc (X.690 §8.19: bit 8 clear).
+    return params != nullptr && len >= 3 && len <= 2 + 127 && params[0] == 0x06 && params[1] == len - 2 &&
+           (params[len - 1] & 0x80) == 0;
+}
+
 const EcCurve *ec_curve_from_params(const Bytes &params)
 {
     return ec_curve_from_params(params.data(), params.size());

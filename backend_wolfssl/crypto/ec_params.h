@@ -24,6 +24,12 @@ struct EcCurve {
 const EcCurve *ec_curve_from_params(const unsigned char *params, std::size_t len);
 const EcCurve *ec_curve_from_params(const Bytes &params);
 
+// The value is one well-formed DER OBJECT IDENTIFIER (a named curve), whether
+// or not it is one we support: such a value that ec_curve_from_params refuses
+// names a curve not supported (CKR_CURVE_NOT_SUPPORTED), anything else is
+// malformed (CKR_ATTRIBUTE_VALUE_INVALID).
+bool ec_params_is_named_curve(const unsigned char *params, std::size_t len);
+
 // The raw uncompressed point (0x04 || X || Y) inside a CKA_EC_POINT value.
 // Accepts the DER OCTET STRING form PKCS #11 specifies and, as many callers
 // send it, the bare uncompressed point. false when neither fits the curve.

@@ -400,7 +400,9 @@ CK_RV check_value(const Rule &rule, const CK_ATTRIBUTE &attr, Bytes *value)
         ok = n > 0;
         break;
     case Kind::ec_params:
-        ok = ec_curve_from_params(p, n) != nullptr;
+        if (ec_curve_from_params(p, n) == nullptr) {
+            return ec_params_is_named_curve(p, n) ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID;
+        }
         break;
     case Kind::ec_point:
         return ec_point_normalize(p, n, value) != nullptr ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;

@@ -189,7 +189,7 @@ TEST_F(AccessTest, ObjectForUseKeepsKeyAliveAfterDestroy)
     ASSERT_EQ(CKR_OK, Destroy(h, key));
     // The holder still has the whole key, including the secret value.
     ASSERT_NE(nullptr, ref->attrs.get(CKA_VALUE));
-    EXPECT_EQ(Filled(32, 0x40), ByteVec(ref->attrs.get(CKA_VALUE)->begin(), ref->attrs.get(CKA_VALUE)->end()));
+    EXPECT_EQ(kTestEcPrivateValue, ByteVec(ref->attrs.get(CKA_VALUE)->begin(), ref->attrs.get(CKA_VALUE)->end()));
     p11::ObjectRef again;
     EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID, With(h, [&](p11_session *s) { return p11::object_for_use(s, key, &again); }));
 }

@@ -52,8 +52,9 @@ TEST_F(AttributeTest, CreateEcPrivateKeyFromValueAndParams)
     EXPECT_TRUE(GetBool(h, key, CKA_PRIVATE));
     EXPECT_FALSE(GetBool(h, key, CKA_EXTRACTABLE));
     EXPECT_FALSE(GetBool(h, key, CKA_LOCAL));
-    EXPECT_TRUE(GetBool(h, key, CKA_ALWAYS_SENSITIVE));
-    EXPECT_TRUE(GetBool(h, key, CKA_NEVER_EXTRACTABLE));
+    // Imported: the value existed outside the token (v2.40 §4.9).
+    EXPECT_FALSE(GetBool(h, key, CKA_ALWAYS_SENSITIVE));
+    EXPECT_FALSE(GetBool(h, key, CKA_NEVER_EXTRACTABLE));
     EXPECT_EQ(CK_UNAVAILABLE_INFORMATION, GetUlong(h, key, CKA_KEY_GEN_MECHANISM));
 }
 
@@ -89,13 +90,13 @@ TEST_F(AttributeTest, P384PointIsDerOctetString99Bytes)
     EXPECT_EQ(DerPoint(48), point);
 }
 
-TEST_F(AttributeTest, UnsupportedCurveIsAttributeValueInvalid)
+TEST_F(AttributeTest, UnsupportedNamedCurveIsCurveNotSupported)
 {
     const ByteVec secp256k1 = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x0a};
     Tmpl t;
     t.Ulong(CKA_CLASS, CKO_PUBLIC_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bytes(CKA_EC_PARAMS, secp256k1);
     t.Bytes(CKA_EC_POINT, DerPoint(32));
-    EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, CreateRv(t));
+    EXPECT_EQ(CKR_CURVE_NOT_SUPPORTED, CreateRv(t));
 }
 
 TEST_F(AttributeTest, MalformedEcPointIsAttributeValueInvalid)
@@ -134,7 +135,7 @@ TEST_F(AttributeTest, RsaPublicKeyGetsModulusBitsFromModulus)
 {
     CK_OBJECT_HANDLE key = CreateOk(h, RsaPublicTemplate("Code Verify Key", false));
     EXPECT_EQ(2048u, GetUlong(h, key, CKA_MODULUS_BITS));
-    EXPECT_EQ(Filled(256, 0x80), Get(h, key, CKA_MODULUS));
+    EXPECT_EQ(kTestRsaModulus, Get(h, key, CKA_MODULUS));
     EXPECT_EQ((ByteVec{0x01, 0x00, 0x01}), Get(h, key, CKA_PUBLIC_EXPONENT));
 }
 
@@ -160,7 +161,7 @@ TEST_F(AttributeTest, UnextractableValueIsHiddenEvenWhenNotSensitive)
     CK_OBJECT_HANDLE hidden = CreateOk(h, SecretTemplate("a", false, false));
     CK_ATTRIBUTE value = {CKA_VALUE, nullptr, 0};
     EXPECT_EQ(CKR_ATTRIBUTE_SENSITIVE, GetAttrs(h, hidden, &value, 1));
-    EXPECT_TRUE(GetBool(h, hidden, CKA_NEVER_EXTRACTABLE));
+    EXPECT_FALSE(GetBool(h, hidden, CKA_NEVER_EXTRACTABLE)); // imported: it was outside the token
     EXPECT_FALSE(GetBool(h, hidden, CKA_ALWAYS_SENSITIVE));
 
     CK_OBJECT_HANDLE open = CreateOk(h, SecretTemplate("b", false, true));
@@ -341,7 +342,7 @@ TEST_F(AttributeTest, SensitiveValueIsAttributeSensitiveAndBufferUntouched)
         EXPECT_EQ(CK_UNAVAILABLE_INFORMATION, attr.ulValueLen);
         EXPECT_EQ(ByteVec(512, 0xA5), buffer);
     }
-    EXPECT_EQ(Filled(256, 0x80), Get(h, rsa, CKA_MODULUS)); // the public half stays readable
+    EXPECT_EQ(kTestRsaModulus, Get(h, rsa, CKA_MODULUS)); // the public half stays readable
 }
 
 TEST_F(AttributeTest, GetAttributeValueProcessesEveryAttribute)
@@ -513,7 +514,8 @@ TEST_F(AttributeTest, CopyCannotChangeReadOnlyOrRevealSecrets)
     extract.Bool(CKA_EXTRACTABLE, true);
     EXPECT_EQ(CKR_ATTRIBUTE_READ_ONLY, Copy(h, key, extract, &copy));
     ASSERT_EQ(CKR_OK, Copy(h, key, Tmpl(), &copy));
-    EXPECT_TRUE(GetBool(h, copy, CKA_ALWAYS_SENSITIVE));
+    EXPECT_FALSE(GetBool(h, copy, CKA_ALWAYS_SENSITIVE)); // the copy keeps the imported key's history
+    EXPECT_TRUE(GetBool(h, copy, CKA_SENSITIVE));
     EXPECT_FALSE(GetBool(h, copy, CKA_LOCAL));
 }
 

@@ -139,6 +139,24 @@ TEST_F(KeyImportTest, RsaPrivateKeyWithAnotherPublicExponentIsRefused)
     EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, Create(h, t, &object));
 }
 
+TEST_F(KeyImportTest, EcParamsOfACurveNotImplementedIsCurveNotSupported)
+{
+    const ByteVec secp256k1 = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x0a};
+    const ByteVec p521 = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23};
+    const ByteVec truncated = {0x06, 0x08, 0x2a, 0x86, 0x48};
+    const ByteVec explicit_params = {0x30, 0x03, 0x02, 0x01, 0x01};
+    for (const ByteVec &params : {secp256k1, p521, truncated, explicit_params}) {
+        Tmpl t = Tmpl()
+                     .Ulong(CKA_CLASS, CKO_PRIVATE_KEY)
+                     .Ulong(CKA_KEY_TYPE, CKK_EC)
+                     .Bytes(CKA_EC_PARAMS, params)
+                     .Bytes(CKA_VALUE, kTestEcPrivateValue);
+        CK_OBJECT_HANDLE object;
+        const bool named = params[0] == 0x06 && params.size() == params[1] + 2u;
+        EXPECT_EQ(named ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID, Create(h, t, &object));
+    }
+}
+
 TEST_F(KeyImportTest, ValidKeysOfEveryKindImport)
 {
     CK_OBJECT_HANDLE object;

@@ -12,11 +12,36 @@
 
 namespace p11test {
 
+Tmpl::Tmpl(const Tmpl &other) : values_(other.values_), attrs_(other.attrs_), owner_(other.owner_)
+{
+    Rebind();
+}
+
+Tmpl &Tmpl::operator=(const Tmpl &other)
+{
+    values_ = other.values_;
+    attrs_ = other.attrs_;
+    owner_ = other.owner_;
+    Rebind();
+    return *this;
+}
+
+void Tmpl::Rebind()
+{
+    for (std::size_t i = 0; i < attrs_.size(); ++i) {
+        if (owner_[i] >= 0) {
+            ByteVec &stored = values_[static_cast<std::size_t>(owner_[i])];
+            attrs_[i].pValue = stored.empty() ? nullptr : stored.data();
+        }
+    }
+}
+
 Tmpl &Tmpl::Bytes(CK_ATTRIBUTE_TYPE type, const ByteVec &value)
 {
     values_.push_back(value);
     ByteVec &stored = values_.back();
     attrs_.push_back({type, stored.empty() ? nullptr : stored.data(), static_cast<CK_ULONG>(stored.size())});
+    owner_.push_back(static_cast<long>(values_.size() - 1));
     return *this;
 }
 
@@ -40,6 +65,7 @@ Tmpl &Tmpl::Str(CK_ATTRIBUTE_TYPE type, const std::string &value)
 Tmpl &Tmpl::Raw(CK_ATTRIBUTE_TYPE type, void *value, CK_ULONG len)
 {
     attrs_.push_back({type, value, len});
+    owner_.push_back(-1);
     return *this;
 }
 

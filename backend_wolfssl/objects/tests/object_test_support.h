@@ -17,9 +17,15 @@ namespace p11test {
 
 using ByteVec = std::vector<std::uint8_t>;
 
-// A template whose values live as long as it does.
+// A template whose values live as long as it does (a copy points at its own values).
 class Tmpl {
   public:
+    Tmpl() = default;
+    Tmpl(const Tmpl &other);
+    Tmpl &operator=(const Tmpl &other);
+    Tmpl(Tmpl &&) = default; // a moved deque keeps its elements where they are
+    Tmpl &operator=(Tmpl &&) = default;
+
     Tmpl &Ulong(CK_ATTRIBUTE_TYPE type, CK_ULONG value);
     Tmpl &Bool(CK_ATTRIBUTE_TYPE type, bool value);
     Tmpl &Bytes(CK_ATTRIBUTE_TYPE type, const ByteVec &value);
@@ -29,8 +35,10 @@ class Tmpl {
     CK_ULONG size() const { return static_cast<CK_ULONG>(attrs_.size()); }
 
   private:
+    void Rebind();
     std::deque<ByteVec> values_;
     std::vector<CK_ATTRIBUTE> attrs_;
+    std::vector<long> owner_; // per attribute: its index in values_, or -1 (Raw)
 };
 
 // DER OIDs and points: RawPoint(32) / RawPoint(48) are real P-256 / P-384 points (test_keys.h), other sizes
