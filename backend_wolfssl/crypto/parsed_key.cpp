@@ -3,6 +3,7 @@
 
 #include <new>
 
+#include "key_check.h"
 #include "key_loading.h"
 #include "secure_wipe.h"
 
@@ -77,6 +78,13 @@ CK_RV parsed_key_make(CK_KEY_TYPE key_type, CK_OBJECT_CLASS key_class, const Att
     if (rv != CKR_OK) {
         delete key;
         return rv;
+    }
+    // Keys are checked when they enter the token; a stored key that fails the
+    // same checks (written by an older version that did not check, or damaged)
+    // is not used. Once per parse: parsed keys are pooled with their object.
+    if (check_key_material(key_class, key_type, attrs) != CKR_OK) {
+        parsed_key_free(key);
+        return CKR_FUNCTION_FAILED;
     }
     *out = key;
     return CKR_OK;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/key_check.h"
+#include "crypto/parsed_key.h"
 #include "openssl_keys.h"
 
 using namespace p11;
@@ -163,4 +164,25 @@ TEST(KeyCheck, ObjectsWithoutKeyMaterialPass)
 {
     EXPECT_EQ(check_key_material(CKO_CERTIFICATE, CKK_RSA, AttributeSet()), CKR_OK);
     EXPECT_EQ(check_key_material(CKO_DATA, 0, AttributeSet()), CKR_OK);
+}
+
+// A key that reaches the engines without passing the import checks (a store
+// written by a version that did not check) is refused at first use, never
+// used: under Q = (0,0) the pair r = x(G), s = hash verified for any message.
+TEST(KeyCheck, StoredKeyFailingTheChecksIsNotUsed)
+{
+    Pkey pkey = ossl_ec_generate("P-256");
+    AttributeSet pub = ec_public_attrs(pkey.get(), kP256Params);
+    Bytes zero(67, 0);
+    zero[0] = 0x04;
+    zero[1] = 0x41;
+    zero[2] = 0x04;
+    ParsedKey *parsed = nullptr;
+    EXPECT_EQ(parsed_key_make(CKK_EC, CKO_PUBLIC_KEY, with(pub, CKA_EC_POINT, zero), &parsed), CKR_FUNCTION_FAILED);
+    EXPECT_EQ(parsed, nullptr);
+    AttributeSet rsa = rsa_public_attrs(ossl_rsa_cached(2048));
+    EXPECT_EQ(parsed_key_make(CKK_RSA, CKO_PUBLIC_KEY, with(rsa, CKA_PUBLIC_EXPONENT, from_hex("01")), &parsed),
+              CKR_FUNCTION_FAILED);
+    ASSERT_EQ(parsed_key_make(CKK_RSA, CKO_PUBLIC_KEY, rsa, &parsed), CKR_OK);
+    parsed_key_free(parsed);
 }
