@@ -243,7 +243,8 @@ P11_CASE(KeyImport, RsaPrivateKeyOfModulusAndPrivateExponentIsRefusedOrUsable, .
     ASSERT_TRUE(
         RvIsOneOf(init, {CKR_OK, CKR_KEY_FUNCTION_NOT_PERMITTED, CKR_KEY_SIZE_RANGE, CKR_KEY_TYPE_INCONSISTENT,
                          CKR_FUNCTION_FAILED, CKR_GENERAL_ERROR, CKR_HOST_MEMORY, CKR_DEVICE_ERROR, CKR_DEVICE_MEMORY}))
-        << "C_SignInit may answer only the codes v2.40 §5.11 lists for it (CKR_TEMPLATE_INCOMPLETE is not one)";
+        << "C_SignInit answers a code of its v2.40 §5.11 list that fits a key the token took (CKR_TEMPLATE_INCOMPLETE "
+           "is not in that list)";
     if (init != CKR_OK) {
         return;
     }
