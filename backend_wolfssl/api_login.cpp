@@ -47,11 +47,14 @@ CK_RV set_pin(Library &lib, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
     CK_RV rv = pin_verifier_make(pin, pin_len, lib.rng, &verifier_of(updated, who));
     if (rv == CKR_OK) {
         failures_of(updated, who) = 0;
+        // v2.40 §3.2 defines the flag by value: a PIN set back to the profile's
+        // default (the one every device shares) is still to be changed.
+        const bool still_default = pin_is_profile_default(profile(), who == Login::so, pin, pin_len);
         if (who == Login::user) {
             updated.user_pin_initialized = true;
-            updated.user_pin_to_be_changed = false;
+            updated.user_pin_to_be_changed = still_default;
         } else {
-            updated.so_pin_to_be_changed = false;
+            updated.so_pin_to_be_changed = still_default;
         }
         rv = token_save(updated);
     }

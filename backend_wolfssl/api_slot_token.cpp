@@ -202,6 +202,7 @@ CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinL
     std::memcpy(fresh.label, pLabel, sizeof fresh.label);
     std::memcpy(fresh.serial_seed, current.serial_seed, sizeof fresh.serial_seed);
     rv = pin_verifier_make(pPin, ulPinLen, lib.rng, &fresh.so_pin);
+    fresh.so_pin_to_be_changed = pin_is_profile_default(profile(), true, pPin, ulPinLen);
     // The user PIN is gone until the SO sets a new one (C_InitPIN).
     if (rv == CKR_OK) {
         rv = token_save(fresh);

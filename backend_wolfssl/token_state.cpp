@@ -139,4 +139,11 @@ void token_serial(const TokenRecord &record, unsigned char out[16])
     }
 }
 
+bool pin_is_profile_default(const p11_profile &profile, bool so, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
+{
+    const char *fallback = so ? profile.default_so_pin : profile.default_user_pin;
+    return fallback != nullptr && pin != nullptr && std::strlen(fallback) == pin_len &&
+           std::memcmp(fallback, pin, pin_len) == 0;
+}
+
 } // namespace p11

@@ -38,6 +38,10 @@ void token_clear(TokenState *token);
 // PIN length within the profile's bounds (max 0: no upper bound).
 bool pin_length_ok(const p11_profile &profile, CK_ULONG pin_len);
 
+// The PIN equals the profile's default SO (so) or user PIN: such a PIN is
+// flagged CKF_*_PIN_TO_BE_CHANGED (v2.40 §3.2: "the default value").
+bool pin_is_profile_default(const p11_profile &profile, bool so, const CK_UTF8CHAR *pin, CK_ULONG pin_len);
+
 // The 16-character serial number derived from the record's seed.
 void token_serial(const TokenRecord &record, unsigned char out[16]);
 

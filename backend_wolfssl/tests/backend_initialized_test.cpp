@@ -647,6 +647,10 @@ TEST_F(PinTest, DefaultPinsStayFlaggedUntilChanged)
     EXPECT_FALSE(TokenInfo().flags & CKF_SO_PIN_TO_BE_CHANGED);
     Restart(); // the flags are part of the stored token record
     EXPECT_FALSE(TokenInfo().flags & (CKF_USER_PIN_TO_BE_CHANGED | CKF_SO_PIN_TO_BE_CHANGED));
+    // Set back to the default every device shares: to be changed again (v2.40 §3.2 says "is the default value").
+    rw = Open(true);
+    ASSERT_EQ(CKR_OK, SetPin(rw, "5678", kUserPin));
+    EXPECT_TRUE(TokenInfo().flags & CKF_USER_PIN_TO_BE_CHANGED);
 }
 
 TEST_F(PinTest, SetPinWithWrongOldPinIsPinIncorrect)
