@@ -20,6 +20,16 @@ AttributeSet with(AttributeSet attrs, CK_ATTRIBUTE_TYPE type, const Bytes &value
     return attrs;
 }
 
+// CKA_EC_POINT of (0,0) on P-256: DER OCTET STRING 04 41 04 || 0^64.
+Bytes origin_point()
+{
+    Bytes point(67, 0);
+    point[0] = 0x04;
+    point[1] = 0x41;
+    point[2] = 0x04;
+    return point;
+}
+
 // The big-endian value plus one (for the CRT consistency checks).
 Bytes plus_one(Bytes value)
 {
@@ -60,10 +70,7 @@ TEST(KeyCheck, PointAtInfinityOrMalformedIsRejected)
 {
     Pkey pkey = ossl_ec_generate("P-256");
     AttributeSet pub = ec_public_attrs(pkey.get(), kP256Params);
-    Bytes zero(67, 0);
-    zero[0] = 0x04;
-    zero[1] = 0x41;
-    zero[2] = 0x04;
+    const Bytes zero = origin_point();
     EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, with(pub, CKA_EC_POINT, zero)), CKR_ATTRIBUTE_VALUE_INVALID);
     EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, with(pub, CKA_EC_POINT, from_hex("0403010203"))),
               CKR_ATTRIBUTE_VALUE_INVALID);
@@ -173,10 +180,7 @@ TEST(KeyCheck, StoredKeyFailingTheChecksIsNotUsed)
 {
     Pkey pkey = ossl_ec_generate("P-256");
     AttributeSet pub = ec_public_attrs(pkey.get(), kP256Params);
-    Bytes zero(67, 0);
-    zero[0] = 0x04;
-    zero[1] = 0x41;
-    zero[2] = 0x04;
+    const Bytes zero = origin_point();
     ParsedKey *parsed = nullptr;
     EXPECT_EQ(parsed_key_make(CKK_EC, CKO_PUBLIC_KEY, with(pub, CKA_EC_POINT, zero), &parsed), CKR_FUNCTION_FAILED);
     EXPECT_EQ(parsed, nullptr);

@@ -11,41 +11,52 @@ using namespace p11test;
 
 namespace {
 
+// An RSA private key of test_keys.h with one part replaced.
+Tmpl RsaPrivateWith(CK_ATTRIBUTE_TYPE changed, const ByteVec &value)
+{
+    const std::pair<CK_ATTRIBUTE_TYPE, const ByteVec *> parts[] = {
+        {CKA_MODULUS, &kTestRsaModulus},      {CKA_PRIVATE_EXPONENT, &kTestRsaPrivateExponent},
+        {CKA_PRIME_1, &kTestRsaPrime1},       {CKA_PRIME_2, &kTestRsaPrime2},
+        {CKA_EXPONENT_1, &kTestRsaExponent1}, {CKA_EXPONENT_2, &kTestRsaExponent2},
+        {CKA_COEFFICIENT, &kTestRsaCoefficient}};
+    const ByteVec e65537 = {0x01, 0x00, 0x01};
+    Tmpl t;
+    t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_RSA);
+    t.Bytes(CKA_PUBLIC_EXPONENT, changed == CKA_PUBLIC_EXPONENT ? value : e65537);
+    for (const auto &part : parts) {
+        t.Bytes(part.first, part.first == changed ? value : *part.second);
+    }
+    return t;
+}
+
 class KeyImportTest : public KeyRulesTest {
   protected:
+    CK_RV CreateRv(Tmpl t)
+    {
+        CK_OBJECT_HANDLE object;
+        return Create(h, t, &object);
+    }
     CK_RV CreateEcPublic(const ByteVec &x, const ByteVec &y)
     {
         ByteVec point(65, 0); // 04 || X || Y, each coordinate left-padded to 32 bytes
         point[0] = 0x04;
         std::copy(x.begin(), x.end(), point.begin() + 33 - x.size());
         std::copy(y.begin(), y.end(), point.end() - y.size());
-        Tmpl t = Tmpl()
-                     .Ulong(CKA_CLASS, CKO_PUBLIC_KEY)
-                     .Ulong(CKA_KEY_TYPE, CKK_EC)
-                     .Bytes(CKA_EC_PARAMS, kP256Params)
-                     .Bytes(CKA_EC_POINT, DerOctetString(point));
-        CK_OBJECT_HANDLE object;
-        return Create(h, t, &object);
+        Tmpl t;
+        t.Ulong(CKA_CLASS, CKO_PUBLIC_KEY).Ulong(CKA_KEY_TYPE, CKK_EC);
+        return CreateRv(t.Bytes(CKA_EC_PARAMS, kP256Params).Bytes(CKA_EC_POINT, DerOctetString(point)));
     }
     CK_RV CreateEcPrivate(const ByteVec &scalar)
     {
-        Tmpl t = Tmpl()
-                     .Ulong(CKA_CLASS, CKO_PRIVATE_KEY)
-                     .Ulong(CKA_KEY_TYPE, CKK_EC)
-                     .Bytes(CKA_EC_PARAMS, kP256Params)
-                     .Bytes(CKA_VALUE, scalar);
-        CK_OBJECT_HANDLE object;
-        return Create(h, t, &object);
+        Tmpl t;
+        t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_EC);
+        return CreateRv(t.Bytes(CKA_EC_PARAMS, kP256Params).Bytes(CKA_VALUE, scalar));
     }
     CK_RV CreateRsaPublic(const ByteVec &modulus, const ByteVec &exponent)
     {
-        Tmpl t = Tmpl()
-                     .Ulong(CKA_CLASS, CKO_PUBLIC_KEY)
-                     .Ulong(CKA_KEY_TYPE, CKK_RSA)
-                     .Bytes(CKA_MODULUS, modulus)
-                     .Bytes(CKA_PUBLIC_EXPONENT, exponent);
-        CK_OBJECT_HANDLE object;
-        return Create(h, t, &object);
+        Tmpl t;
+        t.Ulong(CKA_CLASS, CKO_PUBLIC_KEY).Ulong(CKA_KEY_TYPE, CKK_RSA);
+        return CreateRv(t.Bytes(CKA_MODULUS, modulus).Bytes(CKA_PUBLIC_EXPONENT, exponent));
     }
 };
 
@@ -102,21 +113,15 @@ TEST_F(KeyImportTest, RsaPrivateKeyWithoutPublicExponentIsIncomplete)
 TEST_F(KeyImportTest, RsaPrivateKeyWhoseCrtPartsDisagreeIsRefused)
 {
     const std::pair<CK_ATTRIBUTE_TYPE, const ByteVec *> parts[] = {
-        {CKA_MODULUS, &kTestRsaModulus},     {CKA_PRIVATE_EXPONENT, &kTestRsaPrivateExponent},
-        {CKA_PRIME_1, &kTestRsaPrime1},      {CKA_PRIME_2, &kTestRsaPrime2},
+        {CKA_MODULUS, &kTestRsaModulus},      {CKA_PRIVATE_EXPONENT, &kTestRsaPrivateExponent},
+        {CKA_PRIME_1, &kTestRsaPrime1},       {CKA_PRIME_2, &kTestRsaPrime2},
         {CKA_EXPONENT_1, &kTestRsaExponent1}, {CKA_EXPONENT_2, &kTestRsaExponent2},
         {CKA_COEFFICIENT, &kTestRsaCoefficient}};
-    for (const auto &changed : parts) {
-        Tmpl t = Tmpl()
-                     .Ulong(CKA_CLASS, CKO_PRIVATE_KEY)
-                     .Ulong(CKA_KEY_TYPE, CKK_RSA)
-                     .Bytes(CKA_PUBLIC_EXPONENT, {0x01, 0x00, 0x01});
-        for (const auto &part : parts) {
-            // +2 keeps an odd modulus odd: the mismatch, not the parity, must be seen.
-            t.Bytes(part.first, part.first == changed.first ? PlusOne(PlusOne(*part.second)) : *part.second);
-        }
-        CK_OBJECT_HANDLE object;
-        EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, Create(h, t, &object)) << "attribute 0x" << std::hex << changed.first;
+    EXPECT_EQ(CKR_OK, CreateRv(RsaPrivateWith(CKA_MODULUS, kTestRsaModulus))) << "unchanged, the key is good";
+    for (const auto &part : parts) {
+        // +2 keeps an odd modulus odd: the mismatch, not the parity, must be seen.
+        EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, CreateRv(RsaPrivateWith(part.first, PlusOne(PlusOne(*part.second)))))
+            << "attribute 0x" << std::hex << part.first;
     }
 }
 
@@ -124,19 +129,7 @@ TEST_F(KeyImportTest, RsaPrivateKeyWithAnotherPublicExponentIsRefused)
 {
     // d, dP, dQ invert 65537; with e = 3 the key's signatures would never
     // verify under its own public half.
-    Tmpl t = Tmpl()
-                 .Ulong(CKA_CLASS, CKO_PRIVATE_KEY)
-                 .Ulong(CKA_KEY_TYPE, CKK_RSA)
-                 .Bytes(CKA_MODULUS, kTestRsaModulus)
-                 .Bytes(CKA_PUBLIC_EXPONENT, {0x03})
-                 .Bytes(CKA_PRIVATE_EXPONENT, kTestRsaPrivateExponent)
-                 .Bytes(CKA_PRIME_1, kTestRsaPrime1)
-                 .Bytes(CKA_PRIME_2, kTestRsaPrime2)
-                 .Bytes(CKA_EXPONENT_1, kTestRsaExponent1)
-                 .Bytes(CKA_EXPONENT_2, kTestRsaExponent2)
-                 .Bytes(CKA_COEFFICIENT, kTestRsaCoefficient);
-    CK_OBJECT_HANDLE object;
-    EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, Create(h, t, &object));
+    EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, CreateRv(RsaPrivateWith(CKA_PUBLIC_EXPONENT, {0x03})));
 }
 
 TEST_F(KeyImportTest, EcParamsOfACurveNotImplementedIsCurveNotSupported)
@@ -146,14 +139,11 @@ TEST_F(KeyImportTest, EcParamsOfACurveNotImplementedIsCurveNotSupported)
     const ByteVec truncated = {0x06, 0x08, 0x2a, 0x86, 0x48};
     const ByteVec explicit_params = {0x30, 0x03, 0x02, 0x01, 0x01};
     for (const ByteVec &params : {secp256k1, p521, truncated, explicit_params}) {
-        Tmpl t = Tmpl()
-                     .Ulong(CKA_CLASS, CKO_PRIVATE_KEY)
-                     .Ulong(CKA_KEY_TYPE, CKK_EC)
-                     .Bytes(CKA_EC_PARAMS, params)
-                     .Bytes(CKA_VALUE, kTestEcPrivateValue);
-        CK_OBJECT_HANDLE object;
+        Tmpl t;
+        t.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_EC);
+        t.Bytes(CKA_EC_PARAMS, params).Bytes(CKA_VALUE, kTestEcPrivateValue);
         const bool named = params[0] == 0x06 && params.size() == params[1] + 2u;
-        EXPECT_EQ(named ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID, Create(h, t, &object));
+        EXPECT_EQ(named ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID, CreateRv(t));
     }
 }
 
