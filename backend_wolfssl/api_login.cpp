@@ -1,9 +1,13 @@
 /* Login state and PIN management (v2.40 §5.5, §5.6): C_Login, C_Logout,
  * C_InitPIN, C_SetPIN. Login state belongs to the application, so one login
- * covers every session. Wrong PINs are counted in the token record (which
- * drives CKF_*_PIN_COUNT_LOW) and the count resets on the next good PIN. */
+ * covers every session. Every PIN check re-reads the stored token record
+ * under the store lock and changes only what it is about, so a process never
+ * saves another's stale PINs back; wrong PINs are counted there and lock the
+ * PIN after the profile's max_pin_tries (pin_attempt.h). */
 #include "backend_api.h"
 #include "library.h"
+#include "objects/pal_io.h"
+#include "pin_attempt.h"
 #include "secure_wipe.h"
 #include "session.h"
 
@@ -21,26 +25,22 @@ std::uint32_t &failures_of(TokenRecord &record, Login who)
     return who == Login::so ? record.so_failures : record.user_failures;
 }
 
-// Checks a PIN and keeps the failure counter current. Runs under the lock.
-bool check_pin(TokenState &token, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
+// Under the store lock: the stored record, then one counted PIN attempt.
+// The caller holds the library lock and `store`.
+CK_RV attempt(const StoreLock &store, TokenState &token, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
 {
-    TokenRecord &record = token.record;
-    const bool ok = pin_verifier_check(verifier_of(record, who), pin, pin_len);
-    std::uint32_t &failures = failures_of(record, who);
-    if (ok == (failures == 0)) {
-        return ok; // nothing to record
+    if (store.rv() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
     }
-    TokenRecord updated = record;
-    failures_of(updated, who) = ok ? 0 : failures + 1;
-    // A store that refuses the update must not turn a good PIN into a failure.
-    if (token_save(updated) == CKR_OK) {
-        failures = failures_of(updated, who);
+    CK_RV rv = token_refresh(&token);
+    if (rv != CKR_OK) {
+        return rv;
     }
-    secure_wipe(&updated, sizeof updated);
-    return ok;
+    return pin_attempt(&token, profile(), who, pin, pin_len);
 }
 
 // Replaces one PIN's verifier and saves; memory changes only once saved.
+// The caller holds the store lock and has refreshed the record.
 CK_RV set_pin(Library &lib, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
 {
     TokenRecord updated = lib.token.record;
@@ -81,11 +81,12 @@ CK_RV context_login(TokenState &token, p11_session *session, const CK_UTF8CHAR *
     if (token.login != Login::user) {
         return CKR_USER_NOT_LOGGED_IN;
     }
-    if (!check_pin(token, Login::user, pin, pin_len)) {
-        return CKR_PIN_INCORRECT;
+    StoreLock store;
+    CK_RV rv = attempt(store, token, Login::user, pin, pin_len);
+    if (rv == CKR_OK) {
+        op.context_login_done = true;
     }
-    op.context_login_done = true;
-    return CKR_OK;
+    return rv;
 }
 
 } // namespace
@@ -114,15 +115,19 @@ CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR
     if (who == Login::so && lib.sessions.rw_count() != lib.sessions.count()) {
         return CKR_SESSION_READ_ONLY_EXISTS;
     }
+    StoreLock store;
+    CK_RV rv = store.rv() == CKR_OK ? token_refresh(&token) : CKR_DEVICE_ERROR;
     if (who == Login::user && !token.record.user_pin_initialized) {
-        return CKR_USER_PIN_NOT_INITIALIZED;
+        return CKR_USER_PIN_NOT_INITIALIZED; // as the freshest record says
     }
     // A PIN of the wrong length cannot match; it is simply incorrect here.
-    if (!check_pin(token, who, pPin, ulPinLen)) {
-        return CKR_PIN_INCORRECT;
+    if (rv == CKR_OK) {
+        rv = pin_attempt(&token, profile(), who, pPin, ulPinLen);
     }
-    token.login = who;
-    return CKR_OK;
+    if (rv == CKR_OK) {
+        token.login = who;
+    }
+    return rv;
 }
 
 CK_RV p11be_C_Logout(p11_session *session)
@@ -156,7 +161,10 @@ CK_RV p11be_C_InitPIN(p11_session *session, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPin
     if (!pin_length_ok(profile(), ulPinLen)) {
         return CKR_PIN_LEN_RANGE;
     }
-    return set_pin(lib, Login::user, pPin, ulPinLen);
+    // A new user PIN also unlocks it: set_pin resets the failure count.
+    StoreLock store;
+    CK_RV rv = store.rv() == CKR_OK ? token_refresh(&lib.token) : CKR_DEVICE_ERROR;
+    return rv == CKR_OK ? set_pin(lib, Login::user, pPin, ulPinLen) : rv;
 }
 
 CK_RV p11be_C_SetPIN(p11_session *session, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulOldLen,
@@ -175,10 +183,9 @@ CK_RV p11be_C_SetPIN(p11_session *session, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulO
     if (!pin_length_ok(profile(), ulNewLen)) {
         return CKR_PIN_LEN_RANGE;
     }
-    if (!check_pin(lib.token, who, pOldPin, ulOldLen)) {
-        return CKR_PIN_INCORRECT;
-    }
-    return set_pin(lib, who, pNewPin, ulNewLen);
+    StoreLock store;
+    CK_RV rv = attempt(store, lib.token, who, pOldPin, ulOldLen);
+    return rv == CKR_OK ? set_pin(lib, who, pNewPin, ulNewLen) : rv;
 }
 
 } // extern "C"

@@ -6,6 +6,8 @@
 #include "backend_api.h"
 #include "library.h"
 #include "mechanism_catalog.h"
+#include "objects/pal_io.h"
+#include "pin_attempt.h"
 #include "padded_string.h"
 #include "secure_wipe.h"
 #include "version.h"
@@ -30,12 +32,7 @@ CK_FLAGS token_flags(const TokenRecord &record)
     if (record.user_pin_initialized) {
         flags |= CKF_USER_PIN_INITIALIZED;
     }
-    if (record.user_failures > 0) {
-        flags |= CKF_USER_PIN_COUNT_LOW;
-    }
-    if (record.so_failures > 0) {
-        flags |= CKF_SO_PIN_COUNT_LOW;
-    }
+    flags |= pin_state_flags(record, profile());
     if (record.user_pin_to_be_changed) {
         flags |= CKF_USER_PIN_TO_BE_CHANGED;
     }
@@ -92,6 +89,10 @@ CK_RV p11be_C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
     if (guard.rv() != CKR_OK) {
         return guard.rv();
     }
+    // What the store says now: another process may have changed the PINs'
+    // state or initialized the token. A record that cannot be read leaves
+    // this process's copy.
+    (void)token_refresh(&lib.token);
     const TokenRecord &record = lib.token.record;
     pad_copy_bytes(pInfo->label, sizeof pInfo->label, record.label, sizeof record.label);
     pad_copy(pInfo->manufacturerID, sizeof pInfo->manufacturerID, kManufacturer);
@@ -175,17 +176,22 @@ CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinL
     if (lib.sessions.count() != 0) {
         return CKR_SESSION_EXISTS;
     }
+    // Under the store lock from the SO PIN check to the new record, starting
+    // from the stored record (another process may have changed the PINs).
+    StoreLock store;
+    if (store.rv() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
+    CK_RV rv = token_refresh(&lib.token);
     TokenRecord &current = lib.token.record;
+    if (rv != CKR_OK && current.token_initialized) {
+        return rv; // a damaged record of a blank token is what C_InitToken replaces
+    }
     if (current.token_initialized) {
-        // Re-initializing needs the current SO PIN.
-        if (!pin_verifier_check(current.so_pin, pPin, ulPinLen)) {
-            TokenRecord counted = current;
-            ++counted.so_failures;
-            if (token_save(counted) == CKR_OK) {
-                current.so_failures = counted.so_failures;
-            }
-            secure_wipe(&counted, sizeof counted);
-            return CKR_PIN_INCORRECT;
+        // Re-initializing needs the current SO PIN, a counted attempt.
+        rv = pin_attempt(&lib.token, profile(), Login::so, pPin, ulPinLen);
+        if (rv != CKR_OK) {
+            return rv;
         }
     } else if (!pin_length_ok(profile(), ulPinLen)) {
         // The PIN given to a blank token becomes the SO PIN.
@@ -193,7 +199,7 @@ CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinL
     }
 
     // Every token object goes before the token becomes new (v2.40 §5.5).
-    CK_RV rv = lib.objects.destroy_token_objects();
+    rv = lib.objects.destroy_token_objects();
     if (rv != CKR_OK) {
         return rv;
     }

@@ -6,6 +6,7 @@
 #include <new>
 
 #include "core_pkcs11_pal.h"
+#include "objects/pal_io.h"
 #include "padded_string.h"
 #include "secure_wipe.h"
 
@@ -60,6 +61,10 @@ CK_ATTRIBUTE record_label_attribute()
 CK_RV token_load(TokenState *token, const p11_profile &profile, WC_RNG &rng)
 {
     token->login = Login::nobody;
+    // Under the store lock from "no record" to the saved fresh one: two
+    // processes starting on an empty store must not both write a fresh
+    // record, the second over what the first has since changed.
+    StoreLock store;
     CK_OBJECT_HANDLE handle = PKCS11_PAL_FindObject(
         reinterpret_cast<CK_BYTE_PTR>(const_cast<char *>(kTokenRecordLabel)),
         sizeof kTokenRecordLabel - 1);
@@ -97,6 +102,31 @@ CK_RV token_load(TokenState *token, const p11_profile &profile, WC_RNG &rng)
         return CKR_FUNCTION_FAILED;
     }
     token->record = blank;
+    return CKR_OK;
+}
+
+CK_RV token_refresh(TokenState *token)
+{
+    CK_OBJECT_HANDLE handle = PKCS11_PAL_FindObject(
+        reinterpret_cast<CK_BYTE_PTR>(const_cast<char *>(kTokenRecordLabel)), sizeof kTokenRecordLabel - 1);
+    if (handle == CK_INVALID_HANDLE) {
+        return CKR_OK;
+    }
+    CK_BYTE_PTR data = nullptr;
+    CK_ULONG size = 0;
+    CK_BBOOL is_private = CK_FALSE;
+    if (PKCS11_PAL_GetObjectValue(handle, &data, &size, &is_private) != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
+    TokenRecord stored;
+    const RecordStatus status = token_record_decode(data, size, &stored);
+    PKCS11_PAL_GetObjectValueCleanup(data, size);
+    if (status != RecordStatus::ok) {
+        return CKR_DEVICE_ERROR;
+    }
+    secure_wipe(&token->record, sizeof token->record);
+    token->record = stored;
+    secure_wipe(&stored, sizeof stored);
     return CKR_OK;
 }
 

@@ -29,6 +29,14 @@ struct TokenState {
 // uninitialized, leaving the stored bytes untouched until C_InitToken.
 CK_RV token_load(TokenState *token, const p11_profile &profile, WC_RNG &rng);
 
+// Re-reads the stored record into token->record, so that a change starts
+// from what other processes saved, never from a stale copy. Call it holding
+// the store lock (objects/pal_io.h StoreLock) when the change is saved under
+// the same lock. CKR_OK (also when no record is stored: the copy stays),
+// CKR_DEVICE_ERROR when the stored record cannot be read or is damaged (the
+// copy stays; the caller must not write).
+CK_RV token_refresh(TokenState *token);
+
 // Saves the record through the PAL; CKR_DEVICE_ERROR when the PAL refuses.
 CK_RV token_save(const TokenRecord &record);
 

@@ -42,6 +42,10 @@ typedef struct p11_profile {
     /* Labels the PAL can store: NULL / 0 means any label. */
     const char *const *pal_labels;
     CK_ULONG pal_label_count;
+
+    /* Wrong PINs in a row (per user type, kept in the store) after which that
+     * PIN is locked (CKR_PIN_LOCKED); 0: no limit. */
+    CK_ULONG max_pin_tries;
 } p11_profile;
 
 extern const p11_profile p11_active_profile;

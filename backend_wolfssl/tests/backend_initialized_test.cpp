@@ -586,6 +586,65 @@ TEST_F(LoginTest, WrongPinSetsCountLowUntilAGoodPinAcrossRestarts)
     EXPECT_EQ(0u, TokenInfo().flags & CKF_USER_PIN_COUNT_LOW);
 }
 
+// The test profile allows 3 wrong PINs in a row (profile_initialized.cpp).
+TEST_F(LoginTest, ThirdWrongPinLocksTheUserPinAcrossRestartsUntilInitPin)
+{
+    CK_SESSION_HANDLE h = Open(true);
+    ASSERT_EQ(CKR_PIN_INCORRECT, Login(h, CKU_USER, "9999"));
+    EXPECT_EQ(CKF_USER_PIN_COUNT_LOW,
+              TokenInfo().flags & (CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_LOCKED));
+    ASSERT_EQ(CKR_PIN_INCORRECT, Login(h, CKU_USER, "9999"));
+    EXPECT_TRUE(TokenInfo().flags & CKF_USER_PIN_FINAL_TRY) << "the next wrong PIN locks it";
+    ASSERT_EQ(CKR_PIN_INCORRECT, Login(h, CKU_USER, "9999"));
+    EXPECT_TRUE(TokenInfo().flags & CKF_USER_PIN_LOCKED);
+    EXPECT_FALSE(TokenInfo().flags & CKF_USER_PIN_FINAL_TRY);
+    EXPECT_EQ(CKR_PIN_LOCKED, Login(h, CKU_USER, kUserPin)) << "the right PIN too";
+    EXPECT_EQ(CKR_PIN_LOCKED, SetPin(h, kUserPin, "5678"));
+    Restart();
+    h = Open(true);
+    EXPECT_EQ(CKR_PIN_LOCKED, Login(h, CKU_USER, kUserPin)) << "the count is in the store";
+    ASSERT_EQ(CKR_OK, Login(h, CKU_SO, kSoPin)) << "the SO has a count of its own";
+    ASSERT_EQ(CKR_OK, InitPin(h, "5678"));
+    ASSERT_EQ(CKR_OK, Logout(h));
+    EXPECT_FALSE(TokenInfo().flags & (CKF_USER_PIN_LOCKED | CKF_USER_PIN_COUNT_LOW));
+    EXPECT_EQ(CKR_OK, Login(h, CKU_USER, "5678"));
+}
+
+TEST_F(LoginTest, GoodPinResetsTheCount)
+{
+    CK_SESSION_HANDLE h = Open(false);
+    for (int round = 0; round < 3; ++round) {
+        ASSERT_EQ(CKR_PIN_INCORRECT, Login(h, CKU_USER, "9999"));
+        ASSERT_EQ(CKR_PIN_INCORRECT, Login(h, CKU_USER, "9999"));
+        ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin)) << round;
+        ASSERT_EQ(CKR_OK, Logout(h));
+    }
+}
+
+TEST_F(LoginTest, LockedSoPinRefusesLoginAndInitToken)
+{
+    CK_SESSION_HANDLE h = Open(true);
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_EQ(CKR_PIN_INCORRECT, Login(h, CKU_SO, "99999999"));
+    }
+    EXPECT_TRUE(TokenInfo().flags & CKF_SO_PIN_LOCKED);
+    EXPECT_EQ(CKR_PIN_LOCKED, Login(h, CKU_SO, kSoPin));
+    ASSERT_EQ(CKR_OK, Close(h));
+    EXPECT_EQ(CKR_PIN_LOCKED, InitToken(kSoPin, "Again"));
+    h = Open(false);
+    EXPECT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
+}
+
+TEST_F(LoginTest, ContextLoginWithoutAnOperationChecksAndCountsNothing)
+{
+    CK_SESSION_HANDLE h = Open(false);
+    ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
+    // No operation waits for a context-specific login: nothing is checked or counted.
+    EXPECT_EQ(CKR_OPERATION_NOT_INITIALIZED,
+              With(h, [](p11_session *s) { return p11be_C_Login(s, CKU_CONTEXT_SPECIFIC, Pin("9999"), 4); }));
+    EXPECT_FALSE(TokenInfo().flags & CKF_USER_PIN_COUNT_LOW);
+}
+
 // ---- PIN management -------------------------------------------------------
 
 using PinTest = BackendTest;

@@ -27,4 +27,5 @@ extern "C" const p11_profile p11_active_profile = {
     nullptr,
     nullptr,
     0,
+    3, // wrong PINs before a PIN locks
 };

@@ -31,4 +31,5 @@ extern "C" const p11_profile p11_active_profile = {
     "1234",     // user PIN
     nullptr,
     0,
+    3, // wrong PINs before a PIN locks
 };

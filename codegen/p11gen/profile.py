@@ -17,7 +17,7 @@ from .errors import SpecError
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
                 "limits", "token", "storage", "tests", "provisioning"}
 MECHANISM_KEYS = {"flags", "key_size"}
-LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length"}
+LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length", "pin_tries"}
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
 STORAGE_KEYS = {"labels"}
 TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token", "digest", "random",
@@ -176,7 +176,9 @@ def _mechanism(name, spec, path, line, api):
 
 
 def _limits(raw):
-    limits = {"sessions": 0, "rw_sessions": 0, "objects": 0, "label_length": 32, "pin_length": [4, 64]}
+    # pin_tries: wrong PINs in a row before a PIN locks (0: never).
+    limits = {"sessions": 0, "rw_sessions": 0, "objects": 0, "label_length": 32, "pin_length": [4, 64],
+              "pin_tries": 10}
     for key, (value, path, line) in raw.items():
         if key not in LIMIT_KEYS:
             raise SpecError(path, line, f"unknown limits key '{key}'")

@@ -93,6 +93,16 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD + "mechansims: {}\n")
         self.assert_error("child", "mechansims", "unknown profile key 'mechansims'")
 
+    def test_pin_tries_default_to_ten_and_may_be_set(self):
+        self.write(base=BASE, child=CHILD)
+        self.assertEqual(self.load().limits["pin_tries"], 10)
+        self.write(base=BASE, child=CHILD + "limits:\n  pin_tries: 0\n")
+        self.assertEqual(self.load().limits["pin_tries"], 0, "0: a PIN never locks")
+
+    def test_negative_pin_tries_is_rejected(self):
+        self.write(base=BASE, child=CHILD + "limits:\n  pin_tries: -1\n")
+        self.assert_error("child", "pin_tries: -1", "pin_tries must be an integer >= 0")
+
     def test_bad_limits_key(self):
         self.write(base=BASE.replace("  sessions: 4", "  sesions: 4"), child=CHILD)
         self.assert_error("base", "sesions", "unknown limits key 'sesions'", load="child")

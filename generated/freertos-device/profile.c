@@ -52,4 +52,5 @@ const p11_profile p11_active_profile = {
     "0000",
     p11_profile_pal_labels,
     11,
+    10,
 };

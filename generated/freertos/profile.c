@@ -37,4 +37,5 @@ const p11_profile p11_active_profile = {
     "0000",
     NULL,
     0,
+    10,
 };

@@ -43,4 +43,5 @@ const p11_profile p11_active_profile = {
     NULL,
     NULL,
     0,
+    10,
 };

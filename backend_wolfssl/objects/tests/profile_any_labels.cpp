@@ -26,4 +26,5 @@ extern "C" const p11_profile p11_active_profile = {
     "1234",
     nullptr, // any PAL label
     0,
+    0, // no PIN lockout
 };

@@ -25,4 +25,5 @@ extern "C" const p11_profile p11_active_profile = {
     "1234",
     kLabels,
     sizeof kLabels / sizeof kLabels[0],
+    0, // no PIN lockout
 };

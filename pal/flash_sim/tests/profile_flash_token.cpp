@@ -25,4 +25,5 @@ extern "C" const p11_profile p11_active_profile = {
     "1234",
     nullptr, // any PAL label
     0,
+    0, // no PIN lockout: the power-cut tests log in many times
 };
