@@ -184,6 +184,13 @@ CK_RV Client::Destroy(CK_OBJECT_HANDLE object)
     return fl_->C_DestroyObject(session_, object);
 }
 
+CK_RV Client::SetLabel(CK_OBJECT_HANDLE object, const std::string &label)
+{
+    std::string value = label;
+    CK_ATTRIBUTE attr = {CKA_LABEL, &value[0], value.size()};
+    return fl_->C_SetAttributeValue(session_, object, &attr, 1);
+}
+
 CK_RV Client::DestroyByLabel(const std::string &label)
 {
     std::vector<CK_OBJECT_HANDLE> found;

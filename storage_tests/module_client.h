@@ -42,6 +42,8 @@ class Client {
     CK_RV FindAllData(std::vector<CK_OBJECT_HANDLE> *out);
     CK_RV Value(CK_OBJECT_HANDLE object, std::string *out);
     CK_RV Destroy(CK_OBJECT_HANDLE object);
+    // C_SetAttributeValue of CKA_LABEL.
+    CK_RV SetLabel(CK_OBJECT_HANDLE object, const std::string &label);
     // Finds the one object with the label and destroys it.
     CK_RV DestroyByLabel(const std::string &label);
 

@@ -12,8 +12,6 @@ namespace p11 {
 
 namespace {
 
-enum class PageRead { ok, missing, unusable };
-
 // Reads page n; an unusable page is reported once per call.
 PageRead read_page(std::uint64_t page, IndexPage *out)
 {
@@ -258,6 +256,13 @@ CK_RV IndexedStorage::add(const std::vector<const AttributeSet *> &objects, std:
     return CKR_OK;
 }
 
+PageRead IndexedStorage::read_page_of(std::uint64_t id, IndexPage *page) const
+{
+    // Outside the head's pages: another process's C_InitToken took it.
+    const std::uint64_t number = page_of(id);
+    return number >= head_.first_page && number < head_.end_page ? read_page(number, page) : PageRead::missing;
+}
+
 CK_RV IndexedStorage::remove(const std::string &pal_label)
 {
     std::uint64_t id = 0;
@@ -272,9 +277,7 @@ CK_RV IndexedStorage::remove(const std::string &pal_label)
     const std::uint64_t number = page_of(id);
     const std::uint32_t slot = slot_of(id);
     IndexPage page;
-    // Outside the head's pages: another process's C_InitToken took it.
-    PageRead read = number >= head_.first_page && number < head_.end_page ? read_page(number, &page)
-                                                                         : PageRead::missing;
+    PageRead read = read_page_of(id, &page);
     if (read == PageRead::unusable) {
         return CKR_DEVICE_ERROR;
     }
@@ -293,6 +296,29 @@ CK_RV IndexedStorage::remove(const std::string &pal_label)
         report_unlisted(pal_label);
     }
     return CKR_OK;
+}
+
+CK_RV IndexedStorage::replace(const std::string &pal_label, const AttributeSet &attrs)
+{
+    std::uint64_t id = 0;
+    if (!parse_object_record_label(pal_label, &id)) {
+        return rewrite_stored_object(pal_label, attrs); // a format 1 label: the record is all
+    }
+    StoreLock lock;
+    if (lock.rv() != CKR_OK || sync_head() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
+    // Numbers are never handed out again once listed (C_InitToken moves the
+    // pages on), so a live bit names this very object.
+    IndexPage page;
+    PageRead read = read_page_of(id, &page);
+    if (read == PageRead::unusable) {
+        return CKR_DEVICE_ERROR;
+    }
+    if (read != PageRead::ok || !page.live.test(slot_of(id))) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    return write_stored_object(pal_label, attrs) ? CKR_OK : CKR_DEVICE_ERROR;
 }
 
 CK_RV IndexedStorage::remove_all()

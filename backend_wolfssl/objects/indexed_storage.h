@@ -37,6 +37,8 @@
 
 namespace p11 {
 
+enum class PageRead { ok, missing, unusable };
+
 class IndexedStorage {
   public:
     // Reads every listed object in one pass. locked: the caller holds the
@@ -49,12 +51,18 @@ class IndexedStorage {
     // cannot be read.
     CK_RV add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels);
     CK_RV remove(const std::string &pal_label);
+    // Rewrites a listed object's record; CKR_OBJECT_HANDLE_INVALID (nothing
+    // written) when no page lists it any more.
+    CK_RV replace(const std::string &pal_label, const AttributeSet &attrs);
     // Every object record and index record goes; a fresh head (C_InitToken).
     CK_RV remove_all();
 
   private:
     void load_v1(const IndexV1 &index, std::vector<StoredObject> *out);
     void load_page(std::uint64_t page, std::vector<StoredObject> *out, bool locked);
+    // The page that would list object `id`, read as the head (head_) knows
+    // the store.
+    PageRead read_page_of(std::uint64_t id, IndexPage *page) const;
     // Replaces head_ with the stored head (caller holds the store lock),
     // converting a format 1 index first.
     CK_RV sync_head();

@@ -284,6 +284,14 @@ CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, 
     object_cache_fields(next.get());
     if (current->token) {
         rv = storage_.replace(current->pal_label, next->attrs);
+        if (rv == CKR_OBJECT_HANDLE_INVALID) {
+            // Gone from the store (another process destroyed it or
+            // initialized the token): gone here too, and not written back.
+            LockGuard guard(lock_);
+            if (guard.rv() == CKR_OK && find_locked(handle) == current) {
+                erase_locked(handle);
+            }
+        }
         if (rv != CKR_OK) {
             return rv;
         }
@@ -426,6 +434,10 @@ void ObjectStore::drop_all_session_objects()
 
 void ObjectStore::drop_private_session_objects()
 {
+    // After any change in flight: a C_SetAttributeValue or C_DestroyObject
+    // that has written the store also finishes in the map, under the handle
+    // it was given, before the handles change.
+    LockGuard writing(write_lock_);
     LockGuard guard(lock_);
     if (guard.rv() != CKR_OK) {
         return;

@@ -49,4 +49,16 @@ bool write_stored_object(const std::string &pal_label, const AttributeSet &attrs
     return pal_write(pal_label, record.data(), record.size());
 }
 
+CK_RV rewrite_stored_object(const std::string &pal_label, const AttributeSet &attrs)
+{
+    StoreLock lock;
+    if (lock.rv() != CKR_OK) {
+        return CKR_DEVICE_ERROR;
+    }
+    if (pal_find(pal_label) == CK_INVALID_HANDLE) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    return write_stored_object(pal_label, attrs) ? CKR_OK : CKR_DEVICE_ERROR;
+}
+
 } // namespace p11

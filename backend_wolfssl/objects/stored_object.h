@@ -21,6 +21,11 @@ bool read_stored_object(const std::string &pal_label, StoredObject *out, bool *p
 // Creates or atomically replaces the record; false when the PAL refused.
 bool write_stored_object(const std::string &pal_label, const AttributeSet &attrs);
 
+// Under the store lock, replaces the record only while the PAL still holds
+// one under the label: CKR_OBJECT_HANDLE_INVALID when it is gone (nothing
+// written), CKR_DEVICE_ERROR when the lock or the write failed.
+CK_RV rewrite_stored_object(const std::string &pal_label, const AttributeSet &attrs);
+
 // "p11forge: token object record "<label>" <what>; skipped" on stderr.
 void report_object_record(const std::string &pal_label, const char *what);
 

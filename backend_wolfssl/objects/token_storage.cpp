@@ -117,7 +117,11 @@ CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, 
 
 CK_RV TokenStorage::replace(const std::string &pal_label, const AttributeSet &attrs)
 {
-    return write_stored_object(pal_label, attrs) ? CKR_OK : CKR_DEVICE_ERROR;
+    if (!fixed_) {
+        return indexed_.replace(pal_label, attrs);
+    }
+    // A record another process destroyed is not written back.
+    return rewrite_stored_object(pal_label, attrs);
 }
 
 CK_RV TokenStorage::remove(const std::string &pal_label)

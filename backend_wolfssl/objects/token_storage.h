@@ -39,7 +39,10 @@ class TokenStorage {
     // that is not listed or already taken; CKR_DEVICE_ERROR: the PAL refused.
     CK_RV add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels);
 
-    // Replaces one object's record (the PAL replaces atomically).
+    // Replaces one object's record (the PAL replaces atomically), under the
+    // store lock and only while the store still holds it: else
+    // CKR_OBJECT_HANDLE_INVALID and nothing written (a process that missed
+    // another's C_DestroyObject or C_InitToken never writes a key back).
     CK_RV replace(const std::string &pal_label, const AttributeSet &attrs);
 
     // Removes one object's record.
