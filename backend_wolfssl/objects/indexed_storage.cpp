@@ -41,10 +41,67 @@ bool write_page(const IndexPage &page)
     return pal_write(index_page_label(page.page), bytes.data(), bytes.size());
 }
 
+// The head, then its copy: a head lost or damaged later is read from the
+// copy. A cut between the two leaves the older copy, which lags at most by
+// pages that unlisted_pages() takes in again.
 bool write_head(const IndexHead &head)
 {
     std::vector<std::uint8_t> bytes = index_head_encode(head);
-    return pal_write(kIndexRecordLabel, bytes.data(), bytes.size());
+    return pal_write(kIndexRecordLabel, bytes.data(), bytes.size()) &&
+           pal_write(kIndexCopyLabel, bytes.data(), bytes.size());
+}
+
+enum class HeadRead { ok, missing, blocked };
+
+// The stored index record: the head, or its copy when the head is missing,
+// unreadable or damaged (never in place of a head of a newer format).
+// *from_copy says the head should be written again.
+HeadRead read_index_record(IndexRecord *out, bool *from_copy)
+{
+    *from_copy = false;
+    Bytes bytes;
+    const ReadResult read = pal_read(kIndexRecordLabel, &bytes);
+    RecordStatus status = RecordStatus::damaged;
+    if (read == ReadResult::ok) {
+        status = index_record_decode(bytes.data(), bytes.size(), out);
+    }
+    if (status == RecordStatus::ok) {
+        return HeadRead::ok;
+    }
+    const char *what = read == ReadResult::failed ? "unreadable" : record_status_name(status);
+    if (status != RecordStatus::newer_version) {
+        Bytes copy;
+        const ReadResult copy_read = pal_read(kIndexCopyLabel, &copy);
+        if (copy_read == ReadResult::ok && index_record_decode(copy.data(), copy.size(), out) == RecordStatus::ok &&
+            out->version != 1) {
+            std::fprintf(stderr, "p11forge: the token object index head is %s; its copy is used\n",
+                         read == ReadResult::missing ? "missing" : what);
+            *from_copy = true;
+            return HeadRead::ok;
+        }
+        if (read == ReadResult::missing && copy_read == ReadResult::missing) {
+            return HeadRead::missing;
+        }
+    }
+    std::fprintf(stderr, "p11forge: the token object index is %s; no token objects until C_InitToken\n",
+                 read == ReadResult::missing ? "missing (its copy is damaged)" : what);
+    return HeadRead::blocked;
+}
+
+// Pages stored beyond the head's end: left by a create cut between its page
+// and the head, or listed by a head that was lost. Their objects exist
+// (records go before the page), so the head takes them in; their numbers
+// are never handed out again. True when the head grew.
+bool unlisted_pages(IndexHead *head)
+{
+    bool grew = false;
+    while (pal_find(index_page_label(head->end_page)) != CK_INVALID_HANDLE) {
+        std::fprintf(stderr, "p11forge: token object index page %" PRIu64 " was not listed; taken in\n",
+                     head->end_page);
+        ++head->end_page;
+        grew = true;
+    }
+    return grew;
 }
 
 // Pages a store needs for object numbers 1 .. last.
@@ -69,27 +126,25 @@ void IndexedStorage::clear()
 void IndexedStorage::load(std::vector<StoredObject> *out, bool locked)
 {
     clear();
-    Bytes bytes;
-    ReadResult read = pal_read(kIndexRecordLabel, &bytes);
-    if (read == ReadResult::missing) {
-        return; // a fresh store
-    }
     IndexRecord record;
-    RecordStatus status = RecordStatus::damaged;
-    if (read == ReadResult::ok) {
-        status = index_record_decode(bytes.data(), bytes.size(), &record);
-    }
-    if (status != RecordStatus::ok) {
-        std::fprintf(stderr, "p11forge: the token object index is %s; no token objects until C_InitToken\n",
-                     read == ReadResult::failed ? "unreadable" : record_status_name(status));
+    bool from_copy = false;
+    const HeadRead read = read_index_record(&record, &from_copy);
+    if (read == HeadRead::blocked) {
         blocked_ = true;
         return;
     }
-    if (record.version == 1) {
+    if (read == HeadRead::ok && record.version == 1) {
         load_v1(record.v1, out);
         return;
     }
-    head_ = record.head;
+    if (read == HeadRead::ok) {
+        head_ = record.head;
+    }
+    // Missing: a fresh store, unless pages say otherwise.
+    const bool grew = unlisted_pages(&head_);
+    if ((grew || from_copy) && locked) {
+        (void)write_head(head_); // nobody writes while we hold the lock
+    }
     for (std::uint64_t page = head_.first_page; page < head_.end_page; ++page) {
         load_page(page, out, locked);
     }
@@ -140,15 +195,19 @@ void IndexedStorage::load_page(std::uint64_t number, std::vector<StoredObject> *
 
 CK_RV IndexedStorage::sync_head()
 {
-    Bytes bytes;
-    ReadResult read = pal_read(kIndexRecordLabel, &bytes);
-    if (read == ReadResult::missing) {
-        // Nothing stored yet (or a head this process could not read): keep
-        // what we have.
-        return blocked_ ? CKR_DEVICE_ERROR : CKR_OK;
-    }
     IndexRecord record;
-    if (read != ReadResult::ok || index_record_decode(bytes.data(), bytes.size(), &record) != RecordStatus::ok) {
+    bool from_copy = false;
+    const HeadRead read = read_index_record(&record, &from_copy);
+    if (read == HeadRead::missing) {
+        // Nothing stored yet (or a head this process could not read): keep
+        // what we have, and never a number a stored page holds.
+        if (blocked_) {
+            return CKR_DEVICE_ERROR;
+        }
+        unlisted_pages(&head_);
+        return CKR_OK;
+    }
+    if (read == HeadRead::blocked) {
         std::fprintf(stderr, "p11forge: the token object index cannot be read; not written\n");
         return CKR_DEVICE_ERROR;
     }
@@ -159,6 +218,7 @@ CK_RV IndexedStorage::sync_head()
         }
     } else {
         head_ = record.head;
+        unlisted_pages(&head_);
     }
     blocked_ = false;
     return CKR_OK;
@@ -331,10 +391,9 @@ CK_RV IndexedStorage::remove_all()
     // an unreadable head leaves only this process's view to remove.
     IndexHead old = head_;
     IndexV1 v1;
-    Bytes bytes;
     IndexRecord record;
-    if (pal_read(kIndexRecordLabel, &bytes) == ReadResult::ok &&
-        index_record_decode(bytes.data(), bytes.size(), &record) == RecordStatus::ok) {
+    bool from_copy = false;
+    if (read_index_record(&record, &from_copy) == HeadRead::ok) {
         if (record.version == 1) {
             v1 = std::move(record.v1);
             old = IndexHead{0, pages_for(v1.next_id - 1)};
@@ -342,6 +401,7 @@ CK_RV IndexedStorage::remove_all()
             old = record.head;
         }
     }
+    unlisted_pages(&old); // their records go too
     // Numbers go on from the old end, so a process that still holds an old
     // object never meets its label again.
     const IndexHead fresh{old.end_page, old.end_page};

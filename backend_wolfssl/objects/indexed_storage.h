@@ -18,8 +18,13 @@
  * PAL reads), so no number is handed out twice and no process drops
  * another's objects; each sees the other's objects on its next load.
  *
- * A damaged (or newer) head is never overwritten: token objects cannot be
- * written until C_InitToken starts a fresh store. A damaged page is never
+ * The head is written twice (kIndexCopyLabel after kIndexRecordLabel): a
+ * head that is missing or damaged is read from its copy and written again.
+ * Pages stored beyond the head's end (a create cut before its head, or a
+ * head lost with its copy) are taken in, never overwritten, so no number a
+ * stored page or record holds is handed out again. A newer head, or a
+ * damaged one without a good copy, is never overwritten: token objects
+ * cannot be written until C_InitToken starts a fresh store. A damaged page is never
  * overwritten either; its objects are skipped and new ones go elsewhere. A
  * listed record that is missing is reported and dropped from its page.
  * A format 1 index (index_v1.h) loads as it is and is converted to pages

@@ -2,6 +2,7 @@
  * `labels: any`) keeps, and how object record numbers group into pages of
  * the index (index_records.h):
  *   "p11forge index"          the index head (format 1: the whole index)
+ *   "p11forge index copy"     a second copy of a format 2 head
  *   "p11forge page 00000000"  index page n: object numbers n*256+1 .. n*256+256
  *   "p11forge obj 0000002a"   object record number 42
  * Numbers are hexadecimal, at least 8 digits. */
@@ -14,6 +15,7 @@
 namespace p11 {
 
 constexpr char kIndexRecordLabel[] = "p11forge index";
+constexpr char kIndexCopyLabel[] = "p11forge index copy";
 constexpr std::uint32_t kIdsPerPage = 256;
 
 std::string object_record_label(std::uint64_t id);

@@ -13,6 +13,7 @@ using namespace p11test;
 namespace {
 const char kSoPin[] = "87654321";
 const char kIndex[] = "p11forge index";
+const char kIndexCopy[] = "p11forge index copy";
 } // namespace
 
 class StorageTest : public UserSessionTest {
@@ -156,12 +157,54 @@ TEST_F(StorageTest, NewerObjectRecordIsSkipped)
     EXPECT_TRUE(Find(h, Tmpl()).empty());
 }
 
-TEST_F(StorageTest, DamagedIndexBlocksTokenWritesUntilInitToken)
+TEST_F(StorageTest, DamagedIndexHeadIsReadFromItsCopy)
+{
+    CreateOk(h, DataTemplate("kept", true));
+    ByteVec index = PalRead(kIndex);
+    const ByteVec good = index;
+    index[0] ^= 0xFF; // one flipped byte used to hide every object
+    PalWrite(kIndex, index);
+
+    testing::internal::CaptureStderr();
+    RestartAndReopen();
+    std::string errors = testing::internal::GetCapturedStderr();
+    EXPECT_NE(std::string::npos, errors.find("its copy is used")) << errors;
+    EXPECT_EQ(1u, Find(h, Tmpl().Str(CKA_LABEL, "kept")).size());
+    EXPECT_EQ(good, PalRead(kIndex)) << "the head is written again from its copy";
+    CreateOk(h, DataTemplate("new", true));
+    RestartAndReopen();
+    EXPECT_EQ(2u, Find(h, Tmpl().Ulong(CKA_CLASS, CKO_DATA)).size());
+}
+
+TEST_F(StorageTest, MissingIndexHeadAndCopyLoseNothingAndOverwriteNothing)
+{
+    for (const char *label : {"one", "two", "three"}) {
+        CreateOk(h, DataTemplate(label, true));
+    }
+    const ByteVec first = PalRead("p11forge obj 00000001");
+    PalDestroy(kIndex);
+    PalDestroy(kIndexCopy);
+
+    testing::internal::CaptureStderr();
+    RestartAndReopen();
+    std::string errors = testing::internal::GetCapturedStderr();
+    EXPECT_NE(std::string::npos, errors.find("was not listed; taken in")) << errors;
+    EXPECT_EQ(3u, Find(h, Tmpl().Ulong(CKA_CLASS, CKO_DATA)).size()) << "page 0 lists them";
+    CreateOk(h, DataTemplate("four", true));
+    EXPECT_EQ(first, PalRead("p11forge obj 00000001")) << "a stored record's number was handed out again";
+    RestartAndReopen();
+    EXPECT_EQ(4u, Find(h, Tmpl().Ulong(CKA_CLASS, CKO_DATA)).size());
+}
+
+TEST_F(StorageTest, DamagedIndexAndCopyBlockTokenWritesUntilInitToken)
 {
     CreateOk(h, DataTemplate("lost", true));
     ByteVec index = PalRead(kIndex);
     index[0] ^= 0xFF;
     PalWrite(kIndex, index);
+    ByteVec copy = PalRead(kIndexCopy);
+    copy[0] ^= 0xFF;
+    PalWrite(kIndexCopy, copy);
 
     testing::internal::CaptureStderr();
     RestartAndReopen();
