@@ -42,34 +42,29 @@ CK_RV make_key_material(CK_MECHANISM_TYPE mechanism, const AttributeSet &public_
     return generate_rsa_key_pair(bits, exponent != nullptr ? *exponent : Bytes(), rng, pub, priv);
 }
 
-// The public template's CKA_EC_PARAMS names a curve, well formed, that this
-// mechanism does not offer (not implemented, or outside C_GetMechanismInfo's
-// range): CKR_CURVE_NOT_SUPPORTED (a v2.40 return value: "the specified curve is
-// not supported by this token"). Malformed values are left to the attribute tables.
-bool curve_not_offered(const CK_ATTRIBUTE *tmpl, CK_ULONG count, const CK_MECHANISM_INFO &info)
+// The key size the public template asks for within C_GetMechanismInfo's
+// range. C_GenerateKeyPair has no CKR_KEY_SIZE_RANGE: a curve outside it is
+// CKR_CURVE_NOT_SUPPORTED ("the specified curve is not supported by this
+// token"), a modulus size an invalid CKA_MODULUS_BITS. A curve the backend
+// lacks was refused by the attribute tables already (also
+// CKR_CURVE_NOT_SUPPORTED); a missing attribute is left to make_key_material.
+CK_RV check_key_size(CK_MECHANISM_TYPE mechanism, const AttributeSet &public_attrs, const CK_MECHANISM_INFO &info)
 {
-    for (CK_ULONG i = 0; i < count; ++i) {
-        if (tmpl[i].type != CKA_EC_PARAMS || tmpl[i].pValue == nullptr) {
-            continue;
+    CK_ULONG size = 0;
+    if (mechanism == CKM_EC_KEY_PAIR_GEN) {
+        const Bytes *params = public_attrs.get(CKA_EC_PARAMS);
+        const EcCurve *curve = params != nullptr ? ec_curve_from_params(*params) : nullptr;
+        if (curve == nullptr) {
+            return CKR_OK;
         }
-        const auto *der = static_cast<const unsigned char *>(tmpl[i].pValue);
-        const CK_ULONG len = tmpl[i].ulValueLen;
-        if (!ec_params_is_named_curve(der, len)) {
-            return false;
-        }
-        const EcCurve *curve = ec_curve_from_params(der, len);
-        return curve == nullptr || curve->bits < info.ulMinKeySize || curve->bits > info.ulMaxKeySize;
+        size = curve->bits;
+    } else if (!public_attrs.get_ulong(CKA_MODULUS_BITS, &size)) {
+        return CKR_OK;
     }
-    return false;
-}
-
-// CKA_MODULUS_BITS outside C_GetMechanismInfo's range (C_GenerateKeyPair has
-// no CKR_KEY_SIZE_RANGE: the template's value is invalid).
-bool modulus_bits_not_offered(const AttributeSet &public_attrs, const CK_MECHANISM_INFO &info)
-{
-    CK_ULONG bits = 0;
-    return public_attrs.get_ulong(CKA_MODULUS_BITS, &bits) &&
-           (bits < info.ulMinKeySize || bits > info.ulMaxKeySize);
+    if (size >= info.ulMinKeySize && size <= info.ulMaxKeySize) {
+        return CKR_OK;
+    }
+    return mechanism == CKM_EC_KEY_PAIR_GEN ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID;
 }
 
 // Copies the generated material over the template-built attributes.
@@ -98,9 +93,6 @@ CK_RV p11be_C_GenerateKeyPair(p11_session *session, CK_MECHANISM_PTR pMechanism,
     if (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0) {
         return CKR_MECHANISM_PARAM_INVALID; // neither mechanism takes a parameter
     }
-    if (mechanism == CKM_EC_KEY_PAIR_GEN && curve_not_offered(pPublicKeyTemplate, ulPublicKeyAttributeCount, info)) {
-        return CKR_CURVE_NOT_SUPPORTED;
-    }
     const CK_KEY_TYPE key_type = key_type_of(mechanism);
     std::vector<AttributeSet> pair(2);
     CK_RV rv = build_object(pPublicKeyTemplate, ulPublicKeyAttributeCount, ObjectOrigin::generate, CKO_PUBLIC_KEY,
@@ -112,8 +104,9 @@ CK_RV p11be_C_GenerateKeyPair(p11_session *session, CK_MECHANISM_PTR pMechanism,
     if (rv != CKR_OK) {
         return rv;
     }
-    if (mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN && modulus_bits_not_offered(pair[0], info)) {
-        return CKR_ATTRIBUTE_VALUE_INVALID;
+    rv = check_key_size(mechanism, pair[0], info);
+    if (rv != CKR_OK) {
+        return rv;
     }
     WC_RNG *rng = nullptr;
     rv = session_rng(session, &rng);

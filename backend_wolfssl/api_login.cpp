@@ -15,16 +15,6 @@ using namespace p11;
 
 namespace {
 
-PinVerifier &verifier_of(TokenRecord &record, Login who)
-{
-    return who == Login::so ? record.so_pin : record.user_pin;
-}
-
-std::uint32_t &failures_of(TokenRecord &record, Login who)
-{
-    return who == Login::so ? record.so_failures : record.user_failures;
-}
-
 // Under the store lock: the stored record, then one counted PIN attempt.
 // The caller holds the library lock and `store`.
 CK_RV attempt(const StoreLock &store, TokenState &token, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
@@ -44,9 +34,9 @@ CK_RV attempt(const StoreLock &store, TokenState &token, Login who, const CK_UTF
 CK_RV set_pin(Library &lib, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
 {
     TokenRecord updated = lib.token.record;
-    CK_RV rv = pin_verifier_make(pin, pin_len, lib.rng, &verifier_of(updated, who));
+    CK_RV rv = pin_verifier_make(pin, pin_len, lib.rng, &pin_of(updated, who == Login::so));
     if (rv == CKR_OK) {
-        failures_of(updated, who) = 0;
+        failures_of(updated, who == Login::so) = 0;
         // v2.40 §3.2 defines the flag by value: a PIN set back to the profile's
         // default (the one every device shares) is still to be changed.
         const bool still_default = pin_is_profile_default(profile(), who == Login::so, pin, pin_len);

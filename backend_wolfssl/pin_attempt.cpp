@@ -7,30 +7,15 @@ namespace p11 {
 
 namespace {
 
-const PinVerifier &verifier_of(const TokenRecord &record, Login who)
-{
-    return who == Login::so ? record.so_pin : record.user_pin;
-}
-
-std::uint32_t &failures_of(TokenRecord &record, Login who)
-{
-    return who == Login::so ? record.so_failures : record.user_failures;
-}
-
-std::uint32_t failures_of(const TokenRecord &record, Login who)
-{
-    return who == Login::so ? record.so_failures : record.user_failures;
-}
-
 // Saves the record with that user's count changed; the process's copy
 // changes only once the store has it.
 CK_RV save_count(TokenState *token, Login who, std::uint32_t count)
 {
     TokenRecord updated = token->record;
-    failures_of(updated, who) = count;
+    failures_of(updated, who == Login::so) = count;
     CK_RV rv = token_save(updated);
     if (rv == CKR_OK) {
-        failures_of(token->record, who) = count;
+        failures_of(token->record, who == Login::so) = count;
     }
     secure_wipe(&updated, sizeof updated);
     return rv;
@@ -40,7 +25,7 @@ CK_RV save_count(TokenState *token, Login who, std::uint32_t count)
 
 bool pin_locked(const TokenRecord &record, const p11_profile &profile, Login who)
 {
-    return profile.max_pin_tries != 0 && failures_of(record, who) >= profile.max_pin_tries;
+    return profile.max_pin_tries != 0 && failures_of(record, who == Login::so) >= profile.max_pin_tries;
 }
 
 CK_RV pin_attempt(TokenState *token, const p11_profile &profile, Login who, const CK_UTF8CHAR *pin,
@@ -49,11 +34,11 @@ CK_RV pin_attempt(TokenState *token, const p11_profile &profile, Login who, cons
     if (pin_locked(token->record, profile, who)) {
         return CKR_PIN_LOCKED;
     }
-    const std::uint32_t before = failures_of(token->record, who);
+    const std::uint32_t before = failures_of(token->record, who == Login::so);
     if (before == UINT32_MAX || save_count(token, who, before + 1) != CKR_OK) {
         return CKR_DEVICE_ERROR;
     }
-    if (!pin_verifier_check(verifier_of(token->record, who), pin, pin_len)) {
+    if (!pin_verifier_check(pin_of(token->record, who == Login::so), pin, pin_len)) {
         return CKR_PIN_INCORRECT;
     }
     // A store that refuses the reset must not turn a good PIN into a failure;
@@ -74,7 +59,7 @@ CK_FLAGS pin_state_flags(const TokenRecord &record, const p11_profile &profile)
     };
     CK_FLAGS flags = 0;
     for (const Bits &bits : users) {
-        const std::uint32_t failures = failures_of(record, bits.who);
+        const std::uint32_t failures = failures_of(record, bits.who == Login::so);
         if (pin_locked(record, profile, bits.who)) {
             flags |= bits.locked;
         } else if (profile.max_pin_tries != 0 && failures + 1 == profile.max_pin_tries) {

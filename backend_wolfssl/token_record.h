@@ -37,6 +37,24 @@ struct TokenRecord {
     std::uint32_t user_failures = 0; // wrong user PINs since the last good one
 };
 
+// One user's PIN verifier and wrong-PIN count in the record (so: the SO's).
+inline PinVerifier &pin_of(TokenRecord &record, bool so)
+{
+    return so ? record.so_pin : record.user_pin;
+}
+inline const PinVerifier &pin_of(const TokenRecord &record, bool so)
+{
+    return so ? record.so_pin : record.user_pin;
+}
+inline std::uint32_t &failures_of(TokenRecord &record, bool so)
+{
+    return so ? record.so_failures : record.user_failures;
+}
+inline std::uint32_t failures_of(const TokenRecord &record, bool so)
+{
+    return so ? record.so_failures : record.user_failures;
+}
+
 enum class RecordStatus {
     ok,
     damaged,        // bad magic, length or checksum

@@ -37,7 +37,7 @@ constexpr CK_ULONG kNotImplied = CK_UNAVAILABLE_INFORMATION;
  *                                or (copy) one that may not change,
  *   CKR_ATTRIBUTE_VALUE_INVALID  a malformed or unsupported value (wrong
  *                                size, unparsable certificate),
- *   CKR_CURVE_NOT_SUPPORTED      CKA_EC_PARAMS naming a curve not implemented,
+ *   CKR_CURVE_NOT_SUPPORTED      CKA_EC_PARAMS naming a curve the backend lacks,
  *   CKR_TEMPLATE_INCOMPLETE      a required attribute is missing,
  *   CKR_TEMPLATE_INCONSISTENT    values that contradict each other or the
  *                                implied class/key type, or an attribute the
