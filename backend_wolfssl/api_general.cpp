@@ -7,6 +7,8 @@
 #include "core_pkcs11_pal.h"
 #include "library.h"
 #include "padded_string.h"
+#include "secrets/device_key.h"
+#include "secrets/held_keys.h"
 #include "version.h"
 
 namespace p11 {
@@ -51,6 +53,7 @@ LockStrategy choose_strategy(const CK_C_INITIALIZE_ARGS *args)
 void release_resources(Library &lib)
 {
     lib.objects.stop();
+    held_keys_stop();
     token_clear(&lib.token);
     if (lib.rng_ready) {
         wc_FreeRng(&lib.rng);
@@ -199,6 +202,16 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
         rv = guard.rv();
         if (rv == CKR_OK) {
             rv = token_load(&lib.token, profile(), lib.rng);
+        }
+        if (rv == CKR_OK) {
+            rv = sealing_rng_start() ? CKR_OK : CKR_FUNCTION_FAILED;
+        }
+        if (rv == CKR_OK) {
+            // Without it the token still works; what is bound to it cannot
+            // be stored or read (reported, CKR_DEVICE_ERROR when it is used).
+            SecretKey device_key;
+            const bool have = device_key_load(&lib.token, lib.rng, &device_key) == CKR_OK;
+            held_device_key_set(have ? &device_key : nullptr);
         }
         if (rv == CKR_OK) {
             // Token objects load in one pass, after the token record.

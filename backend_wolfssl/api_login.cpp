@@ -8,8 +8,10 @@
 #include "library.h"
 #include "objects/pal_io.h"
 #include "pin_attempt.h"
+#include "secrets/held_keys.h"
 #include "secure_wipe.h"
 #include "session.h"
+#include "token_key_access.h"
 
 using namespace p11;
 
@@ -17,7 +19,8 @@ namespace {
 
 // Under the store lock: the stored record, then one counted PIN attempt.
 // The caller holds the library lock and `store`.
-CK_RV attempt(const StoreLock &store, TokenState &token, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
+CK_RV attempt(const StoreLock &store, TokenState &token, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len,
+              SecretKey *kek = nullptr, bool *keyed = nullptr)
 {
     if (store.rv() != CKR_OK) {
         return CKR_DEVICE_ERROR;
@@ -26,32 +29,21 @@ CK_RV attempt(const StoreLock &store, TokenState &token, Login who, const CK_UTF
     if (rv != CKR_OK) {
         return rv;
     }
-    return pin_attempt(&token, profile(), who, pin, pin_len);
+    return pin_attempt(&token, profile(), who, pin, pin_len, kek, keyed);
 }
 
-// Replaces one PIN's verifier and saves; memory changes only once saved.
-// The caller holds the store lock and has refreshed the record.
-CK_RV set_pin(Library &lib, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
+// A counted attempt that, when good, also gives the token key
+// (token_key_access.h); *have says whether it did.
+CK_RV attempt_with_key(const StoreLock &store, Library &lib, Login who, const CK_UTF8CHAR *pin, CK_ULONG pin_len,
+                       SecretKey *token_key, bool *have)
 {
-    TokenRecord updated = lib.token.record;
-    CK_RV rv = pin_verifier_make(pin, pin_len, lib.rng, &pin_of(updated, who == Login::so));
+    SecretKey kek;
+    bool keyed = false;
+    *have = false;
+    CK_RV rv = attempt(store, lib.token, who, pin, pin_len, &kek, &keyed);
     if (rv == CKR_OK) {
-        failures_of(updated, who == Login::so) = 0;
-        // v2.40 §3.2 defines the flag by value: a PIN set back to the profile's
-        // default (the one every device shares) is still to be changed.
-        const bool still_default = pin_is_profile_default(profile(), who == Login::so, pin, pin_len);
-        if (who == Login::user) {
-            updated.user_pin_initialized = true;
-            updated.user_pin_to_be_changed = still_default;
-        } else {
-            updated.so_pin_to_be_changed = still_default;
-        }
-        rv = token_save(updated);
+        rv = token_key_after_pin(&lib.token, profile(), who, pin, pin_len, kek, keyed, lib.rng, token_key, have);
     }
-    if (rv == CKR_OK) {
-        lib.token.record = updated;
-    }
-    secure_wipe(&updated, sizeof updated);
     return rv;
 }
 
@@ -111,13 +103,22 @@ CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR
         return CKR_USER_PIN_NOT_INITIALIZED; // as the freshest record says
     }
     // A PIN of the wrong length cannot match; it is simply incorrect here.
+    SecretKey token_key;
+    bool have_key = false;
     if (rv == CKR_OK) {
-        rv = pin_attempt(&token, profile(), who, pPin, ulPinLen);
+        rv = attempt_with_key(store, lib, who, pPin, ulPinLen, &token_key, &have_key);
     }
-    if (rv == CKR_OK) {
-        token.login = who;
+    if (rv != CKR_OK) {
+        return rv;
     }
-    return rv;
+    held_token_key_set(have_key ? &token_key : nullptr);
+    if (who == Login::user) {
+        // Before the login shows them: the sealed objects opened, and the
+        // records of a store from before encryption sealed.
+        lib.objects.open_sealed_objects();
+    }
+    token.login = who;
+    return CKR_OK;
 }
 
 CK_RV p11be_C_Logout(p11_session *session)
@@ -132,8 +133,10 @@ CK_RV p11be_C_Logout(p11_session *session)
         return CKR_USER_NOT_LOGGED_IN;
     }
     lib.token.login = Login::nobody;
-    // v2.40 §5.6 C_Logout: the application's private session objects are destroyed.
+    // v2.40 §5.6 C_Logout: the application's private session objects are
+    // destroyed; the PIN-bound token objects are sealed again in memory.
     lib.objects.drop_private_session_objects();
+    held_token_key_set(nullptr);
     return CKR_OK;
 }
 
@@ -151,10 +154,13 @@ CK_RV p11be_C_InitPIN(p11_session *session, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPin
     if (!pin_length_ok(profile(), ulPinLen)) {
         return CKR_PIN_LEN_RANGE;
     }
-    // A new user PIN also unlocks it: set_pin resets the failure count.
+    // A new user PIN also unlocks it (the failure count is reset), and gets
+    // the token key the SO's login unwrapped.
     StoreLock store;
     CK_RV rv = store.rv() == CKR_OK ? token_refresh(&lib.token) : CKR_DEVICE_ERROR;
-    return rv == CKR_OK ? set_pin(lib, Login::user, pPin, ulPinLen) : rv;
+    const KeyRef token_key = held_token_key();
+    return rv == CKR_OK ? token_set_pin(&lib.token, profile(), Login::user, pPin, ulPinLen, token_key.get(), lib.rng)
+                        : rv;
 }
 
 CK_RV p11be_C_SetPIN(p11_session *session, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulOldLen,
@@ -174,8 +180,12 @@ CK_RV p11be_C_SetPIN(p11_session *session, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulO
         return CKR_PIN_LEN_RANGE;
     }
     StoreLock store;
-    CK_RV rv = attempt(store, lib.token, who, pOldPin, ulOldLen);
-    return rv == CKR_OK ? set_pin(lib, who, pNewPin, ulNewLen) : rv;
+    SecretKey token_key;
+    bool have_key = false;
+    CK_RV rv = attempt_with_key(store, lib, who, pOldPin, ulOldLen, &token_key, &have_key);
+    return rv == CKR_OK ? token_set_pin(&lib.token, profile(), who, pNewPin, ulNewLen, have_key ? &token_key : nullptr,
+                                        lib.rng)
+                        : rv;
 }
 
 } // extern "C"

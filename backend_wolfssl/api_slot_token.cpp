@@ -9,7 +9,9 @@
 #include "objects/pal_io.h"
 #include "pin_attempt.h"
 #include "padded_string.h"
+#include "secrets/held_keys.h"
 #include "secure_wipe.h"
+#include "token_key_access.h"
 #include "version.h"
 
 using namespace p11;
@@ -207,15 +209,24 @@ CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinL
     fresh.token_initialized = true;
     std::memcpy(fresh.label, pLabel, sizeof fresh.label);
     std::memcpy(fresh.serial_seed, current.serial_seed, sizeof fresh.serial_seed);
-    rv = pin_verifier_make(pPin, ulPinLen, lib.rng, &fresh.so_pin);
+    // A PAL without a device key keeps it in the record: it stays.
+    fresh.store_key_present = current.store_key_present;
+    std::memcpy(fresh.store_key, current.store_key, sizeof fresh.store_key);
+    SecretKey so_kek;
+    rv = pin_verifier_make(pPin, ulPinLen, pin_iterations(profile()), lib.rng, &fresh.so_pin, &so_kek);
     fresh.so_pin_to_be_changed = pin_is_profile_default(profile(), true, pPin, ulPinLen);
-    // The user PIN is gone until the SO sets a new one (C_InitPIN).
+    // A new token key, for the SO; the user PIN (and its wrap) is gone until
+    // the SO sets a new one (C_InitPIN).
+    if (rv == CKR_OK && !token_key_start(&fresh, &so_kek, nullptr, lib.rng)) {
+        rv = CKR_FUNCTION_FAILED;
+    }
     if (rv == CKR_OK) {
         rv = token_save(fresh);
     }
     if (rv == CKR_OK) {
         current = fresh;
         lib.token.login = Login::nobody;
+        held_token_key_set(nullptr);
     }
     secure_wipe(&fresh, sizeof fresh);
     return rv;

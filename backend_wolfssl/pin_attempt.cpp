@@ -29,7 +29,7 @@ bool pin_locked(const TokenRecord &record, const p11_profile &profile, Login who
 }
 
 CK_RV pin_attempt(TokenState *token, const p11_profile &profile, Login who, const CK_UTF8CHAR *pin,
-                  CK_ULONG pin_len)
+                  CK_ULONG pin_len, SecretKey *kek, bool *keyed)
 {
     if (pin_locked(token->record, profile, who)) {
         return CKR_PIN_LOCKED;
@@ -38,7 +38,7 @@ CK_RV pin_attempt(TokenState *token, const p11_profile &profile, Login who, cons
     if (before == UINT32_MAX || save_count(token, who, before + 1) != CKR_OK) {
         return CKR_DEVICE_ERROR;
     }
-    if (!pin_verifier_check(pin_of(token->record, who == Login::so), pin, pin_len)) {
+    if (!pin_verifier_check(pin_of(token->record, who == Login::so), pin, pin_len, kek, keyed)) {
         return CKR_PIN_INCORRECT;
     }
     // A store that refuses the reset must not turn a good PIN into a failure;

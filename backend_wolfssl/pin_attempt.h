@@ -20,8 +20,10 @@ namespace p11 {
 // count reset), CKR_PIN_INCORRECT (counted), CKR_PIN_LOCKED (nothing
 // checked), CKR_DEVICE_ERROR (the failure could not be counted: nothing
 // checked either, so a store that refuses writes gives no free guesses).
+// On CKR_OK, *kek (when given) is the PIN's key-encryption key and *keyed
+// says whether there is one (pin_verifier.h: a format 0 verifier has none).
 CK_RV pin_attempt(TokenState *token, const p11_profile &profile, Login who, const CK_UTF8CHAR *pin,
-                  CK_ULONG pin_len);
+                  CK_ULONG pin_len, SecretKey *kek = nullptr, bool *keyed = nullptr);
 
 bool pin_locked(const TokenRecord &record, const p11_profile &profile, Login who);
 

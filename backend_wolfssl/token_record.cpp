@@ -15,6 +15,8 @@ constexpr std::size_t kHeaderSize = sizeof kMagic + 4 + 4;
 constexpr std::size_t kVerifierSize = 1 + 3 + 4 + kPinSaltSize + kPinHashSize;
 constexpr std::size_t kBodySizeV1 =
     4 + kTokenLabelSize + kSerialSeedSize + 2 * kVerifierSize + 4 + 4;
+constexpr std::size_t kWrapSize = 4 + kKeyWrapBoxSize;
+constexpr std::size_t kBodySizeV2 = kBodySizeV1 + 3 * kWrapSize + 4 + kTokenKeySize;
 constexpr std::size_t kChecksumSize = WC_SHA256_DIGEST_SIZE;
 
 constexpr std::uint32_t kFlagTokenInitialized = 1u << 0;
@@ -42,12 +44,21 @@ public:
     void verifier(const PinVerifier &v)
     {
         u8(v.present ? 1 : 0);
-        u8(0);
+        u8(static_cast<std::uint8_t>(v.format));
         u8(0);
         u8(0);
         u32(v.iterations);
         bytes(v.salt, sizeof v.salt);
         bytes(v.hash, sizeof v.hash);
+    }
+
+    void wrap(const KeyWrap &k)
+    {
+        u8(k.present ? 1 : 0);
+        u8(0);
+        u8(0);
+        u8(0);
+        bytes(k.box, sizeof k.box);
     }
 
 private:
@@ -71,18 +82,29 @@ public:
         std::memcpy(out, p_, len);
         p_ += len;
     }
-    bool verifier(PinVerifier *v)
+    // Version 1 knew only format 0 (the byte was padding).
+    bool verifier(PinVerifier *v, std::uint32_t version)
     {
         std::uint8_t present = u8();
-        std::uint8_t pad = static_cast<std::uint8_t>(u8() | u8() | u8());
+        std::uint8_t format = u8();
+        std::uint8_t pad = static_cast<std::uint8_t>(u8() | u8());
         v->iterations = u32();
         bytes(v->salt, sizeof v->salt);
         bytes(v->hash, sizeof v->hash);
         v->present = present == 1;
-        if (present > 1 || pad != 0) {
+        v->format = format == 1 ? VerifierFormat::keyed : VerifierFormat::legacy;
+        if (present > 1 || pad != 0 || format > (version >= 2 ? 1 : 0)) {
             return false;
         }
         return !v->present || (v->iterations > 0 && v->iterations <= kPinMaxIterations);
+    }
+    bool wrap(KeyWrap *k)
+    {
+        std::uint8_t present = u8();
+        std::uint8_t pad = static_cast<std::uint8_t>(u8() | u8() | u8());
+        bytes(k->box, sizeof k->box);
+        k->present = present == 1;
+        return present <= 1 && pad == 0;
     }
 
 private:
@@ -93,7 +115,7 @@ private:
 
 std::size_t token_record_size()
 {
-    return kHeaderSize + kBodySizeV1 + kChecksumSize;
+    return kHeaderSize + kBodySizeV2 + kChecksumSize;
 }
 
 void token_record_encode(const TokenRecord &record, std::uint8_t *out)
@@ -101,7 +123,7 @@ void token_record_encode(const TokenRecord &record, std::uint8_t *out)
     Writer w(out);
     w.bytes(kMagic, sizeof kMagic);
     w.u32(kTokenRecordVersion);
-    w.u32(static_cast<std::uint32_t>(kBodySizeV1));
+    w.u32(static_cast<std::uint32_t>(kBodySizeV2));
     std::uint32_t flags = 0;
     if (record.token_initialized) {
         flags |= kFlagTokenInitialized;
@@ -122,7 +144,15 @@ void token_record_encode(const TokenRecord &record, std::uint8_t *out)
     w.verifier(record.user_pin);
     w.u32(record.so_failures);
     w.u32(record.user_failures);
-    std::size_t covered = kHeaderSize + kBodySizeV1;
+    w.wrap(record.so_wrap);
+    w.wrap(record.user_wrap);
+    w.wrap(record.escrow_wrap);
+    w.u8(record.store_key_present ? 1 : 0);
+    w.u8(0);
+    w.u8(0);
+    w.u8(0);
+    w.bytes(record.store_key, sizeof record.store_key);
+    std::size_t covered = kHeaderSize + kBodySizeV2;
     (void)wc_Sha256Hash(out, static_cast<word32>(covered), out + covered);
 }
 
@@ -147,7 +177,8 @@ RecordStatus token_record_decode(const std::uint8_t *data, std::size_t len, Toke
     if (version > kTokenRecordVersion) {
         return RecordStatus::newer_version;
     }
-    if (version != kTokenRecordVersion || body_len != kBodySizeV1) {
+    const bool v1 = version == 1 && body_len == kBodySizeV1;
+    if (!v1 && !(version == 2 && body_len == kBodySizeV2)) {
         return RecordStatus::damaged;
     }
 
@@ -160,10 +191,20 @@ RecordStatus token_record_decode(const std::uint8_t *data, std::size_t len, Toke
     record.so_pin_to_be_changed = (flags & kFlagSoPinToBeChanged) != 0;
     r.bytes(record.label, sizeof record.label);
     r.bytes(record.serial_seed, sizeof record.serial_seed);
-    bool verifiers_ok = r.verifier(&record.so_pin);
-    verifiers_ok = r.verifier(&record.user_pin) && verifiers_ok;
+    bool verifiers_ok = r.verifier(&record.so_pin, version);
+    verifiers_ok = r.verifier(&record.user_pin, version) && verifiers_ok;
     record.so_failures = r.u32();
     record.user_failures = r.u32();
+    if (!v1) {
+        verifiers_ok = r.wrap(&record.so_wrap) && verifiers_ok;
+        verifiers_ok = r.wrap(&record.user_wrap) && verifiers_ok;
+        verifiers_ok = r.wrap(&record.escrow_wrap) && verifiers_ok;
+        const std::uint8_t present = r.u8();
+        const std::uint8_t pad = static_cast<std::uint8_t>(r.u8() | r.u8() | r.u8());
+        r.bytes(record.store_key, sizeof record.store_key);
+        record.store_key_present = present == 1;
+        verifiers_ok = verifiers_ok && present <= 1 && pad == 0;
+    }
     if (!verifiers_ok || (flags & ~kKnownFlags) != 0) {
         secure_wipe(&record, sizeof record);
         return RecordStatus::damaged;
@@ -182,6 +223,8 @@ const char *record_status_name(RecordStatus status)
         return "damaged";
     case RecordStatus::newer_version:
         return "written by a newer format version";
+    case RecordStatus::unopened:
+        return "sealed under a key this token does not hold";
     }
     return "unknown";
 }

@@ -5,8 +5,14 @@
  *   flags u32 (token initialized, user PIN initialized, user / SO PIN is the
  *   profile default) | label (32) | serial seed (8) | SO verifier | user verifier |
  *   SO failures u32 | user failures u32
- * and a verifier is present u8 | 3 zero bytes | iterations u32 | salt (16) | hash (32).
- * A newer version may only append to the body, so the header stays readable. */
+ * and a verifier is present u8 | format u8 | 2 zero bytes | iterations u32 |
+ * salt (16) | hash (32) (format 0 only in version 1). Version 2 appends the
+ * token key's wraps (secrets/token_key.h), each present u8 | 3 zero bytes |
+ * box (60): SO | user | device escrow; then the store's own device key,
+ * present u8 | 3 zero bytes | key (32), kept only for a PAL without
+ * PKCS11_PAL_GetDeviceKey (core_pkcs11_pal_device_key.h).
+ * A newer version may only append to the body, so the header stays readable;
+ * version 1 records are read and rewritten as version 2 at the next save. */
 #ifndef P11_BACKEND_TOKEN_RECORD_H
 #define P11_BACKEND_TOKEN_RECORD_H
 
@@ -19,7 +25,7 @@ namespace p11 {
 
 // Reserved PAL label of the token record (no trailing NUL when stored).
 constexpr char kTokenRecordLabel[] = "p11forge token";
-constexpr std::uint32_t kTokenRecordVersion = 1;
+constexpr std::uint32_t kTokenRecordVersion = 2;
 constexpr std::size_t kTokenLabelSize = 32;
 constexpr std::size_t kSerialSeedSize = 8;
 
@@ -35,7 +41,20 @@ struct TokenRecord {
     bool so_pin_to_be_changed = false;
     std::uint32_t so_failures = 0;   // wrong SO PINs since the last good one
     std::uint32_t user_failures = 0; // wrong user PINs since the last good one
+    // The token key wrapped for each user, and under the device key while
+    // one of them cannot have it yet; none before the first keyed login.
+    KeyWrap so_wrap;
+    KeyWrap user_wrap;
+    KeyWrap escrow_wrap;
+    // The device key of a PAL that supplies none: random, in the record.
+    bool store_key_present = false;
+    std::uint8_t store_key[kTokenKeySize] = {};
 };
+
+inline KeyWrap &wrap_of(TokenRecord &record, bool so)
+{
+    return so ? record.so_wrap : record.user_wrap;
+}
 
 // One user's PIN verifier and wrong-PIN count in the record (so: the SO's).
 inline PinVerifier &pin_of(TokenRecord &record, bool so)
@@ -59,6 +78,7 @@ enum class RecordStatus {
     ok,
     damaged,        // bad magic, length or checksum
     newer_version,  // written by a later format this code cannot read
+    unopened,       // sealed under a key this process does not hold (objects/object_codec.h)
 };
 
 // Bytes token_record_encode writes.

@@ -9,6 +9,7 @@
 #include "objects/pal_io.h"
 #include "padded_string.h"
 #include "secure_wipe.h"
+#include "token_key_access.h"
 
 namespace p11 {
 
@@ -23,21 +24,29 @@ CK_RV fresh_record(const p11_profile &profile, WC_RNG &rng, TokenRecord *out)
     pad_copy(record.label, sizeof record.label, nullptr);
     CK_RV rv = CKR_OK;
     if (profile.token_initialized) {
-        // A device token: ready at first start with the profile's label and PINs.
+        // A device token: ready at first start with the profile's label and
+        // PINs, and a token key wrapped under both.
         record.token_initialized = true;
         pad_copy(record.label, sizeof record.label, profile.token_label);
+        SecretKey so_kek;
+        SecretKey user_kek;
         if (profile.default_so_pin != nullptr) {
             const char *pin = profile.default_so_pin;
-            rv = pin_verifier_make(reinterpret_cast<const CK_UTF8CHAR *>(pin), std::strlen(pin), rng,
-                                   &record.so_pin);
+            rv = pin_verifier_make(reinterpret_cast<const CK_UTF8CHAR *>(pin), std::strlen(pin),
+                                   pin_iterations(profile), rng, &record.so_pin, &so_kek);
             record.so_pin_to_be_changed = rv == CKR_OK; // a PIN every device shares
         }
         if (rv == CKR_OK && profile.default_user_pin != nullptr) {
             const char *pin = profile.default_user_pin;
-            rv = pin_verifier_make(reinterpret_cast<const CK_UTF8CHAR *>(pin), std::strlen(pin), rng,
-                                   &record.user_pin);
+            rv = pin_verifier_make(reinterpret_cast<const CK_UTF8CHAR *>(pin), std::strlen(pin),
+                                   pin_iterations(profile), rng, &record.user_pin, &user_kek);
             record.user_pin_initialized = rv == CKR_OK;
             record.user_pin_to_be_changed = rv == CKR_OK;
+        }
+        if (rv == CKR_OK &&
+            !token_key_start(&record, record.so_pin.present ? &so_kek : nullptr,
+                             record.user_pin_initialized ? &user_kek : nullptr, rng)) {
+            rv = CKR_FUNCTION_FAILED;
         }
     }
     if (rv == CKR_OK) {
@@ -150,6 +159,13 @@ void token_clear(TokenState *token)
     secure_wipe(&token->record, sizeof token->record);
     token->record = TokenRecord();
     token->login = Login::nobody;
+}
+
+std::uint32_t pin_iterations(const p11_profile &profile)
+{
+    return profile.pin_iterations != 0 && profile.pin_iterations <= kPinMaxIterations
+               ? static_cast<std::uint32_t>(profile.pin_iterations)
+               : kPinIterations;
 }
 
 bool pin_length_ok(const p11_profile &profile, CK_ULONG pin_len)

@@ -50,6 +50,9 @@ bool pin_length_ok(const p11_profile &profile, CK_ULONG pin_len);
 // flagged CKF_*_PIN_TO_BE_CHANGED (v2.40 §3.2: "the default value").
 bool pin_is_profile_default(const p11_profile &profile, bool so, const CK_UTF8CHAR *pin, CK_ULONG pin_len);
 
+// PBKDF2 iterations of a new verifier: the profile's, else kPinIterations.
+std::uint32_t pin_iterations(const p11_profile &profile);
+
 // The 16-character serial number derived from the record's seed.
 void token_serial(const TokenRecord &record, unsigned char out[16]);
 

@@ -35,6 +35,33 @@ void CreateTokenObject(benchmark::State &state)
     }
 }
 
+// C_Login+C_Logout as the user: one PIN derivation (PBKDF2, the profile's
+// iterations) and the token key unwrapped; the PIN check also saves the
+// failure count (twice, to the store). The anchor session's login is put
+// back afterwards.
+void LoginLogout(benchmark::State &state)
+{
+    Session session;
+    if (!Ready(state) || !session.Open(state) || Options().user_pin.empty()) {
+        state.SkipWithError("no user PIN given (--user-pin)");
+        return;
+    }
+    const std::string &pin = Options().user_pin;
+    auto *utf8 = reinterpret_cast<CK_UTF8CHAR *>(const_cast<char *>(pin.data()));
+    (void)Fl()->C_Logout(session.get());
+    for (auto _ : state) {
+        CK_RV rv = Fl()->C_Login(session.get(), CKU_USER, utf8, pin.size());
+        if (rv == CKR_OK) {
+            rv = Fl()->C_Logout(session.get());
+        }
+        if (!Ok(state, rv, "C_Login+C_Logout")) {
+            break;
+        }
+    }
+    (void)Fl()->C_Login(session.get(), CKU_USER, utf8, pin.size());
+    state.SetItemsProcessed(state.iterations());
+}
+
 // Heap growth over up to 100 open sessions, divided by the sessions opened
 // (a profile's session limit may stop it earlier).
 void HeapPerSession(benchmark::State &state)
@@ -102,6 +129,7 @@ void HeapPerTokenObject(benchmark::State &state)
 
 BENCHMARK(OpenCloseSession)->UseRealTime();
 BENCHMARK(CreateTokenObject)->UseRealTime();
+BENCHMARK(LoginLogout)->UseRealTime();
 BENCHMARK(HeapPerSession)->Iterations(1);
 BENCHMARK(HeapPerTokenObject)->Iterations(1);
 

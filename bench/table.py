@@ -24,6 +24,7 @@ LABELS = {
     "Random32": "C_GenerateRandom(32)",
     "OpenCloseSession": "C_OpenSession+C_CloseSession",
     "CreateTokenObject": "create a token data object",
+    "LoginLogout": "C_Login+C_Logout (user)",
     "CreateAmong/10000": "create a token data object, 10,000 stored",
     "CreateAmong/100000": "create a token data object, 100,000 stored",
     "FindByLabel/100": "find by label among 100 token objects",

@@ -63,7 +63,7 @@ message(STATUS "p11forge: wolfCrypt built from ${P11_WOLFSSL_TREE}")
 # without SHA-384/512, the SP file of the other word size) compiles to an
 # empty object: the settings alone decide what is in the library.
 set(P11_WOLFCRYPT_C_FILES
-  asn.c coding.c ecc.c error.c hash.c hmac.c logging.c memory.c pwdbased.c random.c rsa.c
+  aes.c asn.c coding.c ecc.c error.c hash.c hmac.c logging.c memory.c pwdbased.c random.c rsa.c
   sha.c sha256.c sha512.c sp_int.c wc_encrypt.c wc_port.c wolfmath.c)
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   list(APPEND P11_WOLFCRYPT_C_FILES cpuid.c sp_x86_64.c)

@@ -46,7 +46,20 @@ typedef struct p11_profile {
     /* Wrong PINs in a row (per user type, kept in the store) after which that
      * PIN is locked (CKR_PIN_LOCKED); 0: no limit. */
     CK_ULONG max_pin_tries;
+
+    /* What seals the secret values of private objects at rest (storage.secrets):
+     * P11_SECRETS_PIN, the token key wrapped under the PINs (a key with
+     * CKA_PRIVATE FALSE, usable without a login, is bound to the device key
+     * anyway), or P11_SECRETS_DEVICE, the device key for every key (devices
+     * whose firmware logs in with a built-in PIN). */
+    CK_ULONG secret_binding;
+    /* PBKDF2 iterations of a new PIN verifier (limits.pin_iterations); 0: the
+     * backend's default (pin_verifier.h). */
+    CK_ULONG pin_iterations;
 } p11_profile;
+
+#define P11_SECRETS_PIN 0ul
+#define P11_SECRETS_DEVICE 1ul
 
 extern const p11_profile p11_active_profile;
 

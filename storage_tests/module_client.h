@@ -47,6 +47,10 @@ class Client {
     // Finds the one object with the label and destroys it.
     CK_RV DestroyByLabel(const std::string &label);
 
+    // For calls the helpers above do not make.
+    CK_FUNCTION_LIST *functions() const { return fl_; }
+    CK_SESSION_HANDLE session() const { return session_; }
+
   private:
     CK_RV Find(CK_ATTRIBUTE *tmpl, CK_ULONG count, std::vector<CK_OBJECT_HANDLE> *out);
     CK_RV FirstTokenSlot();

@@ -771,7 +771,7 @@ CK_RV apply_set_template(const AttributeSet &current, const CK_ATTRIBUTE *tmpl, 
     return rv;
 }
 
-bool attribute_hidden(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type)
+bool attribute_secret(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type)
 {
     // Secret in no class: no need to read the object's class.
     const TypeInfo *info = type_info(type);
@@ -780,7 +780,12 @@ bool attribute_hidden(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type)
     }
     const ClassTable *table = table_of(attrs);
     const Rule *rule = table != nullptr ? find_rule(*table, type) : nullptr;
-    if (rule == nullptr || (rule->flags & kSensitive) == 0) {
+    return rule != nullptr && (rule->flags & kSensitive) != 0;
+}
+
+bool attribute_hidden(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type)
+{
+    if (!attribute_secret(attrs, type)) {
         return false;
     }
     // Missing guards count as the safe values.
@@ -836,14 +841,18 @@ bool attribute_is_ulong(CK_ATTRIBUTE_TYPE type)
     return info != nullptr && info->kind == Kind::ulong;
 }
 
-bool object_class_supported(const AttributeSet &attrs)
+bool object_class_supported(const AttributeSet &attrs, bool secrets_sealed)
 {
     const ClassTable *table = table_of(attrs);
     if (table == nullptr) {
         return false;
     }
     for (std::size_t i = 0; i < table->count; ++i) {
-        if ((table->rules[i].flags & kReqCreate) != 0 && !attrs.has(table->rules[i].type)) {
+        const Rule &rule = table->rules[i];
+        if (secrets_sealed && (rule.flags & kSensitive) != 0) {
+            continue; // not in attrs until the login opens them
+        }
+        if ((rule.flags & kReqCreate) != 0 && !attrs.has(rule.type)) {
             return false;
         }
     }

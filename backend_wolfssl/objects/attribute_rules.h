@@ -67,6 +67,11 @@ CK_RV build_object(const CK_ATTRIBUTE *tmpl, CK_ULONG count, ObjectOrigin origin
  * change), CKR_ATTRIBUTE_VALUE_INVALID. */
 CK_RV apply_set_template(const AttributeSet &current, const CK_ATTRIBUTE *tmpl, CK_ULONG count, AttributeSet *updated);
 
+// True when the attribute holds key material in the object's class (a
+// private key's private parts, a secret key's value), sensitive or not: the
+// store seals these (secrets/sealed_record.h).
+bool attribute_secret(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type);
+
 // True when C_GetAttributeValue must not reveal the attribute (case 1 of
 // v2.40 §5.7.5): a secret attribute of a key that is sensitive or unextractable.
 bool attribute_hidden(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type);
@@ -85,8 +90,9 @@ bool attribute_is_bool(CK_ATTRIBUTE_TYPE type);
 bool attribute_is_ulong(CK_ATTRIBUTE_TYPE type);
 
 // The stored object is one of the supported classes with its class
-// attributes present (a sanity check for records read back from storage).
-bool object_class_supported(const AttributeSet &attrs);
+// attributes present (a sanity check for records read back from storage);
+// secrets_sealed: the secret attributes are sealed, not in attrs.
+bool object_class_supported(const AttributeSet &attrs, bool secrets_sealed = false);
 
 } // namespace p11
 

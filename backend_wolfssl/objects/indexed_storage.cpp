@@ -289,24 +289,26 @@ CK_RV IndexedStorage::add(const std::vector<const AttributeSet *> &objects, std:
         page.page = head.end_page++;
     }
     std::vector<std::string> written;
-    bool ok = true;
+    CK_RV rv = CKR_OK;
     for (const AttributeSet *attrs : objects) {
         const std::uint32_t slot = page.used++;
         std::string label = object_record_label(id_at(page.page, slot));
-        if (!write_stored_object(label, *attrs)) {
-            ok = false;
+        rv = write_stored_object(label, *attrs);
+        if (rv != CKR_OK) {
             break;
         }
         written.push_back(std::move(label));
         page.live.set(slot);
     }
     // Records before the page that lists them, the page before the head.
-    ok = ok && write_page(page) && (!new_page || write_head(head));
-    if (!ok) {
+    if (rv == CKR_OK && !(write_page(page) && (!new_page || write_head(head)))) {
+        rv = CKR_DEVICE_ERROR;
+    }
+    if (rv != CKR_OK) {
         for (const std::string &label : written) {
             (void)pal_destroy(label);
         }
-        return CKR_DEVICE_ERROR;
+        return rv;
     }
     head_ = head;
     if (drop_emptied_last) {
@@ -378,7 +380,7 @@ CK_RV IndexedStorage::replace(const std::string &pal_label, const AttributeSet &
     if (read != PageRead::ok || !page.live.test(slot_of(id))) {
         return CKR_OBJECT_HANDLE_INVALID;
     }
-    return write_stored_object(pal_label, attrs) ? CKR_OK : CKR_DEVICE_ERROR;
+    return write_stored_object(pal_label, attrs);
 }
 
 CK_RV IndexedStorage::remove_all()

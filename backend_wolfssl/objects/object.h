@@ -45,6 +45,9 @@ struct Object {
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
     bool token = false;      // CKA_TOKEN
     bool is_private = false; // CKA_PRIVATE: invisible unless the user is logged in
+    // Its secret attributes are sealed under the token key, not in attrs:
+    // invisible until the user's login opens it (ObjectStore::open_sealed_objects).
+    bool sealed = false;
     StoreMark in_store;
     InlineValue label; // CKA_LABEL
     CK_OBJECT_CLASS klass = 0;
@@ -53,6 +56,7 @@ struct Object {
     AttributeSet attrs;
     CK_SESSION_HANDLE owner = CK_INVALID_HANDLE; // session objects: the session that made it
     std::string pal_label;                       // token objects: the PAL label its record is stored under
+    bool stored_in_clear = false;                // token objects: a record from before encryption
     mutable KeyPool parsed_keys;                 // keys: idle wolfCrypt copies (a copied Object starts empty)
 };
 

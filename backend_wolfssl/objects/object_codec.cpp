@@ -1,4 +1,5 @@
-/* Token object records: encode, and a decode that trusts nothing. */
+/* Token object records: encode with the secrets sealed, and a decode that
+ * trusts nothing (format: object_codec.h). */
 #include "objects/object_codec.h"
 
 #include <climits>
@@ -6,6 +7,9 @@
 
 #include "objects/attribute_rules.h"
 #include "objects/record_bytes.h"
+#include "p11_profile.h"
+#include "secrets/gcm_box.h"
+#include "secure_wipe.h"
 #include "wolfcrypt.h"
 
 namespace p11 {
@@ -14,6 +18,7 @@ namespace {
 
 constexpr std::uint8_t kMagic[8] = {'P', '1', '1', 'F', 'O', 'B', 'J', 'T'};
 constexpr std::size_t kHeaderSize = sizeof kMagic + 4 + 4;
+constexpr std::size_t kBindingSize = 1 + 4; // binding u8 | box length u32
 constexpr std::size_t kChecksumSize = WC_SHA256_DIGEST_SIZE;
 constexpr std::size_t kUlongSize = 8;
 
@@ -23,25 +28,30 @@ std::size_t stored_value_size(const Attribute &attribute)
                                                                                             : attribute.value.size();
 }
 
-} // namespace
-
-std::size_t object_record_size(const AttributeSet &attrs)
+// The list's size: its count and entries.
+std::size_t list_size(const AttributeSet &attrs, bool secret)
 {
-    std::size_t size = kHeaderSize + kChecksumSize;
+    std::size_t size = 4;
     for (const Attribute &attribute : attrs.items()) {
-        size += 8 + stored_value_size(attribute);
+        if (attribute_secret(attrs, attribute.type) == secret) {
+            size += 8 + stored_value_size(attribute);
+        }
     }
     return size;
 }
 
-void object_record_encode(const AttributeSet &attrs, Bytes *out)
+// Writes the public (secret false) or the secret attributes as a list.
+void write_list(const AttributeSet &attrs, bool secret, RecordWriter &w)
 {
-    out->assign(object_record_size(attrs), 0);
-    RecordWriter w(out->data());
-    w.bytes(kMagic, sizeof kMagic);
-    w.u32(kObjectRecordVersion);
-    w.u32(static_cast<std::uint32_t>(attrs.size()));
+    std::uint32_t count = 0;
     for (const Attribute &attribute : attrs.items()) {
+        count += attribute_secret(attrs, attribute.type) == secret ? 1 : 0;
+    }
+    w.u32(count);
+    for (const Attribute &attribute : attrs.items()) {
+        if (attribute_secret(attrs, attribute.type) != secret) {
+            continue;
+        }
         w.u32(static_cast<std::uint32_t>(attribute.type));
         const std::size_t size = stored_value_size(attribute);
         w.u32(static_cast<std::uint32_t>(size));
@@ -53,11 +63,133 @@ void object_record_encode(const AttributeSet &attrs, Bytes *out)
             w.bytes(attribute.value.data(), size);
         }
     }
-    const std::size_t covered = out->size() - kChecksumSize;
-    (void)wc_Sha256Hash(out->data(), static_cast<word32>(covered), out->data() + covered);
 }
 
-RecordStatus object_record_decode(const std::uint8_t *data, std::size_t len, AttributeSet *out)
+// Reads a list into *attrs; false when malformed (a repeat, a bad ulong).
+bool read_list(RecordReader &r, AttributeSet *attrs)
+{
+    std::uint32_t count = 0;
+    if (!r.u32(&count)) {
+        return false;
+    }
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::uint32_t type = 0;
+        std::uint32_t size = 0;
+        const std::uint8_t *value = nullptr;
+        if (!r.u32(&type) || !r.u32(&size) || !r.span(size, &value) || attrs->has(type)) {
+            return false;
+        }
+        if (attribute_is_ulong(type)) {
+            std::uint64_t wide = 0;
+            RecordReader v(value, size);
+            if (size != kUlongSize || !v.u64(&wide) || wide > ULONG_MAX) {
+                return false;
+            }
+            attrs->set_ulong(type, static_cast<CK_ULONG>(wide));
+        } else {
+            attrs->set(type, value, size);
+        }
+    }
+    return true;
+}
+
+bool has_secret(const AttributeSet &attrs)
+{
+    for (const Attribute &attribute : attrs.items()) {
+        if (attribute_secret(attrs, attribute.type)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const SecretKey *key_for(SecretBinding binding, const SealKeys &keys)
+{
+    return binding == SecretBinding::token_key ? keys.token : keys.device;
+}
+
+// The secret list of a box opened into plain: added to *attrs.
+bool read_secret_list(const std::uint8_t *plain, std::size_t len, AttributeSet *attrs)
+{
+    RecordReader r(plain, len);
+    AttributeSet secrets;
+    if (!read_list(r, &secrets) || !r.at_end()) {
+        return false;
+    }
+    for (const Attribute &attribute : secrets.items()) {
+        if (attrs->has(attribute.type) || !attribute_secret(*attrs, attribute.type)) {
+            return false; // a secret repeated in clear, or a box holding a public attribute
+        }
+        attrs->set(attribute.type, attribute.value.data(), attribute.value.size());
+    }
+    return true;
+}
+
+RecordStatus decode_v1(RecordReader &r, AttributeSet *out, SecretsState *secrets)
+{
+    AttributeSet attrs;
+    if (!read_list(r, &attrs) || !r.at_end()) {
+        return RecordStatus::damaged;
+    }
+    *secrets = has_secret(attrs) ? SecretsState::legacy_clear : SecretsState::none;
+    *out = std::move(attrs);
+    return RecordStatus::ok;
+}
+
+} // namespace
+
+SecretBinding secret_binding(const AttributeSet &attrs)
+{
+    if (!has_secret(attrs)) {
+        return SecretBinding::none;
+    }
+    // A key usable without a login cannot wait for the PIN's key.
+    const bool pin_bound = p11_active_profile.secret_binding == P11_SECRETS_PIN && attrs.bool_or(CKA_PRIVATE, true);
+    return pin_bound ? SecretBinding::token_key : SecretBinding::device_key;
+}
+
+std::size_t object_record_size(const AttributeSet &attrs)
+{
+    std::size_t size = kHeaderSize - 4 + list_size(attrs, false) + kBindingSize + kChecksumSize;
+    if (has_secret(attrs)) {
+        size += list_size(attrs, true) + kBoxOverhead;
+    }
+    return size;
+}
+
+CK_RV object_record_encode(const AttributeSet &attrs, const SealKeys &keys, WC_RNG &rng, Bytes *out)
+{
+    const SecretBinding binding = secret_binding(attrs);
+    const SecretKey *key = key_for(binding, keys);
+    if (binding != SecretBinding::none && key == nullptr) {
+        return binding == SecretBinding::token_key ? CKR_USER_NOT_LOGGED_IN : CKR_DEVICE_ERROR;
+    }
+    Bytes record(object_record_size(attrs), 0);
+    RecordWriter w(record.data());
+    w.bytes(kMagic, sizeof kMagic);
+    w.u32(kObjectRecordVersion);
+    write_list(attrs, false, w);
+    w.bytes(&binding, 1);
+    const std::size_t plain_len = binding == SecretBinding::none ? 0 : list_size(attrs, true);
+    const std::size_t box_len = binding == SecretBinding::none ? 0 : plain_len + kBoxOverhead;
+    w.u32(static_cast<std::uint32_t>(box_len));
+    const std::size_t box_at = record.size() - kChecksumSize - box_len;
+    if (binding != SecretBinding::none) {
+        Bytes plain(plain_len, 0);
+        RecordWriter pw(plain.data());
+        write_list(attrs, true, pw);
+        if (!box_seal(key->bytes, rng, record.data(), box_at, plain.data(), plain.size(), record.data() + box_at)) {
+            return CKR_FUNCTION_FAILED;
+        }
+    }
+    const std::size_t covered = record.size() - kChecksumSize;
+    (void)wc_Sha256Hash(record.data(), static_cast<word32>(covered), record.data() + covered);
+    *out = std::move(record);
+    return CKR_OK;
+}
+
+RecordStatus object_record_decode(const std::uint8_t *data, std::size_t len, const SealKeys &keys,
+                                  AttributeSet *out, SecretsState *secrets)
 {
     if (data == nullptr || len < kHeaderSize + kChecksumSize || std::memcmp(data, kMagic, sizeof kMagic) != 0) {
         return RecordStatus::damaged;
@@ -70,39 +202,54 @@ RecordStatus object_record_decode(const std::uint8_t *data, std::size_t len, Att
     }
     RecordReader r(data + sizeof kMagic, covered - sizeof kMagic);
     std::uint32_t version = 0;
-    std::uint32_t count = 0;
-    if (!r.u32(&version) || !r.u32(&count)) {
+    if (!r.u32(&version)) {
         return RecordStatus::damaged;
     }
     if (version > kObjectRecordVersion) {
         return RecordStatus::newer_version;
     }
+    if (version == 1) {
+        return decode_v1(r, out, secrets);
+    }
     if (version != kObjectRecordVersion) {
         return RecordStatus::damaged;
     }
     AttributeSet attrs;
-    for (std::uint32_t i = 0; i < count; ++i) {
-        std::uint32_t type = 0;
-        std::uint32_t size = 0;
-        const std::uint8_t *value = nullptr;
-        if (!r.u32(&type) || !r.u32(&size) || !r.span(size, &value) || attrs.has(type)) {
-            return RecordStatus::damaged;
-        }
-        if (attribute_is_ulong(type)) {
-            std::uint64_t wide = 0;
-            RecordReader v(value, size);
-            if (size != kUlongSize || !v.u64(&wide) || wide > ULONG_MAX) {
-                return RecordStatus::damaged;
-            }
-            attrs.set_ulong(type, static_cast<CK_ULONG>(wide));
-        } else {
-            attrs.set(type, value, size);
-        }
+    const std::uint8_t *binding_byte = nullptr;
+    std::uint32_t box_len = 0;
+    const std::uint8_t *box = nullptr;
+    if (!read_list(r, &attrs) || has_secret(attrs) || !r.span(1, &binding_byte) || !r.u32(&box_len) ||
+        !r.span(box_len, &box) || !r.at_end()) {
+        return RecordStatus::damaged; // a version 2 record never lists a secret in clear
     }
-    if (!r.at_end()) {
+    const auto binding = static_cast<SecretBinding>(*binding_byte);
+    const bool none = binding == SecretBinding::none;
+    // Either binding may be read whatever this profile writes (modules of two
+    // profiles may share a store), but a key sealed under the token key must
+    // be private: it stays invisible until the login that opens it.
+    if (*binding_byte > 2 || none != (box_len == 0) || (!none && box_len <= kBoxOverhead + 4) ||
+        (binding == SecretBinding::token_key && !attrs.bool_or(CKA_PRIVATE, true))) {
         return RecordStatus::damaged;
     }
+    SecretsState state = SecretsState::none;
+    if (!none) {
+        const SecretKey *key = key_for(binding, keys);
+        if (key == nullptr && binding == SecretBinding::token_key) {
+            state = SecretsState::sealed; // opened at the user's login
+        } else {
+            Bytes plain(box_len - kBoxOverhead, 0);
+            if (key == nullptr ||
+                !box_open(key->bytes, data, static_cast<std::size_t>(box - data), box, box_len, plain.data())) {
+                return RecordStatus::unopened;
+            }
+            if (!read_secret_list(plain.data(), plain.size(), &attrs)) {
+                return RecordStatus::damaged;
+            }
+            state = SecretsState::opened;
+        }
+    }
     *out = std::move(attrs);
+    *secrets = state;
     return RecordStatus::ok;
 }
 

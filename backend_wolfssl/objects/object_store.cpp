@@ -119,6 +119,8 @@ CK_RV ObjectStore::start(const LockStrategy &strategy)
         object->handle = new_handle();
         object->attrs = std::move(item.attrs);
         object->pal_label = std::move(item.pal_label);
+        object->sealed = item.secrets == SecretsState::sealed;
+        object->stored_in_clear = item.secrets == SecretsState::legacy_clear;
         object_cache_fields(object.get());
         insert_locked(object); // nothing else runs during C_Initialize
     }
@@ -465,8 +467,80 @@ void ObjectStore::drop_private_session_objects()
     for (const ObjectRef &old : renumbered) {
         auto fresh = make_object(*old);
         fresh->handle = new_handle();
+        if (!fresh->sealed && secret_binding(fresh->attrs) == SecretBinding::token_key) {
+            AttributeSet public_part;
+            for (const Attribute &attribute : fresh->attrs.items()) {
+                if (!attribute_secret(fresh->attrs, attribute.type)) {
+                    public_part.set(attribute.type, attribute.value.data(), attribute.value.size());
+                }
+            }
+            fresh->attrs = std::move(public_part);
+            fresh->sealed = true;
+        }
         erase_locked(old->handle);
         insert_locked(fresh);
+    }
+}
+
+ObjectRef ObjectStore::reread_locked(const Object &object)
+{
+    StoredObject stored;
+    bool present = false;
+    if (!read_stored_object(object.pal_label, &stored, &present)) {
+        return ObjectRef();
+    }
+    auto fresh = make_object();
+    fresh->handle = object.handle;
+    fresh->attrs = std::move(stored.attrs);
+    fresh->pal_label = object.pal_label;
+    fresh->sealed = stored.secrets == SecretsState::sealed;
+    fresh->stored_in_clear = stored.secrets == SecretsState::legacy_clear;
+    object_cache_fields(fresh.get());
+    return fresh;
+}
+
+void ObjectStore::open_sealed_objects()
+{
+    LockGuard writing(write_lock_);
+    if (writing.rv() != CKR_OK) {
+        return;
+    }
+    std::vector<ObjectRef> pending;
+    {
+        LockGuard guard(lock_);
+        if (guard.rv() != CKR_OK) {
+            return;
+        }
+        for (const auto &entry : objects_) {
+            if (entry.second->token && (entry.second->sealed || entry.second->stored_in_clear)) {
+                pending.push_back(entry.second);
+            }
+        }
+    }
+    for (const ObjectRef &old : pending) {
+        ObjectRef current = old->sealed ? reread_locked(*old) : old;
+        if (current && current->stored_in_clear) {
+            // Sealed now; a store that refuses keeps the clear record for the next login.
+            const CK_RV rv = storage_.replace(current->pal_label, current->attrs);
+            if (rv == CKR_OK) {
+                auto sealed = make_object(*current);
+                sealed->stored_in_clear = false;
+                current = std::move(sealed);
+            } else if (rv == CKR_OBJECT_HANDLE_INVALID) {
+                current = ObjectRef(); // another process destroyed it
+            }
+        }
+        LockGuard guard(lock_);
+        if (guard.rv() != CKR_OK) {
+            return;
+        }
+        if (find_locked(old->handle) != old) {
+            continue;
+        }
+        erase_locked(old->handle);
+        if (current) {
+            insert_locked(current);
+        }
     }
 }
 

@@ -88,15 +88,27 @@ class ObjectStore {
     void drop_session_objects(CK_SESSION_HANDLE session);
     void drop_all_session_objects();
     // C_Logout (the library lock is held): the private session objects go and
-    // the private token objects get new handles (v2.40 §5.6 C_Logout).
+    // the private token objects get new handles (v2.40 §5.6 C_Logout); those
+    // bound to the token key drop their secrets from memory (sealed again).
     void drop_private_session_objects();
+    // C_Login of the user (the library lock is held, the token key held, the
+    // login not yet shown): the objects sealed under the token key are opened
+    // from their records, and records from before encryption are rewritten
+    // sealed. A record that no longer opens leaves the process (reported).
+    void open_sealed_objects();
     // C_InitToken (the library lock is held): every token object goes.
     CK_RV destroy_token_objects();
 
     std::size_t size();
 
   private:
-    bool visible(const Object &object, Login login) const { return !object.is_private || login == Login::user; }
+    bool visible(const Object &object, Login login) const
+    {
+        return !object.sealed && (!object.is_private || login == Login::user);
+    }
+    // The object under the same handle, as its record now reads (opened
+    // with the keys held); NULL when the record is gone or unusable.
+    ObjectRef reread_locked(const Object &object);
     ObjectRef find_locked(CK_OBJECT_HANDLE handle) const;
     void insert_locked(const ObjectRef &object);
     void erase_locked(CK_OBJECT_HANDLE handle);

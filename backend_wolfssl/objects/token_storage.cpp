@@ -103,11 +103,12 @@ CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, 
         labels.push_back(label);
     }
     for (std::size_t i = 0; i < objects.size(); ++i) {
-        if (!write_stored_object(labels[i], *objects[i])) {
+        const CK_RV rv = write_stored_object(labels[i], *objects[i]);
+        if (rv != CKR_OK) {
             for (std::size_t j = 0; j < i; ++j) {
                 (void)pal_destroy(labels[j]);
             }
-            return CKR_DEVICE_ERROR;
+            return rv;
         }
     }
     taken_ = std::move(taken);

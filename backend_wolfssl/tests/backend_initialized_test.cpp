@@ -838,7 +838,7 @@ TEST_F(RecordTest, NewerRecordVersionIsTreatedAsUninitialized)
     ASSERT_EQ(CKR_OK, p11be_C_Finalize(nullptr));
     std::vector<std::uint8_t> record = ReadRecord();
     ASSERT_GT(record.size(), 12u + WC_SHA256_DIGEST_SIZE);
-    record[11] = 2; // format version (big-endian u32 after the 8-byte magic)
+    record[11] = 3; // format version (big-endian u32 after the 8-byte magic)
     std::size_t covered = record.size() - WC_SHA256_DIGEST_SIZE;
     ASSERT_EQ(0, wc_Sha256Hash(record.data(), static_cast<word32>(covered), record.data() + covered));
     WriteRecord(record);

@@ -28,4 +28,6 @@ extern "C" const p11_profile p11_active_profile = {
     nullptr,
     0,
     3, // wrong PINs before a PIN locks
+    P11_SECRETS_PIN,
+    1000, // PIN derivations: tests log in and set PINs many times
 };

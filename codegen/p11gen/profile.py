@@ -17,9 +17,10 @@ from .errors import SpecError
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
                 "limits", "token", "storage", "tests", "provisioning"}
 MECHANISM_KEYS = {"flags", "key_size"}
-LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length", "pin_tries"}
+LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length", "pin_tries", "pin_iterations"}
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
-STORAGE_KEYS = {"labels"}
+STORAGE_KEYS = {"labels", "secrets"}
+SECRET_BINDINGS = ("pin", "device")   # runtime/p11_profile.h P11_SECRETS_*
 TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token", "digest", "random",
                "objects", "keys", "cipher", "key_management", "threads")
 # A module cannot be loaded without C_GetFunctionList; C_GetFunctionStatus and
@@ -49,6 +50,7 @@ class Profile:
     limits: dict
     token: dict
     storage_labels: list = None      # None: any label
+    storage_secrets: str = "pin"     # what seals private objects' secret values at rest
     tests: list = field(default_factory=list)
     chain: list = field(default_factory=list)   # files read, child last
     provisioning: str = ""           # profile whose module creates this one's objects
@@ -177,8 +179,11 @@ def _mechanism(name, spec, path, line, api):
 
 def _limits(raw):
     # pin_tries: wrong PINs in a row before a PIN locks (0: never).
+    # pin_iterations: PBKDF2 iterations of a new PIN verifier (about 50 ms on
+    # a desktop core at the default; a device whose firmware logs in at every
+    # boot with a built-in PIN may lower it).
     limits = {"sessions": 0, "rw_sessions": 0, "objects": 0, "label_length": 32, "pin_length": [4, 64],
-              "pin_tries": 10}
+              "pin_tries": 10, "pin_iterations": 100000}
     for key, (value, path, line) in raw.items():
         if key not in LIMIT_KEYS:
             raise SpecError(path, line, f"unknown limits key '{key}'")
@@ -189,6 +194,8 @@ def _limits(raw):
             if low > high:
                 raise SpecError(path, line, "pin_length min is above max")
             limits[key] = [low, high]
+        elif key == "pin_iterations":
+            limits[key] = _int(value, path, line, key, 1000)
         else:
             limits[key] = _int(value, path, line, key)
     return limits
@@ -215,12 +222,21 @@ def _token(raw, limits):
     return token
 
 
+def _secrets(raw):
+    if "secrets" not in raw:
+        return "pin"
+    value, path, line = raw["secrets"]
+    if value not in SECRET_BINDINGS:
+        raise SpecError(path, line, "storage.secrets must be 'pin' or 'device'")
+    return value
+
+
 def _storage(raw):
-    if "labels" not in raw:
-        return None
     for key, (_, path, line) in raw.items():
         if key not in STORAGE_KEYS:
             raise SpecError(path, line, f"unknown storage key '{key}'")
+    if "labels" not in raw:
+        return None
     value, path, line = raw["labels"]
     if value == "any":
         return None
@@ -301,4 +317,5 @@ def load(path, api, search_dirs=()):
     return Profile(name=name, path=path, description=str(raw["description"]).strip(), provisioning=provisioning,
                    functions=[f for f in api.functions if f in wanted], families=resolved_families,
                    mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),
-                   storage_labels=_storage(raw["storage"]), tests=tests, chain=raw["chain"])
+                   storage_labels=_storage(raw["storage"]), storage_secrets=_secrets(raw["storage"]), tests=tests,
+                   chain=raw["chain"])

@@ -103,6 +103,26 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD + "limits:\n  pin_tries: -1\n")
         self.assert_error("child", "pin_tries: -1", "pin_tries must be an integer >= 0")
 
+    def test_pin_iterations_default_and_lower_bound(self):
+        self.write(base=BASE, child=CHILD)
+        self.assertEqual(self.load().limits["pin_iterations"], 100000)
+        self.write(base=BASE, child=CHILD + "limits:\n  pin_iterations: 20000\n")
+        self.assertEqual(self.load().limits["pin_iterations"], 20000)
+        self.write(base=BASE, child=CHILD + "limits:\n  pin_iterations: 999\n")
+        self.assert_error("child", "pin_iterations: 999", "pin_iterations must be an integer >= 1000")
+
+    def test_storage_secrets_default_to_pin_and_may_be_device(self):
+        self.write(base=BASE, child=CHILD)
+        self.assertEqual(self.load().storage_secrets, "pin")
+        self.write(base=BASE, child=CHILD + "storage:\n  secrets: device\n")
+        loaded = self.load()
+        self.assertEqual(loaded.storage_secrets, "device")
+        self.assertIsNone(loaded.storage_labels, "secrets alone keeps any label")
+
+    def test_storage_secrets_other_value_is_rejected(self):
+        self.write(base=BASE, child=CHILD + "storage:\n  secrets: clear\n")
+        self.assert_error("child", "secrets: clear", "storage.secrets must be 'pin' or 'device'")
+
     def test_bad_limits_key(self):
         self.write(base=BASE.replace("  sessions: 4", "  sesions: 4"), child=CHILD)
         self.assert_error("base", "sesions", "unknown limits key 'sesions'", load="child")

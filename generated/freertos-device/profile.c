@@ -53,4 +53,6 @@ const p11_profile p11_active_profile = {
     p11_profile_pal_labels,
     11,
     10,
+    P11_SECRETS_DEVICE,
+    10000,
 };

@@ -17,7 +17,6 @@
 #define NO_DES3
 #define NO_DH
 #define NO_DSA
-#define NO_AES
 #define NO_PSK
 #define NO_PBKDF1
 #define WOLFSSL_NO_SHAKE256
@@ -40,6 +39,13 @@
  * key parts as mp_ints, hence the public math API. */
 #define HAVE_HASHDRBG
 #define WOLFSSL_PUBLIC_MP
+/* AES-256-GCM seals secret values at rest and wraps the token key
+ * (backend_wolfssl/secrets/); no other AES mode is built. */
+#define HAVE_AESGCM
+#define GCM_TABLE_4BIT
+#define NO_AES_CBC
+#define NO_AES_128
+#define NO_AES_192
 #define HAVE_ECC
 #define ECC_USER_CURVES
 #define ECC_SHAMIR

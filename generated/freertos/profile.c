@@ -38,4 +38,6 @@ const p11_profile p11_active_profile = {
     NULL,
     0,
     10,
+    P11_SECRETS_DEVICE,
+    10000,
 };

@@ -44,4 +44,6 @@ const p11_profile p11_active_profile = {
     NULL,
     0,
     10,
+    P11_SECRETS_PIN,
+    100000,
 };

@@ -8,12 +8,14 @@
 #include "pal_memory.h"
 
 #include "core_pkcs11_pal.h"
+#include "core_pkcs11_pal_device_key.h"
 #include "pal_label_index.h"
 
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 /* What a label entry's value points to while the object exists. */
 struct stored_value {
@@ -159,9 +161,35 @@ CK_RV PKCS11_PAL_DestroyObject(CK_OBJECT_HANDLE xHandle)
     return CKR_OK;
 }
 
+/* The device key of a store that lives as long as the process: random, made
+ * on first use, forgotten with the store (p11_pal_memory_reset). */
+static unsigned char device_key[P11_PAL_DEVICE_KEY_SIZE];
+static int device_key_made;
+
+CK_RV PKCS11_PAL_GetDeviceKey(CK_BYTE_PTR key, CK_ULONG key_len)
+{
+    if (key == NULL || key_len != P11_PAL_DEVICE_KEY_SIZE) {
+        return CKR_ARGUMENTS_BAD;
+    }
+    CK_RV rv = CKR_OK;
+    pthread_mutex_lock(&lock);
+    if (!device_key_made) {
+        device_key_made = getrandom(device_key, sizeof(device_key), 0) == (ssize_t)sizeof(device_key);
+    }
+    if (device_key_made) {
+        memcpy(key, device_key, sizeof(device_key));
+    } else {
+        rv = CKR_DEVICE_ERROR;
+    }
+    pthread_mutex_unlock(&lock);
+    return rv;
+}
+
 void p11_pal_memory_reset(void)
 {
     pthread_mutex_lock(&lock);
+    memset(device_key, 0, sizeof(device_key));
+    device_key_made = 0;
     for (CK_OBJECT_HANDLE h = 1; h <= labels.count; h++) {
         struct p11_label_entry *entry = p11_label_index_entry(&labels, h);
         free_value(entry->value);

@@ -21,6 +21,7 @@
 #include "core_pkcs11_pal_lock.h"
 #include "pal_label_index.h"
 #include "pal_posix.h"
+#include "pal_posix_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -357,6 +358,7 @@ CK_RV PKCS11_PAL_Initialize(void)
     pthread_mutex_lock(&lock);
     strcpy(store_dir, dir);
     pthread_mutex_unlock(&lock);
+    p11_pal_posix_device_key_init(dir);
     pthread_mutex_unlock(&store_mutex);
     return rv;
 }

@@ -25,17 +25,37 @@ p11::AttributeSet SampleAttributes()
     return attrs;
 }
 
+// A record without secrets: no key needed.
+p11::Bytes Encode(const p11::AttributeSet &attrs)
+{
+    WC_RNG rng;
+    EXPECT_EQ(0, wc_InitRng(&rng));
+    p11::Bytes record;
+    EXPECT_EQ(CKR_OK, p11::object_record_encode(attrs, p11::SealKeys{}, rng, &record));
+    wc_FreeRng(&rng);
+    return record;
+}
+
+p11::RecordStatus Decode(const std::uint8_t *data, std::size_t len, p11::AttributeSet *out)
+{
+    p11::SecretsState secrets = p11::SecretsState::opened;
+    const p11::RecordStatus status = p11::object_record_decode(data, len, p11::SealKeys{}, out, &secrets);
+    if (status == p11::RecordStatus::ok) {
+        EXPECT_EQ(p11::SecretsState::none, secrets);
+    }
+    return status;
+}
+
 } // namespace
 
 TEST(ObjectCodecTest, RecordRoundTripsAndHasItsAdvertisedSize)
 {
     p11::AttributeSet attrs = SampleAttributes();
-    p11::Bytes record;
-    p11::object_record_encode(attrs, &record);
+    p11::Bytes record = Encode(attrs);
     EXPECT_EQ(p11::object_record_size(attrs), record.size());
     EXPECT_EQ(0, std::memcmp(record.data(), "P11FOBJT", 8));
     p11::AttributeSet decoded;
-    ASSERT_EQ(p11::RecordStatus::ok, p11::object_record_decode(record.data(), record.size(), &decoded));
+    ASSERT_EQ(p11::RecordStatus::ok, Decode(record.data(), record.size(), &decoded));
     ASSERT_EQ(attrs.size(), decoded.size());
     for (const p11::Attribute &attribute : attrs.items()) {
         ASSERT_NE(nullptr, decoded.get(attribute.type));
@@ -47,36 +67,32 @@ TEST(ObjectCodecTest, UlongValuesAreStoredAsEightBigEndianBytes)
 {
     p11::AttributeSet attrs;
     attrs.set_ulong(CKA_CLASS, 0x0102);
-    p11::Bytes record;
-    p11::object_record_encode(attrs, &record);
-    // magic 8 | version 4 | count 4 | type 4 | length 4 | value 8
-    ASSERT_EQ(8u + 4 + 4 + 4 + 4 + 8 + 32, record.size());
+    p11::Bytes record = Encode(attrs);
+    // magic 8 | version 4 | count 4 | type 4 | length 4 | value 8 | binding 1 | box length 4 | SHA-256 32
+    ASSERT_EQ(8u + 4 + 4 + 4 + 4 + 8 + 1 + 4 + 32, record.size());
     const unsigned char expected[] = {0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0x01, 0x02};
     EXPECT_EQ(0, std::memcmp(record.data() + 20, expected, sizeof expected));
 }
 
 TEST(ObjectCodecTest, EveryFlippedByteIsDetected)
 {
-    p11::Bytes record;
-    p11::object_record_encode(SampleAttributes(), &record);
+    p11::Bytes record = Encode(SampleAttributes());
     for (std::size_t i = 0; i < record.size(); ++i) {
         p11::Bytes damaged = record;
         damaged[i] ^= 0x40;
         p11::AttributeSet out;
-        EXPECT_EQ(p11::RecordStatus::damaged, p11::object_record_decode(damaged.data(), damaged.size(), &out))
-            << "byte " << i;
+        EXPECT_EQ(p11::RecordStatus::damaged, Decode(damaged.data(), damaged.size(), &out)) << "byte " << i;
     }
 }
 
 TEST(ObjectCodecTest, TruncatedAndEmptyRecordsAreDamaged)
 {
-    p11::Bytes record;
-    p11::object_record_encode(SampleAttributes(), &record);
+    p11::Bytes record = Encode(SampleAttributes());
     p11::AttributeSet out;
     for (std::size_t len = 0; len < record.size(); ++len) {
-        EXPECT_EQ(p11::RecordStatus::damaged, p11::object_record_decode(record.data(), len, &out)) << len;
+        EXPECT_EQ(p11::RecordStatus::damaged, Decode(record.data(), len, &out)) << len;
     }
-    EXPECT_EQ(p11::RecordStatus::damaged, p11::object_record_decode(nullptr, 0, &out));
+    EXPECT_EQ(p11::RecordStatus::damaged, Decode(nullptr, 0, &out));
 }
 
 TEST(IndexV1Test, RoundTripsAndRejectsDamage)

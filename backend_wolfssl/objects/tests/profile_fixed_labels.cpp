@@ -26,4 +26,6 @@ extern "C" const p11_profile p11_active_profile = {
     kLabels,
     sizeof kLabels / sizeof kLabels[0],
     0, // no PIN lockout
+    P11_SECRETS_PIN,
+    1000, // PIN derivations: tests log in and set PINs many times
 };

@@ -144,7 +144,7 @@ TEST_F(StorageTest, NewerObjectRecordIsSkipped)
     CreateOk(h, DataTemplate("future", true));
     ByteVec record = PalRead("p11forge obj 00000001");
     ASSERT_GT(record.size(), 12u + 32u);
-    record[11] = 2; // format version 2, checksum recomputed as a newer writer would
+    record[11] = 3; // format version 3, checksum recomputed as a newer writer would
     ByteVec checksum(32);
     ASSERT_EQ(0, wc_Sha256Hash(record.data(), static_cast<word32>(record.size() - 32), checksum.data()));
     std::memcpy(record.data() + record.size() - 32, checksum.data(), 32);

@@ -26,4 +26,6 @@ extern "C" const p11_profile p11_active_profile = {
     nullptr, // any PAL label
     0,
     0, // no PIN lockout: the power-cut tests log in many times
+    P11_SECRETS_PIN,
+    1000, // PIN derivations: tests log in and set PINs many times
 };
