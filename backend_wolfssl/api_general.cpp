@@ -9,6 +9,7 @@
 #include "padded_string.h"
 #include "secrets/device_key.h"
 #include "secrets/held_keys.h"
+#include "store_sync.h"
 #include "version.h"
 
 namespace p11 {
@@ -201,6 +202,7 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
         LockGuard guard(lib.lock);
         rv = guard.rv();
         if (rv == CKR_OK) {
+            store_sync_start(); // before the store is read: what memory reflects
             rv = token_load(&lib.token, profile(), lib.rng);
         }
         if (rv == CKR_OK) {

@@ -11,6 +11,7 @@
 #include "secrets/held_keys.h"
 #include "secure_wipe.h"
 #include "session.h"
+#include "store_sync.h"
 #include "token_key_access.h"
 
 using namespace p11;
@@ -78,6 +79,10 @@ extern "C" {
 CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR pPin,
                     CK_ULONG ulPinLen)
 {
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     Library &lib = library();
     LockGuard guard(lib.lock);
     if (guard.rv() != CKR_OK) {

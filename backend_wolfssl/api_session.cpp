@@ -6,6 +6,7 @@
 
 #include "backend_api.h"
 #include "library.h"
+#include "store_sync.h"
 
 using namespace p11;
 
@@ -42,6 +43,7 @@ CK_RV p11be_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplic
     Library &lib = library();
     const p11_profile &prof = profile();
     const bool rw = (flags & CKF_RW_SESSION) != 0;
+    (void)store_sync(nullptr); // other processes' changes (store_sync.h)
 
     // Create the session (and its application mutex) before taking the
     // library lock, so the lock is not held across an application callback.

@@ -12,6 +12,7 @@
 #include "library.h"
 #include "session.h"
 #include "signature_operation.h"
+#include "store_sync.h"
 
 using namespace p11;
 
@@ -90,6 +91,10 @@ extern "C" {
 
 CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
@@ -149,6 +154,10 @@ CK_RV p11be_C_SignFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG_P
 
 CK_RV p11be_C_VerifyInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();

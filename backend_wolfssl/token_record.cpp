@@ -16,7 +16,7 @@ constexpr std::size_t kVerifierSize = 1 + 3 + 4 + kPinSaltSize + kPinHashSize;
 constexpr std::size_t kBodySizeV1 =
     4 + kTokenLabelSize + kSerialSeedSize + 2 * kVerifierSize + 4 + 4;
 constexpr std::size_t kWrapSize = 4 + kKeyWrapBoxSize;
-constexpr std::size_t kBodySizeV2 = kBodySizeV1 + 3 * kWrapSize + 4 + kTokenKeySize;
+constexpr std::size_t kBodySizeV2 = kBodySizeV1 + 3 * kWrapSize + 4 + kTokenKeySize + 8;
 constexpr std::size_t kChecksumSize = WC_SHA256_DIGEST_SIZE;
 
 constexpr std::uint32_t kFlagTokenInitialized = 1u << 0;
@@ -152,6 +152,7 @@ void token_record_encode(const TokenRecord &record, std::uint8_t *out)
     w.u8(0);
     w.u8(0);
     w.bytes(record.store_key, sizeof record.store_key);
+    w.bytes(record.instance, sizeof record.instance);
     std::size_t covered = kHeaderSize + kBodySizeV2;
     (void)wc_Sha256Hash(out, static_cast<word32>(covered), out + covered);
 }
@@ -202,6 +203,7 @@ RecordStatus token_record_decode(const std::uint8_t *data, std::size_t len, Toke
         const std::uint8_t present = r.u8();
         const std::uint8_t pad = static_cast<std::uint8_t>(r.u8() | r.u8() | r.u8());
         r.bytes(record.store_key, sizeof record.store_key);
+        r.bytes(record.instance, sizeof record.instance);
         record.store_key_present = present == 1;
         verifiers_ok = verifiers_ok && present <= 1 && pad == 0;
     }

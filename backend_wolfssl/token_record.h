@@ -10,7 +10,9 @@
  * token key's wraps (secrets/token_key.h), each present u8 | 3 zero bytes |
  * box (60): SO | user | device escrow; then the store's own device key,
  * present u8 | 3 zero bytes | key (32), kept only for a PAL without
- * PKCS11_PAL_GetDeviceKey (core_pkcs11_pal_device_key.h).
+ * PKCS11_PAL_GetDeviceKey (core_pkcs11_pal_device_key.h); then the
+ * instance (8), random at each C_InitToken (another process's C_InitToken
+ * ends this one's sessions: store_sync.h).
  * A newer version may only append to the body, so the header stays readable;
  * version 1 records are read and rewritten as version 2 at the next save. */
 #ifndef P11_BACKEND_TOKEN_RECORD_H
@@ -49,6 +51,7 @@ struct TokenRecord {
     // The device key of a PAL that supplies none: random, in the record.
     bool store_key_present = false;
     std::uint8_t store_key[kTokenKeySize] = {};
+    std::uint8_t instance[8] = {}; // this initialization of the token
 };
 
 inline KeyWrap &wrap_of(TokenRecord &record, bool so)

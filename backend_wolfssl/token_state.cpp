@@ -18,7 +18,8 @@ namespace {
 CK_RV fresh_record(const p11_profile &profile, WC_RNG &rng, TokenRecord *out)
 {
     TokenRecord record;
-    if (wc_RNG_GenerateBlock(&rng, record.serial_seed, sizeof record.serial_seed) != 0) {
+    if (wc_RNG_GenerateBlock(&rng, record.serial_seed, sizeof record.serial_seed) != 0 ||
+        wc_RNG_GenerateBlock(&rng, record.instance, sizeof record.instance) != 0) {
         return CKR_FUNCTION_FAILED;
     }
     pad_copy(record.label, sizeof record.label, nullptr);

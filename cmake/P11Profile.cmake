@@ -16,7 +16,8 @@ set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c conform
 # PAL. A device port builds its host module with
 #   cmake -DP11_PAL_SOURCES="path/to/port.c;path/to/more.c" ...
 # (relative paths are taken from the source root; see docs/porting.md).
-set(P11_PAL_DEFAULT_SOURCES pal/posix/pal_posix.c pal/posix/pal_posix_device_key.c pal/common/pal_label_index.c)
+set(P11_PAL_DEFAULT_SOURCES pal/posix/pal_posix.c pal/posix/pal_posix_device_key.c pal/posix/pal_posix_journal.c
+  pal/common/pal_label_index.c)
 set(P11_PAL_SOURCES "${P11_PAL_DEFAULT_SOURCES}" CACHE STRING
     "C sources of the PAL the PKCS #11 modules link (default: the POSIX file PAL)")
 

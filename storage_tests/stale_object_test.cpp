@@ -1,6 +1,8 @@
 // A process that still holds an object another process has wiped (its
 // C_InitToken) or destroyed must not write it back: C_SetAttributeValue
-// answers CKR_OBJECT_HANDLE_INVALID and no store file holds the value again.
+// answers CKR_OBJECT_HANDLE_INVALID (after a C_InitToken elsewhere the
+// session itself is gone: CKR_SESSION_HANDLE_INVALID, store_sync.h) and no
+// store file holds the value again.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -90,7 +92,7 @@ TEST_F(StaleObjectTest, ObjectWipedByInitTokenElsewhereIsNotWrittenBack)
             Client client(fl);
             return fl != nullptr && client.InitTokenThenOpen(kSoPin, "Wiped") == CKR_OK ? 0 : 1;
         },
-        CKR_OBJECT_HANDLE_INVALID);
+        CKR_SESSION_HANDLE_INVALID);
     EXPECT_FALSE(StoreHolds(store_, kMarker)) << "the wiped object's value is back in the store";
 }
 

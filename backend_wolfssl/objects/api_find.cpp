@@ -11,6 +11,7 @@
 #include "objects/find_operation.h"
 #include "objects/object_store.h"
 #include "session.h"
+#include "store_sync.h"
 
 namespace p11 {
 
@@ -27,6 +28,10 @@ extern "C" {
 
 CK_RV p11be_C_FindObjectsInit(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
 {
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     // The template as stored values compare: booleans as CK_TRUE/CK_FALSE. An
     // attribute asked for twice with different values matches nothing.
     AttributeSet wanted;

@@ -12,6 +12,7 @@
 #include "objects/attribute_rules.h"
 #include "objects/object_codec.h"
 #include "objects/object_store.h"
+#include "store_sync.h"
 
 using namespace p11;
 
@@ -52,6 +53,10 @@ CK_RV p11be_C_CreateObject(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, CK_
 CK_RV p11be_C_CopyObject(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,
                          CK_OBJECT_HANDLE_PTR phNewObject)
 {
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     const Login login = current_login();
     ObjectRef original = library().objects.lookup(hObject, login);
     if (!original) {
@@ -70,12 +75,19 @@ CK_RV p11be_C_CopyObject(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ATTR
 
 CK_RV p11be_C_DestroyObject(p11_session *session, CK_OBJECT_HANDLE hObject)
 {
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     return library().objects.destroy(session, current_login(), hObject);
 }
 
 CK_RV p11be_C_GetObjectSize(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ULONG_PTR pulSize)
 {
-    (void)session;
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     ObjectRef object = library().objects.lookup(hObject, current_login());
     if (!object) {
         return CKR_OBJECT_HANDLE_INVALID;
@@ -91,7 +103,10 @@ CK_RV p11be_C_GetObjectSize(p11_session *session, CK_OBJECT_HANDLE hObject, CK_U
 CK_RV p11be_C_GetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate,
                                 CK_ULONG ulCount)
 {
-    (void)session;
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     ObjectRef object = library().objects.lookup(hObject, current_login());
     if (!object) {
         return CKR_OBJECT_HANDLE_INVALID;
@@ -142,6 +157,10 @@ CK_RV p11be_C_GetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, 
 CK_RV p11be_C_SetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate,
                                 CK_ULONG ulCount)
 {
+    const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
+    if (synced != CKR_OK) {
+        return synced;
+    }
     return library().objects.update(session, current_login(), hObject, pTemplate, ulCount);
 }
 

@@ -383,6 +383,16 @@ CK_RV IndexedStorage::replace(const std::string &pal_label, const AttributeSet &
     return write_stored_object(pal_label, attrs);
 }
 
+bool IndexedStorage::listed(const std::string &label)
+{
+    std::uint64_t id = 0;
+    if (!parse_object_record_label(label, &id) || sync_head() != CKR_OK) {
+        return false;
+    }
+    IndexPage page;
+    return read_page_of(id, &page) == PageRead::ok && slot_of(id) < page.used && page.live.test(slot_of(id));
+}
+
 CK_RV IndexedStorage::remove_all()
 {
     StoreLock lock;

@@ -61,6 +61,9 @@ class IndexedStorage {
     CK_RV replace(const std::string &pal_label, const AttributeSet &attrs);
     // Every object record and index record goes; a fresh head (C_InitToken).
     CK_RV remove_all();
+    // Under the store lock: the label names an object record that a page
+    // lists now (store_sync.h: another process created or destroyed it).
+    bool listed(const std::string &label);
 
   private:
     void load_v1(const IndexV1 &index, std::vector<StoredObject> *out);

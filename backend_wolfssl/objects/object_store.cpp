@@ -8,6 +8,7 @@
 
 #include "library.h"
 #include "objects/attribute_rules.h"
+#include "objects/pal_io.h"
 #include "session.h"
 
 namespace p11 {
@@ -78,6 +79,19 @@ bool is_fixed_label_change(const TokenStorage &storage, const Object &object, co
     return before == nullptr || after == nullptr || *before != *after;
 }
 
+// A token object as its record reads, under the given handle.
+std::shared_ptr<Object> object_from_stored(StoredObject &&item, CK_OBJECT_HANDLE handle)
+{
+    auto object = make_object();
+    object->handle = handle;
+    object->attrs = std::move(item.attrs);
+    object->pal_label = std::move(item.pal_label);
+    object->sealed = item.secrets == SecretsState::sealed;
+    object->stored_in_clear = item.secrets == SecretsState::legacy_clear;
+    object_cache_fields(object.get());
+    return object;
+}
+
 } // namespace
 
 Login current_login()
@@ -115,14 +129,7 @@ CK_RV ObjectStore::start(const LockStrategy &strategy)
     std::vector<StoredObject> stored;
     storage_.load(&stored);
     for (StoredObject &item : stored) {
-        auto object = make_object();
-        object->handle = new_handle();
-        object->attrs = std::move(item.attrs);
-        object->pal_label = std::move(item.pal_label);
-        object->sealed = item.secrets == SecretsState::sealed;
-        object->stored_in_clear = item.secrets == SecretsState::legacy_clear;
-        object_cache_fields(object.get());
-        insert_locked(object); // nothing else runs during C_Initialize
+        insert_locked(object_from_stored(std::move(item), new_handle())); // nothing else runs during C_Initialize
     }
     return CKR_OK;
 }
@@ -135,6 +142,7 @@ void ObjectStore::stop()
     objects_.clear();
     index_.clear();
     by_session_.clear();
+    by_pal_label_.clear();
     storage_.clear();
     write_lock_.destroy();
     lock_.destroy();
@@ -153,6 +161,8 @@ void ObjectStore::insert_locked(const ObjectRef &object)
     index_.add(object);
     if (!object->token) {
         by_session_[object->owner].insert(object->handle);
+    } else if (!object->pal_label.empty()) {
+        by_pal_label_[object->pal_label] = object->handle;
     }
 }
 
@@ -165,7 +175,12 @@ void ObjectStore::erase_locked(CK_OBJECT_HANDLE handle)
     const Object &object = *it->second;
     object.in_store.set(false);
     index_.remove(object);
-    if (!object.token) {
+    if (object.token) {
+        auto named = by_pal_label_.find(object.pal_label);
+        if (named != by_pal_label_.end() && named->second == handle) {
+            by_pal_label_.erase(named);
+        }
+    } else {
         auto owned = by_session_.find(object.owner);
         if (owned != by_session_.end()) {
             owned->second.erase(handle);
@@ -204,6 +219,8 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
         built.push_back(std::move(object));
     }
 
+    // Lock order: store lock, then write lock (store_sync.h takes both so).
+    StoreLock store;
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {
         return writing.rv();
@@ -260,6 +277,7 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
 CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, const CK_ATTRIBUTE *tmpl,
                           CK_ULONG count)
 {
+    StoreLock store;
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {
         return writing.rv();
@@ -312,6 +330,7 @@ CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, 
 
 CK_RV ObjectStore::destroy(p11_session *s, Login login, CK_OBJECT_HANDLE handle)
 {
+    StoreLock store;
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {
         return writing.rv();
@@ -489,18 +508,12 @@ ObjectRef ObjectStore::reread_locked(const Object &object)
     if (!read_stored_object(object.pal_label, &stored, &present)) {
         return ObjectRef();
     }
-    auto fresh = make_object();
-    fresh->handle = object.handle;
-    fresh->attrs = std::move(stored.attrs);
-    fresh->pal_label = object.pal_label;
-    fresh->sealed = stored.secrets == SecretsState::sealed;
-    fresh->stored_in_clear = stored.secrets == SecretsState::legacy_clear;
-    object_cache_fields(fresh.get());
-    return fresh;
+    return object_from_stored(std::move(stored), object.handle);
 }
 
 void ObjectStore::open_sealed_objects()
 {
+    StoreLock store;
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {
         return;
@@ -546,6 +559,7 @@ void ObjectStore::open_sealed_objects()
 
 CK_RV ObjectStore::destroy_token_objects()
 {
+    StoreLock store;
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {
         return writing.rv();
@@ -568,6 +582,59 @@ CK_RV ObjectStore::destroy_token_objects()
         erase_locked(handle);
     }
     return CKR_OK;
+}
+
+void ObjectStore::apply_changes(const std::set<std::string> *pal_labels)
+{
+    LockGuard writing(write_lock_);
+    if (writing.rv() != CKR_OK) {
+        return;
+    }
+    std::vector<StoredObject> stored;
+    std::vector<std::string> gone;
+    if (pal_labels == nullptr) {
+        storage_.load(&stored); // the journal does not reach back: all of it
+    } else {
+        for (const std::string &label : *pal_labels) {
+            if (!storage_.object_label(label)) {
+                continue; // the token record or an index page
+            }
+            StoredObject item;
+            bool present = false;
+            if (storage_.holds(label) && read_stored_object(label, &item, &present)) {
+                stored.push_back(std::move(item));
+            } else {
+                gone.push_back(label); // destroyed, not yet listed, or unreadable
+            }
+        }
+    }
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return;
+    }
+    std::set<std::string> kept;
+    for (StoredObject &item : stored) {
+        auto named = by_pal_label_.find(item.pal_label);
+        const CK_OBJECT_HANDLE handle = named != by_pal_label_.end() ? named->second : new_handle();
+        kept.insert(item.pal_label);
+        if (named != by_pal_label_.end()) {
+            erase_locked(handle);
+        }
+        insert_locked(object_from_stored(std::move(item), handle));
+    }
+    if (pal_labels == nullptr) {
+        for (const auto &named : by_pal_label_) {
+            if (kept.count(named.first) == 0) {
+                gone.push_back(named.first);
+            }
+        }
+    }
+    for (const std::string &label : gone) {
+        auto named = by_pal_label_.find(label);
+        if (named != by_pal_label_.end()) {
+            erase_locked(named->second);
+        }
+    }
 }
 
 std::size_t ObjectStore::size()

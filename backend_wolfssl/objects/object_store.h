@@ -37,6 +37,7 @@
 
 #include <cstddef>
 #include <set>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -96,6 +97,11 @@ class ObjectStore {
     // from their records, and records from before encryption are rewritten
     // sealed. A record that no longer opens leaves the process (reported).
     void open_sealed_objects();
+    // store_sync.h, with the library and store locks held: the token objects
+    // under these PAL labels (another process saved or destroyed them) are
+    // read again: added with a new handle, replaced under their handle, or
+    // gone. NULL: every token object is read again.
+    void apply_changes(const std::set<std::string> *pal_labels);
     // C_InitToken (the library lock is held): every token object goes.
     CK_RV destroy_token_objects();
 
@@ -118,6 +124,8 @@ class ObjectStore {
     std::unordered_map<CK_OBJECT_HANDLE, ObjectRef> objects_;
     ObjectIndex index_;
     std::unordered_map<CK_SESSION_HANDLE, std::set<CK_OBJECT_HANDLE>> by_session_;
+    std::unordered_map<std::string, CK_OBJECT_HANDLE> by_pal_label_; // token objects
+
     TokenStorage storage_;
 };
 

@@ -1,10 +1,34 @@
 /* PAL access for the token storage (see pal_io.h). */
 #include "objects/pal_io.h"
 
+#include <atomic>
+
 #include "core_pkcs11_pal.h"
+#include "core_pkcs11_pal_changes.h"
 #include "core_pkcs11_pal_lock.h"
 
 namespace p11 {
+
+namespace {
+
+std::atomic<std::uint64_t> g_changes_seen{0};
+// The store lock nests in a thread; the count is taken at the outermost hold.
+thread_local unsigned t_lock_depth = 0;
+thread_local bool t_counted = false;
+thread_local std::uint64_t t_count_before = 0;
+
+} // namespace
+
+bool pal_change_count(std::uint64_t *out)
+{
+    return PKCS11_PAL_ChangeCount != nullptr && PKCS11_PAL_ChangesSince != nullptr &&
+           PKCS11_PAL_ChangeCount(out) == CKR_OK;
+}
+
+std::atomic<std::uint64_t> &changes_seen()
+{
+    return g_changes_seen;
+}
 
 StoreLock::StoreLock()
 {
@@ -12,13 +36,24 @@ StoreLock::StoreLock()
         rv_ = PKCS11_PAL_LockStore();
         held_ = rv_ == CKR_OK;
     }
+    if (held_ && t_lock_depth++ == 0) {
+        t_counted = pal_change_count(&t_count_before);
+    }
 }
 
 StoreLock::~StoreLock()
 {
-    if (held_) {
-        PKCS11_PAL_UnlockStore();
+    if (!held_) {
+        return;
     }
+    // The changes made under this hold are this process's own, and its memory
+    // has them: when it was up to date before, it still is.
+    std::uint64_t after = 0;
+    if (--t_lock_depth == 0 && t_counted && pal_change_count(&after)) {
+        std::uint64_t expected = t_count_before;
+        (void)g_changes_seen.compare_exchange_strong(expected, after);
+    }
+    PKCS11_PAL_UnlockStore();
 }
 
 CK_OBJECT_HANDLE pal_find(const std::string &label)

@@ -4,7 +4,9 @@
 #ifndef P11_BACKEND_OBJECTS_PAL_IO_H
 #define P11_BACKEND_OBJECTS_PAL_IO_H
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "pkcs11.h"
@@ -13,6 +15,15 @@
 namespace p11 {
 
 enum class ReadResult { ok, missing, failed };
+
+// The PAL's change count (core_pkcs11_pal_changes.h): false when the PAL
+// has none (one program owns the store).
+bool pal_change_count(std::uint64_t *out);
+
+// The change count this process's objects reflect (store_sync.h). A
+// StoreLock moves it over the process's own changes when nothing else
+// changed meanwhile, so a process does not re-read what it just wrote.
+std::atomic<std::uint64_t> &changes_seen();
 
 // Holds the PAL's store lock for a scope; a PAL without one (the weak hooks
 // are unset) needs none, since nothing else writes its store.

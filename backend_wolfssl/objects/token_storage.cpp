@@ -3,6 +3,7 @@
 #include "objects/token_storage.h"
 
 #include "objects/pal_io.h"
+#include "objects/record_labels.h"
 #include "p11_profile.h"
 #include "token_record.h"
 
@@ -114,6 +115,26 @@ CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, 
     taken_ = std::move(taken);
     *pal_labels = std::move(labels);
     return CKR_OK;
+}
+
+bool TokenStorage::object_label(const std::string &pal_label) const
+{
+    std::uint64_t id = 0;
+    return fixed_ ? label_listed(pal_label) : parse_object_record_label(pal_label, &id);
+}
+
+bool TokenStorage::holds(const std::string &pal_label)
+{
+    if (!fixed_) {
+        return indexed_.listed(pal_label);
+    }
+    const bool present = pal_find(pal_label) != CK_INVALID_HANDLE;
+    if (present) {
+        taken_.insert(pal_label);
+    } else {
+        taken_.erase(pal_label);
+    }
+    return present;
 }
 
 CK_RV TokenStorage::replace(const std::string &pal_label, const AttributeSet &attrs)

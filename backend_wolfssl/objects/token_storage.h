@@ -54,6 +54,13 @@ class TokenStorage {
     // Fixed-label store: the CKA_LABEL of a token object names its record.
     bool fixed_labels() const { return fixed_; }
 
+    // For store_sync.h, a PAL label another process saved or destroyed:
+    // whether it can name an object record (not the token record or an
+    // index page), and, under the store lock, whether the store holds that
+    // object now.
+    bool object_label(const std::string &pal_label) const;
+    bool holds(const std::string &pal_label);
+
   private:
     CK_RV add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels);
     void load_fixed(std::vector<StoredObject> *out);

@@ -359,6 +359,9 @@ CK_RV PKCS11_PAL_Initialize(void)
     strcpy(store_dir, dir);
     pthread_mutex_unlock(&lock);
     p11_pal_posix_device_key_init(dir);
+    if (p11_pal_posix_journal_open(fd) != 0) {
+        p11_pal_posix_journal_close(); /* no change count: other processes' changes show at the next C_Initialize */
+    }
     pthread_mutex_unlock(&store_mutex);
     return rv;
 }
@@ -392,6 +395,9 @@ CK_OBJECT_HANDLE PKCS11_PAL_SaveObject(CK_ATTRIBUTE_PTR pxLabel,
         return CK_INVALID_HANDLE;
     }
     int rc = replace_file(dir, path, pucData, ulDataSize);
+    if (rc == 0) {
+        p11_pal_posix_journal_note(label, label_len);
+    }
     PKCS11_PAL_UnlockStore();
     return rc == 0 ? handle : CK_INVALID_HANDLE;
 }
@@ -502,14 +508,27 @@ CK_RV PKCS11_PAL_DestroyObject(CK_OBJECT_HANDLE xHandle)
     if (rv != CKR_OK) {
         return rv;
     }
+    unsigned char label[P11_PAL_POSIX_MAX_LABEL_LEN];
+    size_t label_len = 0;
+    pthread_mutex_lock(&lock);
+    const struct p11_label_entry *entry = p11_label_index_entry(&labels, xHandle);
+    if (entry != NULL && entry->label_len <= sizeof(label)) {
+        label_len = entry->label_len;
+        memcpy(label, entry->label, label_len);
+    }
+    pthread_mutex_unlock(&lock);
     rv = PKCS11_PAL_LockStore();
     if (rv != CKR_OK) {
         return rv;
     }
     if (unlink(path) != 0) {
         rv = errno == ENOENT ? CKR_OBJECT_HANDLE_INVALID : rv_from_errno(errno);
-    } else if (sync_dir(dir) != 0) {
-        rv = rv_from_errno(errno);
+    } else {
+        /* Gone from the folder even if the sync below fails: other processes hear of it. */
+        p11_pal_posix_journal_note(label, label_len);
+        if (sync_dir(dir) != 0) {
+            rv = rv_from_errno(errno);
+        }
     }
     PKCS11_PAL_UnlockStore();
     return rv;

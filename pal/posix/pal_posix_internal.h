@@ -11,4 +11,12 @@
  * PKCS11_PAL_GetDeviceKey alone would not take it from the archive. */
 void p11_pal_posix_device_key_init(const char *store_dir);
 
+/* The change journal in the lock file (pal_posix_journal.c): mapped at
+ * PKCS11_PAL_Initialize (0, or -1 when it cannot be: then no change count),
+ * unmapped when the store changes; note records one save or destroy and is
+ * called with the store lock held. */
+int p11_pal_posix_journal_open(int lock_fd);
+void p11_pal_posix_journal_close(void);
+void p11_pal_posix_journal_note(const unsigned char *label, size_t label_len);
+
 #endif /* P11_PAL_POSIX_INTERNAL_H */
