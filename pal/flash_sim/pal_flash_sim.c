@@ -134,8 +134,15 @@ static size_t walk_block(size_t b, const unsigned char *buf, record_fn fn, void 
                 if (fn != NULL && !fn(base + pos, buf + pos, &header, size, ctx)) {
                     return used;
                 }
-            } else if (loud) {
-                report("a torn or damaged record", base + pos);
+            } else {
+                /* Its header checks, so its sequence number is real: never
+                 * handed out again, whatever the body says. */
+                if (header.seq >= next_record_seq) {
+                    next_record_seq = header.seq + 1;
+                }
+                if (loud) {
+                    report("a torn or damaged record", base + pos);
+                }
             }
             pos += size;
             used = pos;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "flash_record.h"
 #include "flash_test_support.h"
 
 using namespace p11test;
@@ -203,6 +204,42 @@ TEST_F(FlashPalTest, RecordDamagedAfterTheScanFailsToReadWithDeviceError)
     testing::internal::CaptureStderr();
     EXPECT_EQ(CKR_DEVICE_ERROR, Get(handle, &got));
     EXPECT_NE(std::string::npos, testing::internal::GetCapturedStderr().find("no longer reads back"));
+}
+
+// The record sequence number of the label's current record (header bytes 12-15, little-endian).
+uint32_t CurrentSeq(const std::string &label)
+{
+    size_t offset = 0;
+    size_t size = 0;
+    EXPECT_TRUE(flash_sim_record_span(reinterpret_cast<const unsigned char *>(label.data()), label.size(), &offset,
+                                      &size));
+    unsigned char header[FLASH_RECORD_HEADER_BYTES] = {};
+    EXPECT_EQ(FLASH_OK, flash_device_read(offset, header, sizeof header));
+    return static_cast<uint32_t>(header[12]) | static_cast<uint32_t>(header[13]) << 8 |
+           static_cast<uint32_t>(header[14]) << 16 | static_cast<uint32_t>(header[15]) << 24;
+}
+
+// A record whose body fails its CRC (its header still checks) is skipped,
+// but its sequence number stays taken: a later record never gets it, so two
+// records never claim the same place in the log.
+TEST_F(FlashPalTest, TheSequenceOfADamagedRecordIsNeverReused)
+{
+    Save("target", "older");
+    Save("target", "newer value");
+    const uint32_t damaged_seq = CurrentSeq("target");
+    size_t offset = 0;
+    size_t size = 0;
+    ASSERT_TRUE(flash_sim_record_span(reinterpret_cast<const unsigned char *>("target"), 6, &offset, &size));
+    ASSERT_EQ(FLASH_OK, flash_sim_flip_bit(offset + FLASH_RECORD_HEADER_BYTES + 6 + 2, 3)); // in the value
+    flash_sim_power_cycle();
+    testing::internal::CaptureStderr();
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_Initialize());
+    (void)testing::internal::GetCapturedStderr();
+    std::string got;
+    ASSERT_EQ(CKR_OK, Get(Find("target"), &got));
+    EXPECT_EQ("older", got);
+    Save("fresh", "x");
+    EXPECT_GT(CurrentSeq("fresh"), damaged_seq);
 }
 
 // Saves 100-byte objects until the flash refuses one; returns what it holds.
