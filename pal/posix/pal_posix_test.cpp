@@ -2,6 +2,8 @@
 // store folder rules, the store lock, and failures that really happen (also
 // as root).
 #include "core_pkcs11_pal.h"
+#include "core_pkcs11_pal_changes.h"
+#include "core_pkcs11_pal_device_key.h"
 #include "core_pkcs11_pal_lock.h"
 #include "pal_posix.h"
 #include "pal_test_helpers.h"
@@ -31,7 +33,7 @@ using p11test::Save;
 
 namespace {
 
-const char *const kEnvNames[] = {"P11FORGE_STORE_DIR", "XDG_DATA_HOME", "HOME"};
+const char *const kEnvNames[] = {"P11FORGE_STORE_DIR", "XDG_DATA_HOME", "HOME", "P11FORGE_DEVICE_KEY_FILE"};
 
 unsigned Mode(const fs::path &path)
 {
@@ -530,6 +532,111 @@ TEST_F(PalPosixTest, StoreLockMakesAnotherProcessWait)
     std::string value;
     ASSERT_EQ(CKR_OK, Get(Find("Root Cert"), &value));
     EXPECT_EQ("from the child", value);
+}
+
+
+// The device key: made once beside the store (0600, 32 bytes), the same on
+// every call and after a new Initialize, never replaced when it is unfit.
+TEST_F(PalPosixTest, DeviceKeyIsMadeOnceBesideTheStoreAndKept)
+{
+    unsetenv("P11FORGE_DEVICE_KEY_FILE");
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_Initialize());
+    unsigned char first[P11_PAL_DEVICE_KEY_SIZE] = {};
+    unsigned char again[P11_PAL_DEVICE_KEY_SIZE] = {};
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_GetDeviceKey(first, sizeof first));
+    const fs::path file = root_ / "store.device-key";
+    ASSERT_TRUE(fs::exists(file));
+    EXPECT_EQ(0600u, Mode(file));
+    EXPECT_EQ(sizeof first, fs::file_size(file));
+    EXPECT_FALSE(fs::exists(store_ / "store.device-key"));
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_Initialize());
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_GetDeviceKey(again, sizeof again));
+    EXPECT_EQ(0, memcmp(first, again, sizeof first));
+    EXPECT_NE(std::string(sizeof first, '\0'), std::string(reinterpret_cast<char *>(first), sizeof first));
+    EXPECT_EQ(CKR_ARGUMENTS_BAD, PKCS11_PAL_GetDeviceKey(nullptr, sizeof first));
+    EXPECT_EQ(CKR_ARGUMENTS_BAD, PKCS11_PAL_GetDeviceKey(first, sizeof first - 1));
+}
+
+TEST_F(PalPosixTest, UnfitDeviceKeyFileIsRefusedNotReplaced)
+{
+    const fs::path file = root_ / "named.key";
+    setenv("P11FORGE_DEVICE_KEY_FILE", file.c_str(), 1);
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_Initialize());
+    unsigned char key[P11_PAL_DEVICE_KEY_SIZE] = {};
+    {
+        std::ofstream out(file, std::ios::binary);
+        out << std::string(P11_PAL_DEVICE_KEY_SIZE, 'k');
+    }
+    chmod(file.c_str(), 0644); // others may read it
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(CKR_DEVICE_ERROR, PKCS11_PAL_GetDeviceKey(key, sizeof key));
+    EXPECT_NE(std::string::npos, testing::internal::GetCapturedStderr().find("mode 0600"));
+    chmod(file.c_str(), 0600);
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_GetDeviceKey(key, sizeof key));
+    EXPECT_EQ(std::string(P11_PAL_DEVICE_KEY_SIZE, 'k'), std::string(reinterpret_cast<char *>(key), sizeof key));
+    {
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << "short";
+    }
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(CKR_DEVICE_ERROR, PKCS11_PAL_GetDeviceKey(key, sizeof key));
+    (void)testing::internal::GetCapturedStderr();
+    EXPECT_EQ(5u, fs::file_size(file)) << "an unfit key file was replaced";
+}
+
+void NoteLabel(const CK_BYTE *label, CK_ULONG len, void *context)
+{
+    static_cast<std::vector<std::string> *>(context)->emplace_back(reinterpret_cast<const char *>(label), len);
+}
+
+// Every save and destroy raises the count and names its label; a reader
+// further behind than the journal is told to re-read everything.
+TEST_F(PalPosixTest, ChangeJournalNamesEverySaveAndDestroy)
+{
+    uint64_t start = 0;
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_ChangeCount(&start));
+    ASSERT_NE(CK_INVALID_HANDLE, Save("one", "1"));
+    ASSERT_NE(CK_INVALID_HANDLE, Save("two", "2"));
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find("one")));
+    uint64_t now = 0;
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_ChangeCount(&now));
+    EXPECT_EQ(start + 3, now);
+    std::vector<std::string> labels;
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_LockStore());
+    uint64_t reported = 0;
+    EXPECT_EQ(CKR_OK, PKCS11_PAL_ChangesSince(start, NoteLabel, &labels, &reported));
+    EXPECT_EQ(now, reported);
+    EXPECT_EQ((std::vector<std::string>{"one", "two", "one"}), labels);
+    labels.clear();
+    EXPECT_EQ(CKR_OK, PKCS11_PAL_ChangesSince(now, NoteLabel, &labels, &reported));
+    EXPECT_TRUE(labels.empty());
+    PKCS11_PAL_UnlockStore();
+
+    for (int i = 0; i < 100; i++) {
+        ASSERT_NE(CK_INVALID_HANDLE, Save("bulk " + std::to_string(i), "v"));
+    }
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_LockStore());
+    EXPECT_EQ(CKR_DATA_LEN_RANGE, PKCS11_PAL_ChangesSince(now, NoteLabel, &labels, &reported));
+    EXPECT_EQ(now + 100, reported);
+    PKCS11_PAL_UnlockStore();
+}
+
+// Another process's saves move this one's count (the journal is shared).
+TEST_F(PalPosixTest, ChangeCountSeesOtherProcesses)
+{
+    uint64_t before = 0;
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_ChangeCount(&before));
+    pid_t child = fork();
+    if (child == 0) {
+        const bool ok = PKCS11_PAL_Initialize() == CKR_OK && Save("from child", "x") != CK_INVALID_HANDLE;
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(child, waitpid(child, &status, 0));
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    uint64_t after = 0;
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_ChangeCount(&after));
+    EXPECT_EQ(before + 1, after);
 }
 
 } // namespace
