@@ -33,6 +33,8 @@ void close_all_sessions_locked(Library &lib)
     lib.objects.drop_all_session_objects();
     // v2.40 §5.6: closing the last session logs the user out.
     lib.token.login = Login::nobody;
+    lib.objects.seal_private_token_objects();
+    held_token_key_set(nullptr);
 }
 
 namespace {

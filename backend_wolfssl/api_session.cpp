@@ -6,6 +6,7 @@
 
 #include "backend_api.h"
 #include "library.h"
+#include "secrets/held_keys.h"
 #include "store_sync.h"
 
 using namespace p11;
@@ -105,6 +106,8 @@ CK_RV p11be_C_CloseSession(p11_session *session)
         lib.objects.drop_session_objects(removed->handle);
         if (lib.sessions.count() == 0) {
             lib.token.login = Login::nobody; // the last session logs out
+            lib.objects.seal_private_token_objects();
+            held_token_key_set(nullptr);
         }
     }
     session_end_operations(removed);

@@ -8,7 +8,6 @@
 #include "core_pkcs11_pal_changes.h"
 #include "library.h"
 #include "objects/pal_io.h"
-#include "secrets/held_keys.h"
 #include "session.h"
 
 namespace p11 {
@@ -41,8 +40,7 @@ void apply(Library &lib, std::uint64_t since)
             std::memcmp(before, lib.token.record.instance, sizeof before) != 0) {
             // Another process initialized the token: this one's sessions,
             // login and objects belonged to the token that is gone.
-            close_all_sessions_locked(lib);
-            held_token_key_set(nullptr);
+            close_all_sessions_locked(lib); // also forgets the token key
             everything = true;
         }
     }

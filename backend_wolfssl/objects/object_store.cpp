@@ -79,6 +79,23 @@ bool is_fixed_label_change(const TokenStorage &storage, const Object &object, co
     return before == nullptr || after == nullptr || *before != *after;
 }
 
+// A token object bound to the token key drops its secrets from memory; its
+// record opens them again at the next user login.
+void seal_in_memory(Object *object)
+{
+    if (object->sealed || secret_binding(object->attrs) != SecretBinding::token_key) {
+        return;
+    }
+    AttributeSet public_part;
+    for (const Attribute &attribute : object->attrs.items()) {
+        if (!attribute_secret(object->attrs, attribute.type)) {
+            public_part.set(attribute.type, attribute.value.data(), attribute.value.size());
+        }
+    }
+    object->attrs = std::move(public_part);
+    object->sealed = true;
+}
+
 // A token object as its record reads, under the given handle.
 std::shared_ptr<Object> object_from_stored(StoredObject &&item, CK_OBJECT_HANDLE handle)
 {
@@ -486,16 +503,29 @@ void ObjectStore::drop_private_session_objects()
     for (const ObjectRef &old : renumbered) {
         auto fresh = make_object(*old);
         fresh->handle = new_handle();
-        if (!fresh->sealed && secret_binding(fresh->attrs) == SecretBinding::token_key) {
-            AttributeSet public_part;
-            for (const Attribute &attribute : fresh->attrs.items()) {
-                if (!attribute_secret(fresh->attrs, attribute.type)) {
-                    public_part.set(attribute.type, attribute.value.data(), attribute.value.size());
-                }
-            }
-            fresh->attrs = std::move(public_part);
-            fresh->sealed = true;
+        seal_in_memory(fresh.get());
+        erase_locked(old->handle);
+        insert_locked(fresh);
+    }
+}
+
+void ObjectStore::seal_private_token_objects()
+{
+    LockGuard writing(write_lock_);
+    LockGuard guard(lock_);
+    if (guard.rv() != CKR_OK) {
+        return;
+    }
+    std::vector<ObjectRef> opened;
+    for (const auto &entry : objects_) {
+        if (entry.second->token && !entry.second->sealed &&
+            secret_binding(entry.second->attrs) == SecretBinding::token_key) {
+            opened.push_back(entry.second);
         }
+    }
+    for (const ObjectRef &old : opened) {
+        auto fresh = make_object(*old);
+        seal_in_memory(fresh.get());
         erase_locked(old->handle);
         insert_locked(fresh);
     }

@@ -102,6 +102,9 @@ class ObjectStore {
     // read again: added with a new handle, replaced under their handle, or
     // gone. NULL: every token object is read again.
     void apply_changes(const std::set<std::string> *pal_labels);
+    // The last session closed (the library lock is held): the user is logged
+    // out, and the values bound to the token key leave memory; handles stay.
+    void seal_private_token_objects();
     // C_InitToken (the library lock is held): every token object goes.
     CK_RV destroy_token_objects();
 
