@@ -200,6 +200,14 @@ int ObserverStep(Client &client, unsigned char n)
         return SignInit(client, g_key) == CKR_KEY_HANDLE_INVALID ? 0 : 20;
     case 6: // more changes than the journal holds
         return client.FindAllData(&found) == CKR_OK && found.size() == 100 ? 0 : 21;
+    case 10: // remember the shared object
+        if (client.FindByLabel("shared", &found) != CKR_OK || found.size() != 1) {
+            return 30;
+        }
+        g_data = found[0];
+        return 0;
+    case 11: // rename it after another process changed its value
+        return client.SetLabel(g_data, "renamed by A") == CKR_OK ? 0 : 31;
     case 7: { // another process initialized the token: this session is gone
         const CK_RV rv = client.FindByLabel("bulk 1", &found);
         return rv == CKR_SESSION_HANDLE_INVALID ? 0 : 22;
@@ -211,7 +219,13 @@ int ObserverStep(Client &client, unsigned char n)
 
 } // namespace
 
-TEST_F(CoherenceTest, ARunningProcessSeesOtherProcessesChanges)
+CK_RV SetValue(Client &client, CK_OBJECT_HANDLE object, const std::string &value)
+{
+    CK_ATTRIBUTE attr = {CKA_VALUE, const_cast<char *>(value.data()), value.size()};
+    return client.functions()->C_SetAttributeValue(client.session(), object, &attr, 1);
+}
+
+void InitFullToken()
 {
     ASSERT_EQ(0, RunInChild([] {
         Client client(LoadModule(P11_MODULE_FULL));
@@ -219,6 +233,39 @@ TEST_F(CoherenceTest, ARunningProcessSeesOtherProcessesChanges)
         rv = rv == CKR_OK ? client.Login(CKU_SO, "12345678") : rv;
         return rv == CKR_OK && client.InitUserPin("1234") == CKR_OK ? 0 : 2;
     }));
+}
+
+// A process that changes an object another process changed since it loaded
+// it starts from the stored record: the other change is kept, not reverted.
+TEST_F(CoherenceTest, AChangeStartsFromTheStoredRecord)
+{
+    InitFullToken();
+    ASSERT_EQ(0, Other([](Client &c) { return c.CreateData("shared", "v"); }));
+    Observer observer(ObserverStep);
+    ASSERT_TRUE(observer.ready());
+    ASSERT_EQ(0, observer.Step(10));
+    ASSERT_EQ(0, Other([](Client &c) {
+        std::vector<CK_OBJECT_HANDLE> found;
+        CK_RV rv = c.FindByLabel("shared", &found);
+        return rv == CKR_OK && found.size() == 1 ? SetValue(c, found[0], "changed by B") : CKR_GENERAL_ERROR;
+    }));
+    ASSERT_EQ(0, observer.Step(11));
+    EXPECT_EQ(0, Other([](Client &c) {
+        std::vector<CK_OBJECT_HANDLE> found;
+        std::string value;
+        CK_RV rv = c.FindByLabel("renamed by A", &found);
+        rv = rv == CKR_OK && found.size() == 1 ? c.Value(found[0], &value) : CKR_GENERAL_ERROR;
+        if (rv == CKR_OK && value != "changed by B") {
+            std::fprintf(stderr, "value \"%s\": the other process's change was reverted\n", value.c_str());
+            return CKR_GENERAL_ERROR;
+        }
+        return rv;
+    }));
+}
+
+TEST_F(CoherenceTest, ARunningProcessSeesOtherProcessesChanges)
+{
+    InitFullToken();
     Observer observer(ObserverStep);
     ASSERT_TRUE(observer.ready());
     ASSERT_EQ(0, observer.Step(0));

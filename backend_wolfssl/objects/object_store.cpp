@@ -309,13 +309,31 @@ CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, 
     if (template_needs_so(tmpl, count) && login != Login::so) {
         return CKR_ATTRIBUTE_READ_ONLY;
     }
-    auto next = make_object(*current);
-    CK_RV rv = apply_set_template(current->attrs, tmpl, count, &next->attrs);
+    // Another process may have changed the record since this process last
+    // looked (store_sync.h ran before the store lock was taken): the change
+    // starts from the stored record, never from a stale copy.
+    ObjectRef base = current;
+    std::uint64_t now = 0;
+    if (current->token && pal_change_count(&now) && now != changes_seen().load(std::memory_order_acquire)) {
+        base = reread_locked(*current);
+        if (!base || !visible(*base, login)) {
+            LockGuard guard(lock_);
+            if (guard.rv() == CKR_OK && find_locked(handle) == current) {
+                erase_locked(handle);
+                if (base) {
+                    insert_locked(base); // changed to private or sealed: it stays, unseen
+                }
+            }
+            return CKR_OBJECT_HANDLE_INVALID;
+        }
+    }
+    auto next = make_object(*base);
+    CK_RV rv = apply_set_template(base->attrs, tmpl, count, &next->attrs);
     if (rv != CKR_OK) {
         return rv;
     }
     // A fixed-label store keeps the record under the label: it names the slot.
-    if (is_fixed_label_change(storage_, *current, next->attrs)) {
+    if (is_fixed_label_change(storage_, *base, next->attrs)) {
         return CKR_ATTRIBUTE_READ_ONLY;
     }
     object_cache_fields(next.get());
