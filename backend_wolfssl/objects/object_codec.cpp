@@ -2,11 +2,11 @@
  * trusts nothing (format: object_codec.h). */
 #include "objects/object_codec.h"
 
-#include <climits>
 #include <cstring>
 
 #include "objects/attribute_rules.h"
 #include "objects/record_bytes.h"
+#include "objects/stored_ulong.h"
 #include "p11_profile.h"
 #include "secrets/gcm_box.h"
 #include "secure_wipe.h"
@@ -22,10 +22,58 @@ constexpr std::size_t kBindingSize = 1 + 4; // binding u8 | box length u32
 constexpr std::size_t kChecksumSize = WC_SHA256_DIGEST_SIZE;
 constexpr std::size_t kUlongSize = 8;
 
+// CKA_ALLOWED_MECHANISMS is an array of CK_ULONG: 8 bytes per element on
+// disk, little-endian (what a 64-bit little-endian host always wrote), so the
+// record reads the same on a 32-bit device.
+bool is_ulong_array(CK_ATTRIBUTE_TYPE type)
+{
+    return type == CKA_ALLOWED_MECHANISMS;
+}
+
 std::size_t stored_value_size(const Attribute &attribute)
 {
-    return attribute_is_ulong(attribute.type) && attribute.value.size() == sizeof(CK_ULONG) ? kUlongSize
-                                                                                            : attribute.value.size();
+    if (attribute_is_ulong(attribute.type) && attribute.value.size() == sizeof(CK_ULONG)) {
+        return kUlongSize;
+    }
+    if (is_ulong_array(attribute.type) && attribute.value.size() % sizeof(CK_ULONG) == 0) {
+        return attribute.value.size() / sizeof(CK_ULONG) * kUlongSize;
+    }
+    return attribute.value.size();
+}
+
+void write_ulong_array(const Attribute &attribute, RecordWriter &w)
+{
+    for (std::size_t at = 0; at < attribute.value.size(); at += sizeof(CK_ULONG)) {
+        CK_ULONG value = 0;
+        std::memcpy(&value, attribute.value.data() + at, sizeof value);
+        std::uint64_t stored = stored_ulong(value);
+        std::uint8_t bytes[kUlongSize];
+        for (std::size_t i = 0; i < kUlongSize; ++i) {
+            bytes[i] = static_cast<std::uint8_t>(stored >> (8 * i));
+        }
+        w.bytes(bytes, sizeof bytes);
+    }
+}
+
+bool read_ulong_array(CK_ATTRIBUTE_TYPE type, const std::uint8_t *value, std::size_t size, AttributeSet *attrs)
+{
+    if (size % kUlongSize != 0) {
+        return false;
+    }
+    Bytes host(size / kUlongSize * sizeof(CK_ULONG), 0);
+    for (std::size_t at = 0; at < size; at += kUlongSize) {
+        std::uint64_t stored = 0;
+        for (std::size_t i = 0; i < kUlongSize; ++i) {
+            stored |= static_cast<std::uint64_t>(value[at + i]) << (8 * i);
+        }
+        CK_ULONG element = 0;
+        if (!loaded_ulong(stored, &element)) {
+            return false;
+        }
+        std::memcpy(host.data() + at / kUlongSize * sizeof(CK_ULONG), &element, sizeof element);
+    }
+    attrs->set(type, host.data(), host.size());
+    return true;
 }
 
 // The list's size: its count and entries.
@@ -55,10 +103,12 @@ void write_list(const AttributeSet &attrs, bool secret, RecordWriter &w)
         w.u32(static_cast<std::uint32_t>(attribute.type));
         const std::size_t size = stored_value_size(attribute);
         w.u32(static_cast<std::uint32_t>(size));
-        if (size == kUlongSize && attribute_is_ulong(attribute.type)) {
+        if (size == kUlongSize && attribute_is_ulong(attribute.type) && attribute.value.size() == sizeof(CK_ULONG)) {
             CK_ULONG value = 0;
             std::memcpy(&value, attribute.value.data(), sizeof value);
-            w.u64(value);
+            w.u64(stored_ulong(value));
+        } else if (is_ulong_array(attribute.type) && attribute.value.size() % sizeof(CK_ULONG) == 0) {
+            write_ulong_array(attribute, w);
         } else {
             w.bytes(attribute.value.data(), size);
         }
@@ -81,11 +131,16 @@ bool read_list(RecordReader &r, AttributeSet *attrs)
         }
         if (attribute_is_ulong(type)) {
             std::uint64_t wide = 0;
+            CK_ULONG host = 0;
             RecordReader v(value, size);
-            if (size != kUlongSize || !v.u64(&wide) || wide > ULONG_MAX) {
+            if (size != kUlongSize || !v.u64(&wide) || !loaded_ulong(wide, &host)) {
                 return false;
             }
-            attrs->set_ulong(type, static_cast<CK_ULONG>(wide));
+            attrs->set_ulong(type, host);
+        } else if (is_ulong_array(type)) {
+            if (!read_ulong_array(type, value, size, attrs)) {
+                return false;
+            }
         } else {
             attrs->set(type, value, size);
         }

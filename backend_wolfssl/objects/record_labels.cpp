@@ -1,21 +1,36 @@
 /* Record labels of an any-label store (see record_labels.h). */
 #include "objects/record_labels.h"
 
-#include <cinttypes>
-#include <cstdio>
-
 namespace p11 {
 
 namespace {
 constexpr char kObjectPrefix[] = "p11forge obj ";
 constexpr std::size_t kObjectPrefixSize = sizeof kObjectPrefix - 1;
+
+// prefix + the number in lower-case hex, at least 8 digits. Written by hand:
+// printf's 64-bit conversions differ between C libraries (newlib-nano has
+// none, and printed every label alike), and a label is a storage key.
+std::string hex_label(const char *prefix, std::uint64_t value)
+{
+    static const char kDigits[] = "0123456789abcdef";
+    char digits[16];
+    std::size_t count = 0;
+    do {
+        digits[count++] = kDigits[value & 0xf];
+        value >>= 4;
+    } while (value != 0);
+    std::string label(prefix);
+    label.append(count < 8 ? 8 - count : 0, '0');
+    while (count > 0) {
+        label.push_back(digits[--count]);
+    }
+    return label;
+}
 } // namespace
 
 std::string object_record_label(std::uint64_t id)
 {
-    char text[40];
-    std::snprintf(text, sizeof text, "%s%08" PRIx64, kObjectPrefix, id);
-    return text;
+    return hex_label(kObjectPrefix, id);
 }
 
 bool parse_object_record_label(const std::string &label, std::uint64_t *id)
@@ -44,9 +59,7 @@ bool parse_object_record_label(const std::string &label, std::uint64_t *id)
 
 std::string index_page_label(std::uint64_t page)
 {
-    char text[40];
-    std::snprintf(text, sizeof text, "p11forge page %08" PRIx64, page);
-    return text;
+    return hex_label("p11forge page ", page);
 }
 
 } // namespace p11

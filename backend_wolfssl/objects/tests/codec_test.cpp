@@ -2,7 +2,10 @@
  * certificate walker and the EC point forms. */
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <set>
+#include <string>
 
 #include "objects/der_certificate.h"
 #include "crypto/ec_params.h"
@@ -10,6 +13,7 @@
 #include "objects/index_records.h"
 #include "objects/index_v1.h"
 #include "objects/record_labels.h"
+#include "objects/stored_ulong.h"
 #include "test_certificate.h"
 #include "wolfcrypt.h"
 
@@ -124,6 +128,58 @@ TEST(RecordLabelsTest, ObjectLabelsParseBackAndNothingElseDoes)
                               "p11forge obj 0000002a ", "p11forge obj 0000000002a", "p11forge index", "Device Cert"}) {
         EXPECT_FALSE(p11::parse_object_record_label(other, &parsed)) << other;
     }
+}
+
+// Labels are storage keys: every number its own label, whatever the C
+// library's printf does with 64-bit values (newlib-nano printed one label
+// for every object).
+TEST(RecordLabelsTest, EveryNumberHasItsOwnLabel)
+{
+    EXPECT_EQ("p11forge obj 00000001", p11::object_record_label(1));
+    EXPECT_EQ("p11forge obj abcdef01", p11::object_record_label(0xabcdef01));
+    EXPECT_EQ("p11forge obj ffffffffffffffff", p11::object_record_label(UINT64_MAX));
+    EXPECT_EQ("p11forge page 00000000", p11::index_page_label(0));
+    EXPECT_EQ("p11forge page 100000000", p11::index_page_label(std::uint64_t{1} << 32));
+    std::set<std::string> labels;
+    for (std::uint64_t id = 1; id <= 1000; ++id) {
+        labels.insert(p11::object_record_label(id));
+    }
+    EXPECT_EQ(1000u, labels.size());
+}
+
+// The on-disk form of CK_ULONG does not depend on the word size: "unavailable"
+// (all ones) written by a 64-bit build reads as all ones in 32 bits.
+TEST(StoredUlongTest, ThirtyTwoAndSixtyFourBitBuildsAgree)
+{
+    EXPECT_EQ(UINT64_MAX, p11::stored_ulong<std::uint32_t>(0xffffffffu));
+    EXPECT_EQ(UINT64_MAX, p11::stored_ulong<std::uint64_t>(UINT64_MAX));
+    EXPECT_EQ(0x80000001u, p11::stored_ulong<std::uint32_t>(0x80000001u));
+    std::uint32_t narrow = 0;
+    ASSERT_TRUE(p11::loaded_ulong(UINT64_MAX, &narrow));
+    EXPECT_EQ(0xffffffffu, narrow);
+    ASSERT_TRUE(p11::loaded_ulong(std::uint64_t{0x80000001}, &narrow));
+    EXPECT_EQ(0x80000001u, narrow);
+    EXPECT_FALSE(p11::loaded_ulong(std::uint64_t{0x100000000}, &narrow)) << "a value 32 bits cannot hold";
+    std::uint64_t wide = 0;
+    ASSERT_TRUE(p11::loaded_ulong(UINT64_MAX, &wide));
+    EXPECT_EQ(UINT64_MAX, wide);
+}
+
+// CKA_ALLOWED_MECHANISMS (an array of CK_ULONG) is stored as 8-byte
+// little-endian elements, and reads back as the host's array.
+TEST(ObjectCodecTest, MechanismArraysAreStoredAsEightBytesAnElement)
+{
+    p11::AttributeSet attrs;
+    attrs.set_ulong(CKA_CLASS, CKO_DATA);
+    const CK_MECHANISM_TYPE mechanisms[] = {CKM_ECDSA, CKM_SHA256_RSA_PKCS};
+    attrs.set(CKA_ALLOWED_MECHANISMS, mechanisms, sizeof mechanisms);
+    p11::Bytes record = Encode(attrs);
+    const unsigned char expected[] = {0x41, 0x10, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 0, 0, 0};
+    EXPECT_NE(record.end(), std::search(record.begin(), record.end(), expected, expected + sizeof expected));
+    p11::AttributeSet decoded;
+    ASSERT_EQ(p11::RecordStatus::ok, Decode(record.data(), record.size(), &decoded));
+    ASSERT_NE(nullptr, decoded.get(CKA_ALLOWED_MECHANISMS));
+    EXPECT_EQ(*attrs.get(CKA_ALLOWED_MECHANISMS), *decoded.get(CKA_ALLOWED_MECHANISMS));
 }
 
 TEST(RecordLabelsTest, PagesHoldTwoHundredFiftySixNumbers)
