@@ -20,6 +20,12 @@ set(P11_PAL_DEFAULT_SOURCES pal/posix/pal_posix.c pal/posix/pal_posix_device_key
   pal/common/pal_label_index.c)
 set(P11_PAL_SOURCES "${P11_PAL_DEFAULT_SOURCES}" CACHE STRING
     "C sources of the PAL the PKCS #11 modules link (default: the POSIX file PAL)")
+# A build folder configured when the POSIX PAL had two files keeps that
+# default in its cache: it means the default, which has grown since.
+if(P11_PAL_SOURCES STREQUAL "pal/posix/pal_posix.c;pal/common/pal_label_index.c")
+  set(P11_PAL_SOURCES "${P11_PAL_DEFAULT_SOURCES}" CACHE STRING
+      "C sources of the PAL the PKCS #11 modules link (default: the POSIX file PAL)" FORCE)
+endif()
 
 # Can this machine regenerate? (Firmware builds need neither Python nor libclang.)
 execute_process(COMMAND ${P11_PYTHON} -c "import jinja2, yaml, clang.cindex"
