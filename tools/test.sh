@@ -12,11 +12,18 @@ tools/install-deps.sh
 /usr/bin/python3 codegen/generate.py --verify
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(default asan tsan)
+timings=()
 for preset in "${presets[@]}"; do
   echo "== $preset build"
+  start=$SECONDS
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$(nproc)"
+  built=$SECONDS
   ctest --preset "$preset"
   # What the suite's own checks found (CTest shows test output only on failure).
   grep -h -E "mutation score:|explained in KNOWN_FAILURES" "build/$preset/Testing/Temporary/LastTest.log" || true
+  timings+=("$preset: build $((built - start)) s, tests $((SECONDS - built)) s")
+  echo "== $preset done in $((SECONDS - start)) s"
 done
+echo "== stage times"
+printf '  %s\n' "${timings[@]}"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "library.h"
@@ -165,6 +166,16 @@ void ObjectStore::stop()
     lock_.destroy();
 }
 
+void ObjectStore::lock_store_for(CK_OBJECT_HANDLE handle, Login login, std::optional<StoreLock> *store)
+{
+    // Whether an object is a token object never changes (CKA_TOKEN is fixed),
+    // so a look before the write lock decides; the change looks again.
+    const ObjectRef object = lookup(handle, login);
+    if (object && object->token) {
+        store->emplace();
+    }
+}
+
 ObjectRef ObjectStore::find_locked(CK_OBJECT_HANDLE handle) const
 {
     auto it = objects_.find(handle);
@@ -236,8 +247,12 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
         built.push_back(std::move(object));
     }
 
-    // Lock order: store lock, then write lock (store_sync.h takes both so).
-    StoreLock store;
+    // Lock order: store lock, then write lock (store_sync.h takes both so);
+    // session objects leave the store (and other processes) alone.
+    std::optional<StoreLock> store;
+    if (std::any_of(built.begin(), built.end(), [](const std::shared_ptr<Object> &o) { return o->token; })) {
+        store.emplace();
+    }
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {
         return writing.rv();
@@ -294,7 +309,8 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
 CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, const CK_ATTRIBUTE *tmpl,
                           CK_ULONG count)
 {
-    StoreLock store;
+    std::optional<StoreLock> store;
+    lock_store_for(handle, login, &store);
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {
         return writing.rv();
@@ -365,7 +381,8 @@ CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, 
 
 CK_RV ObjectStore::destroy(p11_session *s, Login login, CK_OBJECT_HANDLE handle)
 {
-    StoreLock store;
+    std::optional<StoreLock> store;
+    lock_store_for(handle, login, &store);
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {
         return writing.rv();

@@ -12,8 +12,10 @@
  * are loaded in one pass at C_Initialize and persisted through TokenStorage.
  *
  * Locks: `lock_` guards the maps and is held only for lookups and swaps;
- * `write_lock_` serializes every change, including its PAL writes. Order:
- * library lock -> write_lock_ -> lock_; never the library lock inside them.
+ * `write_lock_` serializes every change, including its PAL writes; a change
+ * of token objects holds the PAL's store lock around it (objects/pal_io.h).
+ * Order: library lock -> store lock -> write_lock_ -> lock_; never an
+ * earlier one inside a later one.
  *
  * For the rest of the backend (sign, verify, key generation):
  *
@@ -36,6 +38,7 @@
 #define P11_BACKEND_OBJECTS_OBJECT_STORE_H
 
 #include <cstddef>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -45,6 +48,7 @@
 #include "mutex.h"
 #include "objects/object.h"
 #include "objects/object_index.h"
+#include "objects/pal_io.h"
 #include "objects/token_storage.h"
 #include "p11_backend_core.h"
 #include "token_state.h"
@@ -119,6 +123,8 @@ class ObjectStore {
     // with the keys held); NULL when the record is gone or unusable.
     ObjectRef reread_locked(const Object &object);
     ObjectRef find_locked(CK_OBJECT_HANDLE handle) const;
+    // The store lock, before the write lock, when the object is a token object.
+    void lock_store_for(CK_OBJECT_HANDLE handle, Login login, std::optional<StoreLock> *store);
     void insert_locked(const ObjectRef &object);
     void erase_locked(CK_OBJECT_HANDLE handle);
 
