@@ -20,9 +20,15 @@ set(P11_PAL_DEFAULT_SOURCES pal/posix/pal_posix.c pal/posix/pal_posix_device_key
   pal/common/pal_label_index.c)
 set(P11_PAL_SOURCES "${P11_PAL_DEFAULT_SOURCES}" CACHE STRING
     "C sources of the PAL the PKCS #11 modules link (default: the POSIX file PAL)")
-# A build folder configured when the POSIX PAL had two files keeps that
-# default in its cache: it means the default, which has grown since.
-if(P11_PAL_SOURCES STREQUAL "pal/posix/pal_posix.c;pal/common/pal_label_index.c")
+# A build folder configured with an earlier default keeps it in its cache:
+# a list of the POSIX PAL's own files means the default, whatever it holds now.
+set(p11_pal_is_posix TRUE)
+foreach(source ${P11_PAL_SOURCES})
+  if(NOT source MATCHES "^pal/(posix|common)/")
+    set(p11_pal_is_posix FALSE)
+  endif()
+endforeach()
+if(p11_pal_is_posix AND NOT P11_PAL_SOURCES STREQUAL P11_PAL_DEFAULT_SOURCES)
   set(P11_PAL_SOURCES "${P11_PAL_DEFAULT_SOURCES}" CACHE STRING
       "C sources of the PAL the PKCS #11 modules link (default: the POSIX file PAL)" FORCE)
 endif()
