@@ -80,11 +80,17 @@ bool is_fixed_label_change(const TokenStorage &storage, const Object &object, co
     return before == nullptr || after == nullptr || *before != *after;
 }
 
+// Its secrets are in memory and bound to the token key.
+bool sealable(const Object &object)
+{
+    return !object.sealed && secret_binding(object.attrs) == SecretBinding::token_key;
+}
+
 // A token object bound to the token key drops its secrets from memory; its
 // record opens them again at the next user login.
 void seal_in_memory(Object *object)
 {
-    if (object->sealed || secret_binding(object->attrs) != SecretBinding::token_key) {
+    if (!sealable(*object)) {
         return;
     }
     AttributeSet public_part;
@@ -529,37 +535,32 @@ void ObjectStore::drop_private_session_objects()
     }
     // Handles to private token objects become invalid too, "even if a user is
     // later logged back into the token": they get new handles.
-    std::vector<ObjectRef> renumbered;
-    for (const auto &entry : objects_) {
-        if (entry.second->token && entry.second->is_private) {
-            renumbered.push_back(entry.second);
-        }
-    }
-    for (const ObjectRef &old : renumbered) {
-        auto fresh = make_object(*old);
-        fresh->handle = new_handle();
-        seal_in_memory(fresh.get());
-        erase_locked(old->handle);
-        insert_locked(fresh);
-    }
+    reseal_private_token_objects_locked(true);
 }
 
 void ObjectStore::seal_private_token_objects()
 {
     LockGuard writing(write_lock_);
     LockGuard guard(lock_);
-    if (guard.rv() != CKR_OK) {
-        return;
+    if (guard.rv() == CKR_OK) {
+        reseal_private_token_objects_locked(false);
     }
-    std::vector<ObjectRef> opened;
+}
+
+void ObjectStore::reseal_private_token_objects_locked(bool new_handles)
+{
+    std::vector<ObjectRef> affected;
     for (const auto &entry : objects_) {
-        if (entry.second->token && !entry.second->sealed &&
-            secret_binding(entry.second->attrs) == SecretBinding::token_key) {
-            opened.push_back(entry.second);
+        const Object &object = *entry.second;
+        if (object.token && object.is_private && (new_handles || sealable(object))) {
+            affected.push_back(entry.second);
         }
     }
-    for (const ObjectRef &old : opened) {
+    for (const ObjectRef &old : affected) {
         auto fresh = make_object(*old);
+        if (new_handles) {
+            fresh->handle = new_handle();
+        }
         seal_in_memory(fresh.get());
         erase_locked(old->handle);
         insert_locked(fresh);

@@ -123,6 +123,9 @@ class ObjectStore {
     // with the keys held); NULL when the record is gone or unusable.
     ObjectRef reread_locked(const Object &object);
     ObjectRef find_locked(CK_OBJECT_HANDLE handle) const;
+    // After a logout (both locks held): the private token objects' PIN-bound
+    // values leave memory; new_handles (C_Logout) renumbers every one of them.
+    void reseal_private_token_objects_locked(bool new_handles);
     // The store lock, before the write lock, when the object is a token object.
     void lock_store_for(CK_OBJECT_HANDLE handle, Login login, std::optional<StoreLock> *store);
     void insert_locked(const ObjectRef &object);

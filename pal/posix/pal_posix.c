@@ -179,7 +179,7 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
-static int write_all(int fd, const unsigned char *data, size_t size)
+int p11_pal_posix_write_all(int fd, const unsigned char *data, size_t size)
 {
     while (size > 0) {
         ssize_t n = write(fd, data, size);
@@ -212,7 +212,7 @@ static int replace_file(const char *dir, const char *path,
     if (fd < 0) {
         return -1;
     }
-    if (write_all(fd, data, size) != 0 || fsync(fd) != 0) {
+    if (p11_pal_posix_write_all(fd, data, size) != 0 || fsync(fd) != 0) {
         int err = errno;
         close(fd);
         unlink(temp);

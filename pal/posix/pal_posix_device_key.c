@@ -109,22 +109,6 @@ static int read_key(const char *path, unsigned char *key, size_t len)
     return rc;
 }
 
-static int write_all(int fd, const unsigned char *data, size_t len)
-{
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return -1;
-        }
-        done += (size_t)n;
-    }
-    return 0;
-}
-
 static int random_bytes(unsigned char *out, size_t len)
 {
     size_t done = 0;
@@ -155,7 +139,7 @@ static int make_key(const char *path, unsigned char *key, size_t len)
         fprintf(stderr, "p11forge: cannot make the device key %s: %s\n", path, strerror(errno));
         return -1;
     }
-    int ok = random_bytes(key, len) == 0 && write_all(fd, key, len) == 0 && fsync(fd) == 0;
+    int ok = random_bytes(key, len) == 0 && p11_pal_posix_write_all(fd, key, len) == 0 && fsync(fd) == 0;
     close(fd);
     int linked = ok && link(temp, path) == 0;
     int err = errno;

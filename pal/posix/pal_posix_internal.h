@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+/* Writes all size bytes (retrying short writes and EINTR); 0, or -1 with errno. */
+int p11_pal_posix_write_all(int fd, const unsigned char *data, size_t size);
+
 /* PKCS11_PAL_Initialize: the device key file's path is taken from the
  * environment now, as the store folder is (pal_posix_device_key.c). Called
  * with the store folder chosen, or "" when there is none. This call is also

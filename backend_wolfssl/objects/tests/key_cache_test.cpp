@@ -15,18 +15,6 @@ const char kUserPin[] = "1234";
 
 class KeyCacheTest : public ObjectTest {
   protected:
-    // One CKM_ECDSA signature with `key`, over a fixed 32-byte hash.
-    CK_RV SignOnce(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE key)
-    {
-        CK_MECHANISM mechanism = {CKM_ECDSA, nullptr, 0};
-        CK_BYTE hash[32] = {1, 2, 3};
-        CK_BYTE sig[64];
-        CK_ULONG len = sizeof sig;
-        return With(h, [&](p11_session *s) {
-            CK_RV rv = p11be_C_SignInit(s, &mechanism, key);
-            return rv == CKR_OK ? p11be_C_Sign(s, hash, sizeof hash, sig, &len) : rv;
-        });
-    }
     static p11::ObjectRef Lookup(CK_OBJECT_HANDLE key)
     {
         return p11::library().objects.lookup(key, p11::Login::user);

@@ -14,17 +14,6 @@ namespace {
 
 class MemorySealingTest : public ObjectTest {
   protected:
-    CK_RV SignOnce(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE key)
-    {
-        CK_MECHANISM mechanism = {CKM_ECDSA, nullptr, 0};
-        CK_BYTE hash[32] = {1, 2, 3};
-        CK_BYTE sig[64];
-        CK_ULONG len = sizeof sig;
-        return With(h, [&](p11_session *s) {
-            CK_RV rv = p11be_C_SignInit(s, &mechanism, key);
-            return rv == CKR_OK ? p11be_C_Sign(s, hash, sizeof hash, sig, &len) : rv;
-        });
-    }
     // Some private key object in the store, whoever may see it, has its
     // private value in memory (a sealed one is never listed: it is invisible
     // until opened, and holds no value).

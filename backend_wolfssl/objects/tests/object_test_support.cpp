@@ -207,6 +207,18 @@ CK_RV ObjectTest::Destroy(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object)
     return With(h, [&](p11_session *s) { return p11be_C_DestroyObject(s, object); });
 }
 
+CK_RV ObjectTest::SignOnce(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE key)
+{
+    CK_MECHANISM mechanism = {CKM_ECDSA, nullptr, 0};
+    CK_BYTE hash[32] = {1, 2, 3};
+    CK_BYTE sig[64];
+    CK_ULONG len = sizeof sig;
+    return With(h, [&](p11_session *s) {
+        CK_RV rv = p11be_C_SignInit(s, &mechanism, key);
+        return rv == CKR_OK ? p11be_C_Sign(s, hash, sizeof hash, sig, &len) : rv;
+    });
+}
+
 CK_RV ObjectTest::GetAttrs(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, CK_ATTRIBUTE *attrs, CK_ULONG count)
 {
     return With(h, [&](p11_session *s) { return p11be_C_GetAttributeValue(s, object, attrs, count); });

@@ -63,6 +63,8 @@ class ObjectTest : public BackendTest {
     CK_RV Create(CK_SESSION_HANDLE h, Tmpl &t, CK_OBJECT_HANDLE *object);
     CK_OBJECT_HANDLE CreateOk(CK_SESSION_HANDLE h, Tmpl t); // adds a failure unless CKR_OK
     CK_RV Destroy(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object);
+    // One CKM_ECDSA signature with `key` over a fixed 32-byte hash.
+    CK_RV SignOnce(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE key);
     CK_RV GetAttrs(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, CK_ATTRIBUTE *attrs, CK_ULONG count);
     CK_RV Set(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, Tmpl t);
     CK_RV Copy(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE object, Tmpl t, CK_OBJECT_HANDLE *copy);
