@@ -10,6 +10,7 @@
 #include "secrets/device_key.h"
 #include "secrets/held_keys.h"
 #include "store_sync.h"
+#include "threading.h"
 #include "version.h"
 
 namespace p11 {
@@ -90,7 +91,11 @@ struct ThreadSessionCache {
 // initial-exec: an offset from the thread pointer instead of a __tls_get_addr
 // call on every PKCS #11 call (a few bytes of the static TLS glibc keeps for
 // dlopened libraries).
+#if P11_PORT_THREADS
 thread_local ThreadSessionCache t_session_cache __attribute__((tls_model("initial-exec")));
+#else
+ThreadSessionCache t_session_cache; // one call at a time (threading.h)
+#endif
 
 } // namespace
 

@@ -1,4 +1,4 @@
-/* Mutex: std::mutex or the application's CreateMutex/LockMutex/... */
+/* Mutex: the port's mutex or the application's CreateMutex/LockMutex/... */
 #include "mutex.h"
 
 namespace p11 {
@@ -14,6 +14,8 @@ CK_RV Mutex::create(const LockStrategy &strategy)
             return rv;
         }
         app_mutex_ = handle;
+    } else if ((os_mutex_ = p11_port_mutex_create()) == nullptr) {
+        return CKR_HOST_MEMORY;
     }
     created_ = true;
     return CKR_OK;
@@ -28,6 +30,9 @@ void Mutex::destroy()
         // Nothing useful can be done with a DestroyMutex failure here.
         (void)strategy_.destroy(app_mutex_);
         app_mutex_ = nullptr;
+    } else {
+        p11_port_mutex_free(os_mutex_);
+        os_mutex_ = nullptr;
     }
     created_ = false;
 }

@@ -1,19 +1,18 @@
 /* The one lock type of the backend. v2.40 §5.4: when the application passes
  * mutex callbacks without CKF_OS_LOCKING_OK, every lock must go through its
- * callbacks; otherwise the OS primitives (std::mutex) serve. The strategy is
+ * callbacks; otherwise the port's mutex serves (port/p11_port.h). The strategy is
  * chosen once in C_Initialize and copied into each Mutex, so a mutex can be
  * destroyed with the callbacks it was created with. */
 #ifndef P11_BACKEND_MUTEX_H
 #define P11_BACKEND_MUTEX_H
 
-#include <mutex>
-
+#include "p11_port.h"
 #include "pkcs11.h"
 
 namespace p11 {
 
 struct LockStrategy {
-    // All four NULL: use std::mutex. All four set: use the application's.
+    // All four NULL: use the port's mutex. All four set: use the application's.
     CK_CREATEMUTEX create = nullptr;
     CK_DESTROYMUTEX destroy = nullptr;
     CK_LOCKMUTEX lock = nullptr;
@@ -29,14 +28,14 @@ public:
     Mutex &operator=(const Mutex &) = delete;
     ~Mutex() { destroy(); }
 
-    // CKR_OK, or the application's CreateMutex error.
+    // CKR_OK, CKR_HOST_MEMORY, or the application's CreateMutex error.
     CK_RV create(const LockStrategy &strategy);
     void destroy();
     // Inline fast path for the OS mutex: every PKCS #11 call takes two locks.
     CK_RV lock()
     {
         if (created_ && !strategy_.uses_app_callbacks()) {
-            os_mutex_.lock();
+            p11_port_mutex_lock(os_mutex_);
             return CKR_OK;
         }
         return lock_slow();
@@ -44,7 +43,7 @@ public:
     CK_RV unlock()
     {
         if (created_ && !strategy_.uses_app_callbacks()) {
-            os_mutex_.unlock();
+            p11_port_mutex_unlock(os_mutex_);
             return CKR_OK;
         }
         return unlock_slow();
@@ -56,7 +55,7 @@ private:
     CK_RV unlock_slow();
 
     LockStrategy strategy_;
-    std::mutex os_mutex_;
+    p11_port_mutex *os_mutex_ = nullptr;
     void *app_mutex_ = nullptr;
     bool created_ = false;
 };

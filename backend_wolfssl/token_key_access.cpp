@@ -1,9 +1,9 @@
 /* The token key across PIN events (see token_key_access.h). */
 #include "token_key_access.h"
 
-#include <cstdio>
 #include <cstring>
 
+#include "log.h"
 #include "secrets/held_keys.h"
 #include "secure_wipe.h"
 
@@ -93,8 +93,8 @@ CK_RV token_key_after_pin(TokenState *token, const p11_profile &profile, Login w
         rv = save_if_changed(token, &updated);
     }
     if (rv == CKR_OK && !found) {
-        std::fprintf(stderr, "p11forge: the token key is wrapped for the %s only; this login cannot open the "
-                             "objects sealed under it\n", so ? "user" : "SO");
+        log_line({"the token key is wrapped for the ", so ? "user" : "SO",
+                  " only; this login cannot open the objects sealed under it"});
     }
     if (rv == CKR_OK && found) {
         *token_key = key;

@@ -1,11 +1,11 @@
 /* Token state: loading, creating and saving the token record through the PAL. */
 #include "token_state.h"
 
-#include <cstdio>
 #include <cstring>
 #include <new>
 
 #include "core_pkcs11_pal.h"
+#include "log.h"
 #include "objects/pal_io.h"
 #include "padded_string.h"
 #include "secure_wipe.h"
@@ -86,7 +86,7 @@ CK_RV token_load(TokenState *token, const p11_profile &profile, WC_RNG &rng)
         // Saving now keeps the serial number stable; a store that refuses
         // still gives a working token for this run.
         if (token_save(token->record) != CKR_OK) {
-            std::fprintf(stderr, "p11forge: could not save a new token record\n");
+            log_line({"could not save a new token record"});
         }
         return CKR_OK;
     }
@@ -104,8 +104,7 @@ CK_RV token_load(TokenState *token, const p11_profile &profile, WC_RNG &rng)
     }
     // Never fall back to the profile's default PINs here: that would let
     // anyone who can damage the store reset the PINs.
-    std::fprintf(stderr, "p11forge: token record is %s; the token is uninitialized\n",
-                 record_status_name(status));
+    log_line({"token record is ", record_status_name(status), "; the token is uninitialized"});
     TokenRecord blank;
     pad_copy(blank.label, sizeof blank.label, nullptr);
     if (wc_RNG_GenerateBlock(&rng, blank.serial_seed, sizeof blank.serial_seed) != 0) {

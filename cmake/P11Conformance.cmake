@@ -10,9 +10,12 @@ set(P11_CONFORMANCE_GENERATED_FILES skeleton_tests.cpp function_list_guard.cpp c
 
 # Loading any module by path (dlopen + C_GetFunctionList): the runner,
 # p11bench and p11forge-provision share it.
-add_library(p11_module_loader STATIC ${P11_SOURCE_ROOT}/conformance/module_loader.cpp)
-target_include_directories(p11_module_loader PUBLIC ${P11_SOURCE_ROOT}/conformance)
-target_link_libraries(p11_module_loader PUBLIC p11_pkcs11_headers ${CMAKE_DL_LIBS} PRIVATE p11_warnings)
+# Hosts only: a firmware build has no dynamic loader.
+if(NOT P11_FIRMWARE)
+  add_library(p11_module_loader STATIC ${P11_SOURCE_ROOT}/conformance/module_loader.cpp)
+  target_include_directories(p11_module_loader PUBLIC ${P11_SOURCE_ROOT}/conformance)
+  target_link_libraries(p11_module_loader PUBLIC p11_pkcs11_headers ${CMAKE_DL_LIBS} PRIVATE p11_warnings)
+endif()
 
 function(p11_add_conformance_runner)
   cmake_parse_arguments(ARG "" "" "PROFILES" ${ARGN})

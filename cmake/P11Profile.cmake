@@ -9,7 +9,7 @@
 set(P11_SOURCE_ROOT ${CMAKE_CURRENT_LIST_DIR}/..)
 set(P11_PYTHON /usr/bin/python3 CACHE FILEPATH "Python with jinja2, yaml and clang (Debian's)")
 set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c conformance_profile.txt
-                        wolfcrypt_user_settings.h)
+                        wolfcrypt_user_settings.h firmware_budgets.txt)
 
 # The PAL the modules are built with: C files defining the six
 # PKCS11_PAL_* functions of pal/core_pkcs11_pal.h. Default: the POSIX file
@@ -87,6 +87,17 @@ function(p11_add_profile name)
   target_include_directories(p11forge_${name}_objects PRIVATE ${gen} ${P11_SOURCE_ROOT}/backend_wolfssl)
   target_link_libraries(p11forge_${name}_objects PRIVATE ${backend})
 
+  if(P11_FIRMWARE)
+    # Firmware: the static library only, named like the host's module; the
+    # image links it with the device's PAL (p11_module_pal) and port.
+    p11_wolfcrypt_for_settings(${settings} wolfcrypt)
+    add_library(p11forge-${name} STATIC
+      $<TARGET_OBJECTS:p11forge_${name}_objects> $<TARGET_OBJECTS:${backend}>)
+    target_link_libraries(p11forge-${name} PUBLIC ${wolfcrypt} p11_port p11_pkcs11_headers)
+    target_include_directories(p11forge-${name} INTERFACE ${gen})
+    set_target_properties(p11forge-${name} PROPERTIES P11_BACKEND ${backend})
+    return()
+  endif()
   add_library(p11forge-${name} SHARED $<TARGET_OBJECTS:p11forge_${name}_objects>)
   target_link_libraries(p11forge-${name} PRIVATE ${backend} p11_module_pal
                         -Wl,--no-undefined -Wl,--exclude-libs,ALL)

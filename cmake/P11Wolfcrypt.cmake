@@ -69,6 +69,7 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   list(APPEND P11_WOLFCRYPT_C_FILES cpuid.c sp_x86_64.c)
   set(P11_WOLFCRYPT_ASM_FILES sha256_asm.S sha512_asm.S sp_x86_64_asm.S)
 else()
+  # Portable C; each SP file builds only for its word size.
   list(APPEND P11_WOLFCRYPT_C_FILES sp_c32.c sp_c64.c)
   set(P11_WOLFCRYPT_ASM_FILES "")
 endif()
@@ -95,7 +96,15 @@ function(p11_wolfcrypt_for_settings settings out)
   add_library(${target} STATIC ${sources})
   target_include_directories(${target} SYSTEM PUBLIC ${settings_dir} ${P11_WOLFSSL_TREE})
   target_compile_definitions(${target} PUBLIC WOLFSSL_USER_SETTINGS)
-  set_target_properties(${target} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON POSITION_INDEPENDENT_CODE ON)
+  set_target_properties(${target} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
+  if(P11_FIRMWARE)
+    # The firmware section of the settings (the port's heap, entropy, no threads).
+    target_compile_definitions(${target} PUBLIC P11_FIRMWARE)
+    target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/port/p11_wolfcrypt_seed.c)
+    target_link_libraries(${target} PUBLIC p11_port)
+  else()
+    set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  endif()
   # Sanitizers (asan and tsan presets), for wolfCrypt only; Debian's library
   # was not instrumented at all. ASan stays on: it checks our calls into
   # wolfCrypt too. UBSan is off: the SP math shifts signed 64-bit words left
@@ -110,10 +119,16 @@ function(p11_wolfcrypt_for_settings settings out)
   if(CMAKE_C_FLAGS MATCHES "-fsanitize=[a-z,]*thread")
     target_compile_options(${target} PRIVATE -fno-sanitize=thread)
   endif()
-  find_package(Threads REQUIRED)
-  target_link_libraries(${target} PUBLIC Threads::Threads)
+  if(NOT P11_FIRMWARE)
+    find_package(Threads REQUIRED)
+    target_link_libraries(${target} PUBLIC Threads::Threads)
+  endif()
 endfunction()
 
+if(P11_FIRMWARE)
+  # Only the profiles' own wolfCrypt builds (p11_add_profile).
+  return()
+endif()
 p11_wolfcrypt_for_settings(${P11_WOLFSSL_SUPERSET_SETTINGS} p11_wolfcrypt_superset)
 add_library(p11_wolfssl ALIAS ${p11_wolfcrypt_superset})
 # For the scripts that compile and link a module by hand (codegen and PAL

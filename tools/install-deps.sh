@@ -9,6 +9,7 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   opensc gnutls-bin softhsm2 libnss3-dev libssl-dev
   openssl libengine-pkcs11-openssl p11-kit util-linux
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
 )
 missing=()
 for p in "${packages[@]}"; do

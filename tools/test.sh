@@ -2,8 +2,10 @@
 # Every test: the generator's unit tests and drift check, the PAL, the
 # backend, the conformance runs of every profile and the real clients, in the
 # normal build and in the AddressSanitizer + UndefinedBehaviorSanitizer build;
-# then the multi-thread tests under ThreadSanitizer.
-#   tools/test.sh [default|asan|tsan]...     (default: all three)
+# then the multi-thread tests under ThreadSanitizer; then the FreeRTOS
+# profiles cross-built for a Cortex-M4, their self-tests under QEMU and their
+# size report (firmware-cm4: it reads a flash image the default build provisions).
+#   tools/test.sh [default|asan|tsan|firmware-cm4]...     (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -11,7 +13,7 @@ tools/install-deps.sh
 # look newer, which would hide a stale checked-in tree.
 /usr/bin/python3 codegen/generate.py --verify
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(default asan tsan)
+[ ${#presets[@]} -gt 0 ] || presets=(default asan tsan firmware-cm4)
 timings=()
 for preset in "${presets[@]}"; do
   echo "== $preset build"
@@ -22,6 +24,8 @@ for preset in "${presets[@]}"; do
   ctest --preset "$preset"
   # What the suite's own checks found (CTest shows test output only on failure).
   grep -h -E "mutation score:|explained in KNOWN_FAILURES" "build/$preset/Testing/Temporary/LastTest.log" || true
+  # The firmware size tables, with their budgets.
+  [ "$preset" != firmware-cm4 ] || cat build/firmware-cm4/firmware/size-*.md
   timings+=("$preset: build $((built - start)) s, tests $((SECONDS - built)) s")
   echo "== $preset done in $((SECONDS - start)) s"
 done

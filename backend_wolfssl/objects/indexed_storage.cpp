@@ -2,10 +2,9 @@
  * indexed_storage.h and index_records.h). */
 #include "objects/indexed_storage.h"
 
-#include <cinttypes>
-#include <cstdio>
 #include <map>
 
+#include "log.h"
 #include "objects/pal_io.h"
 
 namespace p11 {
@@ -28,8 +27,8 @@ PageRead read_page(std::uint64_t page, IndexPage *out)
         status = RecordStatus::damaged; // a page stored under another page's label
     }
     if (status != RecordStatus::ok) {
-        std::fprintf(stderr, "p11forge: token object index page %" PRIu64 " is %s; its objects are skipped\n", page,
-                     read == ReadResult::failed ? "unreadable" : record_status_name(status));
+        log_line({"token object index page ", decimal(page), " is ",
+                  read == ReadResult::failed ? "unreadable" : record_status_name(status), "; its objects are skipped"});
         return PageRead::unusable;
     }
     return PageRead::ok;
@@ -74,8 +73,8 @@ HeadRead read_index_record(IndexRecord *out, bool *from_copy)
         const ReadResult copy_read = pal_read(kIndexCopyLabel, &copy);
         if (copy_read == ReadResult::ok && index_record_decode(copy.data(), copy.size(), out) == RecordStatus::ok &&
             out->version != 1) {
-            std::fprintf(stderr, "p11forge: the token object index head is %s; its copy is used\n",
-                         read == ReadResult::missing ? "missing" : what);
+            log_line({"the token object index head is ", read == ReadResult::missing ? "missing" : what,
+                      "; its copy is used"});
             *from_copy = true;
             return HeadRead::ok;
         }
@@ -83,8 +82,8 @@ HeadRead read_index_record(IndexRecord *out, bool *from_copy)
             return HeadRead::missing;
         }
     }
-    std::fprintf(stderr, "p11forge: the token object index is %s; no token objects until C_InitToken\n",
-                 read == ReadResult::missing ? "missing (its copy is damaged)" : what);
+    log_line({"the token object index is ", read == ReadResult::missing ? "missing (its copy is damaged)" : what,
+              "; no token objects until C_InitToken"});
     return HeadRead::blocked;
 }
 
@@ -96,8 +95,7 @@ bool unlisted_pages(IndexHead *head)
 {
     bool grew = false;
     while (pal_find(index_page_label(head->end_page)) != CK_INVALID_HANDLE) {
-        std::fprintf(stderr, "p11forge: token object index page %" PRIu64 " was not listed; taken in\n",
-                     head->end_page);
+        log_line({"token object index page ", decimal(head->end_page), " was not listed; taken in"});
         ++head->end_page;
         grew = true;
     }
@@ -112,7 +110,7 @@ std::uint64_t pages_for(std::uint64_t last)
 
 void report_unlisted(const std::string &label)
 {
-    std::fprintf(stderr, "p11forge: could not remove the unlisted record \"%s\"\n", label.c_str());
+    log_line({"could not remove the unlisted record \"", label, "\""});
 }
 
 } // namespace
@@ -208,7 +206,7 @@ CK_RV IndexedStorage::sync_head()
         return CKR_OK;
     }
     if (read == HeadRead::blocked) {
-        std::fprintf(stderr, "p11forge: the token object index cannot be read; not written\n");
+        log_line({"the token object index cannot be read; not written"});
         return CKR_DEVICE_ERROR;
     }
     if (record.version == 1) {

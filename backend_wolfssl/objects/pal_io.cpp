@@ -1,21 +1,20 @@
 /* PAL access for the token storage (see pal_io.h). */
 #include "objects/pal_io.h"
 
-#include <atomic>
-
 #include "core_pkcs11_pal.h"
 #include "core_pkcs11_pal_changes.h"
 #include "core_pkcs11_pal_lock.h"
+#include "threading.h"
 
 namespace p11 {
 
 namespace {
 
-std::atomic<std::uint64_t> g_changes_seen{0};
+Counter64 g_changes_seen{0};
 // The store lock nests in a thread; the count is taken at the outermost hold.
-thread_local unsigned t_lock_depth = 0;
-thread_local bool t_counted = false;
-thread_local std::uint64_t t_count_before = 0;
+P11_THREAD_LOCAL unsigned t_lock_depth = 0;
+P11_THREAD_LOCAL bool t_counted = false;
+P11_THREAD_LOCAL std::uint64_t t_count_before = 0;
 
 } // namespace
 
@@ -25,7 +24,7 @@ bool pal_change_count(std::uint64_t *out)
            PKCS11_PAL_ChangeCount(out) == CKR_OK;
 }
 
-std::atomic<std::uint64_t> &changes_seen()
+Counter64 &changes_seen()
 {
     return g_changes_seen;
 }

@@ -4,12 +4,12 @@
 #ifndef P11_BACKEND_OBJECTS_PAL_IO_H
 #define P11_BACKEND_OBJECTS_PAL_IO_H
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "pkcs11.h"
+#include "threading.h"
 #include "wiping_allocator.h"
 
 namespace p11 {
@@ -23,7 +23,7 @@ bool pal_change_count(std::uint64_t *out);
 // The change count this process's objects reflect (store_sync.h). A
 // StoreLock moves it over the process's own changes when nothing else
 // changed meanwhile, so a process does not re-read what it just wrote.
-std::atomic<std::uint64_t> &changes_seen();
+Counter64 &changes_seen();
 
 // Holds the PAL's store lock for a scope; a PAL without one (the weak hooks
 // are unset) needs none, since nothing else writes its store.

@@ -1,8 +1,7 @@
 /* Token object records through the PAL (see stored_object.h). */
 #include "objects/stored_object.h"
 
-#include <cstdio>
-
+#include "log.h"
 #include "objects/attribute_rules.h"
 #include "objects/object_codec.h"
 #include "objects/pal_io.h"
@@ -13,7 +12,7 @@ namespace p11 {
 
 void report_object_record(const std::string &pal_label, const char *what)
 {
-    std::fprintf(stderr, "p11forge: token object record \"%s\" %s; skipped\n", pal_label.c_str(), what);
+    log_line({"token object record \"", pal_label, "\" ", what, "; skipped"});
 }
 
 bool read_stored_object(const std::string &pal_label, StoredObject *out, bool *present)

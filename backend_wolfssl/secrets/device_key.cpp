@@ -1,10 +1,10 @@
 /* The device key's source (see device_key.h). */
 #include "secrets/device_key.h"
 
-#include <cstdio>
 #include <cstring>
 
 #include "core_pkcs11_pal_device_key.h"
+#include "log.h"
 #include "objects/pal_io.h"
 #include "secure_wipe.h"
 
@@ -51,7 +51,7 @@ CK_RV device_key_load(TokenState *token, WC_RNG &rng, SecretKey *out)
                                     : record_key(token, rng, out);
     if (rv != CKR_OK) {
         secure_wipe(out->bytes, sizeof out->bytes);
-        std::fprintf(stderr, "p11forge: no device key; values sealed under it can be neither stored nor read\n");
+        log_line({"no device key; values sealed under it can be neither stored nor read"});
         return CKR_DEVICE_ERROR;
     }
     return CKR_OK;

@@ -15,11 +15,17 @@ from . import yaml_lines
 from .errors import SpecError
 
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
-                "limits", "token", "storage", "tests", "provisioning"}
+                "limits", "token", "storage", "tests", "provisioning", "firmware"}
 MECHANISM_KEYS = {"flags", "key_size"}
 LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length", "pin_tries", "pin_iterations"}
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
 STORAGE_KEYS = {"labels", "secrets"}
+FIRMWARE_KEYS = {"budgets"}
+# Firmware size budgets, bytes (firmware/size_report.py): flash of our layer
+# (entry points, runtime, backend), of the PAL and of the whole self-test
+# image; RAM (data + bss) of the image; stack high-water and peak heap of the
+# self-test run.
+BUDGET_KEYS = ("layer_flash", "pal_flash", "image_flash", "image_ram", "stack", "heap")
 SECRET_BINDINGS = ("pin", "device")   # runtime/p11_profile.h P11_SECRETS_*
 TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token", "digest", "random",
                "objects", "keys", "cipher", "key_management", "threads")
@@ -54,6 +60,7 @@ class Profile:
     tests: list = field(default_factory=list)
     chain: list = field(default_factory=list)   # files read, child last
     provisioning: str = ""           # profile whose module creates this one's objects
+    firmware_budgets: dict = field(default_factory=dict)   # BUDGET_KEYS -> bytes, those set
 
     def has(self, function):
         return function in self.functions
@@ -103,17 +110,17 @@ def _load_chain(path, stack, search_dirs):
     data = yaml_lines.load(path)
     _unknown_keys(data, PROFILE_KEYS, "profile")
     merged = {"families": {}, "functions": [], "mechanisms": {}, "limits": {}, "token": {},
-              "storage": {}, "tests": [], "chain": []}
+              "storage": {}, "firmware": {}, "tests": [], "chain": []}
     for parent in _list(data, "extends"):
         parent_path = _find(parent, path, search_dirs)
         if parent_path is None:
             raise SpecError(path, data.line_of("extends"), f"extends unknown profile '{parent}'")
         base = _load_chain(parent_path, stack + [path], search_dirs)
-        for key in ("families", "mechanisms", "limits", "token", "storage"):
+        for key in ("families", "mechanisms", "limits", "token", "storage", "firmware"):
             merged[key].update(base[key])
         for key in ("functions", "tests", "chain"):
             merged[key] += [v for v in base[key] if v not in merged[key]]
-    for key in ("families", "mechanisms", "limits", "token", "storage"):
+    for key in ("families", "mechanisms", "limits", "token", "storage", "firmware"):
         section = _mapping(data, key)
         for sub_key, value in section.items():
             merged[key][sub_key] = (value, section.path, section.line_of(sub_key))
@@ -199,6 +206,20 @@ def _limits(raw):
         else:
             limits[key] = _int(value, path, line, key)
     return limits
+
+
+def _firmware_budgets(raw):
+    budgets = {}
+    for key, (value, path, line) in raw.items():
+        if key not in FIRMWARE_KEYS:
+            raise SpecError(path, line, f"unknown firmware key '{key}'")
+        if not isinstance(value, dict):
+            raise SpecError(path, line, "firmware.budgets must be a mapping")
+        for name, amount in value.items():
+            if name not in BUDGET_KEYS:
+                raise SpecError(path, line, f"unknown firmware budget '{name}' (known: {', '.join(BUDGET_KEYS)})")
+            budgets[name] = _int(amount, path, line, f"firmware budget {name}", 1)
+    return {name: budgets[name] for name in BUDGET_KEYS if name in budgets}
 
 
 def _token(raw, limits):
@@ -318,4 +339,4 @@ def load(path, api, search_dirs=()):
                    functions=[f for f in api.functions if f in wanted], families=resolved_families,
                    mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),
                    storage_labels=_storage(raw["storage"]), storage_secrets=_secrets(raw["storage"]), tests=tests,
-                   chain=raw["chain"])
+                   chain=raw["chain"], firmware_budgets=_firmware_budgets(raw["firmware"]))

@@ -20,6 +20,7 @@ OUTPUTS = (
     ("profile.c", "profile.c.j2"),
     ("conformance_profile.txt", "conformance_profile.txt.j2"),
     ("wolfcrypt_user_settings.h", "wolfcrypt_user_settings.h.j2"),
+    ("firmware_budgets.txt", "firmware_budgets.txt.j2"),
 )
 SHARED_FOLDER = "conformance"
 SHARED_OUTPUTS = (

@@ -32,8 +32,8 @@ class GenerateTest(support.TempDirMixin, unittest.TestCase):
         self.assertEqual(sorted(os.listdir(self.tmp)),
                          ["conformance", "freertos", "freertos-device", "freertos-ota", "full"])
         self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, "freertos"))),
-                         ["conformance_profile.txt", "entry_points.c", "p11_backend.h", "profile.c", "profile.h",
-                          "wolfcrypt_user_settings.h"])
+                         ["conformance_profile.txt", "entry_points.c", "firmware_budgets.txt", "p11_backend.h",
+                          "profile.c", "profile.h", "wolfcrypt_user_settings.h"])
         self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, "conformance"))),
                          ["constant_names.cpp", "function_list_guard.cpp", "skeleton_tests.cpp"])
 

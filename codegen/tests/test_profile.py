@@ -111,6 +111,19 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD + "limits:\n  pin_iterations: 999\n")
         self.assert_error("child", "pin_iterations: 999", "pin_iterations must be an integer >= 1000")
 
+    def test_firmware_budgets_are_inherited_overridden_and_checked(self):
+        self.write(base=BASE + "firmware:\n  budgets: {layer_flash: 1000, stack: 6144}\n",
+                   child=CHILD + "firmware:\n  budgets: {layer_flash: 2000}\n")
+        self.assertEqual(self.load().firmware_budgets, {"layer_flash": 2000})
+        self.write(base=BASE + "firmware:\n  budgets: {stack: 6144}\n", child=CHILD)
+        self.assertEqual(self.load().firmware_budgets, {"stack": 6144})
+        self.write(base=BASE, child=CHILD + "firmware:\n  budgets: {rom: 5}\n")
+        self.assert_error("child", "budgets: {rom: 5}", "unknown firmware budget 'rom'")
+        self.write(base=BASE, child=CHILD + "firmware:\n  budgets: {stack: 0}\n")
+        self.assert_error("child", "budgets: {stack: 0}", "firmware budget stack must be an integer >= 1")
+        self.write(base=BASE, child=CHILD + "firmware:\n  sizes: {}\n")
+        self.assert_error("child", "sizes: {}", "unknown firmware key 'sizes'")
+
     def test_storage_secrets_default_to_pin_and_may_be_device(self):
         self.write(base=BASE, child=CHILD)
         self.assertEqual(self.load().storage_secrets, "pin")

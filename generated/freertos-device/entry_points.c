@@ -7,10 +7,13 @@
  * for the profile "freertos-device". Do not edit: change the inputs and regenerate. */
 /* The PKCS #11 entry points of this profile: the stateless checks of
  * spec/rules.yaml (check_order), then one call into the backend. Functions
- * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. */
+ * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. The backend calls
+ * sit between P11_API_ENTER and P11_API_LEAVE (p11_api_lock.h): nothing on
+ * hosts, one call at a time on firmware ports. */
 #include <stddef.h>
 
 #include "pkcs11.h"
+#include "p11_api_lock.h"
 #include "p11_backend.h"
 #include "p11_export.h"
 #include "p11_validate.h"
@@ -45,34 +48,46 @@ static int p11_profile_allows_mechanism(CK_MECHANISM_TYPE type, CK_FLAGS use)
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_Initialize(void *pInitArgs)
 {
+    CK_RV rv;
     if (p11_check_init_args(pInitArgs) != CKR_OK) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.4 C_Initialize */
     }
-    return p11be_C_Initialize(pInitArgs);
+    P11_API_ENTER();
+    rv = p11be_C_Initialize(pInitArgs);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_Finalize(void *pReserved)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pReserved != NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.4 C_Finalize */
     }
-    return p11be_C_Finalize(pReserved);
+    P11_API_ENTER();
+    rv = p11be_C_Finalize(pReserved);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_GetInfo(struct _CK_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetInfo(pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetInfo(pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 extern CK_FUNCTION_LIST p11_function_list;
@@ -89,54 +104,71 @@ P11_EXPORT CK_RV C_GetFunctionList(struct _CK_FUNCTION_LIST **ppFunctionList)
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetSlotList(unsigned char tokenPresent, CK_SLOT_ID *pSlotList, unsigned long *pulCount)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pulCount == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
+    P11_API_ENTER();
+    rv = p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetSlotInfo(slotID, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetSlotInfo(slotID, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetTokenInfo(slotID, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetTokenInfo(slotID, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *pMechanismList, unsigned long *pulCount)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pulCount == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
+    P11_API_ENTER();
+    rv = p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, struct _CK_MECHANISM_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -146,12 +178,16 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, s
     if (!p11_profile_allows_mechanism(type, 0)) {
         return CKR_MECHANISM_INVALID; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetMechanismInfo(slotID, type, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetMechanismInfo(slotID, type, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned long ulPinLen, unsigned char *pLabel)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -161,7 +197,10 @@ P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned lo
     if (pLabel == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
+    P11_API_ENTER();
+    rv = p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
@@ -172,8 +211,10 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
@@ -183,6 +224,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     rv = p11be_C_InitPIN(session, pPin, ulPinLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -194,8 +236,10 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pOldPin, ulOldLen)) {
@@ -209,12 +253,14 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     rv = p11be_C_SetPIN(session, pOldPin, ulOldLen, pNewPin, ulNewLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
 /* v2.40 §5.6 */
 P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplication, CK_NOTIFY Notify, CK_SESSION_HANDLE *phSession)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -227,7 +273,10 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplica
     if (!p11_flags_present(flags, CKF_SERIAL_SESSION)) {
         return CKR_SESSION_PARALLEL_NOT_SUPPORTED; /* v2.40 §5.6 C_OpenSession */
     }
-    return p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
+    P11_API_ENTER();
+    rv = p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
@@ -238,22 +287,29 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_CloseSession(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
 /* v2.40 §5.6 */
 P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
-    return p11be_C_CloseAllSessions(slotID);
+    P11_API_ENTER();
+    rv = p11be_C_CloseAllSessions(slotID);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
@@ -264,8 +320,10 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pInfo == NULL) {
@@ -275,6 +333,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     rv = p11be_C_GetSessionInfo(session, pInfo);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -286,8 +345,10 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
@@ -301,6 +362,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     rv = p11be_C_Login(session, userType, pPin, ulPinLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -312,12 +374,15 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_Logout(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -329,8 +394,10 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -344,6 +411,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     rv = p11be_C_CreateObject(session, pTemplate, ulCount, phObject);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -355,12 +423,15 @@ P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_DestroyObject(session, hObject);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -372,8 +443,10 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -383,6 +456,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -394,8 +468,10 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -405,6 +481,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -416,8 +493,10 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
@@ -431,6 +510,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -442,12 +522,15 @@ P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_FindObjectsFinal(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -459,8 +542,10 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -474,6 +559,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_DigestInit(session, pMechanism);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -485,8 +571,10 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -502,6 +590,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -513,8 +602,10 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -525,6 +616,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -536,12 +628,15 @@ P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_DigestKey(session, hKey);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -553,8 +648,10 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pulDigestLen == NULL) {
@@ -565,6 +662,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -576,8 +674,10 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -591,6 +691,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     rv = p11be_C_SignInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -602,8 +703,10 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -619,6 +722,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     rv = p11be_C_Sign(session, pData, ulDataLen, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -630,8 +734,10 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -642,6 +748,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     rv = p11be_C_SignUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -653,8 +760,10 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pulSignatureLen == NULL) {
@@ -665,6 +774,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     rv = p11be_C_SignFinal(session, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -676,8 +786,10 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -691,6 +803,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_VerifyInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -702,8 +815,10 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -719,6 +834,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -730,8 +846,10 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -742,6 +860,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -753,8 +872,10 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
@@ -765,6 +886,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -776,8 +898,10 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -807,6 +931,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     rv = p11be_C_GenerateKeyPair(session, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -818,8 +943,10 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pSeed, ulSeedLen)) {
@@ -829,6 +956,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     rv = p11be_C_SeedRandom(session, pSeed, ulSeedLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -840,8 +968,10 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(RandomData, ulRandomLen)) {
@@ -851,6 +981,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     rv = p11be_C_GenerateRandom(session, RandomData, ulRandomLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -862,12 +993,15 @@ P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_GetFunctionStatus(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -879,12 +1013,15 @@ P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_CancelFunction(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 

@@ -6,10 +6,13 @@
  * for the profile "freertos-ota". Do not edit: change the inputs and regenerate. */
 /* The PKCS #11 entry points of this profile: the stateless checks of
  * spec/rules.yaml (check_order), then one call into the backend. Functions
- * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. */
+ * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. The backend calls
+ * sit between P11_API_ENTER and P11_API_LEAVE (p11_api_lock.h): nothing on
+ * hosts, one call at a time on firmware ports. */
 #include <stddef.h>
 
 #include "pkcs11.h"
+#include "p11_api_lock.h"
 #include "p11_backend.h"
 #include "p11_export.h"
 #include "p11_validate.h"
@@ -36,34 +39,46 @@ static int p11_profile_allows_mechanism(CK_MECHANISM_TYPE type, CK_FLAGS use)
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_Initialize(void *pInitArgs)
 {
+    CK_RV rv;
     if (p11_check_init_args(pInitArgs) != CKR_OK) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.4 C_Initialize */
     }
-    return p11be_C_Initialize(pInitArgs);
+    P11_API_ENTER();
+    rv = p11be_C_Initialize(pInitArgs);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_Finalize(void *pReserved)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pReserved != NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.4 C_Finalize */
     }
-    return p11be_C_Finalize(pReserved);
+    P11_API_ENTER();
+    rv = p11be_C_Finalize(pReserved);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_GetInfo(struct _CK_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetInfo(pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetInfo(pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 extern CK_FUNCTION_LIST p11_function_list;
@@ -80,54 +95,71 @@ P11_EXPORT CK_RV C_GetFunctionList(struct _CK_FUNCTION_LIST **ppFunctionList)
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetSlotList(unsigned char tokenPresent, CK_SLOT_ID *pSlotList, unsigned long *pulCount)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pulCount == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
+    P11_API_ENTER();
+    rv = p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetSlotInfo(slotID, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetSlotInfo(slotID, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetTokenInfo(slotID, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetTokenInfo(slotID, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *pMechanismList, unsigned long *pulCount)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pulCount == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
+    P11_API_ENTER();
+    rv = p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, struct _CK_MECHANISM_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -137,12 +169,16 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, s
     if (!p11_profile_allows_mechanism(type, 0)) {
         return CKR_MECHANISM_INVALID; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetMechanismInfo(slotID, type, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetMechanismInfo(slotID, type, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
 P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplication, CK_NOTIFY Notify, CK_SESSION_HANDLE *phSession)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -155,7 +191,10 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplica
     if (!p11_flags_present(flags, CKF_SERIAL_SESSION)) {
         return CKR_SESSION_PARALLEL_NOT_SUPPORTED; /* v2.40 §5.6 C_OpenSession */
     }
-    return p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
+    P11_API_ENTER();
+    rv = p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
@@ -166,22 +205,29 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_CloseSession(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
 /* v2.40 §5.6 */
 P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
-    return p11be_C_CloseAllSessions(slotID);
+    P11_API_ENTER();
+    rv = p11be_C_CloseAllSessions(slotID);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
@@ -192,8 +238,10 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pInfo == NULL) {
@@ -203,6 +251,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     rv = p11be_C_GetSessionInfo(session, pInfo);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -214,8 +263,10 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
@@ -229,6 +280,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     rv = p11be_C_Login(session, userType, pPin, ulPinLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -240,12 +292,15 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_Logout(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -257,8 +312,10 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -268,6 +325,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -279,8 +337,10 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -290,6 +350,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -301,8 +362,10 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
@@ -316,6 +379,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -327,12 +391,15 @@ P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_FindObjectsFinal(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -344,8 +411,10 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -359,6 +428,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_DigestInit(session, pMechanism);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -370,8 +440,10 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -387,6 +459,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -398,8 +471,10 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -410,6 +485,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -421,12 +497,15 @@ P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_DigestKey(session, hKey);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -438,8 +517,10 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pulDigestLen == NULL) {
@@ -450,6 +531,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -461,8 +543,10 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -476,6 +560,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_VerifyInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -487,8 +572,10 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -504,6 +591,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -515,8 +603,10 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -527,6 +617,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -538,8 +629,10 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
@@ -550,6 +643,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -561,12 +655,15 @@ P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_GetFunctionStatus(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -578,12 +675,15 @@ P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_CancelFunction(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 

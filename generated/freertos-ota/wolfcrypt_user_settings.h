@@ -77,4 +77,35 @@
 #define USE_INTEL_SPEEDUP
 #endif
 
+/* Firmware builds (CMake's P11_FIRMWARE): the port layer (port/p11_port.h)
+ * instead of an OS. One PKCS #11 call at a time (p11_api_lock.h), so no
+ * locks in wolfCrypt; no clock, so certificate dates are not checked here;
+ * the DRBG seeded from the port's entropy; every allocation through the
+ * port's heap; big temporaries on the heap, not on a task's stack; the
+ * small SP math code. */
+#if defined(P11_FIRMWARE)
+#include <stddef.h>
+void *p11_port_malloc(size_t size);
+void *p11_port_realloc(void *block, size_t size);
+void p11_port_free(void *block);
+int p11_wolfcrypt_seed(unsigned char *output, unsigned int size);
+#define SINGLE_THREADED
+#define NO_ASN_TIME
+#define NO_DEV_RANDOM
+#define NO_WRITEV
+#define CUSTOM_RAND_GENERATE_SEED p11_wolfcrypt_seed
+#define XMALLOC_OVERRIDE
+#define XMALLOC(size, heap, type) ((void)(heap), (void)(type), p11_port_malloc(size))
+#define XREALLOC(block, size, heap, type) ((void)(heap), (void)(type), p11_port_realloc((block), (size)))
+#define XFREE(block, heap, type) ((void)(heap), (void)(type), p11_port_free(block))
+#define WOLFSSL_SMALL_STACK
+#define WOLFSSL_SP_SMALL
+#endif
+
+/* A project's own additions (a hardware RNG, an accelerator), without
+ * editing this generated file: -DP11_WOLFCRYPT_EXTRA_SETTINGS='"file.h"'. */
+#if defined(P11_WOLFCRYPT_EXTRA_SETTINGS)
+#include P11_WOLFCRYPT_EXTRA_SETTINGS
+#endif
+
 #endif /* P11_WOLFCRYPT_USER_SETTINGS_H */

@@ -6,10 +6,13 @@
  * for the profile "freertos". Do not edit: change the inputs and regenerate. */
 /* The PKCS #11 entry points of this profile: the stateless checks of
  * spec/rules.yaml (check_order), then one call into the backend. Functions
- * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. */
+ * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. The backend calls
+ * sit between P11_API_ENTER and P11_API_LEAVE (p11_api_lock.h): nothing on
+ * hosts, one call at a time on firmware ports. */
 #include <stddef.h>
 
 #include "pkcs11.h"
+#include "p11_api_lock.h"
 #include "p11_backend.h"
 #include "p11_export.h"
 #include "p11_validate.h"
@@ -44,34 +47,46 @@ static int p11_profile_allows_mechanism(CK_MECHANISM_TYPE type, CK_FLAGS use)
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_Initialize(void *pInitArgs)
 {
+    CK_RV rv;
     if (p11_check_init_args(pInitArgs) != CKR_OK) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.4 C_Initialize */
     }
-    return p11be_C_Initialize(pInitArgs);
+    P11_API_ENTER();
+    rv = p11be_C_Initialize(pInitArgs);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_Finalize(void *pReserved)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pReserved != NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.4 C_Finalize */
     }
-    return p11be_C_Finalize(pReserved);
+    P11_API_ENTER();
+    rv = p11be_C_Finalize(pReserved);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_GetInfo(struct _CK_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetInfo(pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetInfo(pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 extern CK_FUNCTION_LIST p11_function_list;
@@ -88,54 +103,71 @@ P11_EXPORT CK_RV C_GetFunctionList(struct _CK_FUNCTION_LIST **ppFunctionList)
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetSlotList(unsigned char tokenPresent, CK_SLOT_ID *pSlotList, unsigned long *pulCount)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pulCount == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
+    P11_API_ENTER();
+    rv = p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetSlotInfo(slotID, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetSlotInfo(slotID, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetTokenInfo(slotID, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetTokenInfo(slotID, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *pMechanismList, unsigned long *pulCount)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pulCount == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
+    P11_API_ENTER();
+    rv = p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, struct _CK_MECHANISM_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -145,12 +177,16 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, s
     if (!p11_profile_allows_mechanism(type, 0)) {
         return CKR_MECHANISM_INVALID; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetMechanismInfo(slotID, type, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetMechanismInfo(slotID, type, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned long ulPinLen, unsigned char *pLabel)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -160,7 +196,10 @@ P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned lo
     if (pLabel == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
+    P11_API_ENTER();
+    rv = p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
@@ -171,8 +210,10 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
@@ -182,6 +223,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     rv = p11be_C_InitPIN(session, pPin, ulPinLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -193,8 +235,10 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pOldPin, ulOldLen)) {
@@ -208,12 +252,14 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     rv = p11be_C_SetPIN(session, pOldPin, ulOldLen, pNewPin, ulNewLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
 /* v2.40 §5.6 */
 P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplication, CK_NOTIFY Notify, CK_SESSION_HANDLE *phSession)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -226,7 +272,10 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplica
     if (!p11_flags_present(flags, CKF_SERIAL_SESSION)) {
         return CKR_SESSION_PARALLEL_NOT_SUPPORTED; /* v2.40 §5.6 C_OpenSession */
     }
-    return p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
+    P11_API_ENTER();
+    rv = p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
@@ -237,22 +286,29 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_CloseSession(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
 /* v2.40 §5.6 */
 P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
-    return p11be_C_CloseAllSessions(slotID);
+    P11_API_ENTER();
+    rv = p11be_C_CloseAllSessions(slotID);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
@@ -263,8 +319,10 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pInfo == NULL) {
@@ -274,6 +332,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     rv = p11be_C_GetSessionInfo(session, pInfo);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -285,8 +344,10 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
@@ -300,6 +361,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     rv = p11be_C_Login(session, userType, pPin, ulPinLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -311,12 +373,15 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_Logout(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -328,8 +393,10 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -343,6 +410,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     rv = p11be_C_CreateObject(session, pTemplate, ulCount, phObject);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -354,12 +422,15 @@ P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_DestroyObject(session, hObject);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -371,8 +442,10 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -382,6 +455,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -393,8 +467,10 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -404,6 +480,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -415,8 +492,10 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
@@ -430,6 +509,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -441,12 +521,15 @@ P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_FindObjectsFinal(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -458,8 +541,10 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -473,6 +558,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_DigestInit(session, pMechanism);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -484,8 +570,10 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -501,6 +589,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -512,8 +601,10 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -524,6 +615,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -535,12 +627,15 @@ P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_DigestKey(session, hKey);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -552,8 +647,10 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pulDigestLen == NULL) {
@@ -564,6 +661,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -575,8 +673,10 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -590,6 +690,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     rv = p11be_C_SignInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -601,8 +702,10 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -618,6 +721,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     rv = p11be_C_Sign(session, pData, ulDataLen, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -629,8 +733,10 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -641,6 +747,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     rv = p11be_C_SignUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -652,8 +759,10 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pulSignatureLen == NULL) {
@@ -664,6 +773,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     rv = p11be_C_SignFinal(session, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -675,8 +785,10 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -690,6 +802,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_VerifyInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -701,8 +814,10 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -718,6 +833,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -729,8 +845,10 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -741,6 +859,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -752,8 +871,10 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
@@ -764,6 +885,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -775,8 +897,10 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -806,6 +930,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     rv = p11be_C_GenerateKeyPair(session, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -817,8 +942,10 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pSeed, ulSeedLen)) {
@@ -828,6 +955,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     rv = p11be_C_SeedRandom(session, pSeed, ulSeedLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -839,8 +967,10 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(RandomData, ulRandomLen)) {
@@ -850,6 +980,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     rv = p11be_C_GenerateRandom(session, RandomData, ulRandomLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -861,12 +992,15 @@ P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_GetFunctionStatus(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -878,12 +1012,15 @@ P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_CancelFunction(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 

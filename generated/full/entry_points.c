@@ -5,10 +5,13 @@
  * for the profile "full". Do not edit: change the inputs and regenerate. */
 /* The PKCS #11 entry points of this profile: the stateless checks of
  * spec/rules.yaml (check_order), then one call into the backend. Functions
- * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. */
+ * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. The backend calls
+ * sit between P11_API_ENTER and P11_API_LEAVE (p11_api_lock.h): nothing on
+ * hosts, one call at a time on firmware ports. */
 #include <stddef.h>
 
 #include "pkcs11.h"
+#include "p11_api_lock.h"
 #include "p11_backend.h"
 #include "p11_export.h"
 #include "p11_validate.h"
@@ -57,34 +60,46 @@ static int p11_profile_allows_mechanism(CK_MECHANISM_TYPE type, CK_FLAGS use)
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_Initialize(void *pInitArgs)
 {
+    CK_RV rv;
     if (p11_check_init_args(pInitArgs) != CKR_OK) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.4 C_Initialize */
     }
-    return p11be_C_Initialize(pInitArgs);
+    P11_API_ENTER();
+    rv = p11be_C_Initialize(pInitArgs);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_Finalize(void *pReserved)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pReserved != NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.4 C_Finalize */
     }
-    return p11be_C_Finalize(pReserved);
+    P11_API_ENTER();
+    rv = p11be_C_Finalize(pReserved);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.4 */
 P11_EXPORT CK_RV C_GetInfo(struct _CK_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetInfo(pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetInfo(pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 extern CK_FUNCTION_LIST p11_function_list;
@@ -101,42 +116,55 @@ P11_EXPORT CK_RV C_GetFunctionList(struct _CK_FUNCTION_LIST **ppFunctionList)
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetSlotList(unsigned char tokenPresent, CK_SLOT_ID *pSlotList, unsigned long *pulCount)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pulCount == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
+    P11_API_ENTER();
+    rv = p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetSlotInfo(slotID, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetSlotInfo(slotID, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pInfo == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetTokenInfo(slotID, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetTokenInfo(slotID, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *pSlot, void *pReserved)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -149,24 +177,32 @@ P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *pSlot, void *pRe
     if (!p11_flags_known(flags, CKF_DONT_BLOCK)) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.5 C_WaitForSlotEvent */
     }
-    return p11be_C_WaitForSlotEvent(flags, pSlot, pReserved);
+    P11_API_ENTER();
+    rv = p11be_C_WaitForSlotEvent(flags, pSlot, pReserved);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *pMechanismList, unsigned long *pulCount)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
     if (pulCount == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
+    P11_API_ENTER();
+    rv = p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, struct _CK_MECHANISM_INFO *pInfo)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -176,12 +212,16 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, s
     if (!p11_profile_allows_mechanism(type, 0)) {
         return CKR_MECHANISM_INVALID; /* v2.40 §5.1.6 */
     }
-    return p11be_C_GetMechanismInfo(slotID, type, pInfo);
+    P11_API_ENTER();
+    rv = p11be_C_GetMechanismInfo(slotID, type, pInfo);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
 P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned long ulPinLen, unsigned char *pLabel)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -191,7 +231,10 @@ P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned lo
     if (pLabel == NULL) {
         return CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
     }
-    return p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
+    P11_API_ENTER();
+    rv = p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.5 */
@@ -202,8 +245,10 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
@@ -213,6 +258,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     rv = p11be_C_InitPIN(session, pPin, ulPinLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -224,8 +270,10 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pOldPin, ulOldLen)) {
@@ -239,12 +287,14 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     rv = p11be_C_SetPIN(session, pOldPin, ulOldLen, pNewPin, ulNewLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
 /* v2.40 §5.6 */
 P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplication, CK_NOTIFY Notify, CK_SESSION_HANDLE *phSession)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
@@ -257,7 +307,10 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplica
     if (!p11_flags_present(flags, CKF_SERIAL_SESSION)) {
         return CKR_SESSION_PARALLEL_NOT_SUPPORTED; /* v2.40 §5.6 C_OpenSession */
     }
-    return p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
+    P11_API_ENTER();
+    rv = p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
@@ -268,22 +321,29 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_CloseSession(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
 /* v2.40 §5.6 */
 P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
 {
+    CK_RV rv;
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
-    return p11be_C_CloseAllSessions(slotID);
+    P11_API_ENTER();
+    rv = p11be_C_CloseAllSessions(slotID);
+    P11_API_LEAVE();
+    return rv;
 }
 
 /* v2.40 §5.6 */
@@ -294,8 +354,10 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pInfo == NULL) {
@@ -305,6 +367,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     rv = p11be_C_GetSessionInfo(session, pInfo);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -316,8 +379,10 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
@@ -331,6 +396,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     rv = p11be_C_Login(session, userType, pPin, ulPinLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -342,12 +408,15 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_Logout(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -359,8 +428,10 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -374,6 +445,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     rv = p11be_C_CreateObject(session, pTemplate, ulCount, phObject);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -385,8 +457,10 @@ P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObje
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -400,6 +474,7 @@ P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObje
     rv = p11be_C_CopyObject(session, hObject, pTemplate, ulCount, phNewObject);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -411,12 +486,15 @@ P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_DestroyObject(session, hObject);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -428,8 +506,10 @@ P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pulSize == NULL) {
@@ -439,6 +519,7 @@ P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     rv = p11be_C_GetObjectSize(session, hObject, pulSize);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -450,8 +531,10 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -461,6 +544,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -472,8 +556,10 @@ P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -483,6 +569,7 @@ P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_SetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -494,8 +581,10 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
@@ -505,6 +594,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -516,8 +606,10 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
@@ -531,6 +623,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -542,12 +635,15 @@ P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_FindObjectsFinal(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -559,8 +655,10 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -574,6 +672,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_DigestInit(session, pMechanism);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -585,8 +684,10 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -602,6 +703,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -613,8 +715,10 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -625,6 +729,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -636,8 +741,10 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pulDigestLen == NULL) {
@@ -648,6 +755,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -659,8 +767,10 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -674,6 +784,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     rv = p11be_C_SignInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -685,8 +796,10 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -702,6 +815,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     rv = p11be_C_Sign(session, pData, ulDataLen, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -713,8 +827,10 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -725,6 +841,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     rv = p11be_C_SignUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -736,8 +853,10 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pulSignatureLen == NULL) {
@@ -748,6 +867,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     rv = p11be_C_SignFinal(session, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -759,8 +879,10 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -774,6 +896,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_VerifyInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -785,8 +908,10 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
@@ -802,6 +927,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -813,8 +939,10 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
@@ -825,6 +953,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -836,8 +965,10 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
@@ -848,6 +979,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -859,8 +991,10 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (pMechanism == NULL) {
@@ -890,6 +1024,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     rv = p11be_C_GenerateKeyPair(session, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -901,8 +1036,10 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(pSeed, ulSeedLen)) {
@@ -912,6 +1049,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     rv = p11be_C_SeedRandom(session, pSeed, ulSeedLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -923,8 +1061,10 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     if (!p11_buffer_ok(RandomData, ulRandomLen)) {
@@ -934,6 +1074,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     rv = p11be_C_GenerateRandom(session, RandomData, ulRandomLen);
 done:
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -945,12 +1086,15 @@ P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_GetFunctionStatus(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 
@@ -962,12 +1106,15 @@ P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
     if (!p11be_initialized()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
     }
+    P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
+        P11_API_LEAVE();
         return rv;
     }
     rv = p11be_C_CancelFunction(session);
     p11be_session_release(session);
+    P11_API_LEAVE();
     return rv;
 }
 

@@ -1,7 +1,8 @@
 /* Label -> handle index shared by the host PALs. A label keeps the handle it
  * was first given for as long as the index lives; handles are small nonzero
- * numbers (position + 1), so handle -> entry is O(1) and label -> handle is a
- * tree lookup, O(log n). Not thread safe: each PAL holds its own mutex. */
+ * numbers (position + 1), so handle -> entry is O(1), and label -> handle is
+ * a hash table lookup, O(1) (portable C: no tsearch, whose prototype differs
+ * between C libraries). Not thread safe: each PAL holds its own mutex. */
 #ifndef P11_PAL_LABEL_INDEX_H
 #define P11_PAL_LABEL_INDEX_H
 
@@ -24,10 +25,13 @@ struct p11_label_index {
     struct p11_label_entry **entries; /* entries[handle - 1] */
     size_t count;
     size_t capacity;
-    void *tree; /* tsearch root, ordered by label */
+    /* Open addressing, linear probing: each slot holds a handle or
+     * CK_INVALID_HANDLE; slot_count is 0 or a power of two, at most half full. */
+    CK_OBJECT_HANDLE *slots;
+    size_t slot_count;
 };
 
-#define P11_LABEL_INDEX_INIT {NULL, 0, 0, NULL}
+#define P11_LABEL_INDEX_INIT {NULL, 0, 0, NULL, 0}
 
 /* Handle for the label, or CK_INVALID_HANDLE when it was never interned. */
 CK_OBJECT_HANDLE p11_label_index_find(const struct p11_label_index *index,

@@ -17,20 +17,19 @@
  *   record of their label lies in that block too (copied records are winners
  *   when copied, and appends only go to newer blocks).
  * - PKCS11_PAL_Initialize scans every block and rebuilds the label -> record
- *   index in RAM; torn and damaged records are reported on stderr and
+ *   index in RAM; torn and damaged records are reported (p11_port_log) and
  *   skipped. Handles: one per label for the life of the process. */
 #define _DEFAULT_SOURCE /* explicit_bzero */
 
 #include "pal_flash_sim.h"
 
-#include <pthread.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core_pkcs11_pal.h"
 #include "flash_record.h"
+#include "p11_port.h"
 #include "pal_label_index.h"
 
 const struct flash_geometry flash_sim_default_geometry = {4096, 8, 8};
@@ -53,7 +52,9 @@ struct block {
     size_t used; /* bytes from the block start that are never programmed again */
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Made on first use: C_Initialize calls PKCS11_PAL_Initialize before any
+ * other PAL function, never twice at once. */
+static struct p11_port_mutex *lock;
 static struct p11_label_index labels = P11_LABEL_INDEX_INIT;
 static struct block *blocks;
 static size_t blocks_len;
@@ -62,9 +63,46 @@ static uint32_t next_block_seq = 1;
 static uint32_t next_record_seq = 1;
 static int scanned; /* the RAM index matches the flash */
 
+/* Takes the PAL's lock, making it on first use. 0 when out of memory. */
+static int lock_pal(void)
+{
+    if (lock == NULL && (lock = p11_port_mutex_create()) == NULL) {
+        return 0;
+    }
+    p11_port_mutex_lock(lock);
+    return 1;
+}
+
+/* "flash PAL: <what> at flash offset <offset><tail>", without stdio. */
+static void log_at(const char *what, size_t offset, const char *tail)
+{
+    char line[160];
+    char digits[24];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + offset % 10);
+        offset /= 10;
+    } while (offset != 0);
+    size_t len = 0;
+    const char *parts[] = {"flash PAL: ", what, " at flash offset "};
+    for (size_t p = 0; p < 3; p++) {
+        for (const char *c = parts[p]; *c != '\0' && len < sizeof line - 32; c++) {
+            line[len++] = *c;
+        }
+    }
+    while (n > 0) {
+        line[len++] = digits[--n];
+    }
+    for (const char *c = tail; *c != '\0' && len < sizeof line - 1; c++) {
+        line[len++] = *c;
+    }
+    line[len] = '\0';
+    p11_port_log(line);
+}
+
 static void report(const char *what, size_t offset)
 {
-    fprintf(stderr, "p11forge flash PAL: %s at flash offset %zu; skipped\n", what, offset);
+    log_at(what, offset, "; skipped");
 }
 
 static const struct flash_geometry *geo(void)
@@ -97,7 +135,7 @@ static void forget_locations(void)
 {
     for (CK_OBJECT_HANDLE h = 1; h <= labels.count; h++) {
         struct p11_label_entry *entry = p11_label_index_entry(&labels, h);
-        free(entry->value);
+        p11_port_free(entry->value);
         entry->value = NULL;
     }
 }
@@ -185,7 +223,7 @@ static int index_record(size_t offset, const unsigned char *record, const struct
     if (loc != NULL && loc->header.seq >= header->seq) {
         return 1;
     }
-    if (loc == NULL && (loc = malloc(sizeof *loc)) == NULL) {
+    if (loc == NULL && (loc = p11_port_malloc(sizeof *loc)) == NULL) {
         report("no memory to index a record", offset);
         return 1;
     }
@@ -209,14 +247,14 @@ static CK_RV scan_flash(void)
     }
     const size_t count = geo()->block_count;
     if (blocks_len != count) {
-        free(blocks);
+        p11_port_free(blocks);
         blocks = calloc(count, sizeof *blocks);
         blocks_len = blocks == NULL ? 0 : count;
         if (blocks == NULL) {
             return CKR_HOST_MEMORY;
         }
     }
-    unsigned char *buf = malloc(geo()->block_size);
+    unsigned char *buf = p11_port_malloc(geo()->block_size);
     uint32_t *replaces = calloc(count, sizeof *replaces);
     CK_RV rv = (buf == NULL || replaces == NULL) ? CKR_HOST_MEMORY : CKR_OK;
     forget_locations();
@@ -242,7 +280,7 @@ static CK_RV scan_flash(void)
     for (size_t x = 0; rv == CKR_OK && x < count; x++) {
         for (size_t y = 0; replaces[x] != FLASH_NO_BLOCK && y < count; y++) {
             if (y != x && blocks[y].in_use && blocks[y].seq == replaces[x]) {
-                fprintf(stderr, "p11forge flash PAL: finishing an interrupted compaction: erasing block %zu\n", y);
+                log_at("finishing an interrupted compaction: erasing the replaced block", y * geo()->block_size, "");
                 if (flash_device_erase(y) != FLASH_OK) {
                     rv = CKR_DEVICE_ERROR;
                 }
@@ -267,8 +305,8 @@ static CK_RV scan_flash(void)
             next_block_seq = blocks[b].seq + 1;
         }
     }
-    free(buf);
-    free(replaces);
+    p11_port_free(buf);
+    p11_port_free(replaces);
     if (rv != CKR_OK) {
         forget_locations();
         return rv;
@@ -366,7 +404,7 @@ static CK_RV compact(size_t src)
         return CKR_DEVICE_ERROR;
     }
     CK_RV rv = erase_if_dirty(spare);
-    unsigned char *buf = malloc(bs);
+    unsigned char *buf = p11_port_malloc(bs);
     struct compaction c = {spare * bs, flash_block_header_size(geo()->write_unit), NULL, NULL, 0, 0};
     c.moved = calloc(labels.count + 1, sizeof *c.moved);
     c.moved_to = calloc(labels.count + 1, sizeof *c.moved_to);
@@ -396,7 +434,7 @@ static CK_RV compact(size_t src)
                 if (is_object(loc)) {
                     report("a record that no longer reads back was dropped by compaction", loc->offset);
                 }
-                free(loc);
+                p11_port_free(loc);
                 entry->value = NULL;
             }
         }
@@ -404,9 +442,9 @@ static CK_RV compact(size_t src)
         blocks[src].dirty = 1;
         rv = erase_if_dirty(src);
     }
-    free(buf);
-    free(c.moved);
-    free(c.moved_to);
+    p11_port_free(buf);
+    p11_port_free(c.moved);
+    p11_port_free(c.moved_to);
     return rv;
 }
 
@@ -515,8 +553,8 @@ static CK_RV write_record(CK_OBJECT_HANDLE handle, enum flash_record_kind kind, 
     const size_t size = flash_record_size(entry->label_len, data_len, unit);
     /* A new location, allocated before anything is written; the old one may
      * be dropped by a compaction on the way. */
-    struct location *loc = malloc(sizeof *loc);
-    unsigned char *record = malloc(size);
+    struct location *loc = p11_port_malloc(sizeof *loc);
+    unsigned char *record = p11_port_malloc(size);
     CK_RV rv = CKR_HOST_MEMORY;
 
     if (loc != NULL && record != NULL) {
@@ -531,22 +569,24 @@ static CK_RV write_record(CK_OBJECT_HANDLE handle, enum flash_record_kind kind, 
             loc->offset = offset;
             loc->size = size;
             loc->header = header;
-            free(entry->value);
+            p11_port_free(entry->value);
             entry->value = loc;
             loc = NULL;
         }
         explicit_bzero(record, size); /* the value may be a key */
     }
-    free(loc);
-    free(record);
+    p11_port_free(loc);
+    p11_port_free(record);
     return rv;
 }
 
 CK_RV PKCS11_PAL_Initialize(void)
 {
-    pthread_mutex_lock(&lock);
+    if (!lock_pal()) {
+        return CKR_HOST_MEMORY;
+    }
     CK_RV rv = scan_flash();
-    pthread_mutex_unlock(&lock);
+    p11_port_mutex_unlock(lock);
     return rv;
 }
 
@@ -556,7 +596,9 @@ CK_OBJECT_HANDLE PKCS11_PAL_SaveObject(CK_ATTRIBUTE_PTR pxLabel, CK_BYTE_PTR puc
         (pucData == NULL && ulDataSize != 0) || ulDataSize > UINT32_MAX) {
         return CK_INVALID_HANDLE;
     }
-    pthread_mutex_lock(&lock);
+    if (!lock_pal()) {
+        return CK_INVALID_HANDLE;
+    }
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
     if (ensure_scanned() == CKR_OK) {
         handle = p11_label_index_intern(&labels, pxLabel->pValue, pxLabel->ulValueLen);
@@ -564,7 +606,7 @@ CK_OBJECT_HANDLE PKCS11_PAL_SaveObject(CK_ATTRIBUTE_PTR pxLabel, CK_BYTE_PTR puc
             handle = CK_INVALID_HANDLE;
         }
     }
-    pthread_mutex_unlock(&lock);
+    p11_port_mutex_unlock(lock);
     return handle;
 }
 
@@ -573,7 +615,9 @@ CK_OBJECT_HANDLE PKCS11_PAL_FindObject(CK_BYTE_PTR pxLabel, CK_ULONG usLength)
     if (pxLabel == NULL) {
         return CK_INVALID_HANDLE;
     }
-    pthread_mutex_lock(&lock);
+    if (!lock_pal()) {
+        return CK_INVALID_HANDLE;
+    }
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
     if (ensure_scanned() == CKR_OK) {
         handle = p11_label_index_find(&labels, pxLabel, usLength);
@@ -581,7 +625,7 @@ CK_OBJECT_HANDLE PKCS11_PAL_FindObject(CK_BYTE_PTR pxLabel, CK_ULONG usLength)
             handle = CK_INVALID_HANDLE; /* never saved, or destroyed */
         }
     }
-    pthread_mutex_unlock(&lock);
+    p11_port_mutex_unlock(lock);
     return handle;
 }
 
@@ -594,13 +638,15 @@ CK_RV PKCS11_PAL_GetObjectValue(CK_OBJECT_HANDLE xHandle, CK_BYTE_PTR *ppucData,
     *ppucData = NULL;
     *pulDataSize = 0;
 
-    pthread_mutex_lock(&lock);
+    if (!lock_pal()) {
+        return CKR_HOST_MEMORY;
+    }
     CK_RV rv = ensure_scanned();
     const struct location *loc = rv == CKR_OK ? location_of(xHandle) : NULL;
     unsigned char *record = NULL;
     if (rv == CKR_OK && !is_object(loc)) {
         rv = CKR_OBJECT_HANDLE_INVALID;
-    } else if (rv == CKR_OK && (record = malloc(loc->size)) == NULL) {
+    } else if (rv == CKR_OK && (record = p11_port_malloc(loc->size)) == NULL) {
         rv = CKR_HOST_MEMORY;
     } else if (rv == CKR_OK) {
         /* Checked again on every read: the bits may have rotted since the scan. */
@@ -611,7 +657,7 @@ CK_RV PKCS11_PAL_GetObjectValue(CK_OBJECT_HANDLE xHandle, CK_BYTE_PTR *ppucData,
             report("a record that no longer reads back", loc->offset);
             rv = CKR_DEVICE_ERROR;
         } else {
-            unsigned char *copy = malloc(header.data_len ? header.data_len : 1);
+            unsigned char *copy = p11_port_malloc(header.data_len ? header.data_len : 1);
             if (copy == NULL) {
                 rv = CKR_HOST_MEMORY;
             } else {
@@ -623,8 +669,8 @@ CK_RV PKCS11_PAL_GetObjectValue(CK_OBJECT_HANDLE xHandle, CK_BYTE_PTR *ppucData,
         }
         explicit_bzero(record, loc->size);
     }
-    free(record);
-    pthread_mutex_unlock(&lock);
+    p11_port_free(record);
+    p11_port_mutex_unlock(lock);
     return rv;
 }
 
@@ -632,13 +678,15 @@ void PKCS11_PAL_GetObjectValueCleanup(CK_BYTE_PTR pucData, CK_ULONG ulDataSize)
 {
     if (pucData != NULL) {
         explicit_bzero(pucData, ulDataSize);
-        free(pucData);
+        p11_port_free(pucData);
     }
 }
 
 CK_RV PKCS11_PAL_DestroyObject(CK_OBJECT_HANDLE xHandle)
 {
-    pthread_mutex_lock(&lock);
+    if (!lock_pal()) {
+        return CKR_HOST_MEMORY;
+    }
     CK_RV rv = ensure_scanned();
     if (rv == CKR_OK && !is_object(location_of(xHandle))) {
         rv = CKR_OBJECT_HANDLE_INVALID;
@@ -646,28 +694,32 @@ CK_RV PKCS11_PAL_DestroyObject(CK_OBJECT_HANDLE xHandle)
     if (rv == CKR_OK) {
         rv = write_record(xHandle, FLASH_RECORD_TOMBSTONE, NULL, 0);
     }
-    pthread_mutex_unlock(&lock);
+    p11_port_mutex_unlock(lock);
     return rv;
 }
 
 int flash_sim_reset(const struct flash_geometry *geometry)
 {
-    pthread_mutex_lock(&lock);
+    if (!lock_pal()) {
+        return -1;
+    }
     forget_locations();
     p11_label_index_clear(&labels);
-    free(blocks);
+    p11_port_free(blocks);
     blocks = NULL;
     blocks_len = 0;
     head = NO_HEAD;
     scanned = 0;
     enum flash_status status = flash_device_create(geometry != NULL ? geometry : &flash_sim_default_geometry);
-    pthread_mutex_unlock(&lock);
+    p11_port_mutex_unlock(lock);
     return status == FLASH_OK ? 0 : -1;
 }
 
 int flash_sim_record_span(const unsigned char *label, size_t label_len, size_t *offset, size_t *size)
 {
-    pthread_mutex_lock(&lock);
+    if (!lock_pal()) {
+        return 0;
+    }
     const struct location *loc = (label != NULL && ensure_scanned() == CKR_OK)
                                      ? location_of(p11_label_index_find(&labels, label, label_len))
                                      : NULL;
@@ -675,6 +727,6 @@ int flash_sim_record_span(const unsigned char *label, size_t label_len, size_t *
         *offset = loc->offset;
         *size = loc->size;
     }
-    pthread_mutex_unlock(&lock);
+    p11_port_mutex_unlock(lock);
     return loc != NULL;
 }

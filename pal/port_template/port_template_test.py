@@ -62,8 +62,8 @@ def run(command, **kwargs):
 def main(build_dir, c_flags, cxx_flags, backend_lib=None, wolfssl_cflags="", wolfssl_libs="-lwolfssl"):
     backend_lib = backend_lib or os.path.join(build_dir, "backend_wolfssl", "libp11_backend_wolfssl.a")
     gen = os.path.join(ROOT, "generated", PROFILE)
-    includes = [f"-I{d}" for d in (gen, os.path.join(ROOT, "runtime"), os.path.join(ROOT, "backend_wolfssl"),
-                                    os.path.join(ROOT, "pal"), P11KIT)]
+    includes = [f"-I{d}" for d in (gen, os.path.join(ROOT, "runtime"), os.path.join(ROOT, "port"),
+                                    os.path.join(ROOT, "backend_wolfssl"), os.path.join(ROOT, "pal"), P11KIT)]
     strict = ["-std=c11", "-Wall", "-Wextra", "-Werror"]
     with tempfile.TemporaryDirectory(prefix="p11-port-template-") as tmp:
         objects = []
@@ -78,7 +78,7 @@ def main(build_dir, c_flags, cxx_flags, backend_lib=None, wolfssl_cflags="", wol
             objects.append(obj)
         module = os.path.join(tmp, "p11forge-port-template.so")
         run(["c++", *shlex.split(cxx_flags), "-shared", "-o", module, *objects,
-             backend_lib, *shlex.split(wolfssl_libs), "-lpthread",
+             backend_lib, os.path.join(build_dir, "port", "libp11_port.a"), *shlex.split(wolfssl_libs), "-lpthread",
              "-Wl,--no-undefined"])
         loader_c = os.path.join(tmp, "loader.c")
         with open(loader_c, "w", encoding="utf-8") as stream:

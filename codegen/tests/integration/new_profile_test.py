@@ -54,11 +54,12 @@ def main(build_dir, c_flags, cxx_flags, runner=None, backend_lib=None, wolfssl_c
         run(["/usr/bin/python3", os.path.join(ROOT, "codegen", "generate.py"), "--profile-dir", profiles,
              "--profile", "throwaway", "--out", out])
         gen = os.path.join(out, "throwaway")
-        includes = [f"-I{d}" for d in (gen, os.path.join(ROOT, "runtime"), os.path.join(ROOT, "backend_wolfssl"),
-                                        P11KIT)]
+        includes = [f"-I{d}" for d in (gen, os.path.join(ROOT, "runtime"), os.path.join(ROOT, "port"),
+                                        os.path.join(ROOT, "backend_wolfssl"), P11KIT)]
         libs = [backend_lib,
                 os.path.join(build_dir, "pal", "libp11_pal_posix.a"),
-                os.path.join(build_dir, "pal", "libp11_pal_label_index.a")]
+                os.path.join(build_dir, "pal", "libp11_pal_label_index.a"),
+                os.path.join(build_dir, "port", "libp11_port.a")]
         module = os.path.join(tmp, "p11forge-throwaway.so")
         objects = []
         for source, compiler, flags in ((os.path.join(gen, "entry_points.c"), "cc", c_flags),

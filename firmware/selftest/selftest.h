@@ -1,0 +1,54 @@
+/* The firmware self-tests: what FreeRTOS does with PKCS #11 on a device,
+ * run on the target (QEMU mps2-an386 in CI) against one profile's static
+ * library over the simulated flash PAL. Each check prints one line; the
+ * exit status is the number of failed checks (0: all passed). */
+#ifndef P11_SELFTEST_H
+#define P11_SELFTEST_H
+
+#include <stddef.h>
+
+#include "pkcs11.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Runs the profile's checks; returns the number that failed. */
+int selftest_run(void);
+
+/* Records one check: the call's text, its result and the one expected. */
+int selftest_expect_rv(const char *what, CK_RV got, CK_RV expected, int line);
+/* Records one check of a condition. */
+int selftest_expect(const char *what, int ok, int line);
+int selftest_failures(void);
+
+#define EXPECT_RV(call, expected) selftest_expect_rv(#call, (call), (expected), __LINE__)
+#define EXPECT_OK(call) selftest_expect_rv(#call, (call), CKR_OK, __LINE__)
+#define EXPECT_TRUE(condition) selftest_expect(#condition, (condition), __LINE__)
+
+/* The whole flash as it is now, then a power cycle: a fresh PAL (RAM index
+ * gone) over the same contents. 0 on success. */
+int selftest_reboot(void);
+
+/* The first object of the class with the label in the session, or
+ * CK_INVALID_HANDLE; *count receives how many matched. */
+CK_OBJECT_HANDLE selftest_find(CK_SESSION_HANDLE session, CK_OBJECT_CLASS klass, const char *label,
+                               CK_ULONG *count);
+
+/* Marks where the token's own heap use starts: the flows call it after the
+ * harness made its buffers and the simulated flash, before C_Initialize.
+ * selftest_heap_used: the peak of live heap bytes above the mark since. */
+void selftest_heap_mark(void);
+size_t selftest_heap_used(void);
+
+/* Reads a whole file of the build machine (semihosting) into a new buffer. */
+unsigned char *selftest_read_file(const char *path, size_t *len);
+
+extern const unsigned char selftest_certificate[];
+extern const unsigned long selftest_certificate_len;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* P11_SELFTEST_H */

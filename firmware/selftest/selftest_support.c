@@ -1,0 +1,169 @@
+/* Check bookkeeping, reboot and file helpers of the self-tests (selftest.h). */
+#include "selftest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <malloc.h>
+
+#include "flash_device.h"
+#include "pal_flash_sim.h"
+
+static int failures;
+
+int selftest_expect_rv(const char *what, CK_RV got, CK_RV expected, int line)
+{
+    int ok = got == expected;
+    if (ok) {
+        printf("ok   %s\n", what);
+    } else {
+        printf("FAIL %s (line %d): 0x%lx, expected 0x%lx\n", what, line, (unsigned long)got, (unsigned long)expected);
+        failures++;
+    }
+    return ok;
+}
+
+int selftest_expect(const char *what, int ok, int line)
+{
+    if (ok) {
+        printf("ok   %s\n", what);
+    } else {
+        printf("FAIL %s (line %d)\n", what, line);
+        failures++;
+    }
+    return ok;
+}
+
+int selftest_failures(void)
+{
+    return failures;
+}
+
+/* Live and peak heap bytes, counted at every malloc, calloc, realloc and free
+ * of the image (the link wraps them: -Wl,--wrap=malloc,...), C++'s operator
+ * new and wolfCrypt's allocations (through the port) included. */
+static size_t heap_live;
+static size_t heap_peak;
+static size_t heap_at_mark;
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t count, size_t size);
+void *__real_realloc(void *block, size_t size);
+void __real_free(void *block);
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t count, size_t size);
+void *__wrap_realloc(void *block, size_t size);
+void __wrap_free(void *block);
+
+static void *counted(void *block)
+{
+    if (block != NULL) {
+        heap_live += malloc_usable_size(block);
+        if (heap_live > heap_peak) {
+            heap_peak = heap_live;
+        }
+    }
+    return block;
+}
+
+void *__wrap_malloc(size_t size)
+{
+    return counted(__real_malloc(size));
+}
+
+void *__wrap_calloc(size_t count, size_t size)
+{
+    return counted(__real_calloc(count, size));
+}
+
+void *__wrap_realloc(void *block, size_t size)
+{
+    size_t before = block != NULL ? malloc_usable_size(block) : 0;
+    void *moved = __real_realloc(block, size);
+    if (moved == NULL) {
+        return NULL; /* the old block stays */
+    }
+    heap_live -= before;
+    return counted(moved);
+}
+
+void __wrap_free(void *block)
+{
+    if (block != NULL) {
+        heap_live -= malloc_usable_size(block);
+    }
+    __real_free(block);
+}
+
+void selftest_heap_mark(void)
+{
+    heap_at_mark = heap_live;
+    heap_peak = heap_live;
+}
+
+size_t selftest_heap_used(void)
+{
+    return heap_peak - heap_at_mark;
+}
+
+int selftest_reboot(void)
+{
+    size_t size = flash_sim_image_size();
+    unsigned char *image = malloc(size);
+    int rc = -1;
+    if (image != NULL && flash_sim_image_save(image, size) == FLASH_OK && flash_sim_reset(NULL) == 0 &&
+        flash_sim_image_load(image, size) == FLASH_OK) {
+        rc = 0;
+    }
+    free(image);
+    return rc;
+}
+
+CK_OBJECT_HANDLE selftest_find(CK_SESSION_HANDLE session, CK_OBJECT_CLASS klass, const char *label, CK_ULONG *count)
+{
+    CK_ATTRIBUTE query[] = {
+        {CKA_CLASS, &klass, sizeof klass},
+        {CKA_LABEL, (void *)label, strlen(label)},
+    };
+    CK_OBJECT_HANDLE found[4] = {CK_INVALID_HANDLE};
+    *count = 0;
+    if (C_FindObjectsInit(session, query, 2) != CKR_OK) {
+        return CK_INVALID_HANDLE;
+    }
+    CK_RV rv = C_FindObjects(session, found, 4, count);
+    C_FindObjectsFinal(session);
+    if (rv != CKR_OK) {
+        *count = 0;
+    }
+    return *count > 0 ? found[0] : CK_INVALID_HANDLE;
+}
+
+unsigned char *selftest_read_file(const char *path, size_t *len)
+{
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        printf("cannot open %s\n", path);
+        return NULL;
+    }
+    size_t capacity = 4096;
+    size_t used = 0;
+    unsigned char *data = malloc(capacity);
+    while (data != NULL) {
+        size_t n = fread(data + used, 1, capacity - used, file);
+        used += n;
+        if (used < capacity) {
+            break;
+        }
+        unsigned char *bigger = realloc(data, capacity * 2);
+        if (bigger == NULL) {
+            free(data);
+            data = NULL;
+            break;
+        }
+        data = bigger;
+        capacity *= 2;
+    }
+    fclose(file);
+    *len = used;
+    return data;
+}

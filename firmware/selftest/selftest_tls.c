@@ -1,0 +1,142 @@
+/* The TLS and provisioning flow of a FreeRTOS device (profiles freertos and
+ * freertos-device): key pair generated on the device under the FreeRTOS
+ * labels, ECDSA sign and verify, SHA-256, a certificate imported, random
+ * numbers; then a reboot, and every object found again and usable. */
+#include <string.h>
+
+#include "pal_flash_sim.h"
+#include "selftest.h"
+
+static const char kPrivLabel[] = "Device Priv TLS Key";
+static const char kPubLabel[] = "Device Pub TLS Key";
+static const char kCertLabel[] = "Device Cert";
+static CK_UTF8CHAR kUserPin[] = "0000"; /* configPKCS11_DEFAULT_USER_PIN */
+
+/* FIPS 180-2 appendix B.1: SHA-256("abc"). */
+static const unsigned char kAbcDigest[32] = {
+    0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+    0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+};
+
+static CK_SESSION_HANDLE open_logged_in(void)
+{
+    CK_SLOT_ID slots[2];
+    CK_ULONG slot_count = 2;
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    EXPECT_OK(C_Initialize(NULL));
+    EXPECT_OK(C_GetSlotList(CK_TRUE, slots, &slot_count));
+    EXPECT_TRUE(slot_count == 1);
+    EXPECT_OK(C_OpenSession(slots[0], CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &session));
+    EXPECT_OK(C_Login(session, CKU_USER, kUserPin, sizeof kUserPin - 1));
+    return session;
+}
+
+static void sign_and_verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE priv, CK_OBJECT_HANDLE pub)
+{
+    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
+    unsigned char signature[64];
+    CK_ULONG signature_len = sizeof signature;
+    unsigned char digest[32];
+    memcpy(digest, kAbcDigest, sizeof digest);
+
+    EXPECT_OK(C_SignInit(session, &ecdsa, priv));
+    EXPECT_OK(C_Sign(session, digest, sizeof digest, signature, &signature_len));
+    EXPECT_TRUE(signature_len == 64);
+    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
+    EXPECT_OK(C_Verify(session, digest, sizeof digest, signature, signature_len));
+    signature[10] ^= 0x01;
+    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
+    EXPECT_RV(C_Verify(session, digest, sizeof digest, signature, signature_len), CKR_SIGNATURE_INVALID);
+}
+
+static void digest_abc(CK_SESSION_HANDLE session)
+{
+    CK_MECHANISM sha256 = {CKM_SHA256, NULL, 0};
+    unsigned char abc[] = {'a', 'b', 'c'};
+    unsigned char digest[32];
+    CK_ULONG digest_len = sizeof digest;
+    EXPECT_OK(C_DigestInit(session, &sha256));
+    EXPECT_OK(C_Digest(session, abc, sizeof abc, digest, &digest_len));
+    EXPECT_TRUE(digest_len == 32 && memcmp(digest, kAbcDigest, 32) == 0);
+}
+
+static void provision(CK_SESSION_HANDLE session)
+{
+    CK_MECHANISM keygen = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    /* DER OID of P-256 (secp256r1), as FreeRTOS passes it. */
+    CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE pub_template[] = {
+        {CKA_EC_PARAMS, p256, sizeof p256},
+        {CKA_VERIFY, &yes, sizeof yes},
+        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_LABEL, (void *)kPubLabel, sizeof kPubLabel - 1},
+    };
+    CK_ATTRIBUTE priv_template[] = {
+        {CKA_SIGN, &yes, sizeof yes},
+        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_PRIVATE, &yes, sizeof yes},
+        {CKA_LABEL, (void *)kPrivLabel, sizeof kPrivLabel - 1},
+    };
+    CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE priv = CK_INVALID_HANDLE;
+    EXPECT_OK(C_GenerateKeyPair(session, &keygen, pub_template, 4, priv_template, 4, &pub, &priv));
+    sign_and_verify(session, priv, pub);
+
+    CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE x509 = CKC_X_509;
+    CK_BYTE subject[] = {0x30, 0x00};
+    CK_ATTRIBUTE cert_template[] = {
+        {CKA_CLASS, &cert_class, sizeof cert_class},
+        {CKA_CERTIFICATE_TYPE, &x509, sizeof x509},
+        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_LABEL, (void *)kCertLabel, sizeof kCertLabel - 1},
+        {CKA_SUBJECT, subject, sizeof subject},
+        {CKA_VALUE, (void *)selftest_certificate, selftest_certificate_len},
+    };
+    CK_OBJECT_HANDLE cert = CK_INVALID_HANDLE;
+    EXPECT_OK(C_CreateObject(session, cert_template, 6, &cert));
+
+    unsigned char first[32] = {0};
+    unsigned char second[32] = {0};
+    EXPECT_OK(C_GenerateRandom(session, first, sizeof first));
+    EXPECT_OK(C_GenerateRandom(session, second, sizeof second));
+    EXPECT_TRUE(memcmp(first, second, sizeof first) != 0);
+}
+
+/* After the reboot: one object per label, the key pair still a pair, the
+ * certificate's bytes unchanged. */
+static void find_again(CK_SESSION_HANDLE session)
+{
+    CK_ULONG count = 0;
+    CK_OBJECT_HANDLE priv = selftest_find(session, CKO_PRIVATE_KEY, kPrivLabel, &count);
+    EXPECT_TRUE(count == 1);
+    CK_OBJECT_HANDLE pub = selftest_find(session, CKO_PUBLIC_KEY, kPubLabel, &count);
+    EXPECT_TRUE(count == 1);
+    CK_OBJECT_HANDLE cert = selftest_find(session, CKO_CERTIFICATE, kCertLabel, &count);
+    EXPECT_TRUE(count == 1);
+    if (priv != CK_INVALID_HANDLE && pub != CK_INVALID_HANDLE) {
+        sign_and_verify(session, priv, pub);
+    }
+    unsigned char value[1024];
+    CK_ATTRIBUTE read = {CKA_VALUE, value, sizeof value};
+    EXPECT_OK(C_GetAttributeValue(session, cert, &read, 1));
+    EXPECT_TRUE(read.ulValueLen == selftest_certificate_len &&
+                memcmp(value, selftest_certificate, selftest_certificate_len) == 0);
+}
+
+int selftest_run(void)
+{
+    EXPECT_TRUE(flash_sim_reset(NULL) == 0);
+    selftest_heap_mark();
+    CK_SESSION_HANDLE session = open_logged_in();
+    provision(session);
+    digest_abc(session);
+    EXPECT_OK(C_Finalize(NULL));
+
+    EXPECT_TRUE(selftest_reboot() == 0);
+    session = open_logged_in();
+    find_again(session);
+    EXPECT_OK(C_Finalize(NULL));
+    return selftest_failures();
+}

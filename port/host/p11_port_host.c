@@ -1,0 +1,81 @@
+/* The host port (port/p11_port.h): POSIX threads, the C library's heap, the
+ * kernel's random numbers, stderr. */
+#define _DEFAULT_SOURCE /* getentropy */
+
+#include "p11_port.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct p11_port_mutex {
+    pthread_mutex_t mutex;
+};
+
+struct p11_port_mutex *p11_port_mutex_create(void)
+{
+    struct p11_port_mutex *mutex = malloc(sizeof(*mutex));
+    if (mutex != NULL && pthread_mutex_init(&mutex->mutex, NULL) != 0) {
+        free(mutex);
+        mutex = NULL;
+    }
+    return mutex;
+}
+
+void p11_port_mutex_lock(struct p11_port_mutex *mutex)
+{
+    pthread_mutex_lock(&mutex->mutex);
+}
+
+void p11_port_mutex_unlock(struct p11_port_mutex *mutex)
+{
+    pthread_mutex_unlock(&mutex->mutex);
+}
+
+void p11_port_mutex_free(struct p11_port_mutex *mutex)
+{
+    if (mutex != NULL) {
+        pthread_mutex_destroy(&mutex->mutex);
+        free(mutex);
+    }
+}
+
+/* Hosts run calls in parallel (P11_PORT_THREADS 1): nothing to serialize. */
+void p11_port_api_enter(void) {}
+void p11_port_api_leave(void) {}
+
+void *p11_port_malloc(size_t size)
+{
+    return malloc(size);
+}
+
+void *p11_port_realloc(void *block, size_t size)
+{
+    return realloc(block, size);
+}
+
+void p11_port_free(void *block)
+{
+    free(block);
+}
+
+int p11_port_entropy(unsigned char *out, size_t len)
+{
+    /* getentropy gives at most 256 bytes per call. */
+    while (len > 0) {
+        size_t chunk = len < 256 ? len : 256;
+        if (getentropy(out, chunk) != 0) {
+            return errno != 0 ? errno : -1;
+        }
+        out += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+void p11_port_log(const char *message)
+{
+    fprintf(stderr, "p11forge: %s\n", message);
+}
