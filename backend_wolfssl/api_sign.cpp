@@ -113,6 +113,9 @@ CK_RV p11be_C_Sign(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen, 
         op.single_part = true;
         bool query = false;
         CK_RV rv = check_output(op, pSignature, pulSignatureLen, &query);
+        if (query && (profile().deviations & P11_DEVIATION_SIGN_LENGTH_QUERY_ENDS_OPERATION) != 0) {
+            signature_operation_end(&op); // corePKCS11's behaviour, declared by the profile
+        }
         if (rv != CKR_OK || query) {
             return rv;
         }

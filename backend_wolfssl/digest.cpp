@@ -181,8 +181,11 @@ CK_RV p11be_C_DigestInit(p11_session *session, CK_MECHANISM_PTR pMechanism)
         (info.flags & CKF_DIGEST) == 0 || !hash_type_of(pMechanism->mechanism, &type)) {
         return CKR_MECHANISM_INVALID;
     }
-    if (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0) {
-        return CKR_MECHANISM_PARAM_INVALID; // the SHA mechanisms take no parameter
+    // The SHA mechanisms take no parameter; a profile declaring corePKCS11's
+    // deviation never reads the (possibly uninitialized) fields.
+    if ((profile().deviations & P11_DEVIATION_DIGEST_IGNORES_PARAMETERS) == 0 &&
+        (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0)) {
+        return CKR_MECHANISM_PARAM_INVALID;
     }
     DigestOperation *op = session->digest_spare;
     if (op == nullptr) {

@@ -1,10 +1,11 @@
-/* PIN verifiers: PBKDF2-HMAC-SHA256 via wolfCrypt, constant-time compare. */
+/* PIN verifiers: PBKDF2-HMAC-SHA256 (crypto/pbkdf2_sha256.h), constant-time compare. */
 #include "pin_verifier.h"
 
 #include <climits>
 #include <cstring>
 
 #include "crypto/constant_time.h"
+#include "crypto/pbkdf2_sha256.h"
 #include "secure_wipe.h"
 
 namespace p11 {
@@ -17,11 +18,8 @@ bool derive(const CK_UTF8CHAR *pin, CK_ULONG pin_len, const std::uint8_t *salt, 
     if (pin_len > static_cast<CK_ULONG>(INT_MAX) || iterations == 0 || iterations > kPinMaxIterations) {
         return false;
     }
-    // wolfCrypt takes a non-const byte pointer but does not write through it.
-    static const std::uint8_t kEmpty[1] = {0};
-    const std::uint8_t *password = pin_len > 0 ? pin : kEmpty;
-    return wc_PBKDF2(out, password, static_cast<int>(pin_len), salt, static_cast<int>(kPinSaltSize),
-                     static_cast<int>(iterations), static_cast<int>(kPinHashSize), WC_SHA256) == 0;
+    static_assert(kPinHashSize == kPbkdf2BlockSize, "one PBKDF2 block");
+    return pbkdf2_sha256_block(pin, pin_len, salt, kPinSaltSize, iterations, out);
 }
 
 // HMAC-SHA256(master, label): the check value or the key, never the other.

@@ -81,6 +81,16 @@ void WriteHeader(const RunReport &r, std::ostream &out)
         << r.not_selected.size() << " not selected |\n";
     out << "| Profile | " << Cell(r.profile->name) << " (" << Cell(r.profile->source) << ")"
         << (r.profile->description.empty() ? "" : ": " + Cell(r.profile->description)) << " |\n";
+    for (const std::string &deviation : r.profile->deviations) {
+        const char *meaning = "";
+        for (std::size_t i = 0; i < kKnownDeviationCount; ++i) {
+            if (deviation == kKnownDeviations[i].name) {
+                meaning = kKnownDeviations[i].meaning;
+            }
+        }
+        out << "| Declared deviation | `" << Cell(deviation) << "`: " << Cell(meaning)
+            << "; checked as declared |\n";
+    }
     out << "| Module | `" << Cell(r.module_path) << "` |\n";
     const ModuleInfo &m = r.module;
     if (!m.error.empty()) {

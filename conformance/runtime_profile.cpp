@@ -2,6 +2,7 @@
 // profile resolved by the generator (one implementation of the profile rules).
 #include "runtime_profile.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -126,6 +127,16 @@ bool ApplyLine(const std::string &key, const std::string &value, RuntimeProfile 
         p->storage_labels.push_back(value);
     } else if (key == "provisioning") {
         p->provisioning = value;
+    } else if (key == "deviation") {
+        bool known = false;
+        for (std::size_t i = 0; i < kKnownDeviationCount; ++i) {
+            known = known || value == kKnownDeviations[i].name;
+        }
+        if (!known) {
+            *why = "unknown deviation '" + value + "'";
+            return false;
+        }
+        p->deviations.push_back(value);
     } else {
         *why = "unknown key '" + key + "'";
         return false;
@@ -193,6 +204,19 @@ RuntimeProfile &Active()
 }
 
 } // namespace
+
+const KnownDeviation kKnownDeviations[] = {
+    {"digest_ignores_parameters",
+     "C_DigestInit ignores pParameter/ulParameterLen of CKM_SHA* (v2.40: CKR_MECHANISM_PARAM_INVALID); corePKCS11 does"},
+    {"sign_length_query_ends_operation",
+     "a C_Sign length query ends the signing operation (v2.40 §5.2 keeps it); corePKCS11 does"},
+};
+const std::size_t kKnownDeviationCount = sizeof kKnownDeviations / sizeof kKnownDeviations[0];
+
+bool RuntimeProfile::Declares(const std::string &deviation) const
+{
+    return std::find(deviations.begin(), deviations.end(), deviation) != deviations.end();
+}
 
 bool RuntimeProfile::Has(const std::string &function) const
 {

@@ -38,13 +38,26 @@ struct RuntimeProfile {
     CK_ULONG max_pin_length = 64;
     CK_ULONG max_sessions = 0; // 0: no limit named
     std::string provisioning;  // profile whose module creates this one's objects
+    // Declared departures from v2.40 (kKnownDeviations): the cases check the
+    // declared behaviour instead, and the report names each.
+    std::vector<std::string> deviations;
 
     bool Has(const std::string &function) const;
     bool Selects(const std::string &test_group) const;
     bool NamesMechanism(const std::string &name) const;
     const ProfileMechanism *Mechanism(CK_MECHANISM_TYPE type) const;
     bool FixedLabelStore() const { return !storage_labels.empty(); }
+    bool Declares(const std::string &deviation) const;
 };
+
+// The deviations a profile may declare (codegen/p11gen/profile.py DEVIATIONS),
+// each with what it means for the report.
+struct KnownDeviation {
+    const char *name;
+    const char *meaning;
+};
+extern const KnownDeviation kKnownDeviations[];
+extern const std::size_t kKnownDeviationCount;
 
 // Parses the resolved text format (first line "p11conform-profile 1").
 // On error returns false with "source:line: reason" in *error.

@@ -30,7 +30,9 @@ def main():
             os.makedirs(command[-1], exist_ok=True)
         subprocess.run(command, check=True)
 
-    qemu = [args.qemu, "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
+    # -icount shift=0: one instruction per virtual nanosecond, so the image
+    # can count the instructions of a call (selftest_count_instructions).
+    qemu = [args.qemu, "-M", "mps2-an386", "-icount", "shift=0", "-nographic", "-monitor", "none", "-serial", "none",
             "-semihosting-config", "enable=on,target=native", "-kernel", args.image]
     try:
         result = subprocess.run(qemu, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=args.timeout)

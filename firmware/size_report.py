@@ -3,7 +3,8 @@
 
 Reads the GNU ld map file of the image (every input section that was kept,
 with its size and the archive member it came from) and the self-test's log
-(the stack high-water mark and heap peak it measured on the target), prints
+(the stack high-water mark, heap peak and C_Login instructions it measured on
+the target), prints
 a table, writes it as Markdown (--report), and fails when a part is over its
 budget in the profile (generated/<profile>/firmware_budgets.txt, from the
 profile's firmware.budgets).
@@ -87,11 +88,16 @@ def read_map(path):
 
 
 def read_measures(path):
+    """{name: value} of the self-test's "selftest-measure <name> <value>..." lines."""
+    measures = {}
     with open(path, encoding="utf-8", errors="replace") as stream:
-        match = re.search(r"selftest-measure stack (\d+) heap (\d+)", stream.read())
-    if not match:
+        for line in stream:
+            words = line.split()
+            if words[:1] == ["selftest-measure"]:
+                measures.update(zip(words[1::2], (int(v) for v in words[2::2])))
+    if "stack" not in measures or "heap" not in measures:
         sys.exit(f"size_report: no measurements in {path} (did the self-test run?)")
-    return int(match.group(1)), int(match.group(2))
+    return measures
 
 
 def read_elf(size_tool, elf):
@@ -123,7 +129,7 @@ def main():
     args = parser.parse_args()
 
     sizes = read_map(args.map)
-    stack, heap = read_measures(args.log)
+    run = read_measures(args.log)
     budgets = read_budgets(args.budgets)
     image_flash, image_ram = read_elf(args.size_tool, args.elf)
     measured = {
@@ -131,14 +137,16 @@ def main():
         "pal_flash": sizes["pal"][0],
         "image_flash": image_flash,
         "image_ram": image_ram,
-        "stack": stack,
-        "heap": heap,
+        "stack": run["stack"],
+        "heap": run["heap"],
     }
+    if "login" in run:  # the flows that log in
+        measured["login_instructions"] = run["login"]
     rows = [f"| {part} | {sizes[part][0]} | {sizes[part][1]} |" for part in PARTS]
     lines = [f"### Firmware size: {args.profile} (Cortex-M4, -Os, newlib-nano)", "",
              "| part | flash (B) | RAM (B) |", "|---|---:|---:|", *rows,
              f"| **image** | **{measured['image_flash']}** | **{measured['image_ram']}** |", "",
-             "| measure | bytes | budget | |", "|---|---:|---:|---|"]
+             "| measure | value | budget | |", "|---|---:|---:|---|"]
     over = []
     for name, value in measured.items():
         budget = budgets.get(name)
@@ -146,6 +154,9 @@ def main():
         if verdict == "over":
             over.append(f"{name} {value} > {budget}")
         lines.append(f"| {name} | {value} | {budget if budget is not None else '-'} | {verdict} |")
+    for name in budgets:
+        if name not in measured:
+            over.append(f"{name} has a budget but this image does not measure it")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.report:

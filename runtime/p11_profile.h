@@ -56,10 +56,21 @@ typedef struct p11_profile {
     /* PBKDF2 iterations of a new PIN verifier (limits.pin_iterations); 0: the
      * backend's default (pin_verifier.h). */
     CK_ULONG pin_iterations;
+    /* Declared departures from v2.40 (profile `deviations`), for clients
+     * written against FreeRTOS's corePKCS11: P11_DEVIATION_* bits. */
+    CK_FLAGS deviations;
 } p11_profile;
 
 #define P11_SECRETS_PIN 0ul
 #define P11_SECRETS_DEVICE 1ul
+
+/* C_DigestInit ignores pParameter and ulParameterLen of mechanisms that take
+ * none (corePKCS11 does; its tests pass uninitialized ones) instead of
+ * answering CKR_MECHANISM_PARAM_INVALID. */
+#define P11_DEVIATION_DIGEST_IGNORES_PARAMETERS 0x1ul
+/* A C_Sign length query (pSignature NULL) ends the signing operation, as in
+ * corePKCS11, where v2.40 §5.2 keeps it for the call that signs. */
+#define P11_DEVIATION_SIGN_LENGTH_QUERY_ENDS_OPERATION 0x2ul
 
 extern const p11_profile p11_active_profile;
 

@@ -10,6 +10,7 @@ target_sources(p11_backend_wolfssl PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/key_loading.cpp
   ${CMAKE_CURRENT_LIST_DIR}/key_pool.cpp
   ${CMAKE_CURRENT_LIST_DIR}/parsed_key.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/pbkdf2_sha256.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rsa_engine.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sign_engine.cpp)
 
@@ -26,7 +27,8 @@ if(BUILD_TESTING)
     ${CMAKE_CURRENT_LIST_DIR}/tests/hmac_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tests/key_generation_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tests/key_check_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/tests/key_pool_test.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/tests/key_pool_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tests/pbkdf2_sha256_test.cpp)
   target_include_directories(p11_crypto_test PRIVATE
     ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_CURRENT_LIST_DIR}/tests ${CMAKE_CURRENT_LIST_DIR}/..)
   target_link_libraries(p11_crypto_test PRIVATE

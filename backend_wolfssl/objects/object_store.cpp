@@ -263,13 +263,16 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
     if (writing.rv() != CKR_OK) {
         return writing.rv();
     }
+    std::set<std::string> replaceable;
+    std::vector<CK_OBJECT_HANDLE> replaced;
     {
         LockGuard guard(lock_);
         if (guard.rv() != CKR_OK) {
             return guard.rv();
         }
+        find_replaced_locked(built, login, &replaceable, &replaced);
         const CK_ULONG limit = p11_active_profile.max_objects;
-        if (limit != 0 && objects_.size() + built.size() > limit) {
+        if (limit != 0 && objects_.size() - replaced.size() + built.size() > limit) {
             return CKR_DEVICE_MEMORY;
         }
     }
@@ -284,7 +287,7 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
     }
     if (!to_store.empty()) {
         std::vector<std::string> pal_labels;
-        CK_RV rv = storage_.add(to_store, &pal_labels);
+        CK_RV rv = storage_.add(to_store, &pal_labels, replaceable);
         if (rv != CKR_OK) {
             return rv;
         }
@@ -298,6 +301,12 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
     if (rv == CKR_OK && token_objects.size() != built.size() && s->closed.load(std::memory_order_acquire)) {
         rv = CKR_SESSION_CLOSED; // its session objects would outlive it
     }
+    if (guard.rv() == CKR_OK) {
+        // Their records are overwritten now (and removed below on failure).
+        for (CK_OBJECT_HANDLE handle : replaced) {
+            erase_locked(handle);
+        }
+    }
     if (rv != CKR_OK) {
         for (Object *object : token_objects) {
             (void)storage_.remove(object->pal_label);
@@ -310,6 +319,29 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
         insert_locked(built[i]);
     }
     return CKR_OK;
+}
+
+void ObjectStore::find_replaced_locked(const std::vector<std::shared_ptr<Object>> &built, Login login,
+                                       std::set<std::string> *replaceable, std::vector<CK_OBJECT_HANDLE> *replaced)
+{
+    if (!storage_.fixed_labels()) {
+        return;
+    }
+    for (const auto &object : built) {
+        const Bytes *value = object->token ? object->attrs.get(CKA_LABEL) : nullptr;
+        const std::string label = value != nullptr ? std::string(value->begin(), value->end()) : std::string();
+        auto named = value != nullptr ? by_pal_label_.find(label) : by_pal_label_.end();
+        if (named == by_pal_label_.end()) {
+            continue;
+        }
+        // Only what this caller could destroy: a session that is not logged
+        // in cannot wipe a private key by creating a public object over it.
+        ObjectRef old = find_locked(named->second);
+        if (old && (!old->is_private || login == Login::user) && old->attrs.bool_or(CKA_DESTROYABLE, true)) {
+            replaceable->insert(label);
+            replaced->push_back(named->second);
+        }
+    }
 }
 
 CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, const CK_ATTRIBUTE *tmpl,

@@ -128,6 +128,10 @@ class ObjectStore {
     void reseal_private_token_objects_locked(bool new_handles);
     // The store lock, before the write lock, when the object is a token object.
     void lock_store_for(CK_OBJECT_HANDLE handle, Login login, std::optional<StoreLock> *store);
+    // Fixed-label stores: the objects the new ones replace (same CKA_LABEL,
+    // and the caller could destroy them), as corePKCS11 replaces on create.
+    void find_replaced_locked(const std::vector<std::shared_ptr<Object>> &built, Login login,
+                              std::set<std::string> *replaceable, std::vector<CK_OBJECT_HANDLE> *replaced);
     void insert_locked(const ObjectRef &object);
     void erase_locked(CK_OBJECT_HANDLE handle);
 

@@ -81,33 +81,50 @@ void TokenStorage::load_fixed(std::vector<StoredObject> *out)
     }
 }
 
-CK_RV TokenStorage::add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels)
+CK_RV TokenStorage::add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels,
+                        const std::set<std::string> &replaceable)
 {
     pal_labels->clear();
-    return fixed_ ? add_fixed(objects, pal_labels) : indexed_.add(objects, pal_labels);
+    return fixed_ ? add_fixed(objects, pal_labels, replaceable) : indexed_.add(objects, pal_labels);
 }
 
-CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels)
+CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels,
+                              const std::set<std::string> &replaceable)
 {
     StoreLock lock;
     if (lock.rv() != CKR_OK) {
         return CKR_DEVICE_ERROR;
     }
     std::set<std::string> taken = taken_;
+    std::set<std::string> batch;
     std::vector<std::string> labels;
-    for (const AttributeSet *attrs : objects) {
-        std::string label = label_of(*attrs);
-        // Probing the PAL catches a label another process took since load.
-        if (!label_listed(label) || !taken.insert(label).second || pal_find(label) != CK_INVALID_HANDLE) {
+    std::vector<Bytes> previous(objects.size()); // what a replaced label held
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        std::string label = label_of(*objects[i]);
+        if (!label_listed(label) || !batch.insert(label).second) {
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }
+        if (replaceable.count(label) != 0) {
+            // Replaced as corePKCS11's PAL_SaveObject does; kept to put back.
+            if (pal_read(label, &previous[i]) != ReadResult::ok) {
+                return CKR_ATTRIBUTE_VALUE_INVALID; // another process removed it meanwhile
+            }
+        } else if (!taken.insert(label).second || pal_find(label) != CK_INVALID_HANDLE) {
+            // Probing the PAL catches a label another process took since load.
+            return CKR_ATTRIBUTE_VALUE_INVALID;
+        }
+        taken.insert(label);
         labels.push_back(label);
     }
     for (std::size_t i = 0; i < objects.size(); ++i) {
         const CK_RV rv = write_stored_object(labels[i], *objects[i]);
         if (rv != CKR_OK) {
             for (std::size_t j = 0; j < i; ++j) {
-                (void)pal_destroy(labels[j]);
+                if (previous[j].empty()) {
+                    (void)pal_destroy(labels[j]);
+                } else {
+                    (void)pal_write(labels[j], previous[j].data(), previous[j].size());
+                }
             }
             return rv;
         }

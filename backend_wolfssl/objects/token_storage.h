@@ -37,7 +37,11 @@ class TokenStorage {
     // Writes new objects, all or none; (*pal_labels)[i] is where objects[i]
     // went. CKR_ATTRIBUTE_VALUE_INVALID: a fixed-label store and a CKA_LABEL
     // that is not listed or already taken; CKR_DEVICE_ERROR: the PAL refused.
-    CK_RV add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels);
+    // A fixed-label store writes over the labels in `replaceable` (objects the
+    // caller may destroy), as corePKCS11 does; on failure their old records
+    // are put back.
+    CK_RV add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels,
+              const std::set<std::string> &replaceable = {});
 
     // Replaces one object's record (the PAL replaces atomically), under the
     // store lock and only while the store still holds it: else
@@ -62,7 +66,8 @@ class TokenStorage {
     bool holds(const std::string &pal_label);
 
   private:
-    CK_RV add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels);
+    CK_RV add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels,
+                    const std::set<std::string> &replaceable);
     void load_fixed(std::vector<StoredObject> *out);
     CK_RV remove_all_fixed();
 

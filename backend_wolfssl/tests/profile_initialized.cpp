@@ -34,4 +34,5 @@ extern "C" const p11_profile p11_active_profile = {
     3, // wrong PINs before a PIN locks
     P11_SECRETS_PIN,
     1000, // PIN derivations: tests log in and set PINs many times
+    0,    // no deviations from v2.40
 };

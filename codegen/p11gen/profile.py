@@ -15,17 +15,22 @@ from . import yaml_lines
 from .errors import SpecError
 
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
-                "limits", "token", "storage", "tests", "provisioning", "firmware"}
+                "limits", "token", "storage", "tests", "provisioning", "firmware", "deviations"}
 MECHANISM_KEYS = {"flags", "key_size"}
 LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length", "pin_tries", "pin_iterations"}
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
 STORAGE_KEYS = {"labels", "secrets"}
 FIRMWARE_KEYS = {"budgets"}
-# Firmware size budgets, bytes (firmware/size_report.py): flash of our layer
+# Declared departures from v2.40 that FreeRTOS's corePKCS11 makes and its
+# qualification tests rely on (runtime/p11_profile.h P11_DEVIATION_*); the
+# conformance runner checks the declared behaviour and names each in its report.
+DEVIATIONS = ("digest_ignores_parameters", "sign_length_query_ends_operation")
+# Firmware budgets (firmware/size_report.py), bytes: flash of our layer
 # (entry points, runtime, backend), of the PAL and of the whole self-test
 # image; RAM (data + bss) of the image; stack high-water and peak heap of the
-# self-test run.
-BUDGET_KEYS = ("layer_flash", "pal_flash", "image_flash", "image_ram", "stack", "heap")
+# self-test run. login_instructions: instructions of one C_Login on the
+# target (10,000,000 is 0.1 s at 100 MHz, one instruction per cycle).
+BUDGET_KEYS = ("layer_flash", "pal_flash", "image_flash", "image_ram", "stack", "heap", "login_instructions")
 SECRET_BINDINGS = ("pin", "device")   # runtime/p11_profile.h P11_SECRETS_*
 TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token", "digest", "random",
                "objects", "keys", "cipher", "key_management", "threads")
@@ -61,6 +66,7 @@ class Profile:
     chain: list = field(default_factory=list)   # files read, child last
     provisioning: str = ""           # profile whose module creates this one's objects
     firmware_budgets: dict = field(default_factory=dict)   # BUDGET_KEYS -> bytes, those set
+    deviations: list = field(default_factory=list)         # DEVIATIONS declared, in that order
 
     def has(self, function):
         return function in self.functions
@@ -110,7 +116,7 @@ def _load_chain(path, stack, search_dirs):
     data = yaml_lines.load(path)
     _unknown_keys(data, PROFILE_KEYS, "profile")
     merged = {"families": {}, "functions": [], "mechanisms": {}, "limits": {}, "token": {},
-              "storage": {}, "firmware": {}, "tests": [], "chain": []}
+              "storage": {}, "firmware": {}, "tests": [], "deviations": [], "chain": []}
     for parent in _list(data, "extends"):
         parent_path = _find(parent, path, search_dirs)
         if parent_path is None:
@@ -118,13 +124,13 @@ def _load_chain(path, stack, search_dirs):
         base = _load_chain(parent_path, stack + [path], search_dirs)
         for key in ("families", "mechanisms", "limits", "token", "storage", "firmware"):
             merged[key].update(base[key])
-        for key in ("functions", "tests", "chain"):
+        for key in ("functions", "tests", "deviations", "chain"):
             merged[key] += [v for v in base[key] if v not in merged[key]]
     for key in ("families", "mechanisms", "limits", "token", "storage", "firmware"):
         section = _mapping(data, key)
         for sub_key, value in section.items():
             merged[key][sub_key] = (value, section.path, section.line_of(sub_key))
-    for key in ("functions", "tests"):
+    for key in ("functions", "tests", "deviations"):
         items = _list(data, key)
         for index, value in enumerate(items):
             line = items.line_of(index) if hasattr(items, "line_of") else data.line_of(key)
@@ -335,8 +341,14 @@ def load(path, api, search_dirs=()):
         if value not in tests:
             tests.append(value)
     provisioning = _provisioning(raw["provisioning"], api, name, search_dirs)
+    declared = set()
+    for value, dpath, line in raw["deviations"]:
+        if value not in DEVIATIONS:
+            raise SpecError(dpath, line, f"unknown deviation '{value}' (known: {', '.join(DEVIATIONS)})")
+        declared.add(value)
     return Profile(name=name, path=path, description=str(raw["description"]).strip(), provisioning=provisioning,
                    functions=[f for f in api.functions if f in wanted], families=resolved_families,
                    mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),
                    storage_labels=_storage(raw["storage"]), storage_secrets=_secrets(raw["storage"]), tests=tests,
-                   chain=raw["chain"], firmware_budgets=_firmware_budgets(raw["firmware"]))
+                   chain=raw["chain"], firmware_budgets=_firmware_budgets(raw["firmware"]),
+                   deviations=[d for d in DEVIATIONS if d in declared])

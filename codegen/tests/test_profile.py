@@ -124,6 +124,15 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD + "firmware:\n  sizes: {}\n")
         self.assert_error("child", "sizes: {}", "unknown firmware key 'sizes'")
 
+    def test_deviations_are_known_names_inherited_in_a_fixed_order(self):
+        self.write(base=BASE + "deviations: [sign_length_query_ends_operation]\n",
+                   child=CHILD + "deviations: [digest_ignores_parameters]\n")
+        self.assertEqual(self.load().deviations, ["digest_ignores_parameters", "sign_length_query_ends_operation"])
+        self.write(base=BASE, child=CHILD)
+        self.assertEqual(self.load().deviations, [])
+        self.write(base=BASE, child=CHILD + "deviations: [lenient_everything]\n")
+        self.assert_error("child", "lenient_everything", "unknown deviation 'lenient_everything'")
+
     def test_storage_secrets_default_to_pin_and_may_be_device(self):
         self.write(base=BASE, child=CHILD)
         self.assertEqual(self.load().storage_secrets, "pin")

@@ -21,7 +21,8 @@ const char *kValid = "p11conform-profile 1\n"
                      "pin_length 4 32\n"
                      "max_sessions 8\n"
                      "storage_label Device Priv TLS Key\n"
-                     "provisioning other\n";
+                     "provisioning other\n"
+                     "deviation sign_length_query_ends_operation\n";
 
 TEST(RuntimeProfile, ParsesEveryKey)
 {
@@ -52,6 +53,17 @@ TEST(RuntimeProfile, ParsesEveryKey)
     EXPECT_TRUE(p.FixedLabelStore());
     EXPECT_EQ(p.storage_labels[0], "Device Priv TLS Key");
     EXPECT_EQ(p.provisioning, "other");
+    EXPECT_TRUE(p.Declares("sign_length_query_ends_operation"));
+    EXPECT_FALSE(p.Declares("digest_ignores_parameters"));
+}
+
+TEST(RuntimeProfile, UnknownDeviationIsAnError)
+{
+    RuntimeProfile p;
+    std::string error;
+    EXPECT_FALSE(ParseProfileText("p11conform-profile 1\nname x\nfunction C_Sign\ndeviation anything_goes\n", "x.txt",
+                                  &p, &error));
+    EXPECT_EQ(error, "x.txt:4: unknown deviation 'anything_goes'");
 }
 
 TEST(RuntimeProfile, ErrorsNameTheLine)

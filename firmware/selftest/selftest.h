@@ -41,6 +41,12 @@ CK_OBJECT_HANDLE selftest_find(CK_SESSION_HANDLE session, CK_OBJECT_CLASS klass,
 void selftest_heap_mark(void);
 size_t selftest_heap_used(void);
 
+/* Instructions executed between two calls (the SysTick counter; QEMU runs
+ * with -icount shift=0, one instruction per virtual nanosecond, and the
+ * board's SysTick counts its 25 MHz clock: one tick per 40 instructions). */
+void selftest_count_start(void);
+unsigned long selftest_count_instructions(void);
+
 /* Reads a whole file of the build machine (semihosting) into a new buffer. */
 unsigned char *selftest_read_file(const char *path, size_t *len);
 

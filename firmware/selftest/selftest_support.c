@@ -106,6 +106,28 @@ size_t selftest_heap_used(void)
     return heap_peak - heap_at_mark;
 }
 
+/* SysTick: control/status, reload, current value (ARMv7-M B3.3). */
+#define SYST_CSR (*(volatile unsigned long *)0xE000E010)
+#define SYST_RVR (*(volatile unsigned long *)0xE000E014)
+#define SYST_CVR (*(volatile unsigned long *)0xE000E018)
+#define SYSTICK_MAX 0xFFFFFFul /* 24 bits: 671 M instructions before it wraps */
+#define INSTRUCTIONS_PER_TICK 40ul
+
+void selftest_count_start(void)
+{
+    SYST_CSR = 0;
+    SYST_RVR = SYSTICK_MAX;
+    SYST_CVR = 0;                /* any write reloads it */
+    SYST_CSR = (1u << 2) | 1u; /* processor clock, enabled, no interrupt */
+}
+
+unsigned long selftest_count_instructions(void)
+{
+    unsigned long ticks = SYSTICK_MAX - (SYST_CVR & SYSTICK_MAX);
+    SYST_CSR = 0;
+    return ticks * INSTRUCTIONS_PER_TICK;
+}
+
 int selftest_reboot(void)
 {
     size_t size = flash_sim_image_size();

@@ -2,6 +2,7 @@
  * freertos-device): key pair generated on the device under the FreeRTOS
  * labels, ECDSA sign and verify, SHA-256, a certificate imported, random
  * numbers; then a reboot, and every object found again and usable. */
+#include <stdio.h>
 #include <string.h>
 
 #include "pal_flash_sim.h"
@@ -18,6 +19,8 @@ static const unsigned char kAbcDigest[32] = {
     0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
 };
 
+static unsigned long login_instructions;
+
 static CK_SESSION_HANDLE open_logged_in(void)
 {
     CK_SLOT_ID slots[2];
@@ -27,7 +30,9 @@ static CK_SESSION_HANDLE open_logged_in(void)
     EXPECT_OK(C_GetSlotList(CK_TRUE, slots, &slot_count));
     EXPECT_TRUE(slot_count == 1);
     EXPECT_OK(C_OpenSession(slots[0], CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &session));
+    selftest_count_start();
     EXPECT_OK(C_Login(session, CKU_USER, kUserPin, sizeof kUserPin - 1));
+    login_instructions = selftest_count_instructions();
     return session;
 }
 
@@ -138,5 +143,7 @@ int selftest_run(void)
     session = open_logged_in();
     find_again(session);
     EXPECT_OK(C_Finalize(NULL));
+    /* The second login's: the first one also created the token key. */
+    printf("selftest-measure login %lu\n", login_instructions);
     return selftest_failures();
 }

@@ -39,5 +39,6 @@ const p11_profile p11_active_profile = {
     0,
     10,
     P11_SECRETS_DEVICE,
-    10000,
+    1000,
+    0,
 };

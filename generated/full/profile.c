@@ -46,4 +46,5 @@ const p11_profile p11_active_profile = {
     10,
     P11_SECRETS_PIN,
     100000,
+    0,
 };

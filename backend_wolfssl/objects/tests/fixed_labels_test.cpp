@@ -49,11 +49,61 @@ TEST_F(FixedLabelTest, FixedLabelProfileFindsObjectsByProbing)
     EXPECT_EQ(2u, Find(h, Tmpl()).size());
 }
 
-TEST_F(FixedLabelTest, TakenLabelIsAttributeValueInvalid)
+// corePKCS11's PAL_SaveObject overwrites a label, and FreeRTOS's own tests
+// create a key under a label that already holds one: the store replaces it.
+TEST_F(FixedLabelTest, CreateUnderATakenLabelReplacesTheObject)
 {
-    CreateOk(h, CertificateTemplate("Device Cert", true));
-    EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, CreateRv(CertificateTemplate("Device Cert", true)));
+    CK_OBJECT_HANDLE first = CreateOk(h, DataTemplate("Device Cert", true));
+    Tmpl second;
+    second.Ulong(CKA_CLASS, CKO_DATA).Str(CKA_LABEL, "Device Cert").Bool(CKA_TOKEN, true).Str(CKA_VALUE, "second");
+    CK_OBJECT_HANDLE replacement = CreateOk(h, second);
+    EXPECT_NE(first, replacement);
+    EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID, Destroy(h, first)) << "the replaced object is gone";
+    std::vector<CK_OBJECT_HANDLE> all = Find(h, Tmpl());
+    ASSERT_EQ(1u, all.size());
+    EXPECT_EQ(ByteVec({'s', 'e', 'c', 'o', 'n', 'd'}), Get(h, all[0], CKA_VALUE));
+    Restart();
+    Reopen();
+    all = Find(h, Tmpl());
+    ASSERT_EQ(1u, all.size());
+    EXPECT_EQ(ByteVec({'s', 'e', 'c', 'o', 'n', 'd'}), Get(h, all[0], CKA_VALUE));
+}
+
+TEST_F(FixedLabelTest, CreateCannotReplaceAPrivateKeyWithoutTheUserLoggedIn)
+{
+    CreateOk(h, EcPrivateTemplate("Device Priv TLS Key", true));
+    ASSERT_EQ(CKR_OK, Logout(h));
+    Tmpl overwrite;
+    overwrite.Ulong(CKA_CLASS, CKO_DATA).Str(CKA_LABEL, "Device Priv TLS Key").Bool(CKA_TOKEN, true);
+    overwrite.Bool(CKA_PRIVATE, false).Str(CKA_VALUE, "not a key");
+    EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, CreateRv(overwrite));
+    ASSERT_EQ(CKR_OK, Login(h, CKU_USER, "1234"));
+    Tmpl key;
+    key.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Str(CKA_LABEL, "Device Priv TLS Key");
+    EXPECT_EQ(1u, Find(h, key).size()) << "the key is still there";
+}
+
+TEST_F(FixedLabelTest, CreateCannotReplaceAnObjectThatCannotBeDestroyed)
+{
+    Tmpl kept = DataTemplate("Device Cert", true);
+    kept.Bool(CKA_DESTROYABLE, false);
+    CreateOk(h, kept);
+    EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID, CreateRv(DataTemplate("Device Cert", true)));
     EXPECT_EQ(1u, Find(h, Tmpl()).size());
+}
+
+TEST_F(FixedLabelTest, OneCreateCannotNameALabelTwice)
+{
+    Tmpl pub = EcPublicTemplate("Device Pub TLS Key", true);
+    std::vector<p11::AttributeSet> pair(2);
+    ASSERT_EQ(CKR_OK, p11::build_object(pub.data(), pub.size(), p11::ObjectOrigin::create, p11::kNotImplied,
+                                        p11::kNotImplied, &pair[0]));
+    ASSERT_EQ(CKR_OK, p11::build_object(pub.data(), pub.size(), p11::ObjectOrigin::create, p11::kNotImplied,
+                                        p11::kNotImplied, &pair[1]));
+    CK_OBJECT_HANDLE handles[2] = {};
+    EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID,
+              With(h, [&](p11_session *s) { return p11::object_store_add(s, pair, handles); }));
+    EXPECT_TRUE(Find(h, Tmpl()).empty());
 }
 
 TEST_F(FixedLabelTest, KeyPairWithAnUnlistedLabelLeavesNoHalf)

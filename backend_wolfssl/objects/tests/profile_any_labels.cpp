@@ -29,4 +29,5 @@ extern "C" const p11_profile p11_active_profile = {
     0, // no PIN lockout
     P11_SECRETS_PIN,
     1000, // PIN derivations: tests log in and set PINs many times
+    0,    // no deviations from v2.40
 };
