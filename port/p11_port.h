@@ -36,10 +36,11 @@ void p11_port_mutex_free(struct p11_port_mutex *mutex);
 void p11_port_api_enter(void);
 void p11_port_api_leave(void);
 
-/* Memory for the backend, wolfCrypt (XMALLOC_USER) and the PALs. NULL when
- * exhausted: callers answer CKR_HOST_MEMORY. */
+/* Memory for wolfCrypt (its XMALLOC and XFREE) and the PALs. NULL when
+ * exhausted: callers answer CKR_HOST_MEMORY. No realloc: FreeRTOS's heaps
+ * have none. (The backend's C++ containers use operator new, which firmware
+ * maps onto the C library's malloc: docs/firmware.md.) */
 void *p11_port_malloc(size_t size);
-void *p11_port_realloc(void *block, size_t size);
 void p11_port_free(void *block);
 
 /* Fills out with len bytes from a true entropy source (a TRNG, the OS): the

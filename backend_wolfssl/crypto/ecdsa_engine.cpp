@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "ecc_thread_cache.h"
+#include "heap_object.h"
 #include "sign_engine_internal.h"
 
 namespace p11 {
@@ -15,18 +16,24 @@ constexpr std::size_t kMaxField = 48;
 // r and s as wolfCrypt's integers: signing and verifying with them directly
 // skips the DER encoding wc_ecc_sign_hash / wc_ecc_verify_hash would add
 // and the conversion to and from PKCS #11's raw r || s.
+// r and s, on the heap (crypto/heap_object.h: an mp_int is SP_INT_BITS wide).
 struct SignatureParts {
-    mp_int r;
-    mp_int s;
-    bool ready = mp_init_multi(&r, &s, nullptr, nullptr, nullptr, nullptr) == MP_OKAY;
+    struct Pair {
+        mp_int r;
+        mp_int s;
+    };
+    HeapObject<Pair> pair;
+    bool ready = pair && mp_init_multi(&pair->r, &pair->s, nullptr, nullptr, nullptr, nullptr) == MP_OKAY;
+    mp_int *r = ready ? &pair->r : nullptr;
+    mp_int *s = ready ? &pair->s : nullptr;
     SignatureParts() = default;
     SignatureParts(const SignatureParts &) = delete;
     SignatureParts &operator=(const SignatureParts &) = delete;
     ~SignatureParts()
     {
         if (ready) {
-            mp_clear(&r);
-            mp_clear(&s);
+            mp_clear(r);
+            mp_clear(s);
         }
     }
 };
@@ -75,14 +82,14 @@ CK_RV ecdsa_engine_sign(SignEngine *engine, const unsigned char *hash, std::size
         return CKR_HOST_MEMORY;
     }
     ecc_thread_cache_hold();
-    int rc = wc_ecc_sign_hash_ex(input, input_len, engine->rng, engine->ec, &parts.r, &parts.s);
+    int rc = wc_ecc_sign_hash_ex(input, input_len, engine->rng, engine->ec, parts.r, parts.s);
     if (rc != 0) {
         return wolfcrypt_failure(rc);
     }
     // r and s are below the order, so each fits the field size, left-padded.
     const int field = static_cast<int>(engine->curve->field_bytes);
-    if (mp_to_unsigned_bin_len(&parts.r, signature, field) != MP_OKAY ||
-        mp_to_unsigned_bin_len(&parts.s, signature + field, field) != MP_OKAY) {
+    if (mp_to_unsigned_bin_len(parts.r, signature, field) != MP_OKAY ||
+        mp_to_unsigned_bin_len(parts.s, signature + field, field) != MP_OKAY) {
         return CKR_FUNCTION_FAILED;
     }
     return CKR_OK;
@@ -99,15 +106,15 @@ CK_RV ecdsa_engine_verify(SignEngine *engine, const unsigned char *hash, std::si
     if (!parts.ready) {
         return CKR_HOST_MEMORY;
     }
-    if (mp_read_unsigned_bin(&parts.r, signature, field) != MP_OKAY ||
-        mp_read_unsigned_bin(&parts.s, signature + field, field) != MP_OKAY) {
+    if (mp_read_unsigned_bin(parts.r, signature, field) != MP_OKAY ||
+        mp_read_unsigned_bin(parts.s, signature + field, field) != MP_OKAY) {
         return CKR_FUNCTION_FAILED;
     }
     int valid = 0;
     unsigned char input[kMaxField];
     word32 input_len = static_cast<word32>(prepare_hash(engine, hash, hash_len, input));
     ecc_thread_cache_hold();
-    int rc = wc_ecc_verify_hash_ex(&parts.r, &parts.s, input, input_len, &valid, engine->ec);
+    int rc = wc_ecc_verify_hash_ex(parts.r, parts.s, input, input_len, &valid, engine->ec);
     if (rc == MEMORY_E) {
         return CKR_HOST_MEMORY;
     }

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "ecc_thread_cache.h"
+#include "heap_object.h"
 #include "key_limits.h"
 #include "key_loading.h"
 #include "secure_wipe.h"
@@ -37,13 +38,13 @@ bool scalar_in_range(ecc_key *key)
     if (params == nullptr) {
         return false;
     }
-    mp_int order;
-    if (mp_init(&order) != MP_OKAY) {
+    HeapObject<mp_int> order;
+    if (!order || mp_init(order.get()) != MP_OKAY) {
         return false;
     }
-    bool ok = mp_read_radix(&order, params->order, MP_RADIX_HEX) == MP_OKAY && !mp_iszero(&key->k) &&
-              mp_cmp(&key->k, &order) == MP_LT;
-    mp_clear(&order);
+    bool ok = mp_read_radix(order.get(), params->order, MP_RADIX_HEX) == MP_OKAY && !mp_iszero(&key->k) &&
+              mp_cmp(&key->k, order.get()) == MP_LT;
+    mp_clear(order.get());
     return ok;
 }
 
@@ -54,11 +55,12 @@ bool point_matches_scalar(ecc_key *key, const EcCurve &curve, const Bytes &scala
     if (wc_InitRng(&rng) != 0) {
         return false;
     }
-    ecc_key derived;
-    if (wc_ecc_init(&derived) != 0) {
+    HeapObject<ecc_key> heap_key;
+    if (!heap_key || wc_ecc_init(heap_key.get()) != 0) {
         wc_FreeRng(&rng);
         return false;
     }
+    ecc_key &derived = *heap_key.get();
     Bytes scalar(curve.field_bytes - scalar_attr.size(), 0);
     scalar.insert(scalar.end(), scalar_attr.begin(), scalar_attr.end());
     unsigned char given[1 + 2 * 48];
@@ -71,14 +73,17 @@ bool point_matches_scalar(ecc_key *key, const EcCurve &curve, const Bytes &scala
               wc_ecc_export_x963(key, given, &given_len) == 0 && made_len == given_len &&
               std::memcmp(made, given, made_len) == 0;
     wc_ecc_free(&derived);
-    secure_wipe(&derived, sizeof derived);
     wc_FreeRng(&rng);
     return ok;
 }
 
 CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
 {
-    ecc_key key;
+    HeapObject<ecc_key> heap_key;
+    if (!heap_key) {
+        return CKR_HOST_MEMORY;
+    }
+    ecc_key &key = *heap_key.get();
     const EcCurve *curve = nullptr;
     CK_RV rv = import_result(load_ec_key(key_class, attrs, &key, &curve));
     if (rv != CKR_OK) {
@@ -96,7 +101,6 @@ CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
         }
     }
     wc_ecc_free(&key);
-    secure_wipe(&key, sizeof key);
     return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 }
 
@@ -119,11 +123,16 @@ bool crt_exponent_inverts_e(const mp_int *e, const mp_int *crt_exponent, const m
 
 bool rsa_private_consistent(RsaKey *key)
 {
-    mp_int a;
-    mp_int b;
-    if (mp_init_multi(&a, &b, nullptr, nullptr, nullptr, nullptr) != MP_OKAY) {
+    struct Scratch {
+        mp_int a;
+        mp_int b;
+    };
+    HeapObject<Scratch> scratch;
+    if (!scratch || mp_init_multi(&scratch->a, &scratch->b, nullptr, nullptr, nullptr, nullptr) != MP_OKAY) {
         return false;
     }
+    mp_int &a = scratch->a;
+    mp_int &b = scratch->b;
     bool ok = !mp_iszero(&key->d) && mp_cmp(&key->d, &key->n) == MP_LT && mp_mul(&key->p, &key->q, &a) == MP_OKAY &&
               mp_cmp(&a, &key->n) == MP_EQ && crt_exponent_matches(&key->d, &key->p, &key->dP, &a, &b) &&
               crt_exponent_matches(&key->d, &key->q, &key->dQ, &a, &b) &&

@@ -5,6 +5,7 @@
 
 #include "ec_params.h"
 #include "ecc_thread_cache.h"
+#include "heap_object.h"
 #include "key_limits.h"
 #include "secure_wipe.h"
 #include "wolfcrypt.h"
@@ -61,7 +62,11 @@ CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pu
     if (rng == nullptr || pub == nullptr || priv == nullptr) {
         return CKR_ARGUMENTS_BAD;
     }
-    ecc_key key;
+    HeapObject<ecc_key> heap_key;
+    if (!heap_key) {
+        return CKR_HOST_MEMORY;
+    }
+    ecc_key &key = *heap_key.get();
     if (wc_ecc_init(&key) != 0) {
         return CKR_FUNCTION_FAILED;
     }
@@ -78,7 +83,6 @@ CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pu
         rc = wc_ecc_export_private_only(&key, scalar, &scalar_len);
     }
     wc_ecc_free(&key);
-    secure_wipe(&key, sizeof key);
     if (rc != 0 || scalar_len != curve->field_bytes || point_len != 1 + 2 * curve->field_bytes) {
         secure_wipe(scalar, sizeof scalar);
         return rc == MEMORY_E ? CKR_HOST_MEMORY : CKR_FUNCTION_FAILED;

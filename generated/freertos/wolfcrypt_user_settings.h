@@ -90,11 +90,10 @@
  * locks in wolfCrypt; no clock, so certificate dates are not checked here;
  * the DRBG seeded from the port's entropy; every allocation through the
  * port's heap; big temporaries on the heap, not on a task's stack; the
- * small SP math code. */
+ * small SP math code and AES tables. */
 #if defined(P11_FIRMWARE)
 #include <stddef.h>
 void *p11_port_malloc(size_t size);
-void *p11_port_realloc(void *block, size_t size);
 void p11_port_free(void *block);
 int p11_wolfcrypt_seed(unsigned char *output, unsigned int size);
 #define SINGLE_THREADED
@@ -104,10 +103,13 @@ int p11_wolfcrypt_seed(unsigned char *output, unsigned int size);
 #define CUSTOM_RAND_GENERATE_SEED p11_wolfcrypt_seed
 #define XMALLOC_OVERRIDE
 #define XMALLOC(size, heap, type) ((void)(heap), (void)(type), p11_port_malloc(size))
-#define XREALLOC(block, size, heap, type) ((void)(heap), (void)(type), p11_port_realloc((block), (size)))
+/* The port has no realloc; these settings never reach wolfCrypt's XREALLOC
+ * (an image that did would see an allocation failure, never a crash). */
+#define XREALLOC(block, size, heap, type) ((void)(block), (void)(size), (void)(heap), (void)(type), (void *)0)
 #define XFREE(block, heap, type) ((void)(heap), (void)(type), p11_port_free(block))
 #define WOLFSSL_SMALL_STACK
 #define WOLFSSL_SP_SMALL
+#define WOLFSSL_AES_SMALL_TABLES
 #endif
 
 /* A project's own additions (a hardware RNG, an accelerator), without

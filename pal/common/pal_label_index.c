@@ -80,12 +80,16 @@ CK_OBJECT_HANDLE p11_label_index_intern(struct p11_label_index *index,
         return CK_INVALID_HANDLE;
     }
     if (index->count == index->capacity) {
+        /* The port's heap has no realloc (FreeRTOS's has none): copy. */
         size_t capacity = index->capacity ? index->capacity * 2 : 16;
-        struct p11_label_entry **entries =
-            p11_port_realloc(index->entries, capacity * sizeof(*entries));
+        struct p11_label_entry **entries = p11_port_malloc(capacity * sizeof(*entries));
         if (entries == NULL) {
             return CK_INVALID_HANDLE;
         }
+        if (index->count > 0) {
+            memcpy(entries, index->entries, index->count * sizeof(*entries));
+        }
+        p11_port_free(index->entries);
         index->entries = entries;
         index->capacity = capacity;
     }

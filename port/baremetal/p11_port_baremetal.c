@@ -66,11 +66,6 @@ void *p11_port_malloc(size_t size)
     return malloc(size);
 }
 
-void *p11_port_realloc(void *block, size_t size)
-{
-    return realloc(block, size);
-}
-
 void p11_port_free(void *block)
 {
     free(block);
