@@ -1,10 +1,12 @@
 /* The TLS and provisioning flow of a FreeRTOS device (profiles freertos and
  * freertos-device): key pair generated on the device under the FreeRTOS
- * labels, ECDSA sign and verify, SHA-256, a certificate imported, random
- * numbers; then a reboot, and every object found again and usable. */
+ * labels, ECDSA sign and verify, SHA-256, a certificate imported (twice:
+ * a fixed-label store replaces), random numbers, the declared digest
+ * deviation; then a reboot, and every object found again and usable. */
 #include <stdio.h>
 #include <string.h>
 
+#include "p11_profile.h"
 #include "pal_flash_sim.h"
 #include "selftest.h"
 
@@ -65,6 +67,47 @@ static void digest_abc(CK_SESSION_HANDLE session)
     EXPECT_TRUE(digest_len == 32 && memcmp(digest, kAbcDigest, 32) == 0);
 }
 
+/* What the profile declares (runtime/p11_profile.h): FreeRTOS's qualification
+ * tests pass uninitialized parameters to C_DigestInit, which freertos-device
+ * accepts (digest_ignores_parameters) and freertos refuses (v2.40). */
+static void digest_with_junk_parameters(CK_SESSION_HANDLE session)
+{
+    unsigned char junk[8];
+    memset(junk, 0xA5, sizeof junk);
+    CK_MECHANISM sha256 = {CKM_SHA256, junk, sizeof junk};
+    if (p11_active_profile.deviations & P11_DEVIATION_DIGEST_IGNORES_PARAMETERS) {
+        EXPECT_OK(C_DigestInit(session, &sha256));
+        unsigned char abc[] = {'a', 'b', 'c'};
+        unsigned char digest[32];
+        CK_ULONG digest_len = sizeof digest;
+        EXPECT_OK(C_Digest(session, abc, sizeof abc, digest, &digest_len));
+        EXPECT_TRUE(digest_len == 32 && memcmp(digest, kAbcDigest, 32) == 0);
+    } else {
+        EXPECT_RV(C_DigestInit(session, &sha256), CKR_MECHANISM_PARAM_INVALID);
+    }
+}
+
+/* A second certificate under "Device Cert": a fixed-label store replaces
+ * the first (as corePKCS11 does); a store of any label keeps both. */
+static CK_OBJECT_HANDLE create_certificate(CK_SESSION_HANDLE session)
+{
+    CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE x509 = CKC_X_509;
+    CK_BBOOL yes = CK_TRUE;
+    CK_BYTE subject[] = {0x30, 0x00};
+    CK_ATTRIBUTE cert_template[] = {
+        {CKA_CLASS, &cert_class, sizeof cert_class},
+        {CKA_CERTIFICATE_TYPE, &x509, sizeof x509},
+        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_LABEL, (void *)kCertLabel, sizeof kCertLabel - 1},
+        {CKA_SUBJECT, subject, sizeof subject},
+        {CKA_VALUE, (void *)selftest_certificate, selftest_certificate_len},
+    };
+    CK_OBJECT_HANDLE cert = CK_INVALID_HANDLE;
+    EXPECT_OK(C_CreateObject(session, cert_template, 6, &cert));
+    return cert;
+}
+
 static void provision(CK_SESSION_HANDLE session)
 {
     CK_MECHANISM keygen = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
@@ -88,19 +131,18 @@ static void provision(CK_SESSION_HANDLE session)
     EXPECT_OK(C_GenerateKeyPair(session, &keygen, pub_template, 4, priv_template, 4, &pub, &priv));
     sign_and_verify(session, priv, pub);
 
-    CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
-    CK_CERTIFICATE_TYPE x509 = CKC_X_509;
-    CK_BYTE subject[] = {0x30, 0x00};
-    CK_ATTRIBUTE cert_template[] = {
-        {CKA_CLASS, &cert_class, sizeof cert_class},
-        {CKA_CERTIFICATE_TYPE, &x509, sizeof x509},
-        {CKA_TOKEN, &yes, sizeof yes},
-        {CKA_LABEL, (void *)kCertLabel, sizeof kCertLabel - 1},
-        {CKA_SUBJECT, subject, sizeof subject},
-        {CKA_VALUE, (void *)selftest_certificate, selftest_certificate_len},
-    };
-    CK_OBJECT_HANDLE cert = CK_INVALID_HANDLE;
-    EXPECT_OK(C_CreateObject(session, cert_template, 6, &cert));
+    CK_OBJECT_HANDLE first_cert = create_certificate(session);
+    CK_OBJECT_HANDLE cert = create_certificate(session);
+    CK_ULONG count = 0;
+    selftest_find(session, CKO_CERTIFICATE, kCertLabel, &count);
+    if (p11_active_profile.pal_labels != NULL) {
+        EXPECT_TRUE(count == 1); /* replaced */
+        EXPECT_RV(C_DestroyObject(session, first_cert), CKR_OBJECT_HANDLE_INVALID);
+    } else {
+        EXPECT_TRUE(count == 2);
+        EXPECT_OK(C_DestroyObject(session, first_cert));
+    }
+    EXPECT_TRUE(cert != CK_INVALID_HANDLE);
 
     unsigned char first[32] = {0};
     unsigned char second[32] = {0};
@@ -137,6 +179,7 @@ int selftest_run(void)
     CK_SESSION_HANDLE session = open_logged_in();
     provision(session);
     digest_abc(session);
+    digest_with_junk_parameters(session);
     EXPECT_OK(C_Finalize(NULL));
 
     EXPECT_TRUE(selftest_reboot() == 0);
