@@ -61,5 +61,13 @@
 #else
 #define P11_HAVE_RSA_KEYGEN 0
 #endif
+/* A verify-only profile's wolfCrypt has no private-key code: RSA and EC
+ * private keys are then neither loaded nor used (CKR_KEY_FUNCTION_NOT_PERMITTED
+ * is never reached: such a profile offers no signing mechanism). */
+#ifdef WOLFSSL_RSA_PUBLIC_ONLY
+#define P11_HAVE_PRIVATE_KEYS 0
+#else
+#define P11_HAVE_PRIVATE_KEYS 1
+#endif
 
 #endif // P11_BACKEND_WOLFCRYPT_H

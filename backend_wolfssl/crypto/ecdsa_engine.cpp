@@ -69,6 +69,14 @@ CK_RV ecdsa_engine_load(SignEngine *engine)
 
 CK_RV ecdsa_engine_sign(SignEngine *engine, const unsigned char *hash, std::size_t hash_len, unsigned char *signature)
 {
+#if !P11_HAVE_PRIVATE_KEYS
+    // A verify-only wolfCrypt: no private key ever loads (key_loading.cpp), so no signing engine exists.
+    (void)engine;
+    (void)hash;
+    (void)hash_len;
+    (void)signature;
+    return CKR_FUNCTION_FAILED;
+#else
     if (hash_len == 0) {
         return CKR_DATA_LEN_RANGE;
     }
@@ -93,6 +101,7 @@ CK_RV ecdsa_engine_sign(SignEngine *engine, const unsigned char *hash, std::size
         return CKR_FUNCTION_FAILED;
     }
     return CKR_OK;
+#endif
 }
 
 CK_RV ecdsa_engine_verify(SignEngine *engine, const unsigned char *hash, std::size_t hash_len,

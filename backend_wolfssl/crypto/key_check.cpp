@@ -31,6 +31,7 @@ CK_RV import_result(KeyLoad result)
     }
 }
 
+#if P11_HAVE_PRIVATE_KEYS // else no private key loads (key_loading.cpp)
 // 1 <= scalar < n (SEC 1 §3.2.1).
 bool scalar_in_range(ecc_key *key)
 {
@@ -77,6 +78,8 @@ bool point_matches_scalar(ecc_key *key, const EcCurve &curve, const Bytes &scala
     return ok;
 }
 
+#endif // P11_HAVE_PRIVATE_KEYS
+
 CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
 {
     HeapObject<ecc_key> heap_key;
@@ -95,15 +98,21 @@ CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
         // On the curve, not infinity, order n (wolfCrypt's public key validation).
         ok = wc_ecc_check_key(&key) == 0;
     } else {
+#if P11_HAVE_PRIVATE_KEYS
         ok = scalar_in_range(&key);
         if (ok && attrs.has(CKA_EC_POINT)) {
             ok = wc_ecc_check_key(&key) == 0 && point_matches_scalar(&key, *curve, *attrs.get(CKA_VALUE));
         }
+#else
+        ok = false;
+        (void)curve;
+#endif
     }
     wc_ecc_free(&key);
     return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 }
 
+#if P11_HAVE_PRIVATE_KEYS
 // a mod (p - 1) == want, for the CRT exponents.
 bool crt_exponent_matches(const mp_int *d, const mp_int *prime, const mp_int *want, mp_int *scratch,
                           mp_int *prime_minus_one)
@@ -143,6 +152,7 @@ bool rsa_private_consistent(RsaKey *key)
     mp_forcezero(&b);
     return ok;
 }
+#endif // P11_HAVE_PRIVATE_KEYS
 
 CK_RV check_rsa(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
 {
@@ -157,9 +167,11 @@ CK_RV check_rsa(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
     }
     bool ok =
         mp_isodd(&key->n) && mp_isodd(&key->e) && mp_cmp_d(&key->e, 1) == MP_GT && mp_cmp(&key->e, &key->n) == MP_LT;
+#if P11_HAVE_PRIVATE_KEYS // else no private key loads
     if (ok && key_class == CKO_PRIVATE_KEY) {
         ok = rsa_private_consistent(key);
     }
+#endif
     wc_FreeRsaKey(key);
     secure_wipe(key, sizeof *key);
     delete key;

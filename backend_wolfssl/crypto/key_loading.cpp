@@ -43,6 +43,9 @@ KeyLoad load_ec_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, ecc_ke
     if (key_class != CKO_PUBLIC_KEY && key_class != CKO_PRIVATE_KEY) {
         return KeyLoad::malformed;
     }
+    if (key_class == CKO_PRIVATE_KEY && !P11_HAVE_PRIVATE_KEYS) {
+        return KeyLoad::unsupported; // a verify-only wolfCrypt (wolfcrypt.h)
+    }
     const EcCurve *curve = ec_curve_from_params(*params);
     if (curve == nullptr) {
         return KeyLoad::unsupported;
@@ -84,6 +87,9 @@ KeyLoad load_rsa_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, RsaKe
     if (key_class != CKO_PUBLIC_KEY && key_class != CKO_PRIVATE_KEY) {
         return KeyLoad::malformed;
     }
+    if (key_class == CKO_PRIVATE_KEY && !P11_HAVE_PRIVATE_KEYS) {
+        return KeyLoad::unsupported; // a verify-only wolfCrypt (wolfcrypt.h)
+    }
     const Bytes *n = attrs.get(CKA_MODULUS);
     const Bytes *e = attrs.get(CKA_PUBLIC_EXPONENT);
     if (n == nullptr || e == nullptr) {
@@ -111,6 +117,7 @@ KeyLoad load_rsa_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, RsaKe
         return KeyLoad::failed;
     }
     bool ok = read_component(*n, &key->n) && read_component(*e, &key->e);
+#if P11_HAVE_PRIVATE_KEYS
     if (ok && key_class == CKO_PRIVATE_KEY) {
         mp_int *fields[6] = {&key->d, &key->p, &key->q, &key->dP, &key->dQ, &key->u};
         for (int i = 0; ok && i < 6; ++i) {
@@ -120,6 +127,9 @@ KeyLoad load_rsa_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, RsaKe
     } else {
         key->type = RSA_PUBLIC;
     }
+#else
+    key->type = RSA_PUBLIC;
+#endif
     if (!ok) {
         wc_FreeRsaKey(key);
         return KeyLoad::malformed;

@@ -82,6 +82,7 @@ bool below_modulus(const SignEngine *engine, const Bytes &block)
     return std::memcmp(block.data(), n.data(), block.size()) < 0;
 }
 
+#if P11_HAVE_PRIVATE_KEYS
 CK_RV sign_x509(SignEngine *engine, const unsigned char *input, std::size_t len, unsigned char *signature)
 {
     if (len > modulus_bytes(engine)) {
@@ -99,6 +100,7 @@ CK_RV sign_x509(SignEngine *engine, const unsigned char *input, std::size_t len,
     }
     return out_len == modulus_bytes(engine) ? CKR_OK : CKR_FUNCTION_FAILED;
 }
+#endif // P11_HAVE_PRIVATE_KEYS
 
 CK_RV verify_x509(SignEngine *engine, const unsigned char *input, std::size_t len, const unsigned char *signature)
 {
@@ -122,6 +124,7 @@ CK_RV verify_x509(SignEngine *engine, const unsigned char *input, std::size_t le
 }
 #endif // P11_HAVE_RSA_RAW
 
+#if P11_HAVE_PRIVATE_KEYS
 CK_RV sign_pkcs1(SignEngine *engine, const unsigned char *input, std::size_t len, unsigned char *signature)
 {
     if (len + kPkcs1Overhead > modulus_bytes(engine)) {
@@ -134,6 +137,7 @@ CK_RV sign_pkcs1(SignEngine *engine, const unsigned char *input, std::size_t len
     }
     return static_cast<CK_ULONG>(rc) == modulus_bytes(engine) ? CKR_OK : CKR_FUNCTION_FAILED;
 }
+#endif // P11_HAVE_PRIVATE_KEYS
 
 CK_RV verify_pkcs1(SignEngine *engine, const unsigned char *input, std::size_t len, const unsigned char *signature)
 {
@@ -156,6 +160,7 @@ CK_RV verify_pkcs1(SignEngine *engine, const unsigned char *input, std::size_t l
 }
 
 #if P11_HAVE_RSA_PSS
+#if P11_HAVE_PRIVATE_KEYS
 CK_RV sign_pss(SignEngine *engine, const unsigned char *hash, std::size_t len, unsigned char *signature)
 {
     if (static_cast<int>(len) != wc_HashGetDigestSize(engine->pss_hash)) {
@@ -168,6 +173,7 @@ CK_RV sign_pss(SignEngine *engine, const unsigned char *hash, std::size_t len, u
     }
     return static_cast<CK_ULONG>(rc) == modulus_bytes(engine) ? CKR_OK : CKR_FUNCTION_FAILED;
 }
+#endif // P11_HAVE_PRIVATE_KEYS
 
 CK_RV verify_pss(SignEngine *engine, const unsigned char *hash, std::size_t len, const unsigned char *signature)
 {
@@ -239,6 +245,14 @@ CK_RV rsa_engine_set_pss_params(SignEngine *engine, const CK_MECHANISM *mechanis
 
 CK_RV rsa_engine_sign(SignEngine *engine, const unsigned char *input, std::size_t input_len, unsigned char *signature)
 {
+#if !P11_HAVE_PRIVATE_KEYS
+    // A verify-only wolfCrypt: no private key ever loads (key_loading.cpp), so no signing engine exists.
+    (void)engine;
+    (void)input;
+    (void)input_len;
+    (void)signature;
+    return CKR_FUNCTION_FAILED;
+#else
     switch (engine->family) {
     case SignFamily::rsa_pkcs1:
         return sign_pkcs1(engine, input, input_len, signature);
@@ -253,6 +267,7 @@ CK_RV rsa_engine_sign(SignEngine *engine, const unsigned char *input, std::size_
     default:
         return CKR_FUNCTION_FAILED;
     }
+#endif
 }
 
 CK_RV rsa_engine_verify(SignEngine *engine, const unsigned char *input, std::size_t input_len,

@@ -35,6 +35,17 @@ SP_RSA_SIZES = (2048, 3072, 4096)
 P256_BITS = 256
 P384_BITS = 384
 
+# A verify-only profile: no mechanism signs, decrypts, unwraps, derives or
+# uses a public key for anything but verifying, and no function can bring a
+# key into the token (whose material the object layer would check with
+# private-key math). Its wolfCrypt has no private-key code at all
+# (verify_only: WOLFSSL_RSA_PUBLIC_ONLY, WOLFSSL_RSA_VERIFY_ONLY, NO_ECC_SIGN;
+# wolfSSL 5.5.4's sp_int.c builds RSA_PUBLIC_ONLY only with VERIFY_ONLY).
+NON_VERIFY_FLAGS = ("CKF_SIGN", "CKF_SIGN_RECOVER", "CKF_DECRYPT", "CKF_UNWRAP", "CKF_DERIVE", "CKF_ENCRYPT",
+                    "CKF_WRAP", "CKF_VERIFY_RECOVER")
+KEY_CREATING_FUNCTIONS = ("C_CreateObject", "C_CopyObject", "C_SetAttributeValue", "C_GenerateKeyPair",
+                          "C_GenerateKey", "C_UnwrapKey", "C_DeriveKey")
+
 
 @dataclass(frozen=True)
 class WolfcryptSettings:
@@ -48,6 +59,7 @@ class WolfcryptSettings:
     rsa_max_bits: int          # the largest modulus any RSA mechanism takes: RSA_MAX_SIZE
     sp_rsa_sizes: tuple        # moduli with SP fixed-size (fast) code, ascending
     sp_int_bits: int           # SP_INT_BITS: the largest number wolfCrypt works on
+    verify_only: bool          # public keys that only verify: no private-key code (see NON_VERIFY_FLAGS)
 
 
 def _range(mechanism, backend_min, backend_max):
@@ -84,8 +96,11 @@ def settings_for(profile):
     # SHA-1 is always in: the object layer computes CKA_CHECK_VALUE (the first
     # three bytes of SHA-1) of certificates and secret keys, whatever the mechanisms.
     hashes["sha1"] = True
+    more_than_verify = (any(flag in NON_VERIFY_FLAGS for m in profile.mechanisms for flag in m.flags) or
+                        any(profile.has(f) for f in KEY_CREATING_FUNCTIONS))
     return WolfcryptSettings(
         sha1=hashes["sha1"], sha384=hashes["sha384"], sha512=hashes["sha512"],
         p384=bool(p384_users), rsa_pss=bool(users(PSS_MECHANISMS)), rsa_raw=bool(users(RAW_RSA_MECHANISMS)),
         rsa_keygen=bool(users(RSA_KEYGEN_MECHANISMS)), rsa_max_bits=rsa_max,
-        sp_rsa_sizes=sp_sizes, sp_int_bits=max(rsa_max, P384_BITS if p384_users else P256_BITS))
+        sp_rsa_sizes=sp_sizes, sp_int_bits=max(rsa_max, P384_BITS if p384_users else P256_BITS),
+        verify_only=not more_than_verify)

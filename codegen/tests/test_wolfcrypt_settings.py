@@ -17,8 +17,9 @@ def mechanism(name, low=0, high=0):
     return Mechanism(name, ["CKF_SIGN"], low, high)
 
 
-def settings(*mechanisms):
-    return wolfcrypt_settings.settings_for(types.SimpleNamespace(mechanisms=list(mechanisms)))
+def settings(*mechanisms, functions=()):
+    return wolfcrypt_settings.settings_for(
+        types.SimpleNamespace(mechanisms=list(mechanisms), has=lambda function: function in functions))
 
 
 def header_of(name):
@@ -114,6 +115,21 @@ class HeaderTest(unittest.TestCase):
             self.assertNotIn(macro, macros)
         self.assertNotIn("NO_SHA", macros, "SHA-1 stays for CKA_CHECK_VALUE")
         self.assertEqual(macros["RSA_MAX_SIZE"], "4096")
+
+    def test_only_a_profile_that_just_verifies_is_verify_only(self):
+        verify = Mechanism("CKM_ECDSA", ["CKF_VERIFY"], 256, 256)
+        self.assertTrue(settings(verify).verify_only)
+        self.assertFalse(settings(verify, functions=("C_CreateObject",)).verify_only,
+                         "an imported private key is checked with private-key math")
+        self.assertFalse(settings(verify, Mechanism("CKM_RSA_PKCS", ["CKF_ENCRYPT"], 2048, 2048)).verify_only)
+        self.assertFalse(settings(mechanism("CKM_ECDSA")).verify_only)
+
+    def test_verify_only_profile_builds_no_private_key_code(self):
+        macros = defines(header_of("freertos-ota"))
+        for macro in ("WOLFSSL_RSA_PUBLIC_ONLY", "WOLFSSL_RSA_VERIFY_ONLY", "NO_ECC_SIGN"):
+            self.assertIn(macro, macros)
+        for name in ("freertos", "full"):
+            self.assertNotIn("WOLFSSL_RSA_PUBLIC_ONLY", defines(header_of(name)))
 
     def test_full_profile_has_every_algorithm_of_the_backend(self):
         macros = defines(header_of("full"))

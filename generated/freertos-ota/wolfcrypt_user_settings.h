@@ -60,6 +60,13 @@
 /* RSA: moduli up to 4096 bits. */
 #define RSA_MAX_SIZE 4096
 
+/* Public keys that only verify: the profile signs, decrypts, unwraps and
+ * derives nothing, and brings no key into the token, so a verify-only image
+ * holds no private-key code. */
+#define WOLFSSL_RSA_PUBLIC_ONLY
+#define WOLFSSL_RSA_VERIFY_ONLY
+#define NO_ECC_SIGN
+
 /* SP math: sp_int.c for any size, fixed-size code for the common ones. */
 #define WOLFSSL_SP_MATH_ALL
 #define SP_INT_BITS 4096

@@ -1,0 +1,36 @@
+#!/usr/bin/python3
+"""A verify-only image holds no signing or private-key code.
+
+For profiles whose generated wolfCrypt settings are verify-only
+(WOLFSSL_RSA_VERIFY_ONLY: codegen/p11gen/wolfcrypt_settings.py): lists the
+image's symbols with nm and fails when any function that signs, makes keys or
+uses a private key is linked in.
+"""
+import argparse
+import subprocess
+import sys
+
+# wolfCrypt's signing and key-making entry points, and the backend's.
+FORBIDDEN = ("wc_ecc_sign_hash", "wc_ecc_sign_hash_ex", "wc_ecc_make_key", "wc_ecc_make_key_ex", "wc_ecc_make_pub_ex",
+             "wc_RsaSSL_Sign", "wc_RsaPSS_Sign", "wc_RsaPSS_Sign_ex", "wc_MakeRsaKey", "wc_RsaPrivateKeyDecode")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--nm", required=True)
+    parser.add_argument("--image", required=True)
+    args = parser.parse_args()
+    output = subprocess.run([args.nm, args.image], check=True, capture_output=True, text=True).stdout
+    linked = {line.split()[-1] for line in output.splitlines() if line.strip()}
+    found = sorted(name for name in FORBIDDEN if name in linked)
+    # The backend's own signing helpers, whatever their C++ names.
+    demangled = subprocess.run([args.nm, "-C", args.image], check=True, capture_output=True, text=True).stdout
+    found += sorted({line.split(None, 2)[-1] for line in demangled.splitlines()
+                     if "rsa_private_consistent" in line or "sign_pkcs1" in line or "point_matches_scalar" in line})
+    if found:
+        sys.exit(f"check_no_signing: {args.image} links signing or private-key code: {', '.join(found)}")
+    print(f"check_no_signing: {args.image}: no signing or private-key code ({len(linked)} symbols)")
+
+
+if __name__ == "__main__":
+    main()
