@@ -3,7 +3,8 @@
 
 The image's exit status is the test's result; its output is kept in --log
 for the size report (the stack and heap it measured). --before runs a
-command first (the host provisioning of the freertos-ota test).
+command first (the host provisioning of the freertos-ota test), its last
+argument an output folder this script makes for it.
 """
 import argparse
 import os
