@@ -109,7 +109,7 @@ CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, 
             if (pal_read(label, &previous[i]) != ReadResult::ok) {
                 return CKR_ATTRIBUTE_VALUE_INVALID; // another process removed it meanwhile
             }
-        } else if (!taken.insert(label).second || pal_find(label) != CK_INVALID_HANDLE) {
+        } else if (taken.count(label) != 0 || pal_find(label) != CK_INVALID_HANDLE) {
             // Probing the PAL catches a label another process took since load.
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }

@@ -19,6 +19,22 @@ class FixedLabelTest : public UserSessionTest {
         CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
         return Create(h, t, &object);
     }
+
+    // Both templates stored in one call, as C_GenerateKeyPair stores a pair.
+    CK_RV AddPair(Tmpl first, Tmpl second)
+    {
+        std::vector<p11::AttributeSet> pair(2);
+        Tmpl *templates[2] = {&first, &second};
+        for (int i = 0; i < 2; ++i) {
+            CK_RV rv = p11::build_object(templates[i]->data(), templates[i]->size(), p11::ObjectOrigin::create,
+                                         p11::kNotImplied, p11::kNotImplied, &pair[i]);
+            if (rv != CKR_OK) {
+                return rv;
+            }
+        }
+        CK_OBJECT_HANDLE handles[2] = {};
+        return With(h, [&](p11_session *s) { return p11::object_store_add(s, pair, handles); });
+    }
 };
 
 TEST_F(FixedLabelTest, FixedLabelProfileRejectsOtherLabels)
@@ -94,30 +110,15 @@ TEST_F(FixedLabelTest, CreateCannotReplaceAnObjectThatCannotBeDestroyed)
 
 TEST_F(FixedLabelTest, OneCreateCannotNameALabelTwice)
 {
-    Tmpl pub = EcPublicTemplate("Device Pub TLS Key", true);
-    std::vector<p11::AttributeSet> pair(2);
-    ASSERT_EQ(CKR_OK, p11::build_object(pub.data(), pub.size(), p11::ObjectOrigin::create, p11::kNotImplied,
-                                        p11::kNotImplied, &pair[0]));
-    ASSERT_EQ(CKR_OK, p11::build_object(pub.data(), pub.size(), p11::ObjectOrigin::create, p11::kNotImplied,
-                                        p11::kNotImplied, &pair[1]));
-    CK_OBJECT_HANDLE handles[2] = {};
     EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID,
-              With(h, [&](p11_session *s) { return p11::object_store_add(s, pair, handles); }));
+              AddPair(EcPublicTemplate("Device Pub TLS Key", true), EcPublicTemplate("Device Pub TLS Key", true)));
     EXPECT_TRUE(Find(h, Tmpl()).empty());
 }
 
 TEST_F(FixedLabelTest, KeyPairWithAnUnlistedLabelLeavesNoHalf)
 {
-    Tmpl pub = EcPublicTemplate("Device Pub TLS Key", true);
-    Tmpl priv = EcPrivateTemplate("Not Listed", true);
-    std::vector<p11::AttributeSet> pair(2);
-    ASSERT_EQ(CKR_OK, p11::build_object(pub.data(), pub.size(), p11::ObjectOrigin::create, p11::kNotImplied,
-                                        p11::kNotImplied, &pair[0]));
-    ASSERT_EQ(CKR_OK, p11::build_object(priv.data(), priv.size(), p11::ObjectOrigin::create, p11::kNotImplied,
-                                        p11::kNotImplied, &pair[1]));
-    CK_OBJECT_HANDLE handles[2] = {};
     EXPECT_EQ(CKR_ATTRIBUTE_VALUE_INVALID,
-              With(h, [&](p11_session *s) { return p11::object_store_add(s, pair, handles); }));
+              AddPair(EcPublicTemplate("Device Pub TLS Key", true), EcPrivateTemplate("Not Listed", true)));
     EXPECT_FALSE(PalHas("Device Pub TLS Key"));
     EXPECT_TRUE(Find(h, Tmpl()).empty());
 }
