@@ -12,6 +12,7 @@ static struct {
     unsigned long ops_before_cut;
     int powered_off; /* the cut has been reached */
     struct flash_counters counters;
+    unsigned char *weak; /* per block: erased by an erase cut near its end */
 } dev;
 
 static enum flash_status refuse(enum flash_status status)
@@ -24,13 +25,17 @@ enum flash_status flash_device_create(const struct flash_geometry *geometry)
 {
     if (geometry == NULL || geometry->write_unit < 8 || geometry->block_count < 2 ||
         geometry->block_size < 2 * geometry->write_unit || geometry->block_size % geometry->write_unit != 0 ||
-        geometry->block_count > SIZE_MAX / geometry->block_size) {
+        geometry->block_count > SIZE_MAX / geometry->block_size ||
+        (geometry->page_size != 0 &&
+         (geometry->page_size % geometry->write_unit != 0 || geometry->block_size % geometry->page_size != 0))) {
         return FLASH_ERR_RANGE;
     }
     flash_device_destroy();
     dev.size = geometry->block_size * geometry->block_count;
     dev.bytes = malloc(dev.size);
-    if (dev.bytes == NULL) {
+    dev.weak = calloc(geometry->block_count, 1);
+    if (dev.bytes == NULL || dev.weak == NULL) {
+        flash_device_destroy();
         return FLASH_ERR_NO_DEVICE;
     }
     memset(dev.bytes, 0xFF, dev.size);
@@ -41,6 +46,7 @@ enum flash_status flash_device_create(const struct flash_geometry *geometry)
 void flash_device_destroy(void)
 {
     free(dev.bytes);
+    free(dev.weak);
     memset(&dev, 0, sizeof dev);
 }
 
@@ -101,12 +107,12 @@ enum flash_status flash_device_write(size_t offset, const void *data, size_t len
     if (!in_range(offset, len) || offset % unit != 0 || len % unit != 0 || (data == NULL && len != 0)) {
         return refuse(FLASH_ERR_RANGE);
     }
-    /* NOR programming only pulls bits down; checked before anything lands. */
-    for (size_t i = 0; i < len; i++) {
-        if ((dev.bytes[offset + i] & in[i]) != in[i]) {
-            return refuse(FLASH_ERR_PROGRAM);
-        }
+    if (dev.geometry.page_size != 0 && len != 0 &&
+        offset / dev.geometry.page_size != (offset + len - 1) / dev.geometry.page_size) {
+        return refuse(FLASH_ERR_RANGE); /* a program never crosses a page */
     }
+    /* NOR programming only pulls bits down: a 1 over a 0 silently stays 0,
+     * as on real parts (the PAL reads back what it wrote). */
     if (reaches_cut()) {
         size_t units = len / unit;
         size_t landed = (units / 2) * unit;
@@ -143,6 +149,7 @@ enum flash_status flash_device_erase(size_t block)
     }
     dev.counters.erases++;
     memset(start, 0xFF, dev.geometry.block_size);
+    dev.weak[block] = 0;
     return FLASH_OK;
 }
 
@@ -158,8 +165,33 @@ int flash_sim_cut_reached(void)
     return dev.powered_off;
 }
 
+/* Weak cells lose what was programmed into them: every seventh byte of a weak
+ * block reads erased again after the power comes back. */
+static void weak_blocks_lose_charge(void)
+{
+    for (size_t b = 0; dev.weak != NULL && b < dev.geometry.block_count; b++) {
+        for (size_t i = 0; dev.weak[b] && i < dev.geometry.block_size; i += 7) {
+            dev.bytes[b * dev.geometry.block_size + i] = 0xFF;
+        }
+    }
+}
+
+enum flash_status flash_sim_weaken_block(size_t block)
+{
+    if (dev.bytes == NULL) {
+        return FLASH_ERR_NO_DEVICE;
+    }
+    if (block >= dev.geometry.block_count) {
+        return FLASH_ERR_RANGE;
+    }
+    memset(dev.bytes + block * dev.geometry.block_size, 0xFF, dev.geometry.block_size);
+    dev.weak[block] = 1;
+    return FLASH_OK;
+}
+
 void flash_sim_power_cycle(void)
 {
+    weak_blocks_lose_charge();
     dev.cut_armed = 0;
     dev.ops_before_cut = 0;
     dev.powered_off = 0;

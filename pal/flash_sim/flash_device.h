@@ -1,7 +1,7 @@
 /* A simulated NOR flash in RAM, and a fault injector for power-cut tests.
  * Like real NOR: the device is made of erase blocks; an erase sets a whole
- * block to 0xFF; a write programs whole write units and can only clear bits
- * (1 -> 0), so writing a value that would set a bit is refused. Contents
+ * block to 0xFF; a write programs whole write units within one page and can
+ * only clear bits (1 -> 0): a 1 written over a 0 silently stays 0. Contents
  * survive a power cycle. One device per process; not thread safe (the PAL
  * holds its own lock). */
 #ifndef P11_FLASH_DEVICE_H
@@ -18,13 +18,13 @@ struct flash_geometry {
     size_t block_size;  /* bytes per erase block, a multiple of write_unit */
     size_t block_count; /* at least 2 */
     size_t write_unit;  /* bytes per program unit, at least 8 */
+    size_t page_size;   /* a write never crosses a page; 0: no pages */
 };
 
 enum flash_status {
     FLASH_OK = 0,
     FLASH_ERR_POWER,   /* the power was cut; nothing works until a power cycle */
     FLASH_ERR_RANGE,   /* outside the device, or not aligned to a write unit */
-    FLASH_ERR_PROGRAM, /* the write would set a bit that is 0 */
     FLASH_ERR_NO_DEVICE,
 };
 
@@ -58,6 +58,10 @@ void flash_sim_cut_after(unsigned long n);
 int flash_sim_cut_reached(void);
 /* Power back on: disarms the cut; the contents stay as they were. */
 void flash_sim_power_cycle(void);
+/* The block reads erased but is weak, as after an erase cut near its end:
+ * until the block is erased again, what is programmed into it partly reads
+ * erased after the next flash_sim_power_cycle. */
+enum flash_status flash_sim_weaken_block(size_t block);
 /* Flips one bit of the stored contents (a retention error). */
 enum flash_status flash_sim_flip_bit(size_t offset, unsigned bit);
 void flash_sim_counters(struct flash_counters *out);

@@ -1,19 +1,21 @@
-/* Extra entry points of the simulated-flash PAL, for tests: a fresh device
- * of a chosen geometry, where a label's record lies (to damage it), and the
- * fault injector of the device underneath (flash_device.h). */
+/* The flash PAL (pal/flash/) over the simulated NOR flash (flash_device.h):
+ * the driver, a fresh device of a chosen geometry for tests, and the fault
+ * injector of the device underneath. Firmware self-tests and the host's
+ * provisioning tool use it too. */
 #ifndef P11_PAL_FLASH_SIM_H
 #define P11_PAL_FLASH_SIM_H
 
 #include <stddef.h>
 
 #include "flash_device.h"
+#include "flash_pal.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Used when PKCS11_PAL_Initialize finds no device: 8 blocks of 4 KiB,
- * 8-byte write units. */
+ * 8-byte write units, 256-byte pages. */
 extern const struct flash_geometry flash_sim_default_geometry;
 
 /* A new, erased device (NULL: the default geometry) and an empty PAL, as if

@@ -16,7 +16,7 @@
 namespace p11test {
 
 // Small, so that compaction and a full store come quickly.
-constexpr flash_geometry kSmallFlash = {512, 4, 8};
+constexpr flash_geometry kSmallFlash = {512, 4, 8, 256};
 
 // Power back on and let the PAL scan the flash, as after a reset.
 inline CK_RV Reboot()

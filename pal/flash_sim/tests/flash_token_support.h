@@ -21,7 +21,7 @@ using p11test::ByteVec;
 using p11test::Tmpl;
 
 // Room for an RSA key record per block, and a few blocks.
-constexpr flash_geometry kTokenFlash = {4096, 6, 8};
+constexpr flash_geometry kTokenFlash = {4096, 6, 8, 256};
 
 // One kind of token object: its template and the attribute that tells its
 // value apart (readable without being sensitive).

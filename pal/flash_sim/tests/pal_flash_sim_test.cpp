@@ -2,6 +2,7 @@
 // rescan), damaged records skipped, and a full flash.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "flash_record.h"
@@ -126,27 +127,33 @@ TEST_F(FlashPalTest, ManyReplacementsCompactAndKeepEveryObject)
 
 TEST_F(FlashPalTest, EachSaveIsTwoWritesWhateverTheNumberOfObjects)
 {
+    const flash_geometry unpaged = {kSmallFlash.block_size, kSmallFlash.block_count, kSmallFlash.write_unit, 0};
+    ASSERT_EQ(0, flash_sim_reset(&unpaged)); // with pages, a body that crosses one is two programs
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_Initialize());
     for (int i = 0; i < 6; i++) {
         Save("object " + std::to_string(i), "v");
     }
     unsigned long before = WritesAndErases();
     ASSERT_NE(CK_INVALID_HANDLE, Save("object 3", "w"));
-    EXPECT_EQ(2u, WritesAndErases() - before); // body, then the trailer that commits it
+    EXPECT_EQ(2u, WritesAndErases() - before); // body, then the slot that commits it
     before = WritesAndErases();
     ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find("object 4")));
     EXPECT_EQ(2u, WritesAndErases() - before);
 }
 
-// Flips one bit in every byte of the record (one byte at a time, from the
-// same image): the record is skipped at the next scan, with a message, and
-// the label falls back to what it held before; the others are untouched.
-void FlipEveryByteOf(const std::string &label, bool has_older_value, const std::string &older,
-                     const std::map<std::string, std::string> &others)
+// Flips one bit in every byte of the label's newest record (one byte at a
+// time, from the same image) and scans again. A flip in one header copy or
+// the commit slot loses nothing (`current` still reads); anywhere else the
+// label is refused: it never reads an older value, and a destroyed object
+// never comes back. Every other object is untouched, and saves still work.
+void FlipEveryByteOf(const std::string &label, const std::optional<std::string> &current,
+                     const std::optional<std::string> &older, const std::map<std::string, std::string> &others)
 {
     size_t offset = 0;
     size_t size = 0;
     ASSERT_TRUE(
         flash_sim_record_span(reinterpret_cast<const unsigned char *>(label.data()), label.size(), &offset, &size));
+    const size_t commit_slot = size - kSmallFlash.write_unit;
     std::vector<unsigned char> image = SaveImage();
     for (size_t i = 0; i < size; i++) {
         LoadImage(image);
@@ -154,13 +161,20 @@ void FlipEveryByteOf(const std::string &label, bool has_older_value, const std::
         testing::internal::CaptureStderr();
         ASSERT_EQ(CKR_OK, PKCS11_PAL_Initialize());
         std::string errors = testing::internal::GetCapturedStderr();
-        EXPECT_NE(std::string::npos, errors.find("skipped")) << "byte " << i;
         std::string got;
-        if (has_older_value) {
-            EXPECT_TRUE(Lookup(label, &got)) << "byte " << i;
-            EXPECT_EQ(older, got) << "byte " << i;
+        const bool readable = Lookup(label, &got);
+        if (i < FLASH_RECORD_HEADER_BYTES || i >= commit_slot) {
+            EXPECT_EQ(current.has_value(), readable) << "byte " << i;
+            EXPECT_EQ(current.value_or(""), got) << "byte " << i;
+            if (i < FLASH_RECORD_HEADER_BYTES) {
+                EXPECT_NE(std::string::npos, errors.find("header copy is damaged")) << "byte " << i;
+            }
         } else {
-            EXPECT_EQ(CK_INVALID_HANDLE, Find(label)) << "byte " << i;
+            EXPECT_FALSE(readable) << "byte " << i << " read " << got;
+            EXPECT_NE(std::string::npos, errors.find("no longer checks")) << "byte " << i;
+        }
+        if (older.has_value()) {
+            EXPECT_NE(*older, got) << "byte " << i << ": rolled back";
         }
         ExpectStore(others);
         EXPECT_NE(CK_INVALID_HANDLE, Save("after", "works")) << "byte " << i;
@@ -168,29 +182,55 @@ void FlipEveryByteOf(const std::string &label, bool has_older_value, const std::
     LoadImage(image);
 }
 
-TEST_F(FlashPalTest, BitFlipInAnyByteOfARecordSkipsOnlyThatRecord)
+TEST_F(FlashPalTest, BitFlipInAnyByteOfARecordLosesAtMostThatRecord)
 {
     Save("first", "one");
     Save("target", "the target value");
     Save("last", "three");
-    FlipEveryByteOf("target", false, "", {{"first", "one"}, {"last", "three"}});
+    FlipEveryByteOf("target", "the target value", std::nullopt, {{"first", "one"}, {"last", "three"}});
 }
 
-TEST_F(FlashPalTest, BitFlipInTheNewestRecordFallsBackToTheOlderValue)
+TEST_F(FlashPalTest, BitFlipInTheNewestRecordIsRefusedNeverRolledBack)
 {
     Save("target", "older");
     Save("middle", "two");
     Save("target", "newer value");
     Save("last", "three");
-    FlipEveryByteOf("target", true, "older", {{"middle", "two"}, {"last", "three"}});
+    FlipEveryByteOf("target", "newer value", "older", {{"middle", "two"}, {"last", "three"}});
 }
 
-TEST_F(FlashPalTest, BitFlipInATombstoneBringsBackTheOlderValue)
+TEST_F(FlashPalTest, BitFlipInATombstoneNeverBringsTheObjectBack)
 {
     Save("target", "before destroy");
     ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find("target")));
     Save("last", "three");
-    FlipEveryByteOf("target", true, "before destroy", {{"last", "three"}});
+    FlipEveryByteOf("target", std::nullopt, "before destroy", {{"last", "three"}});
+}
+
+// A refused label survives compaction (its rotted record is carried over as
+// it is) and a new save under it takes over.
+TEST_F(FlashPalTest, ARefusedLabelStaysRefusedThroughCompactionUntilSavedAgain)
+{
+    Save("target", "older");
+    Save("target", "newer value");
+    size_t offset = 0;
+    size_t size = 0;
+    ASSERT_TRUE(flash_sim_record_span(reinterpret_cast<const unsigned char *>("target"), 6, &offset, &size));
+    ASSERT_EQ(FLASH_OK, flash_sim_flip_bit(offset + FLASH_RECORD_HEADER_BYTES + 6 + 1, 2));
+    testing::internal::CaptureStderr();
+    ASSERT_EQ(CKR_OK, Reboot());
+    for (int i = 0; i < 30; i++) {
+        ASSERT_NE(CK_INVALID_HANDLE, Save("churn", std::string(60 + i, 'c')));
+    }
+    ASSERT_EQ(CKR_OK, Reboot());
+    (void)testing::internal::GetCapturedStderr();
+    std::string got;
+    EXPECT_NE(CK_INVALID_HANDLE, Find("target"));
+    EXPECT_EQ(CKR_DEVICE_ERROR, Get(Find("target"), &got));
+    ASSERT_NE(CK_INVALID_HANDLE, Save("target", "saved again"));
+    ASSERT_EQ(CKR_OK, Reboot());
+    EXPECT_TRUE(Lookup("target", &got));
+    EXPECT_EQ("saved again", got);
 }
 
 TEST_F(FlashPalTest, RecordDamagedAfterTheScanFailsToReadWithDeviceError)
@@ -199,7 +239,7 @@ TEST_F(FlashPalTest, RecordDamagedAfterTheScanFailsToReadWithDeviceError)
     size_t offset = 0;
     size_t size = 0;
     ASSERT_TRUE(flash_sim_record_span(reinterpret_cast<const unsigned char *>("target"), 6, &offset, &size));
-    ASSERT_EQ(FLASH_OK, flash_sim_flip_bit(offset + size / 2, 0));
+    ASSERT_EQ(FLASH_OK, flash_sim_flip_bit(offset + FLASH_RECORD_HEADER_BYTES + 6 + 2, 0)); // in the value
     std::string got;
     testing::internal::CaptureStderr();
     EXPECT_EQ(CKR_DEVICE_ERROR, Get(handle, &got));
@@ -219,8 +259,8 @@ uint32_t CurrentSeq(const std::string &label)
            static_cast<uint32_t>(header[14]) << 16 | static_cast<uint32_t>(header[15]) << 24;
 }
 
-// A record whose body fails its CRC (its header still checks) is skipped,
-// but its sequence number stays taken: a later record never gets it, so two
+// A record whose body fails its CRC (its header still checks) refuses its
+// label, and its sequence number stays taken: a later record never gets it, so two
 // records never claim the same place in the log.
 TEST_F(FlashPalTest, TheSequenceOfADamagedRecordIsNeverReused)
 {
@@ -236,8 +276,7 @@ TEST_F(FlashPalTest, TheSequenceOfADamagedRecordIsNeverReused)
     ASSERT_EQ(CKR_OK, PKCS11_PAL_Initialize());
     (void)testing::internal::GetCapturedStderr();
     std::string got;
-    ASSERT_EQ(CKR_OK, Get(Find("target"), &got));
-    EXPECT_EQ("older", got);
+    ASSERT_EQ(CKR_DEVICE_ERROR, Get(Find("target"), &got)); // refused, not rolled back to "older"
     Save("fresh", "x");
     EXPECT_GT(CurrentSeq("fresh"), damaged_seq);
 }
@@ -291,6 +330,36 @@ TEST_F(FlashPalTest, ObjectLargerThanABlockIsRefused)
 {
     EXPECT_EQ(CK_INVALID_HANDLE, Save("huge", std::string(600, 'h')));
     EXPECT_EQ(CK_INVALID_HANDLE, Find("huge"));
+}
+
+} // namespace
+
+namespace {
+
+// Labels are bounded (P11_FLASH_PAL_MAX_LABEL) so that the room a full store
+// keeps for one tombstone always suffices: a full store can destroy an object
+// under the longest label it accepted.
+TEST_F(FlashPalTest, LabelsOverTheLimitAreRefusedAndAFullStoreDestroysTheLongest)
+{
+    EXPECT_EQ(CK_INVALID_HANDLE, Save(std::string(P11_FLASH_PAL_MAX_LABEL + 1, 'L'), "v"));
+    std::map<std::string, std::string> stored;
+    for (int i = 0; i < 100; i++) {
+        std::string label = std::to_string(i) + std::string(P11_FLASH_PAL_MAX_LABEL - 3, 'L');
+        label.resize(P11_FLASH_PAL_MAX_LABEL);
+        if (Save(label, std::string(60, 'v')) == CK_INVALID_HANDLE) {
+            break;
+        }
+        stored[label] = std::string(60, 'v');
+    }
+    ASSERT_GE(stored.size(), 3u);
+    for (const auto &[label, value] : stored) {
+        ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find(label))) << label;
+        EXPECT_EQ(CK_INVALID_HANDLE, Find(label));
+    }
+    ASSERT_EQ(CKR_OK, Reboot());
+    for (const auto &[label, value] : stored) {
+        EXPECT_EQ(CK_INVALID_HANDLE, Find(label));
+    }
 }
 
 } // namespace

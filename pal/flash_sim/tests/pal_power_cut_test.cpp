@@ -99,7 +99,7 @@ TEST_F(FlashPowerCutTest, ReplaceIsOldOrNewAfterACutAtEveryStep)
                              [] { return Save("target", "new value") != CK_INVALID_HANDLE; });
     RecordProperty("cut_points", cuts);
     std::cout << "replace: " << cuts << " cut points\n";
-    EXPECT_EQ(2, cuts);
+    EXPECT_GE(cuts, 2); // body, commit; and an erase and a block header when the head is full
 }
 
 TEST_F(FlashPowerCutTest, DestroyIsOldOrGoneAfterACutAtEveryStep)
@@ -119,14 +119,15 @@ void ChurnUntilNextSaveCompacts(const std::string &label, const std::string &nex
 {
     for (int i = 0; i < 500; i++) {
         std::vector<unsigned char> image = SaveImage();
-        flash_counters before{};
-        flash_sim_counters(&before);
         ASSERT_NE(CK_INVALID_HANDLE, Save(label, next));
-        flash_counters after{};
-        flash_sim_counters(&after);
+        std::vector<unsigned char> after = SaveImage();
         LoadImage(image);
-        if (after.erases > before.erases) {
-            return;
+        // Compaction erases a block that was in use (an erase of a free
+        // block before its first use is not one).
+        for (size_t b = 0; b < kSmallFlash.block_count; b++) {
+            if (image[b * kSmallFlash.block_size] != 0xFF && after[b * kSmallFlash.block_size] == 0xFF) {
+                return;
+            }
         }
         ASSERT_NE(CK_INVALID_HANDLE, Save(label, "churn " + std::to_string(i) + std::string(40, '.')));
     }
@@ -139,11 +140,12 @@ TEST_F(FlashPowerCutTest, CompactionIsOldOrNewAfterACutAtEveryStep)
     // A destroyed object whose tombstone compaction drops: it must stay gone.
     Save("destroyed", "must not come back");
     ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find("destroyed")));
-    ChurnUntilNextSaveCompacts("target", "compacting save");
+    const std::string next = "compacting save" + std::string(33, '.'); // as long as the churn
+    ChurnUntilNextSaveCompacts("target", next);
     Value old_value = Current("target");
     ASSERT_TRUE(old_value.has_value());
-    int cuts = CutEverywhere("target", old_value, std::string("compacting save"), others_,
-                             [] { return Save("target", "compacting save") != CK_INVALID_HANDLE; });
+    int cuts = CutEverywhere("target", old_value, next, others_,
+                             [&next] { return Save("target", next) != CK_INVALID_HANDLE; });
     RecordProperty("cut_points", cuts);
     std::cout << "save with compaction: " << cuts << " cut points\n";
     // Erase the spare, copy each of the 3 live records, commit, erase the old

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "backend_api.h"
+#include "flash_record.h"
 #include "flash_token_support.h"
 
 using namespace p11flash;
@@ -19,7 +20,7 @@ Tmpl PublicData(const std::string &label)
     return t;
 }
 
-TEST_F(TokenFlashTest, BitFlipInAnyByteOfAnObjectRecordSkipsOnlyThatObject)
+TEST_F(TokenFlashTest, BitFlipInAnyByteOfAnObjectRecordLosesAtMostThatObject)
 {
     CK_SESSION_HANDLE h = OpenUser();
     ASSERT_EQ(CKR_OK, Create(h, PublicData("first")));
@@ -40,10 +41,19 @@ TEST_F(TokenFlashTest, BitFlipInAnyByteOfAnObjectRecordSkipsOnlyThatObject)
         testing::internal::CaptureStderr();
         ASSERT_EQ(CKR_OK, p11be_C_Initialize(nullptr)) << "byte " << i;
         std::string errors = testing::internal::GetCapturedStderr();
-        EXPECT_NE(std::string::npos, errors.find("skipped")) << "byte " << i << ": " << errors;
+        if (i < size - kTokenFlash.write_unit) { // a flip in the commit slot changes nothing
+            EXPECT_FALSE(errors.empty()) << "byte " << i << ": the damage went unreported";
+        }
         CK_SESSION_HANDLE ro = CK_INVALID_HANDLE;
         ASSERT_EQ(CKR_OK, p11be_C_OpenSession(0, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &ro));
-        EXPECT_TRUE(FindByLabel(ro, "target").empty()) << "byte " << i;
+        // One header copy, or the commit slot (zeros; any zero bit commits):
+        // the record still reads. Anywhere else it is refused.
+        const bool survives = i < FLASH_RECORD_HEADER_BYTES || i >= size - kTokenFlash.write_unit;
+        if (survives) {
+            EXPECT_EQ(1u, FindByLabel(ro, "target").size()) << "byte " << i;
+        } else {
+            EXPECT_TRUE(FindByLabel(ro, "target").empty()) << "byte " << i;
+        }
         ExpectOne(ro, "first", kObjectKinds[0]);
         ExpectOne(ro, "last", kObjectKinds[1]);
         ASSERT_EQ(CKR_OK, p11be_C_Finalize(nullptr));
