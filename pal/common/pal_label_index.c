@@ -1,4 +1,4 @@
-/* Label -> handle index shared by the host PALs (see pal_label_index.h). */
+/* Label -> handle index shared by the PALs (see pal_label_index.h). */
 #include "pal_label_index.h"
 
 #include <stdint.h>
@@ -16,43 +16,63 @@ static size_t hash_label(const unsigned char *label, size_t label_len)
     return hash;
 }
 
+static size_t hash_handle(CK_OBJECT_HANDLE handle)
+{
+    return (size_t)((uint32_t)handle * 2654435761u);
+}
+
 static int same_label(const struct p11_label_entry *entry, const unsigned char *label, size_t label_len)
 {
     return entry->label_len == label_len && (label_len == 0 || memcmp(entry->label, label, label_len) == 0);
 }
 
-/* The slot holding the label's handle, or the empty slot where it would go. */
-static size_t probe(const struct p11_label_index *index, const unsigned char *label, size_t label_len)
+/* The by_label slot holding the label, or the empty slot where it would go. */
+static size_t probe_label(const struct p11_label_index *index, const unsigned char *label, size_t label_len)
 {
     size_t mask = index->slot_count - 1;
     size_t slot = hash_label(label, label_len) & mask;
-    while (index->slots[slot] != CK_INVALID_HANDLE &&
-           !same_label(index->entries[index->slots[slot] - 1], label, label_len)) {
+    while (index->by_label[slot] != 0 && !same_label(index->entries[index->by_label[slot] - 1], label, label_len)) {
         slot = (slot + 1) & mask;
     }
     return slot;
 }
 
-/* Doubles the table (or makes the first), re-placing every handle. 0 when out of memory. */
+static size_t probe_handle(const struct p11_label_index *index, CK_OBJECT_HANDLE handle)
+{
+    size_t mask = index->slot_count - 1;
+    size_t slot = hash_handle(handle) & mask;
+    while (index->by_handle[slot] != 0 && index->entries[index->by_handle[slot] - 1]->handle != handle) {
+        slot = (slot + 1) & mask;
+    }
+    return slot;
+}
+
+/* Doubles both tables (or makes the first), re-placing every entry. 0 when
+ * out of memory. */
 static int grow_slots(struct p11_label_index *index)
 {
     size_t count = index->slot_count ? index->slot_count * 2 : 32;
-    if (count < index->slot_count || count > SIZE_MAX / sizeof(CK_OBJECT_HANDLE)) {
+    if (count < index->slot_count || count > SIZE_MAX / sizeof(size_t)) {
         return 0;
     }
-    CK_OBJECT_HANDLE *slots = p11_port_malloc(count * sizeof(*slots));
-    if (slots == NULL) {
+    size_t *by_label = p11_port_malloc(count * sizeof(size_t));
+    size_t *by_handle = p11_port_malloc(count * sizeof(size_t));
+    if (by_label == NULL || by_handle == NULL) {
+        p11_port_free(by_label);
+        p11_port_free(by_handle);
         return 0;
     }
-    for (size_t i = 0; i < count; i++) {
-        slots[i] = CK_INVALID_HANDLE;
-    }
-    p11_port_free(index->slots);
-    index->slots = slots;
+    memset(by_label, 0, count * sizeof(size_t));
+    memset(by_handle, 0, count * sizeof(size_t));
+    p11_port_free(index->by_label);
+    p11_port_free(index->by_handle);
+    index->by_label = by_label;
+    index->by_handle = by_handle;
     index->slot_count = count;
     for (size_t i = 0; i < index->count; i++) {
         const struct p11_label_entry *entry = index->entries[i];
-        index->slots[probe(index, entry->label, entry->label_len)] = entry->handle;
+        index->by_label[probe_label(index, entry->label, entry->label_len)] = i + 1;
+        index->by_handle[probe_handle(index, entry->handle)] = i + 1;
     }
     return 1;
 }
@@ -64,7 +84,34 @@ CK_OBJECT_HANDLE p11_label_index_find(const struct p11_label_index *index,
     if (index->slot_count == 0) {
         return CK_INVALID_HANDLE;
     }
-    return index->slots[probe(index, label, label_len)];
+    size_t position = index->by_label[probe_label(index, label, label_len)];
+    return position == 0 ? CK_INVALID_HANDLE : index->entries[position - 1]->handle;
+}
+
+struct p11_label_entry *p11_label_index_entry(const struct p11_label_index *index,
+                                              CK_OBJECT_HANDLE handle)
+{
+    if (handle == CK_INVALID_HANDLE || index->slot_count == 0) {
+        return NULL;
+    }
+    size_t position = index->by_handle[probe_handle(index, handle)];
+    return position == 0 ? NULL : index->entries[position - 1];
+}
+
+struct p11_label_entry *p11_label_index_at(const struct p11_label_index *index, size_t i)
+{
+    return i < index->count ? index->entries[i] : NULL;
+}
+
+/* A handle no entry holds: the counter, past any still in use after it wraps. */
+static CK_OBJECT_HANDLE fresh_handle(struct p11_label_index *index)
+{
+    CK_OBJECT_HANDLE handle = index->next_handle;
+    while (handle == CK_INVALID_HANDLE || p11_label_index_entry(index, handle) != NULL) {
+        handle++;
+    }
+    index->next_handle = handle + 1;
+    return handle;
 }
 
 CK_OBJECT_HANDLE p11_label_index_intern(struct p11_label_index *index,
@@ -107,20 +154,54 @@ CK_OBJECT_HANDLE p11_label_index_intern(struct p11_label_index *index,
     }
     entry->label = copy;
     entry->label_len = label_len;
-    entry->handle = (CK_OBJECT_HANDLE)(index->count + 1);
+    entry->handle = fresh_handle(index);
     entry->value = NULL;
+    entry->position = index->count;
     index->entries[index->count++] = entry;
-    index->slots[probe(index, label, label_len)] = entry->handle;
+    index->by_label[probe_label(index, label, label_len)] = entry->position + 1;
+    index->by_handle[probe_handle(index, entry->handle)] = entry->position + 1;
     return entry->handle;
 }
 
-struct p11_label_entry *p11_label_index_entry(const struct p11_label_index *index,
-                                              CK_OBJECT_HANDLE handle)
+/* Empties a slot of a linear-probing table and shifts back the entries after
+ * it that would no longer be found. */
+static void delete_slot(struct p11_label_index *index, size_t *table, size_t hole, int by_label)
 {
-    if (handle == CK_INVALID_HANDLE || handle > index->count) {
-        return NULL;
+    const size_t mask = index->slot_count - 1;
+    table[hole] = 0;
+    for (size_t next = (hole + 1) & mask; table[next] != 0; next = (next + 1) & mask) {
+        const struct p11_label_entry *entry = index->entries[table[next] - 1];
+        size_t home = (by_label ? hash_label(entry->label, entry->label_len) : hash_handle(entry->handle)) & mask;
+        /* The entry may move to the hole when its home is not cyclically in (hole, next]. */
+        int home_in_between = hole < next ? (home > hole && home <= next) : (home > hole || home <= next);
+        if (!home_in_between) {
+            table[hole] = table[next];
+            table[next] = 0;
+            hole = next;
+        }
     }
-    return index->entries[handle - 1];
+}
+
+void p11_label_index_remove(struct p11_label_index *index, CK_OBJECT_HANDLE handle)
+{
+    struct p11_label_entry *entry = p11_label_index_entry(index, handle);
+    if (entry == NULL) {
+        return;
+    }
+    delete_slot(index, index->by_label, probe_label(index, entry->label, entry->label_len), 1);
+    delete_slot(index, index->by_handle, probe_handle(index, handle), 0);
+    const size_t position = entry->position;
+    struct p11_label_entry *last = index->entries[index->count - 1];
+    if (last != entry) {
+        /* The last entry takes the freed position. */
+        index->by_label[probe_label(index, last->label, last->label_len)] = position + 1;
+        index->by_handle[probe_handle(index, last->handle)] = position + 1;
+        last->position = position;
+        index->entries[position] = last;
+    }
+    index->count--;
+    p11_port_free(entry->label);
+    p11_port_free(entry);
 }
 
 void p11_label_index_clear(struct p11_label_index *index)
@@ -130,10 +211,9 @@ void p11_label_index_clear(struct p11_label_index *index)
         p11_port_free(index->entries[i]);
     }
     p11_port_free(index->entries);
-    p11_port_free(index->slots);
-    index->entries = NULL;
-    index->count = 0;
-    index->capacity = 0;
-    index->slots = NULL;
-    index->slot_count = 0;
+    p11_port_free(index->by_label);
+    p11_port_free(index->by_handle);
+    CK_OBJECT_HANDLE next = index->next_handle;
+    memset(index, 0, sizeof *index);
+    index->next_handle = next;
 }

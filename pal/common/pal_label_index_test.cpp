@@ -1,12 +1,13 @@
 // The PALs' label -> handle index against a std::map model: labels as byte
-// strings (NUL and high bytes included), handles stable and dense, growth
-// through many rehashes.
+// strings (NUL and high bytes included), handles stable and never given to
+// another label, removal, growth through many rehashes.
 #include "pal_label_index.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 
 namespace {
@@ -33,7 +34,7 @@ TEST_F(LabelIndexTest, EmptyIndexFindsNothing)
     EXPECT_EQ(p11_label_index_entry(&index_, 1), nullptr);
 }
 
-TEST_F(LabelIndexTest, InternGivesDenseStableHandles)
+TEST_F(LabelIndexTest, InternGivesStableHandles)
 {
     EXPECT_EQ(Intern("a"), 1u);
     EXPECT_EQ(Intern("b"), 2u);
@@ -64,38 +65,74 @@ TEST_F(LabelIndexTest, LabelsDifferingOnlyAfterANulByteOrInLengthAreDistinct)
     EXPECT_EQ(Find(""), d);
 }
 
-TEST_F(LabelIndexTest, AgreesWithAMapOverManyRandomLabels)
+TEST_F(LabelIndexTest, AgreesWithAMapOverManyRandomInsertionsAndRemovals)
 {
     std::mt19937 rng(1234);
     std::map<std::string, CK_OBJECT_HANDLE> model;
-    for (int step = 0; step < 20000; ++step) {
+    std::set<CK_OBJECT_HANDLE> ever_given;
+    size_t removals = 0;
+    for (int step = 0; step < 40000; ++step) {
         std::string label(rng() % 6, '\0');
         for (char &c : label) {
             c = static_cast<char>(rng() % 4 == 0 ? 0 : rng() % 256);
         }
-        if (rng() % 2 == 0) {
+        auto it = model.find(label);
+        switch (rng() % 3) {
+        case 0: {
             CK_OBJECT_HANDLE handle = Intern(label);
-            auto [it, inserted] = model.emplace(label, model.size() + 1);
-            ASSERT_EQ(handle, it->second) << "step " << step;
-            (void)inserted;
-        } else {
-            auto it = model.find(label);
-            ASSERT_EQ(Find(label), it == model.end() ? CK_INVALID_HANDLE : it->second) << "step " << step;
+            if (it != model.end()) {
+                ASSERT_EQ(handle, it->second) << "step " << step;
+            } else {
+                ASSERT_TRUE(ever_given.insert(handle).second) << "step " << step << ": handle given twice";
+                model.emplace(label, handle);
+            }
+            break;
         }
+        case 1:
+            ASSERT_EQ(Find(label), it == model.end() ? CK_INVALID_HANDLE : it->second) << "step " << step;
+            break;
+        default:
+            if (it != model.end() && rng() % 2 == 0) {
+                p11_label_index_remove(&index_, it->second);
+                ASSERT_EQ(p11_label_index_entry(&index_, it->second), nullptr);
+                model.erase(it);
+                removals++;
+            }
+            break;
+        }
+        ASSERT_EQ(index_.count, model.size()) << "step " << step;
     }
-    ASSERT_GT(model.size(), 1000u); // enough labels to have grown the table several times
+    ASSERT_GT(ever_given.size(), 1000u); // enough labels to have grown the tables several times
+    ASSERT_GT(removals, 1000u);
     for (const auto &[label, handle] : model) {
         ASSERT_EQ(Find(label), handle);
+        p11_label_entry *entry = p11_label_index_entry(&index_, handle);
+        ASSERT_NE(entry, nullptr);
+        EXPECT_EQ(std::string(reinterpret_cast<char *>(entry->label), entry->label_len), label);
+        EXPECT_EQ(p11_label_index_at(&index_, entry->position), entry);
     }
 }
 
-TEST_F(LabelIndexTest, ClearForgetsEveryLabelAndStartsHandlesOver)
+TEST_F(LabelIndexTest, ClearForgetsEveryLabelButNeverGivesAHandleAgain)
 {
-    Intern("x");
-    Intern("y");
+    CK_OBJECT_HANDLE x = Intern("x");
+    CK_OBJECT_HANDLE y = Intern("y");
     p11_label_index_clear(&index_);
     EXPECT_EQ(Find("x"), CK_INVALID_HANDLE);
-    EXPECT_EQ(Intern("y"), 1u);
+    CK_OBJECT_HANDLE again = Intern("y");
+    EXPECT_NE(again, x);
+    EXPECT_NE(again, y);
+}
+
+TEST_F(LabelIndexTest, ARemovedLabelsHandleFindsNothingAndIsNotReused)
+{
+    CK_OBJECT_HANDLE a = Intern("a");
+    Intern("b");
+    p11_label_index_remove(&index_, a);
+    EXPECT_EQ(Find("a"), CK_INVALID_HANDLE);
+    EXPECT_EQ(p11_label_index_entry(&index_, a), nullptr);
+    EXPECT_NE(Intern("c"), a);
+    EXPECT_NE(Intern("a"), a);
 }
 
 } // namespace

@@ -47,6 +47,7 @@ struct location {
     size_t size;   /* its bytes on flash, commit slot included */
     struct flash_record_header header;
     int damaged; /* committed but rotted: the label is refused */
+    size_t twin; /* another valid copy of the same record (a compaction was cut), or SIZE_MAX */
 };
 
 struct block {
@@ -78,6 +79,10 @@ static uint32_t next_record_seq = 1;
 static int scanned; /* the RAM index matches the flash */
 static struct unnamed_damage *unnamed;
 static size_t unnamed_count;
+static CK_OBJECT_HANDLE writing; /* the label a save or destroy is writing: never forgotten meanwhile */
+
+static size_t free_block_count(void);
+static CK_RV compact_oldest(void);
 
 /* Takes the PAL's lock, making it on first use. 0 when out of memory. */
 static int lock_pal(void)
@@ -191,8 +196,8 @@ static int is_present(const struct location *loc)
 
 static void forget_locations(void)
 {
-    for (CK_OBJECT_HANDLE h = 1; h <= labels.count; h++) {
-        struct p11_label_entry *entry = p11_label_index_entry(&labels, h);
+    for (size_t i = 0; i < labels.count; i++) {
+        struct p11_label_entry *entry = p11_label_index_at(&labels, i);
         p11_port_free(entry->value);
         entry->value = NULL;
     }
@@ -266,6 +271,17 @@ static int place(CK_OBJECT_HANDLE handle, size_t offset, const struct flash_reco
         return 0;
     }
     struct location *loc = entry->value;
+    if (loc != NULL && loc->header.seq == header->seq && !damaged) {
+        /* Two copies of one record: a compaction was cut before it erased
+         * the block it copied from. A valid copy beats a rotted one. */
+        if (loc->damaged) {
+            loc->offset = offset;
+            loc->damaged = 0;
+        } else {
+            loc->twin = offset;
+        }
+        return 1;
+    }
     if (loc != NULL && loc->header.seq >= header->seq) {
         return 1;
     }
@@ -276,6 +292,7 @@ static int place(CK_OBJECT_HANDLE handle, size_t offset, const struct flash_reco
     loc->size = size;
     loc->header = *header;
     loc->damaged = damaged;
+    loc->twin = SIZE_MAX;
     entry->value = loc;
     return 1;
 }
@@ -314,12 +331,12 @@ static int place_unnamed_damage(void)
     for (size_t i = 0; i < unnamed_count; i++) {
         const struct unnamed_damage *d = &unnamed[i];
         int matched = 0;
-        for (CK_OBJECT_HANDLE h = 1; h <= labels.count; h++) {
-            struct p11_label_entry *entry = p11_label_index_entry(&labels, h);
+        for (size_t e = 0; e < labels.count; e++) {
+            struct p11_label_entry *entry = p11_label_index_at(&labels, e);
             if (entry->label_len == d->header.label_len &&
                 crc32_update(0, entry->label, entry->label_len) == d->header.label_crc) {
                 matched = 1;
-                if (!place(h, d->offset, &d->header, d->size, 1)) {
+                if (!place(entry->handle, d->offset, &d->header, d->size, 1)) {
                     return 0;
                 }
             }
@@ -350,8 +367,8 @@ static int geometry_usable(const struct p11_flash_driver *d)
            d->sector_count <= SIZE_MAX / d->sector_size;
 }
 
-/* Reads both header copies of every block; repairs a missing copy B. */
-static CK_RV read_block_headers(unsigned char *buf, uint32_t *replaces)
+/* Reads both header copies of every block; writes a missing copy B. */
+static CK_RV read_block_headers(unsigned char *buf)
 {
     for (size_t b = 0; b < blocks_len; b++) {
         struct flash_block_header header = {0, FLASH_NO_BLOCK};
@@ -367,7 +384,6 @@ static CK_RV read_block_headers(unsigned char *buf, uint32_t *replaces)
         memset(&blocks[b], 0, sizeof blocks[b]);
         blocks[b].in_use = copies != 0;
         blocks[b].seq = header.seq;
-        replaces[b] = copies != 0 ? header.replaces : FLASH_NO_BLOCK;
         const size_t half = flash_block_header_size(slot) / 2;
         if (copies == 1 && all_erased(buf + half, half)) {
             /* A cut between the copies: write copy B now, so one later flip
@@ -378,6 +394,19 @@ static CK_RV read_block_headers(unsigned char *buf, uint32_t *replaces)
         }
     }
     return CKR_OK;
+}
+
+/* Forgets the labels that have no record on the flash. */
+static void forget_unrecorded_labels(void)
+{
+    for (size_t i = 0; i < labels.count;) {
+        struct p11_label_entry *entry = p11_label_index_at(&labels, i);
+        if (entry->value == NULL) {
+            p11_label_index_remove(&labels, entry->handle); /* the last entry moves to i */
+        } else {
+            i++;
+        }
+    }
 }
 
 /* Rebuilds the RAM index from the flash. */
@@ -405,20 +434,7 @@ static CK_RV scan_flash(void)
         }
     }
     unsigned char *buf = p11_port_malloc(d->sector_size);
-    uint32_t *replaces = p11_port_malloc(count * sizeof *replaces);
-    CK_RV rv = (buf == NULL || replaces == NULL) ? CKR_HOST_MEMORY : read_block_headers(buf, replaces);
-
-    /* A compaction cut after its commit: finish it by erasing the block it
-     * replaced, before that block's stale copies could ever be read. */
-    for (size_t x = 0; rv == CKR_OK && x < count; x++) {
-        for (size_t y = 0; replaces[x] != FLASH_NO_BLOCK && y < count; y++) {
-            if (y != x && blocks[y].in_use && blocks[y].seq == replaces[x]) {
-                log_at("finishing an interrupted compaction: erasing the replaced block", y * d->sector_size, "");
-                blocks[y].in_use = 0;
-                rv = erase_block(y);
-            }
-        }
-    }
+    CK_RV rv = buf == NULL ? CKR_HOST_MEMORY : read_block_headers(buf);
     int out_of_memory = 0;
     for (size_t b = 0; rv == CKR_OK && b < count; b++) {
         if (!blocks[b].in_use) {
@@ -443,7 +459,6 @@ static CK_RV scan_flash(void)
         rv = CKR_HOST_MEMORY;
     }
     p11_port_free(buf);
-    p11_port_free(replaces);
     if (rv != CKR_OK) {
         if (rv == CKR_HOST_MEMORY) {
             p11_port_log("flash PAL: out of memory while indexing the flash; nothing is written until a scan succeeds");
@@ -451,7 +466,17 @@ static CK_RV scan_flash(void)
         forget_locations();
         return rv;
     }
+    forget_unrecorded_labels();
     scanned = 1;
+    if (free_block_count() == 0) {
+        /* A compaction was cut after it took the spare: finish it now (the
+         * head has room for what was not yet copied), so that the store
+         * can compact again. */
+        p11_port_log("flash PAL: finishing an interrupted compaction");
+        if (compact_oldest() != CKR_OK) {
+            p11_port_log("flash PAL: could not finish it; saves may be refused until a destroy makes room");
+        }
+    }
     return CKR_OK;
 }
 
@@ -472,9 +497,9 @@ static size_t pick_free_block(void)
     return pick;
 }
 
-/* Writes block b's header (both copies; copy A commits) and makes it the
- * head. The block is erased, or holds only copies written since its erase. */
-static CK_RV commit_block(size_t b, uint32_t replaced_seq, size_t used)
+/* Writes block b's header (both copies; copy A commits the block) and makes
+ * it the head. */
+static CK_RV commit_block(size_t b)
 {
     unsigned char header[2 * 256];
     const size_t header_size = flash_block_header_size(slot);
@@ -482,7 +507,7 @@ static CK_RV commit_block(size_t b, uint32_t replaced_seq, size_t used)
         p11_port_log("flash PAL: block sequence numbers are used up; erase the partition (C_InitToken)");
         return CKR_DEVICE_MEMORY;
     }
-    struct flash_block_header fields = {next_block_seq, replaced_seq};
+    struct flash_block_header fields = {next_block_seq, FLASH_NO_BLOCK};
     flash_block_header_encode(&fields, header, slot);
     blocks[b].clean = 0;
     if (program(b * drv->sector_size, header, header_size) != PROGRAM_OK) {
@@ -491,116 +516,89 @@ static CK_RV commit_block(size_t b, uint32_t replaced_seq, size_t used)
     }
     blocks[b].in_use = 1;
     blocks[b].seq = next_block_seq++;
-    blocks[b].used = used;
+    blocks[b].used = header_size;
     head = b;
     return CKR_OK;
 }
 
-struct compaction {
-    size_t spare_base;       /* flash offset of the spare block */
-    size_t pos;              /* next free byte in the spare */
-    struct location **moved; /* winners copied, and where to */
-    size_t *moved_to;
-    size_t moved_count;
-    int failed;
-};
-
-/* Compaction callback: copies the record when it still wins its label (a
- * rotted winner is copied as it is, so its label stays refused). */
-static int copy_winner(size_t offset, const unsigned char *record, const struct flash_record_header *header,
-                       size_t size, int damaged, void *ctx)
+static size_t free_block_count(void)
 {
-    struct compaction *c = ctx;
+    size_t n = 0;
+    for (size_t b = 0; b < blocks_len; b++) {
+        n += !blocks[b].in_use;
+    }
+    return n;
+}
+
+/* Erases a free block if needed and makes it the new head. */
+static CK_RV open_head(void)
+{
+    const size_t b = pick_free_block();
+    if (b == NO_BLOCK) {
+        return CKR_DEVICE_ERROR;
+    }
+    CK_RV rv = blocks[b].clean ? CKR_OK : erase_block(b);
+    return rv != CKR_OK ? rv : commit_block(b);
+}
+
+static size_t head_room(void)
+{
+    return head == NO_BLOCK ? 0 : drv->sector_size - blocks[head].used;
+}
+
+/* Programs a record (body, then commit slot) at the head, which has room. */
+static enum program_result program_at_head(const unsigned char *record, size_t size, size_t *offset)
+{
+    *offset = head * drv->sector_size + blocks[head].used;
+    blocks[head].used += size; /* whatever lands below here is never programmed again */
+    enum program_result body = program(*offset, record, size - slot);
+    return body != PROGRAM_OK ? body : program(*offset + size - slot, record + size - slot, slot);
+}
+
+/* Whether the label's winning record is the one at offset and compaction
+ * keeps it (an object, or a rotted record that keeps its label refused). */
+static struct location *kept_winner_at(size_t offset, const unsigned char *record,
+                                       const struct flash_record_header *header, int damaged)
+{
     struct location *loc = NULL;
     if (!damaged || flash_record_label_intact(record, header)) {
         loc = location_of(p11_label_index_find(&labels, record + FLASH_RECORD_HEADER_BYTES, header->label_len));
     } else {
-        for (CK_OBJECT_HANDLE h = 1; h <= labels.count && loc == NULL; h++) {
-            loc = location_of(h);
+        for (size_t i = 0; i < labels.count && loc == NULL; i++) {
+            loc = p11_label_index_at(&labels, i)->value;
             loc = loc != NULL && loc->offset == offset ? loc : NULL;
         }
     }
-    if (loc != NULL && loc->offset != offset) {
-        loc = NULL;
+    return loc != NULL && loc->offset == offset && is_present(loc) ? loc : NULL;
+}
+
+/* Compaction callback: moves a kept winner of the victim to the head,
+ * opening the spare when the head is full. ctx: the CK_RV. */
+static int move_winner(size_t offset, const unsigned char *record, const struct flash_record_header *header,
+                       size_t size, int damaged, void *ctx)
+{
+    CK_RV *rv = ctx;
+    struct location *loc = kept_winner_at(offset, record, header, damaged);
+    if (loc == NULL) {
+        return 1; /* superseded, or a tombstone: dropped with the block */
     }
-    if (!is_present(loc)) {
-        return 1; /* superseded, or a tombstone: dropped */
+    const size_t bs = drv->sector_size;
+    if (loc->twin != SIZE_MAX && loc->twin / bs != offset / bs) {
+        loc->offset = loc->twin; /* already copied before a cut: that copy stays */
+        loc->twin = SIZE_MAX;
+        return 1;
     }
-    if (program(c->spare_base + c->pos, record, size) != PROGRAM_OK) {
-        c->failed = 1;
+    if (head_room() < size && (*rv = open_head()) != CKR_OK) {
         return 0;
     }
-    c->moved[c->moved_count] = loc;
-    c->moved_to[c->moved_count] = c->spare_base + c->pos;
-    c->moved_count++;
-    c->pos += size;
+    size_t to = 0;
+    if (program_at_head(record, size, &to) != PROGRAM_OK) {
+        log_at("a record copy that does not read back", to, "");
+        *rv = CKR_DEVICE_ERROR;
+        return 0;
+    }
+    loc->offset = to; /* the copy keeps the record's sequence: either copy is the record */
     return 1;
-}
-
-/* Compacts block src into a free block; the copy becomes the head. */
-static CK_RV compact(size_t src)
-{
-    const size_t bs = drv->sector_size;
-    const size_t spare = pick_free_block();
-    if (spare == NO_BLOCK) {
-        return CKR_DEVICE_ERROR;
-    }
-    CK_RV rv = blocks[spare].clean ? CKR_OK : erase_block(spare);
-    unsigned char *buf = p11_port_malloc(bs);
-    struct compaction c = {spare * bs, flash_block_header_size(slot), NULL, NULL, 0, 0};
-    c.moved = p11_port_malloc((labels.count + 1) * sizeof *c.moved);
-    c.moved_to = p11_port_malloc((labels.count + 1) * sizeof *c.moved_to);
-    if (rv == CKR_OK && (buf == NULL || c.moved == NULL || c.moved_to == NULL)) {
-        rv = CKR_HOST_MEMORY;
-    }
-    if (rv == CKR_OK && read_block(src, buf) != PROGRAM_OK) {
-        rv = CKR_DEVICE_ERROR;
-    }
-    if (rv == CKR_OK) {
-        blocks[spare].clean = 0; /* copies land before the commit */
-        (void)walk_block(src, buf, copy_winner, &c, 0);
-        rv = c.failed ? CKR_DEVICE_ERROR : commit_block(spare, blocks[src].seq, c.pos);
-    }
-    if (rv == CKR_OK) {
-        /* Committed: the index follows the copies. A winner of src that was
-         * not copied (a tombstone, or a record that no longer reads) is gone
-         * with the block. */
-        for (size_t i = 0; i < c.moved_count; i++) {
-            c.moved[i]->offset = c.moved_to[i];
-        }
-        const size_t src_start = src * bs;
-        for (CK_OBJECT_HANDLE h = 1; h <= labels.count; h++) {
-            struct p11_label_entry *entry = p11_label_index_entry(&labels, h);
-            struct location *loc = entry->value;
-            if (loc != NULL && loc->offset >= src_start && loc->offset < src_start + bs) {
-                if (is_present(loc)) {
-                    log_at("a record that no longer reads back was dropped by compaction", loc->offset, "");
-                }
-                p11_port_free(loc);
-                entry->value = NULL;
-            }
-        }
-        blocks[src].in_use = 0;
-        rv = erase_block(src);
-    }
-    p11_port_free(buf);
-    p11_port_free(c.moved);
-    p11_port_free(c.moved_to);
-    return rv;
-}
-
-/* Bytes of winning records that compaction keeps (not tombstones) in block b. */
-static size_t live_bytes(size_t b)
-{
-    const size_t bs = drv->sector_size;
-    size_t live = 0;
-    for (CK_OBJECT_HANDLE h = 1; h <= labels.count; h++) {
-        const struct location *loc = location_of(h);
-        if (is_present(loc) && loc->offset / bs == b) {
-            live += loc->size;
-        }
-    }
-    return live;
 }
 
 static size_t oldest_block(void)
@@ -614,9 +612,177 @@ static size_t oldest_block(void)
     return oldest;
 }
 
-static int head_has_room(size_t size)
+/* Compacts the oldest block: its kept winners are appended to the head (and
+ * the spare, when the head fills), then it is erased. Its tombstones are
+ * dropped: every older record of their label lies in this block too
+ * (appends and copies only go to the head, and copies are winners). A cut
+ * leaves two copies of a record, both valid, with one sequence number. */
+static CK_RV compact_oldest(void)
 {
-    return head != NO_BLOCK && drv->sector_size - blocks[head].used >= size;
+    const size_t bs = drv->sector_size;
+    const size_t victim = oldest_block();
+    unsigned char *buf = p11_port_malloc(bs);
+    CK_RV rv = buf == NULL ? CKR_HOST_MEMORY : CKR_OK;
+    if (rv == CKR_OK && victim == head) {
+        rv = open_head();
+    }
+    if (rv == CKR_OK && read_block(victim, buf) != PROGRAM_OK) {
+        rv = CKR_DEVICE_ERROR;
+    }
+    if (rv == CKR_OK) {
+        (void)walk_block(victim, buf, move_winner, &rv, 0);
+    }
+    if (rv == CKR_OK) {
+        /* What still points into the victim was not kept: forgotten with it. */
+        for (size_t i = 0; i < labels.count;) {
+            struct p11_label_entry *entry = p11_label_index_at(&labels, i);
+            struct location *loc = entry->value;
+            if (loc != NULL && loc->twin != SIZE_MAX && loc->twin / bs == victim) {
+                loc->twin = SIZE_MAX;
+            }
+            if (loc != NULL && loc->offset / bs == victim) {
+                if (is_present(loc)) {
+                    log_at("a record that no longer reads back was dropped by compaction", loc->offset, "");
+                }
+                p11_port_free(loc);
+                entry->value = NULL;
+            }
+            if (entry->value == NULL && entry->handle != writing) {
+                p11_label_index_remove(&labels, entry->handle); /* the last entry moves to i */
+            } else {
+                i++;
+            }
+        }
+        blocks[victim].in_use = 0;
+        rv = erase_block(victim);
+    }
+    p11_port_free(buf);
+    return rv;
+}
+
+/* Offsets and sizes of the kept winners of block b that compaction must
+ * copy (not those with a copy elsewhere), in flash order; the count, or
+ * SIZE_MAX when out of memory. *out is the caller's to free. */
+static size_t kept_records_of(size_t b, size_t **out)
+{
+    const size_t bs = drv->sector_size;
+    size_t n = 0;
+    *out = p11_port_malloc((labels.count + 1) * 2 * sizeof **out);
+    if (*out == NULL) {
+        return SIZE_MAX;
+    }
+    for (size_t i = 0; i < labels.count; i++) {
+        const struct location *loc = p11_label_index_at(&labels, i)->value;
+        if (is_present(loc) && loc->offset / bs == b && (loc->twin == SIZE_MAX || loc->twin / bs == b)) {
+            size_t at = n++;
+            while (at > 0 && (*out)[2 * (at - 1)] > loc->offset) { /* insertion sort by offset */
+                (*out)[2 * at] = (*out)[2 * (at - 1)];
+                (*out)[2 * at + 1] = (*out)[2 * (at - 1) + 1];
+                at--;
+            }
+            (*out)[2 * at] = loc->offset;
+            (*out)[2 * at + 1] = loc->size;
+        }
+    }
+    return n;
+}
+
+/* compact_oldest played over the index, without writing anything: where
+ * records would go if saves and compactions went on from here. */
+struct plan {
+    size_t room;        /* at the head */
+    size_t free_blocks;
+    int head_original;  /* the head is still the block that is the head now */
+    size_t rounds_left; /* blocks in use now, not yet compacted */
+    uint32_t after;     /* sequence of the last block compacted */
+    size_t stale;       /* offset of a record no longer kept (SIZE_MAX: none) */
+    size_t placed[3];   /* sizes placed at the head while it is the original */
+    size_t placed_count;
+};
+
+static void plan_start(struct plan *p)
+{
+    p->room = head_room();
+    p->free_blocks = free_block_count();
+    p->head_original = 1;
+    p->rounds_left = blocks_len - p->free_blocks;
+    p->after = 0;
+    p->stale = SIZE_MAX;
+    p->placed_count = 0;
+}
+
+/* Opens a block in the plan, as open_head would. 0 when none is free. */
+static int plan_open(struct plan *p)
+{
+    if (p->free_blocks == 0) {
+        return 0;
+    }
+    p->free_blocks--;
+    p->room = drv->sector_size - flash_block_header_size(slot);
+    p->head_original = 0;
+    return 1;
+}
+
+/* Plays compact_oldest once. 1 done, 0 cannot, -1 out of memory. */
+static int plan_compact(struct plan *p)
+{
+    size_t victim = NO_BLOCK;
+    for (size_t b = 0; b < blocks_len; b++) {
+        if (blocks[b].in_use && blocks[b].seq > p->after && (victim == NO_BLOCK || blocks[b].seq < blocks[victim].seq)) {
+            victim = b;
+        }
+    }
+    if (p->rounds_left == 0 || victim == NO_BLOCK) {
+        return 0;
+    }
+    p->rounds_left--;
+    p->after = blocks[victim].seq;
+    if (victim == head && p->head_original && !plan_open(p)) {
+        return 0;
+    }
+    size_t *kept = NULL;
+    size_t n = kept_records_of(victim, &kept);
+    if (n == SIZE_MAX) {
+        return -1;
+    }
+    int ok = 1;
+    for (size_t i = 0; i < n + (victim == head ? p->placed_count : 0) && ok; i++) {
+        /* The records of the block, then what the plan placed in it. */
+        size_t size = i < n ? kept[2 * i + 1] : p->placed[i - n];
+        if (i < n && kept[2 * i] == p->stale) {
+            continue;
+        }
+        if (p->room < size) {
+            ok = plan_open(p);
+        }
+        p->room -= ok ? size : 0;
+    }
+    p11_port_free(kept);
+    p->free_blocks += ok;
+    return ok;
+}
+
+/* Plays make_room(needed) and then an append of `take` bytes. 1 when it
+ * would succeed, 0 when not, -1 when out of memory. */
+static int plan_place(struct plan *p, size_t needed, size_t take)
+{
+    for (;;) {
+        if (p->room >= needed) {
+            p->room -= take;
+            if (p->head_original && take != 0 && p->placed_count < 3) {
+                p->placed[p->placed_count++] = take;
+            }
+            return 1;
+        }
+        if (p->free_blocks >= 2) {
+            (void)plan_open(p);
+            continue;
+        }
+        int done = plan_compact(p);
+        if (done <= 0) {
+            return done;
+        }
+    }
 }
 
 /* Makes the head able to take size bytes and still keep `reserve` free.
@@ -629,40 +795,28 @@ static CK_RV make_room(size_t size, size_t reserve)
         return CKR_DEVICE_MEMORY;
     }
     const size_t needed = size + reserve;
-    if (head_has_room(needed)) {
+    if (head_room() >= needed) {
         return CKR_OK;
     }
-    size_t free_blocks = 0;
-    for (size_t b = 0; b < blocks_len; b++) {
-        free_blocks += !blocks[b].in_use;
+    if (free_block_count() >= 2) {
+        return open_head();
     }
-    if (free_blocks >= 2) {
-        size_t b = pick_free_block();
-        CK_RV rv = blocks[b].clean ? CKR_OK : erase_block(b);
-        return rv != CKR_OK ? rv : commit_block(b, FLASH_NO_BLOCK, flash_block_header_size(slot));
-    }
-    if (free_blocks == 0) {
-        return CKR_DEVICE_ERROR;
-    }
-    /* Compacting blocks oldest first, the head gains room once a block whose
-     * live bytes leave space for this record has been compacted: find out
-     * whether there is one before moving anything. */
-    int possible = 0;
-    for (size_t b = 0; b < blocks_len; b++) {
-        if (blocks[b].in_use && live_bytes(b) + needed <= capacity) {
-            possible = 1;
-        }
-    }
-    if (!possible) {
-        return CKR_DEVICE_MEMORY;
+    struct plan p;
+    plan_start(&p);
+    int possible = plan_place(&p, needed, 0);
+    if (possible <= 0) {
+        return possible < 0 ? CKR_HOST_MEMORY : CKR_DEVICE_MEMORY;
     }
     for (size_t round = 0; round < blocks_len; round++) {
-        CK_RV rv = compact(oldest_block());
+        CK_RV rv = compact_oldest();
         if (rv != CKR_OK) {
             return rv;
         }
-        if (head_has_room(needed)) {
+        if (head_room() >= needed) {
             return CKR_OK;
+        }
+        if (free_block_count() >= 2) {
+            return open_head();
         }
     }
     return CKR_DEVICE_MEMORY;
@@ -678,20 +832,44 @@ static CK_RV append(const unsigned char *record, size_t size, size_t reserve, si
         if (rv != CKR_OK) {
             return rv;
         }
-        *offset = head * drv->sector_size + blocks[head].used;
-        blocks[head].used += size; /* whatever lands below here is never programmed again */
-        enum program_result body = program(*offset, record, size - slot);
-        if (body == PROGRAM_MISMATCH) {
+        enum program_result written = program_at_head(record, size, offset);
+        if (written == PROGRAM_MISMATCH) {
             log_at("a record that does not read back", *offset, "; its block is closed");
             blocks[head].used = drv->sector_size;
             continue;
         }
-        if (body != PROGRAM_OK || program(*offset + size - slot, record + size - slot, slot) != PROGRAM_OK) {
-            return CKR_DEVICE_ERROR;
-        }
-        return CKR_OK;
+        return written == PROGRAM_OK ? CKR_OK : CKR_DEVICE_ERROR;
     }
     return CKR_DEVICE_ERROR;
+}
+
+/* Whether an object save of `size` bytes may go ahead. It must leave room
+ * for one tombstone, so a full store can always destroy (and so make room
+ * again); and, unless it replaces a value at least as large, room to
+ * replace the largest object too, so a full store can always replace any
+ * object with a value of the same size. CKR_DEVICE_MEMORY when not. */
+static CK_RV admit_object(const struct location *old, size_t size)
+{
+    const size_t tombstone = flash_record_size(P11_FLASH_PAL_MAX_LABEL, 0, slot);
+    if (is_present(old) && size <= old->size) {
+        return CKR_OK; /* make_room finds room for it and its tombstone */
+    }
+    size_t largest = size;
+    for (size_t i = 0; i < labels.count; i++) {
+        const struct location *loc = p11_label_index_at(&labels, i)->value;
+        if (is_present(loc) && loc->size > largest) {
+            largest = loc->size;
+        }
+    }
+    struct plan p;
+    plan_start(&p);
+    int fits = plan_place(&p, size + tombstone, size);
+    if (fits > 0) {
+        /* Then a replace of the largest object, as make_room would take it. */
+        p.stale = is_present(old) ? old->offset : SIZE_MAX;
+        fits = plan_place(&p, largest + tombstone, largest);
+    }
+    return fits > 0 ? CKR_OK : fits < 0 ? CKR_HOST_MEMORY : CKR_DEVICE_MEMORY;
 }
 
 /* Writes a record for the label and makes it the label's winner. */
@@ -717,16 +895,19 @@ static CK_RV write_record(CK_OBJECT_HANDLE handle, enum flash_record_kind kind, 
         struct flash_record_header header = {kind, (uint16_t)entry->label_len, (uint32_t)data_len, next_record_seq++,
                                              0};
         flash_record_encode(&header, entry->label, data, record, slot);
-        /* An object save leaves room for one tombstone, so a full store can
-         * still destroy an object (and so make room again). */
+        /* An object leaves room for a tombstone after it, so it can be destroyed. */
         const size_t reserve = kind == FLASH_RECORD_OBJECT ? flash_record_size(P11_FLASH_PAL_MAX_LABEL, 0, slot) : 0;
         size_t offset = 0;
-        rv = append(record, size, reserve, &offset);
+        rv = kind == FLASH_RECORD_OBJECT ? admit_object(entry->value, size) : CKR_OK;
+        writing = handle; /* compaction on the way keeps this entry */
+        rv = rv == CKR_OK ? append(record, size, reserve, &offset) : rv;
+        writing = CK_INVALID_HANDLE;
         if (rv == CKR_OK) {
             loc->offset = offset;
             loc->size = size;
             loc->header = header;
             loc->damaged = 0;
+            loc->twin = SIZE_MAX;
             p11_port_free(entry->value);
             entry->value = loc;
             loc = NULL;

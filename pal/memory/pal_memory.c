@@ -190,8 +190,8 @@ void p11_pal_memory_reset(void)
     pthread_mutex_lock(&lock);
     memset(device_key, 0, sizeof(device_key));
     device_key_made = 0;
-    for (CK_OBJECT_HANDLE h = 1; h <= labels.count; h++) {
-        struct p11_label_entry *entry = p11_label_index_entry(&labels, h);
+    for (size_t i = 0; i < labels.count; i++) {
+        struct p11_label_entry *entry = p11_label_index_at(&labels, i);
         free_value(entry->value);
         entry->value = NULL;
     }

@@ -188,16 +188,19 @@ TEST_F(PalMemoryTest, ResetForgetsEverything)
 
 TEST_F(PalMemoryTest, ResetStartsAFreshStore)
 {
-    // Each test starts after a reset, so the first label gets a fresh
-    // store's first handle; after another reset a different label gets it.
+    // After a reset the store is empty, and a handle from before it never
+    // reads what a new label holds.
     CK_OBJECT_HANDLE first = Save("Device Cert", "c");
     ASSERT_NE(CK_INVALID_HANDLE, first);
     ASSERT_NE(CK_INVALID_HANDLE, Save("Root Cert", "r"));
     p11_pal_memory_reset();
 
-    EXPECT_EQ(first, Save("Claim Key", "k"));
+    CK_OBJECT_HANDLE claim = Save("Claim Key", "k");
+    ASSERT_NE(CK_INVALID_HANDLE, claim);
+    EXPECT_NE(first, claim);
     std::string value;
-    ASSERT_EQ(CKR_OK, Get(first, &value));
+    EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID, Get(first, &value));
+    ASSERT_EQ(CKR_OK, Get(claim, &value));
     EXPECT_EQ("k", value);
     EXPECT_EQ(CK_INVALID_HANDLE, Find("Root Cert"));
 }

@@ -5,6 +5,8 @@
 // erase cut late (reads erased, is not), lengths that wrap.
 #include <gtest/gtest.h>
 
+#include <malloc.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -295,6 +297,87 @@ TEST(FlashRecordTest, RecordSizeNeverWraps)
     EXPECT_EQ(0u, flash_record_size(16, SIZE_MAX - 8, 8));
     EXPECT_EQ(0u, flash_record_size(SIZE_MAX, 16, 8));
     EXPECT_GT(flash_record_size(16, 100, 8), 116u);
+}
+
+} // namespace
+
+namespace {
+
+// Defect: compaction copied each block into a block of its own and never
+// merged two, so a record as large as a block's free room was refused while
+// most of the flash was stale.
+TEST_F(FlashFaultTest, CompactionMergesBlocksSoALargeRecordFitsInAMostlyEmptyStore)
+{
+    const flash_geometry eight = {1024, 8, 8, 256};
+    ASSERT_EQ(0, flash_sim_reset(&eight));
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_Initialize());
+    // Three small live objects in each block, the rest of each block a value
+    // replaced in the next block.
+    Store stored;
+    for (int round = 0; round < 7; round++) {
+        for (int k = 0; k < 3; k++) {
+            std::string label = "small " + std::to_string(3 * round + k);
+            stored[label] = std::string(40, static_cast<char>('a' + k));
+            ASSERT_NE(CK_INVALID_HANDLE, Save(label, stored[label])) << label;
+        }
+        ASSERT_NE(CK_INVALID_HANDLE, Save("stale", std::string(600, 's'))) << round;
+    }
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find("stale")));
+    // 21 records of about 100 bytes live in 7 x 990 usable bytes: a 700-byte
+    // value fits once the small ones share blocks.
+    const std::string large(700, 'L');
+    ASSERT_NE(CK_INVALID_HANDLE, Save("large", large));
+    stored["large"] = large;
+    ASSERT_EQ(CKR_OK, QuietInitialize());
+    ExpectStore(stored);
+}
+
+// Defect: a store too full for another object refused to replace an object
+// with a value of the same size (C_SetAttributeValue answered an error).
+TEST_F(FlashFaultTest, AFullStoreStillReplacesAnObjectWithOneOfTheSameSize)
+{
+    Store stored;
+    for (int i = 0; i < 100; i++) {
+        std::string label = "fill " + std::to_string(i);
+        if (Save(label, std::string(100, 'f')) == CK_INVALID_HANDLE) {
+            break;
+        }
+        stored[label] = std::string(100, 'f');
+    }
+    ASSERT_GE(stored.size(), 3u);
+    ASSERT_EQ(CK_INVALID_HANDLE, Save("one more", std::string(100, 'x'))); // full
+    for (int round = 0; round < 3; round++) {
+        for (auto &[label, value] : stored) {
+            value = std::string(100, static_cast<char>('A' + round));
+            ASSERT_NE(CK_INVALID_HANDLE, Save(label, value)) << label << " round " << round;
+        }
+    }
+    ASSERT_EQ(CKR_OK, QuietInitialize());
+    ExpectStore(stored);
+}
+
+// Defect: every label ever saved stayed in RAM (about 113 bytes each), and
+// the PAL's work grew with them. Labels whose records are all gone from the
+// flash are forgotten.
+TEST_F(FlashFaultTest, LabelsOfDestroyedObjectsAreForgottenOnceCompacted)
+{
+    auto heap_in_use = [] { return static_cast<long>(mallinfo2().uordblks); };
+    ASSERT_NE(CK_INVALID_HANDLE, Save("kept", "k"));
+    for (int i = 0; i < 500; i++) { // warm up: the index reaches its working size
+        std::string label = "transient " + std::to_string(i);
+        ASSERT_NE(CK_INVALID_HANDLE, Save(label, "v"));
+        ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find(label)));
+    }
+    const long before = heap_in_use();
+    for (int i = 500; i < 5500; i++) {
+        std::string label = "transient " + std::to_string(i);
+        ASSERT_NE(CK_INVALID_HANDLE, Save(label, "v"));
+        ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find(label)));
+    }
+    EXPECT_LT(heap_in_use() - before, 16 * 1024) << "the PAL's heap grows with every label ever seen";
+    std::string got;
+    EXPECT_TRUE(Lookup("kept", &got));
+    EXPECT_EQ(CK_INVALID_HANDLE, Find("transient 5499"));
 }
 
 } // namespace
