@@ -113,6 +113,24 @@ void report_unlisted(const std::string &label)
     log_line({"could not remove the unlisted record \"", label, "\""});
 }
 
+// A destroy commits with its page and then removes the record; a cut in
+// between leaves the record of an object that no longer exists, under a
+// number the page will never hand out again. Reclaimed here (the caller
+// holds the store lock, so no destroy is half done by another process).
+void reclaim_unlisted_records(const IndexPage &page)
+{
+    for (std::uint32_t slot = 0; slot < page.used; ++slot) {
+        const std::string label = object_record_label(id_at(page.page, slot));
+        if (!page.live.test(slot) && pal_find(label) != CK_INVALID_HANDLE) {
+            if (pal_destroy(label)) {
+                log_line({"reclaimed \"", label, "\", the record of an object destroyed before a power cut"});
+            } else {
+                report_unlisted(label);
+            }
+        }
+    }
+}
+
 } // namespace
 
 void IndexedStorage::clear()
@@ -188,6 +206,9 @@ void IndexedStorage::load_page(std::uint64_t number, std::vector<StoredObject> *
     // good: off the page, so that the next load does not report it again.
     if (dropped && locked) {
         (void)write_page(page);
+    }
+    if (locked) {
+        reclaim_unlisted_records(page);
     }
 }
 

@@ -9,7 +9,8 @@
  * a new page before the head that takes it in, so a cut leaves at worst an
  * unlisted record or page, never a listed object that was lost; its number
  * is handed out again by the next create, overwriting it. A destroyed
- * object leaves its page (the commit point) before its record goes.
+ * object leaves its page (the commit point) before its record goes; a
+ * record a cut left behind is reclaimed by the next load under the lock.
  * Objects created together (a key pair) share one page, so one page write
  * lists them all or none.
  *

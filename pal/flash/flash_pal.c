@@ -175,7 +175,7 @@ static CK_RV erase_block(size_t b)
 {
     blocks[b].clean = 0;
     if (drv->erase(b) != 0 || !matches_flash(b * drv->sector_size, NULL, drv->sector_size, 0xFF)) {
-        log_at("an erase that does not read back erased", b * drv->sector_size, "");
+        log_at("an erase that failed or does not read back erased", b * drv->sector_size, "");
         return CKR_DEVICE_ERROR;
     }
     blocks[b].clean = 1;
@@ -511,7 +511,7 @@ static CK_RV commit_block(size_t b)
     flash_block_header_encode(&fields, header, slot);
     blocks[b].clean = 0;
     if (program(b * drv->sector_size, header, header_size) != PROGRAM_OK) {
-        log_at("a block header that does not read back", b * drv->sector_size, "");
+        log_at("a block header that failed or does not read back", b * drv->sector_size, "");
         return CKR_DEVICE_ERROR;
     }
     blocks[b].in_use = 1;
@@ -593,7 +593,7 @@ static int move_winner(size_t offset, const unsigned char *record, const struct 
     }
     size_t to = 0;
     if (program_at_head(record, size, &to) != PROGRAM_OK) {
-        log_at("a record copy that does not read back", to, "");
+        log_at("a record copy that failed or does not read back", to, "");
         *rv = CKR_DEVICE_ERROR;
         return 0;
     }
