@@ -83,6 +83,7 @@ static CK_OBJECT_HANDLE writing; /* the label a save or destroy is writing: neve
 
 static size_t free_block_count(void);
 static CK_RV compact_oldest(void);
+static CK_RV erase_block(size_t b);
 
 /* Takes the PAL's lock, making it on first use. 0 when out of memory. */
 static int lock_pal(void)
@@ -409,6 +410,51 @@ static void forget_unrecorded_labels(void)
     }
 }
 
+/* A block in use whose every winner has a twin in another block (a spare a
+ * cut compaction was filling), or NO_BLOCK. */
+static size_t redundant_block(void)
+{
+    const size_t bs = drv->sector_size;
+    for (size_t b = 0; b < blocks_len; b++) {
+        int redundant = blocks[b].in_use;
+        for (size_t i = 0; i < labels.count && redundant; i++) {
+            const struct location *loc = p11_label_index_at(&labels, i)->value;
+            if (loc != NULL && loc->offset / bs == b) {
+                redundant = loc->twin != SIZE_MAX && loc->twin / bs != b;
+            }
+        }
+        if (redundant) {
+            return b;
+        }
+    }
+    return NO_BLOCK;
+}
+
+/* Erases a redundant block; its winners are read from their twins. */
+static CK_RV drop_redundant_block(size_t b)
+{
+    const size_t bs = drv->sector_size;
+    for (size_t i = 0; i < labels.count; i++) {
+        struct location *loc = p11_label_index_at(&labels, i)->value;
+        if (loc != NULL && loc->offset / bs == b) {
+            loc->offset = loc->twin;
+            loc->twin = SIZE_MAX;
+        } else if (loc != NULL && loc->twin != SIZE_MAX && loc->twin / bs == b) {
+            loc->twin = SIZE_MAX;
+        }
+    }
+    blocks[b].in_use = 0;
+    if (head == b) {
+        head = NO_BLOCK; /* the newest block left is the head */
+        for (size_t x = 0; x < blocks_len; x++) {
+            if (blocks[x].in_use && (head == NO_BLOCK || blocks[x].seq > blocks[head].seq)) {
+                head = x;
+            }
+        }
+    }
+    return erase_block(b);
+}
+
 /* Rebuilds the RAM index from the flash. */
 static CK_RV scan_flash(void)
 {
@@ -469,12 +515,16 @@ static CK_RV scan_flash(void)
     forget_unrecorded_labels();
     scanned = 1;
     if (free_block_count() == 0) {
-        /* A compaction was cut after it took the spare: finish it now (the
-         * head has room for what was not yet copied), so that the store
-         * can compact again. */
-        p11_port_log("flash PAL: finishing an interrupted compaction");
-        if (compact_oldest() != CKR_OK) {
-            p11_port_log("flash PAL: could not finish it; saves may be refused until a destroy makes room");
+        /* A compaction was cut after it took the spare. A block that holds
+         * only copies of records still stored elsewhere goes (the spare the
+         * cut compaction was filling); otherwise the compaction is finished
+         * (the head has room for what was not yet copied). Either way the
+         * store can compact again. */
+        p11_port_log("flash PAL: recovering the spare block after an interrupted compaction");
+        size_t redundant = redundant_block();
+        CK_RV recovered = redundant != NO_BLOCK ? drop_redundant_block(redundant) : compact_oldest();
+        if (recovered != CKR_OK) {
+            p11_port_log("flash PAL: could not recover it; saves may be refused until a destroy makes room");
         }
     }
     return CKR_OK;
@@ -696,11 +746,13 @@ struct plan {
     size_t rounds_left; /* blocks in use now, not yet compacted */
     uint32_t after;     /* sequence of the last block compacted */
     size_t stale;       /* offset of a record no longer kept (SIZE_MAX: none) */
-    size_t placed[3];   /* sizes placed at the head while it is the original */
+    size_t *placed;     /* sizes placed in the original head: moved again if it is compacted */
     size_t placed_count;
+    size_t placed_cap;
 };
 
-static void plan_start(struct plan *p)
+/* 0 when out of memory. plan_end frees what it took. */
+static int plan_start(struct plan *p)
 {
     p->room = head_room();
     p->free_blocks = free_block_count();
@@ -709,6 +761,24 @@ static void plan_start(struct plan *p)
     p->after = 0;
     p->stale = SIZE_MAX;
     p->placed_count = 0;
+    p->placed_cap = labels.count + 4; /* every live record once, and what a save adds */
+    p->placed = p11_port_malloc(p->placed_cap * sizeof *p->placed);
+    return p->placed != NULL;
+}
+
+static void plan_end(struct plan *p)
+{
+    p11_port_free(p->placed);
+    p->placed = NULL;
+}
+
+/* Takes size bytes at the head of the plan, which has the room. */
+static void plan_take(struct plan *p, size_t size)
+{
+    p->room -= size;
+    if (p->head_original && size != 0 && p->placed_count < p->placed_cap) {
+        p->placed[p->placed_count++] = size;
+    }
 }
 
 /* Opens a block in the plan, as open_head would. 0 when none is free. */
@@ -746,7 +816,8 @@ static int plan_compact(struct plan *p)
         return -1;
     }
     int ok = 1;
-    for (size_t i = 0; i < n + (victim == head ? p->placed_count : 0) && ok; i++) {
+    const size_t placed = victim == head ? p->placed_count : 0;
+    for (size_t i = 0; i < n + placed && ok; i++) {
         /* The records of the block, then what the plan placed in it. */
         size_t size = i < n ? kept[2 * i + 1] : p->placed[i - n];
         if (i < n && kept[2 * i] == p->stale) {
@@ -755,7 +826,9 @@ static int plan_compact(struct plan *p)
         if (p->room < size) {
             ok = plan_open(p);
         }
-        p->room -= ok ? size : 0;
+        if (ok) {
+            plan_take(p, size);
+        }
     }
     p11_port_free(kept);
     p->free_blocks += ok;
@@ -768,10 +841,7 @@ static int plan_place(struct plan *p, size_t needed, size_t take)
 {
     for (;;) {
         if (p->room >= needed) {
-            p->room -= take;
-            if (p->head_original && take != 0 && p->placed_count < 3) {
-                p->placed[p->placed_count++] = take;
-            }
+            plan_take(p, take);
             return 1;
         }
         if (p->free_blocks >= 2) {
@@ -802,8 +872,8 @@ static CK_RV make_room(size_t size, size_t reserve)
         return open_head();
     }
     struct plan p;
-    plan_start(&p);
-    int possible = plan_place(&p, needed, 0);
+    int possible = plan_start(&p) ? plan_place(&p, needed, 0) : -1;
+    plan_end(&p);
     if (possible <= 0) {
         return possible < 0 ? CKR_HOST_MEMORY : CKR_DEVICE_MEMORY;
     }
@@ -862,13 +932,13 @@ static CK_RV admit_object(const struct location *old, size_t size)
         }
     }
     struct plan p;
-    plan_start(&p);
-    int fits = plan_place(&p, size + tombstone, size);
+    int fits = plan_start(&p) ? plan_place(&p, size + tombstone, size) : -1;
     if (fits > 0) {
         /* Then a replace of the largest object, as make_room would take it. */
         p.stale = is_present(old) ? old->offset : SIZE_MAX;
         fits = plan_place(&p, largest + tombstone, largest);
     }
+    plan_end(&p);
     return fits > 0 ? CKR_OK : fits < 0 ? CKR_HOST_MEMORY : CKR_DEVICE_MEMORY;
 }
 
