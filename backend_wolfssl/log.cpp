@@ -1,6 +1,7 @@
 /* Diagnostics through the port's log hook (see log.h). */
 #include "log.h"
 
+#include "p11_log_text.h"
 #include "p11_port.h"
 
 namespace p11 {
@@ -16,13 +17,8 @@ void log_line(std::initializer_list<std::string> parts)
 
 std::string decimal(std::uint64_t value)
 {
-    char digits[20];
-    std::size_t n = sizeof digits;
-    do {
-        digits[--n] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    return std::string(digits + n, sizeof digits - n);
+    char digits[P11_DECIMAL_SIZE];
+    return std::string(digits, p11_decimal(digits, value));
 }
 
 } // namespace p11

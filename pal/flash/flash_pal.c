@@ -36,6 +36,7 @@
 #include "crc32.h"
 #include "flash_driver.h"
 #include "flash_record.h"
+#include "p11_log_text.h"
 #include "p11_port.h"
 #include "pal_label_index.h"
 
@@ -95,31 +96,13 @@ static int lock_pal(void)
     return 1;
 }
 
-/* "flash PAL: <what> at flash offset <offset><tail>", without stdio. */
+/* "flash PAL: <what> at flash offset <offset><tail>". */
 static void log_at(const char *what, size_t offset, const char *tail)
 {
-    char line[160];
-    char digits[24];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + offset % 10);
-        offset /= 10;
-    } while (offset != 0);
-    size_t len = 0;
-    const char *parts[] = {"flash PAL: ", what, " at flash offset "};
-    for (size_t p = 0; p < 3; p++) {
-        for (const char *c = parts[p]; *c != '\0' && len < sizeof line - 32; c++) {
-            line[len++] = *c;
-        }
-    }
-    while (n > 0) {
-        line[len++] = digits[--n];
-    }
-    for (const char *c = tail; *c != '\0' && len < sizeof line - 1; c++) {
-        line[len++] = *c;
-    }
-    line[len] = '\0';
-    p11_port_log(line);
+    char number[P11_DECIMAL_SIZE];
+    (void)p11_decimal(number, offset);
+    const char *parts[] = {"flash PAL: ", what, " at flash offset ", number, tail};
+    p11_log_parts(parts, 5);
 }
 
 static int all_erased(const unsigned char *p, size_t len)

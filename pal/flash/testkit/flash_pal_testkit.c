@@ -7,6 +7,7 @@
 #include "flash_fault_driver.h"
 #include "flash_pal.h"
 #include "flash_record.h"
+#include "p11_log_text.h"
 #include "p11_port.h"
 
 #define LABELS 6
@@ -23,29 +24,13 @@ static uint32_t next_random(void)
     return rng;
 }
 
-/* "flash testkit: <test>: <what> (<n>)", without stdio. */
+/* "flash testkit: <test>: <what> (<n>)". */
 static void fail(const char *test, const char *what, unsigned long n)
 {
-    char line[200];
-    size_t len = 0;
-    const char *parts[] = {"flash testkit: ", test, ": ", what, " ("};
-    for (size_t p = 0; p < 5; p++) {
-        for (const char *c = parts[p]; *c != '\0' && len < sizeof line - 24; c++) {
-            line[len++] = *c;
-        }
-    }
-    char digits[24];
-    size_t d = 0;
-    do {
-        digits[d++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n != 0);
-    while (d > 0) {
-        line[len++] = digits[--d];
-    }
-    line[len++] = ')';
-    line[len] = '\0';
-    p11_port_log(line);
+    char number[P11_DECIMAL_SIZE];
+    (void)p11_decimal(number, n);
+    const char *parts[] = {"flash testkit: ", test, ": ", what, " (", number, ")"};
+    p11_log_parts(parts, 7);
     res->failures++;
 }
 
