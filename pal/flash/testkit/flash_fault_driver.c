@@ -13,6 +13,8 @@ static struct {
     int armed;
     unsigned long ops_before_cut;
     int off; /* the cut was reached */
+    int silent_armed;
+    unsigned long ops_before_silent;
     uint32_t random;
     unsigned long operations;
     size_t flip_offset[MAX_FLIPS];
@@ -76,14 +78,33 @@ static void program_torn(size_t offset, const unsigned char *data, size_t len)
     }
 }
 
+/* 1 when this program is the one that silently drops bits. */
+static int reaches_silent(void)
+{
+    if (!state.silent_armed) {
+        return 0;
+    }
+    if (state.ops_before_silent == 0) {
+        state.silent_armed = 0;
+        return 1;
+    }
+    state.ops_before_silent--;
+    return 0;
+}
+
 static int faulty_program(size_t offset, const void *data, size_t len)
 {
     if (state.off) {
         return -1;
     }
+    const int silent = reaches_silent();
     if (reaches_cut()) {
         program_torn(offset, data, len);
         return -1;
+    }
+    if (silent) {
+        program_torn(offset, data, len);
+        return 0;
     }
     return target->program(offset, data, len);
 }
@@ -93,6 +114,7 @@ static int faulty_erase(size_t sector)
     if (state.off) {
         return -1;
     }
+    (void)reaches_silent(); /* counts operations, as a cut does */
     if (reaches_cut()) {
         /* Neither erased nor as it was: erased, then random bits cleared
          * over a random part of it, one program unit at a time. */
@@ -134,6 +156,13 @@ void flash_faults_cut_after(unsigned long n, uint32_t seed)
     state.random = seed;
 }
 
+void flash_faults_silent_program_after(unsigned long n, uint32_t seed)
+{
+    state.silent_armed = 1;
+    state.ops_before_silent = n;
+    state.random = seed;
+}
+
 int flash_faults_cut_reached(void)
 {
     return state.off;
@@ -141,6 +170,7 @@ int flash_faults_cut_reached(void)
 
 void flash_faults_power_cycle(void)
 {
+    state.silent_armed = 0;
     state.armed = 0;
     state.off = 0;
 }

@@ -5,6 +5,7 @@
  *   torn (a program lands a random subset of the bits it clears; an erase
  *   leaves the sector neither erased nor as it was), and every operation
  *   after it fails until flash_faults_power_cycle;
+ * - a program that silently lands only some of its bits;
  * - bit flips, applied to what the PAL reads (works on any part: NOR cannot
  *   raise a bit in place);
  * - snapshots of the whole partition, to return to a state between tries.
@@ -31,6 +32,11 @@ void flash_faults_cut_after(unsigned long n, uint32_t seed);
 int flash_faults_cut_reached(void);
 /* Power back on: disarms the cut. */
 void flash_faults_power_cycle(void);
+
+/* The program after n more program/erase operations lands only a random
+ * subset of the bits it clears and still reports success (a worn or
+ * marginal part): only a read-back tells. */
+void flash_faults_silent_program_after(unsigned long n, uint32_t seed);
 
 /* Up to 8 bits flipped in every read that covers them; cleared by
  * flash_faults_clear_flips. 0 when the list is full. */

@@ -7,6 +7,9 @@
 #include "flash_fault_driver.h"
 #include "flash_pal.h"
 #include "flash_record.h"
+#ifdef P11_FLASH_TESTKIT_ALLOC_FAULTS
+#include "flash_testkit_alloc.h"
+#endif
 #include "p11_log_text.h"
 #include "p11_port.h"
 
@@ -338,6 +341,41 @@ static void campaign_cuts(int second_cut)
     p11_port_free(image);
 }
 
+/* A program that silently lands only some of its bits, at each operation
+ * of saves and destroys: a call that answered success reads its new state
+ * after a reboot; one that failed left the old one or the new one. */
+static void campaign_silent_programs(void)
+{
+    const char *t = "a program that does not land";
+    struct model m;
+    memset(&m, 0, sizeof m);
+    fresh();
+    for (unsigned long step = 0; step < 400; step++) {
+        const int i = (int)(step % LABELS);
+        const enum op op = m.present[i] && step % 5 == 4 ? OP_DESTROY : OP_SAVE;
+        unsigned char value[MAX_VALUE];
+        const size_t len = op == OP_SAVE ? 30 + step % 100 : 0;
+        fill_value(value, len, (uint32_t)(9000 + step));
+        flash_faults_silent_program_after(step % 6, (uint32_t)(step + 1));
+        int ok = op == OP_SAVE ? save(kit_label(i), value, len) != CK_INVALID_HANDLE
+                               : PKCS11_PAL_DestroyObject(find(kit_label(i))) == CKR_OK;
+        check(reboot() == CKR_OK, t, "Initialize", step);
+        const int is_new = op == OP_SAVE ? holds(kit_label(i), value, len) : find(kit_label(i)) == CK_INVALID_HANDLE;
+        const int is_old = m.present[i] ? holds(kit_label(i), m.value[i], m.len[i]) : find(kit_label(i)) == CK_INVALID_HANDLE;
+        if (ok) {
+            check(is_new, t, "a call that answered success does not read back", step);
+        } else {
+            check(is_old || is_new, t, "the object is neither its old nor its new state", step);
+        }
+        if (is_new && !is_old) {
+            m.present[i] = op == OP_SAVE;
+            m.len[i] = len;
+            memcpy(m.value[i], value, len);
+        }
+        expect_model(&m, i, t, step);
+    }
+}
+
 /* Random saves, replaces and destroys, a third of them cut at a random
  * operation with random bits, checked against a model after each reboot. */
 static void campaign_random(void)
@@ -433,6 +471,66 @@ static void campaign_flips(void)
     flash_faults_clear_flips();
 }
 
+#ifdef P11_FLASH_TESTKIT_ALLOC_FAULTS
+/* The k-th allocation fails, for every k, while the PAL scans the flash and
+ * while it saves (with compaction) and destroys: Initialize fails or indexes
+ * everything, a failed call changes nothing, and once memory is back every
+ * object is as the model says. */
+static void campaign_allocation(void)
+{
+    const char *t = "allocation failures";
+    struct model m;
+    memset(&m, 0, sizeof m);
+    fresh();
+    for (int i = 0; i < LABELS; i++) {
+        m.present[i] = 1;
+        m.len[i] = 20 + 4 * (size_t)i;
+        fill_value(m.value[i], m.len[i], (uint32_t)i);
+        check(save(kit_label(i), m.value[i], m.len[i]) != CK_INVALID_HANDLE, t, "setting up", (unsigned long)i);
+    }
+    unsigned long failures_seen = 0;
+    for (long k = 0; k < 200; k++) {
+        /* While scanning. */
+        flash_faults_power_cycle();
+        p11_flash_pal_forget();
+        flash_testkit_fail_allocation(k);
+        CK_RV rv = PKCS11_PAL_Initialize();
+        int failed = flash_testkit_allocation_failed();
+        flash_testkit_fail_allocation(-1);
+        failures_seen += (unsigned long)failed;
+        check(rv == CKR_OK || failed, t, "Initialize failed without a failed allocation", (unsigned long)k);
+        if (rv == CKR_OK) {
+            expect_model(&m, -1, t, (unsigned long)k);
+        }
+        check(reboot() == CKR_OK, t, "Initialize once memory is back", (unsigned long)k);
+        expect_model(&m, -1, t, (unsigned long)k);
+        /* While saving (replaces that compact now and then) or destroying. */
+        const int i = (int)(k % LABELS);
+        unsigned char value[MAX_VALUE];
+        const size_t len = 20 + (size_t)(k % 40); /* small: the store never fills up here */
+        fill_value(value, len, (uint32_t)(500 + k));
+        const int destroy = k % 7 == 3 && m.present[i];
+        flash_testkit_fail_allocation(k % 12);
+        int ok = destroy ? PKCS11_PAL_DestroyObject(find(kit_label(i))) == CKR_OK
+                         : save(kit_label(i), value, len) != CK_INVALID_HANDLE;
+        failed = flash_testkit_allocation_failed();
+        flash_testkit_fail_allocation(-1);
+        failures_seen += (unsigned long)failed;
+        if (ok) {
+            m.present[i] = !destroy;
+            m.len[i] = destroy ? 0 : len;
+            memcpy(m.value[i], value, m.len[i]);
+        } else {
+            check(failed, t, "a call failed without a failed allocation", (unsigned long)k);
+        }
+        expect_model(&m, -1, t, (unsigned long)k);
+        check(reboot() == CKR_OK, t, "reboot", (unsigned long)k);
+        expect_model(&m, -1, t, (unsigned long)k);
+    }
+    check(failures_seen > 50, t, "allocations that failed", failures_seen);
+}
+#endif
+
 void p11_flash_testkit_run(uint32_t seed, struct p11_flash_testkit_result *result)
 {
     memset(result, 0, sizeof *result);
@@ -444,6 +542,10 @@ void p11_flash_testkit_run(uint32_t seed, struct p11_flash_testkit_result *resul
     campaign_cuts(0);
     campaign_cuts(1);
     campaign_random();
+    campaign_silent_programs();
     campaign_flips();
+#ifdef P11_FLASH_TESTKIT_ALLOC_FAULTS
+    campaign_allocation();
+#endif
     fresh();
 }

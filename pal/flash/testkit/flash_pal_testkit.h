@@ -12,8 +12,12 @@
  * Campaign: a power cut at every driver operation of a save, a replace, a
  * destroy and saves that compact, each tear with random bits; two cuts in a
  * row (the second while the PAL recovers from the first); random operations
- * with random cuts against a model; a flipped bit in every byte of every
- * block header and record header.
+ * with random cuts against a model; programs that silently land only some
+ * of their bits; a flipped bit in every byte of every block header and
+ * record header.
+ * With P11_FLASH_TESTKIT_ALLOC_FAULTS (and flash_testkit_alloc.c linked with
+ * -Wl,--wrap=p11_port_malloc): the k-th allocation fails, for every k, while
+ * the PAL scans, saves and destroys.
  * Every step erases the partition first: run it on a partition of its own. */
 #ifndef P11_FLASH_PAL_TESTKIT_H
 #define P11_FLASH_PAL_TESTKIT_H
