@@ -14,7 +14,8 @@
  * row (the second while the PAL recovers from the first); random operations
  * with random cuts against a model; programs that silently land only some
  * of their bits; a flipped bit in every byte of every block header and
- * record header.
+ * record header (nothing lost, nothing back) and of whole records (the
+ * label reads its value or is refused).
  * With P11_FLASH_TESTKIT_ALLOC_FAULTS (and flash_testkit_alloc.c linked with
  * -Wl,--wrap=p11_port_malloc): the k-th allocation fails, for every k, while
  * the PAL scans, saves and destroys.
