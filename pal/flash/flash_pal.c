@@ -240,7 +240,7 @@ static size_t walk_block(size_t b, const unsigned char *buf, record_fn fn, void 
         }
         pos += size;
     }
-    if (loud) {
+    if (loud && pos < bs) {
         log_at("unreadable bytes (a torn write or damage)", base + pos, "; the rest of the block is closed");
     }
     return bs;
@@ -579,13 +579,21 @@ static size_t head_room(void)
     return head == NO_BLOCK ? 0 : drv->sector_size - blocks[head].used;
 }
 
-/* Programs a record (body, then commit slot) at the head, which has room. */
+/* Programs a record (body, then commit slot) at the head, which has room.
+ * A program that fails or does not read back closes the head: bytes the
+ * next scan may not parse would hide whatever came after them. */
 static enum program_result program_at_head(const unsigned char *record, size_t size, size_t *offset)
 {
     *offset = head * drv->sector_size + blocks[head].used;
     blocks[head].used += size; /* whatever lands below here is never programmed again */
-    enum program_result body = program(*offset, record, size - slot);
-    return body != PROGRAM_OK ? body : program(*offset + size - slot, record + size - slot, slot);
+    enum program_result written = program(*offset, record, size - slot);
+    if (written == PROGRAM_OK) {
+        written = program(*offset + size - slot, record + size - slot, slot);
+    }
+    if (written != PROGRAM_OK) {
+        blocks[head].used = drv->sector_size;
+    }
+    return written;
 }
 
 /* Whether the label's winning record is the one at offset and compaction
@@ -888,7 +896,6 @@ static CK_RV append(const unsigned char *record, size_t size, size_t reserve, si
         enum program_result written = program_at_head(record, size, offset);
         if (written == PROGRAM_MISMATCH) {
             log_at("a record that does not read back", *offset, "; its block is closed");
-            blocks[head].used = drv->sector_size;
             continue;
         }
         return written == PROGRAM_OK ? CKR_OK : CKR_DEVICE_ERROR;
