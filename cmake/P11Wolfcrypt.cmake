@@ -69,8 +69,9 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
   list(APPEND P11_WOLFCRYPT_C_FILES cpuid.c sp_x86_64.c)
   set(P11_WOLFCRYPT_ASM_FILES sha256_asm.S sha512_asm.S sp_x86_64_asm.S)
 else()
-  # Portable C; each SP file builds only for its word size.
-  list(APPEND P11_WOLFCRYPT_C_FILES sp_c32.c sp_c64.c)
+  # Portable C; each SP file builds only for its word size. sp_cortexm.c is
+  # empty unless the settings ask for the Cortex-M assembly.
+  list(APPEND P11_WOLFCRYPT_C_FILES sp_c32.c sp_c64.c sp_cortexm.c)
   set(P11_WOLFCRYPT_ASM_FILES "")
 endif()
 

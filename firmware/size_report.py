@@ -142,6 +142,8 @@ def main():
     }
     if "login" in run:  # the flows that log in
         measured["login_instructions"] = run["login"]
+    if "sign" in run:  # the flows that sign (ECDSA P-256)
+        measured["sign_instructions"] = run["sign"]
     rows = [f"| {part} | {sizes[part][0]} | {sizes[part][1]} |" for part in PARTS]
     lines = [f"### Firmware size: {args.profile} (Cortex-M4, -Os, newlib-nano)", "",
              "| part | flash (B) | RAM (B) |", "|---|---:|---:|", *rows,

@@ -20,7 +20,11 @@ MECHANISM_KEYS = {"flags", "key_size"}
 LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length", "pin_tries", "pin_iterations"}
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
 STORAGE_KEYS = {"labels", "secrets"}
-FIRMWARE_KEYS = {"budgets"}
+FIRMWARE_KEYS = {"budgets", "sp_math"}
+# firmware.sp_math: wolfCrypt's SP math on the device. small: WOLFSSL_SP_SMALL
+# (the least flash); cortex-m-asm: wolfSSL's Cortex-M assembly
+# (WOLFSSL_SP_ARM_CORTEX_M_ASM, sp_cortexm.c: faster signatures, more flash).
+SP_MATH_CHOICES = ("small", "cortex-m-asm")
 # Declared departures from v2.40 that FreeRTOS's corePKCS11 makes and its
 # qualification tests rely on (runtime/p11_profile.h P11_DEVIATION_*); the
 # conformance runner checks the declared behaviour and names each in its report.
@@ -29,8 +33,10 @@ DEVIATIONS = ("digest_ignores_parameters", "sign_length_query_ends_operation")
 # (entry points, runtime, backend), of the PAL and of the whole self-test
 # image; RAM (data + bss) of the image; stack high-water and peak heap of the
 # self-test run. login_instructions: instructions of one C_Login on the
-# target (10,000,000 is 0.1 s at 100 MHz, one instruction per cycle).
-BUDGET_KEYS = ("layer_flash", "pal_flash", "image_flash", "image_ram", "stack", "heap", "login_instructions")
+# target (10,000,000 is 0.1 s at 100 MHz, one instruction per cycle);
+# sign_instructions: one ECDSA P-256 C_Sign.
+BUDGET_KEYS = ("layer_flash", "pal_flash", "image_flash", "image_ram", "stack", "heap", "login_instructions",
+               "sign_instructions")
 SECRET_BINDINGS = ("pin", "device")   # runtime/p11_profile.h P11_SECRETS_*
 TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token", "digest", "random",
                "objects", "keys", "cipher", "key_management", "threads")
@@ -66,6 +72,7 @@ class Profile:
     chain: list = field(default_factory=list)   # files read, child last
     provisioning: str = ""           # profile whose module creates this one's objects
     firmware_budgets: dict = field(default_factory=dict)   # BUDGET_KEYS -> bytes, those set
+    firmware_sp_math: str = "small"                         # SP_MATH_CHOICES
     deviations: list = field(default_factory=list)         # DEVIATIONS declared, in that order
 
     def has(self, function):
@@ -214,11 +221,22 @@ def _limits(raw):
     return limits
 
 
+def _firmware_sp_math(raw):
+    if "sp_math" not in raw:
+        return "small"
+    value, path, line = raw["sp_math"]
+    if value not in SP_MATH_CHOICES:
+        raise SpecError(path, line, f"firmware.sp_math must be one of {', '.join(SP_MATH_CHOICES)}")
+    return value
+
+
 def _firmware_budgets(raw):
     budgets = {}
     for key, (value, path, line) in raw.items():
         if key not in FIRMWARE_KEYS:
             raise SpecError(path, line, f"unknown firmware key '{key}'")
+        if key != "budgets":
+            continue
         if not isinstance(value, dict):
             raise SpecError(path, line, "firmware.budgets must be a mapping")
         for name, amount in value.items():
@@ -351,4 +369,5 @@ def load(path, api, search_dirs=()):
                    mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),
                    storage_labels=_storage(raw["storage"]), storage_secrets=_secrets(raw["storage"]), tests=tests,
                    chain=raw["chain"], firmware_budgets=_firmware_budgets(raw["firmware"]),
+                   firmware_sp_math=_firmware_sp_math(raw["firmware"]),
                    deviations=[d for d in DEVIATIONS if d in declared])

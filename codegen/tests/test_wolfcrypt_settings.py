@@ -17,9 +17,10 @@ def mechanism(name, low=0, high=0):
     return Mechanism(name, ["CKF_SIGN"], low, high)
 
 
-def settings(*mechanisms, functions=()):
+def settings(*mechanisms, functions=(), sp_math="small"):
     return wolfcrypt_settings.settings_for(
-        types.SimpleNamespace(mechanisms=list(mechanisms), has=lambda function: function in functions))
+        types.SimpleNamespace(mechanisms=list(mechanisms), has=lambda function: function in functions,
+                              firmware_sp_math=sp_math))
 
 
 def header_of(name):
@@ -107,6 +108,14 @@ class HeaderTest(unittest.TestCase):
         for macro in ("WOLFSSL_SP_X86_64_ASM", "WOLFSSL_SP_ASM", "USE_INTEL_SPEEDUP"):
             self.assertIn(f"#define {macro}\n", block)
             self.assertEqual(header.count(f"#define {macro}\n"), 1, f"{macro} only inside the x86_64 block")
+
+    def test_firmware_sp_math_is_the_profiles_choice(self):
+        self.assertFalse(settings(mechanism("CKM_ECDSA")).sp_cortex_m_asm)
+        self.assertTrue(settings(mechanism("CKM_ECDSA"), sp_math="cortex-m-asm").sp_cortex_m_asm)
+        for name in ("freertos-ota", "full"):
+            firmware = header_of(name).split("#if defined(P11_FIRMWARE)\n")[1].split("\n#endif\n\n")[0]
+            self.assertIn("#define WOLFSSL_SP_SMALL\n", firmware, name)
+            self.assertNotIn("WOLFSSL_SP_ARM_CORTEX_M_ASM", firmware, name)
 
     def test_ota_profile_leaves_out_what_it_does_not_verify_with(self):
         macros = defines(header_of("freertos-ota"))

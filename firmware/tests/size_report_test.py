@@ -65,7 +65,8 @@ class SizeReportTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="size-report-test-")
         self.write("image.map", MAP)
-        self.write("selftest.log", "ok   things\nselftest-measure login 6000000\nselftest-measure stack 2400 heap 30000\n")
+        self.write("selftest.log",
+                   "ok   things\nselftest-measure login 6000000 sign 11000000\nselftest-measure stack 2400 heap 30000\n")
         self.write("size.sh", FAKE_SIZE)
         os.chmod(self.path("size.sh"), 0o755)
 
@@ -99,6 +100,7 @@ class SizeReportTest(unittest.TestCase):
         # Image totals from the ELF: text + data, data + bss.
         self.assertIn("| **image** | **9032** | **288** |", result.stdout)
         self.assertIn("| login_instructions | 6000000 | - |  |", result.stdout)
+        self.assertIn("| sign_instructions | 11000000 | - |  |", result.stdout)
         with open(self.path("report.md"), encoding="utf-8") as stream:
             self.assertEqual(stream.read(), result.stdout.rstrip("\n") + "\n")
 
@@ -113,6 +115,11 @@ class SizeReportTest(unittest.TestCase):
         self.assertIn("layer_flash 920 > 919", result.stderr)
         self.assertIn("heap 30000 > 29999", result.stderr)
         self.assertNotIn("image_flash", result.stderr)
+
+    def test_a_slow_signature_is_over_its_budget(self):
+        result = self.run_report("sign_instructions 10999999\n")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("sign_instructions 11000000 > 10999999", result.stderr)
 
     def test_a_budget_the_image_does_not_measure_fails(self):
         self.write("selftest.log", "selftest-measure stack 2400 heap 30000\n")
