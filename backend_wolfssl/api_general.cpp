@@ -1,9 +1,8 @@
 /* General-purpose functions (C_Initialize, C_Finalize, C_GetInfo, the legacy
  * parallel-function calls) and the session acquire/release of
  * p11_backend_core.h. */
-#include <new>
-
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "core_pkcs11_pal.h"
 #include "library.h"
 #include "padded_string.h"
@@ -97,6 +96,50 @@ thread_local ThreadSessionCache t_session_cache __attribute__((tls_model("initia
 ThreadSessionCache t_session_cache; // one call at a time (threading.h)
 #endif
 
+// C_Initialize after the library is marked initializing: the lock, the RNG,
+// the PAL, the token record and the objects.
+CK_RV initialize(Library &lib, const CK_C_INITIALIZE_ARGS *args)
+{
+    LockStrategy strategy = choose_strategy(args);
+    CK_RV rv = lib.lock.create(strategy);
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    lib.strategy = strategy;
+    lib.session_cache.store(!strategy.uses_app_callbacks(), std::memory_order_relaxed);
+    if (wc_InitRng(&lib.rng) != 0) {
+        return CKR_FUNCTION_FAILED;
+    }
+    lib.rng_ready = true;
+    rv = PKCS11_PAL_Initialize();
+    // v2.40 §5.4 lists no device codes for C_Initialize: a store that
+    // cannot be opened (the PAL said why) is CKR_FUNCTION_FAILED.
+    if (rv != CKR_OK) {
+        return rv == CKR_HOST_MEMORY ? rv : CKR_FUNCTION_FAILED;
+    }
+    LockGuard guard(lib.lock);
+    rv = guard.rv();
+    if (rv == CKR_OK) {
+        store_sync_start(); // before the store is read: what memory reflects
+        rv = token_load(&lib.token, profile(), lib.rng);
+    }
+    if (rv == CKR_OK) {
+        rv = sealing_rng_start() ? CKR_OK : CKR_FUNCTION_FAILED;
+    }
+    if (rv == CKR_OK) {
+        // Without it the token still works; what is bound to it cannot
+        // be stored or read (reported, CKR_DEVICE_ERROR when it is used).
+        SecretKey device_key;
+        const bool have = device_key_load(&lib.token, lib.rng, &device_key) == CKR_OK;
+        held_device_key_set(have ? &device_key : nullptr);
+    }
+    if (rv == CKR_OK) {
+        // Token objects load in one pass, after the token record.
+        rv = lib.objects.start(strategy);
+    }
+    return rv;
+}
+
 } // namespace
 
 } // namespace p11
@@ -111,7 +154,7 @@ CK_BBOOL p11be_initialized(void)
 }
 
 CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session)
-{
+P11_TRY {
     Library &lib = library();
     if (!library_ready()) {
         return CKR_CRYPTOKI_NOT_INITIALIZED;
@@ -146,7 +189,7 @@ CK_RV p11be_session_acquire(CK_SESSION_HANDLE handle, p11_session **session)
     }
     *session = found;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 void p11be_session_release(p11_session *session)
 {
@@ -185,48 +228,16 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
                                            std::memory_order_acq_rel)) {
         return CKR_CRYPTOKI_ALREADY_INITIALIZED;
     }
-    const CK_C_INITIALIZE_ARGS *args = static_cast<const CK_C_INITIALIZE_ARGS *>(pInitArgs);
-    LockStrategy strategy = choose_strategy(args);
-    CK_RV rv = lib.lock.create(strategy);
-    if (rv != CKR_OK) {
-        lib.state.store(LibraryState::uninitialized, std::memory_order_release);
-        return rv;
+    CK_RV rv;
+#if defined(__cpp_exceptions)
+    try {
+        rv = initialize(lib, static_cast<const CK_C_INITIALIZE_ARGS *>(pInitArgs));
+    } catch (const std::bad_alloc &) {
+        rv = CKR_HOST_MEMORY; // and, as for any failure, back to uninitialized: a retry starts over
     }
-    lib.strategy = strategy;
-    lib.session_cache.store(!strategy.uses_app_callbacks(), std::memory_order_relaxed);
-    if (wc_InitRng(&lib.rng) != 0) {
-        rv = CKR_FUNCTION_FAILED;
-    } else {
-        lib.rng_ready = true;
-        rv = PKCS11_PAL_Initialize();
-        // v2.40 §5.4 lists no device codes for C_Initialize: a store that
-        // cannot be opened (the PAL said why) is CKR_FUNCTION_FAILED.
-        if (rv != CKR_OK && rv != CKR_HOST_MEMORY) {
-            rv = CKR_FUNCTION_FAILED;
-        }
-    }
-    if (rv == CKR_OK) {
-        LockGuard guard(lib.lock);
-        rv = guard.rv();
-        if (rv == CKR_OK) {
-            store_sync_start(); // before the store is read: what memory reflects
-            rv = token_load(&lib.token, profile(), lib.rng);
-        }
-        if (rv == CKR_OK) {
-            rv = sealing_rng_start() ? CKR_OK : CKR_FUNCTION_FAILED;
-        }
-        if (rv == CKR_OK) {
-            // Without it the token still works; what is bound to it cannot
-            // be stored or read (reported, CKR_DEVICE_ERROR when it is used).
-            SecretKey device_key;
-            const bool have = device_key_load(&lib.token, lib.rng, &device_key) == CKR_OK;
-            held_device_key_set(have ? &device_key : nullptr);
-        }
-        if (rv == CKR_OK) {
-            // Token objects load in one pass, after the token record.
-            rv = lib.objects.start(strategy);
-        }
-    }
+#else
+    rv = initialize(lib, static_cast<const CK_C_INITIALIZE_ARGS *>(pInitArgs));
+#endif
     if (rv != CKR_OK) {
         release_resources(lib);
         lib.state.store(LibraryState::uninitialized, std::memory_order_release);
@@ -245,7 +256,7 @@ CK_RV p11be_C_Finalize(CK_VOID_PTR pReserved)
                                            std::memory_order_acq_rel)) {
         return CKR_CRYPTOKI_NOT_INITIALIZED;
     }
-    {
+    P11_TRY {
         LockGuard guard(lib.lock);
         if (guard.rv() != CKR_OK) {
             lib.state.store(LibraryState::ready, std::memory_order_release);
@@ -253,13 +264,19 @@ CK_RV p11be_C_Finalize(CK_VOID_PTR pReserved)
         }
         close_all_sessions_locked(lib);
     }
+#if defined(__cpp_exceptions)
+    catch (const std::bad_alloc &) {
+        lib.state.store(LibraryState::ready, std::memory_order_release); // still usable; C_Finalize may be retried
+        return CKR_HOST_MEMORY;
+    }
+#endif
     release_resources(lib);
     lib.state.store(LibraryState::uninitialized, std::memory_order_release);
     return CKR_OK;
 }
 
 CK_RV p11be_C_GetInfo(CK_INFO_PTR pInfo)
-{
+P11_TRY {
     pInfo->cryptokiVersion.major = 2;
     pInfo->cryptokiVersion.minor = 40;
     pad_copy(pInfo->manufacturerID, sizeof pInfo->manufacturerID, kManufacturer);
@@ -268,7 +285,7 @@ CK_RV p11be_C_GetInfo(CK_INFO_PTR pInfo)
     pInfo->libraryVersion.major = kVersionMajor;
     pInfo->libraryVersion.minor = kVersionMinor;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 // v2.40 §5.16: legacy functions; a library without parallel execution
 // answers CKR_FUNCTION_NOT_PARALLEL.

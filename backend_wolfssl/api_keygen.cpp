@@ -2,10 +2,12 @@
  * (P-256, P-384) and CKM_RSA_PKCS_KEY_PAIR_GEN (2048-4096 bits). Both
  * templates are checked by the attribute tables (§4.1.1 codes) before any
  * key is made, and the pair is stored all or nothing. */
+#include <new>
 #include <utility>
 #include <vector>
 
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "crypto/ec_params.h"
 #include "crypto/key_generation.h"
 #include "library.h"
@@ -83,7 +85,7 @@ CK_RV p11be_C_GenerateKeyPair(p11_session *session, CK_MECHANISM_PTR pMechanism,
                               CK_ATTRIBUTE_PTR pPublicKeyTemplate, CK_ULONG ulPublicKeyAttributeCount,
                               CK_ATTRIBUTE_PTR pPrivateKeyTemplate, CK_ULONG ulPrivateKeyAttributeCount,
                               CK_OBJECT_HANDLE_PTR phPublicKey, CK_OBJECT_HANDLE_PTR phPrivateKey)
-{
+P11_TRY {
     const CK_MECHANISM_TYPE mechanism = pMechanism->mechanism;
     CK_MECHANISM_INFO info;
     if ((mechanism != CKM_EC_KEY_PAIR_GEN && mechanism != CKM_RSA_PKCS_KEY_PAIR_GEN) ||
@@ -130,6 +132,6 @@ CK_RV p11be_C_GenerateKeyPair(p11_session *session, CK_MECHANISM_PTR pMechanism,
         *phPrivateKey = handles[1];
     }
     return rv;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

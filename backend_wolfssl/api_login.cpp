@@ -5,6 +5,7 @@
  * saves another's stale PINs back; wrong PINs are counted there and lock the
  * PIN after the profile's max_pin_tries (pin_attempt.h). */
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "library.h"
 #include "objects/pal_io.h"
 #include "pin_attempt.h"
@@ -78,7 +79,7 @@ extern "C" {
 
 CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR pPin,
                     CK_ULONG ulPinLen)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
@@ -124,10 +125,10 @@ CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR
     }
     token.login = who;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_Logout(p11_session *session)
-{
+P11_TRY {
     (void)session;
     Library &lib = library();
     LockGuard guard(lib.lock);
@@ -143,10 +144,10 @@ CK_RV p11be_C_Logout(p11_session *session)
     lib.objects.drop_private_session_objects();
     held_token_key_set(nullptr);
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_InitPIN(p11_session *session, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen)
-{
+P11_TRY {
     Library &lib = library();
     LockGuard guard(lib.lock);
     if (guard.rv() != CKR_OK) {
@@ -166,11 +167,11 @@ CK_RV p11be_C_InitPIN(p11_session *session, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPin
     const KeyRef token_key = held_token_key();
     return rv == CKR_OK ? token_set_pin(&lib.token, profile(), Login::user, pPin, ulPinLen, token_key.get(), lib.rng)
                         : rv;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_SetPIN(p11_session *session, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulOldLen,
                      CK_UTF8CHAR_PTR pNewPin, CK_ULONG ulNewLen)
-{
+P11_TRY {
     Library &lib = library();
     LockGuard guard(lib.lock);
     if (guard.rv() != CKR_OK) {
@@ -191,6 +192,6 @@ CK_RV p11be_C_SetPIN(p11_session *session, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulO
     return rv == CKR_OK ? token_set_pin(&lib.token, profile(), who, pNewPin, ulNewLen, have_key ? &token_key : nullptr,
                                         lib.rng)
                         : rv;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

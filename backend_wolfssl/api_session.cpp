@@ -2,9 +2,8 @@
  * Handles come from a process-wide counter, so they are never 0 and never
  * reused while the process lives, even across C_Finalize/C_Initialize. */
 #include <atomic>
-#include <new>
-
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "library.h"
 #include "secrets/held_keys.h"
 #include "store_sync.h"
@@ -37,7 +36,7 @@ extern "C" {
 
 CK_RV p11be_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication,
                           CK_NOTIFY Notify, CK_SESSION_HANDLE_PTR phSession)
-{
+P11_TRY {
     if (slotID != kSlotId) {
         return CKR_SLOT_ID_INVALID;
     }
@@ -87,10 +86,10 @@ CK_RV p11be_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplic
     }
     delete session;
     return rv;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_CloseSession(p11_session *session)
-{
+P11_TRY {
     Library &lib = library();
     p11_session *removed = nullptr;
     {
@@ -113,10 +112,10 @@ CK_RV p11be_C_CloseSession(p11_session *session)
     session_end_operations(removed);
     session_unref(removed); // the table's reference; the caller still holds its own
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_CloseAllSessions(CK_SLOT_ID slotID)
-{
+P11_TRY {
     if (slotID != kSlotId) {
         return CKR_SLOT_ID_INVALID;
     }
@@ -127,10 +126,10 @@ CK_RV p11be_C_CloseAllSessions(CK_SLOT_ID slotID)
     }
     close_all_sessions_locked(lib);
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_GetSessionInfo(p11_session *session, CK_SESSION_INFO_PTR pInfo)
-{
+P11_TRY {
     Library &lib = library();
     LockGuard guard(lib.lock);
     if (guard.rv() != CKR_OK) {
@@ -141,6 +140,6 @@ CK_RV p11be_C_GetSessionInfo(p11_session *session, CK_SESSION_INFO_PTR pInfo)
     pInfo->flags = session->flags;
     pInfo->ulDeviceError = 0;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

@@ -9,6 +9,7 @@
  * C_Login(CKU_CONTEXT_SPECIFIC) (else CKR_USER_NOT_LOGGED_IN, the run ends). C_SignRecover and
  * C_VerifyRecover are not offered (no mechanism here recovers data). */
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "library.h"
 #include "session.h"
 #include "signature_operation.h"
@@ -90,7 +91,7 @@ CK_RV update(SignatureOperation &op, CK_BYTE_PTR part, CK_ULONG part_len)
 extern "C" {
 
 CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
@@ -100,11 +101,11 @@ CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJ
         return guard.rv();
     }
     return signature_operation_start(session, &session->sign, pMechanism, hKey, SignPurpose::sign);
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_Sign(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
                    CK_ULONG_PTR pulSignatureLen)
-{
+P11_TRY {
     return with_operation(session, &p11_session::sign, [&](SignatureOperation &op) {
         if (op.multipart) {
             signature_operation_end(&op); // mixing one-shot and multi-part ends the run
@@ -126,16 +127,16 @@ CK_RV p11be_C_Sign(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen, 
         signature_operation_end(&op);
         return rv;
     });
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_SignUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
-{
+P11_TRY {
     return with_operation(session, &p11_session::sign,
                           [&](SignatureOperation &op) { return update(op, pPart, ulPartLen); });
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_SignFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
-{
+P11_TRY {
     return with_operation(session, &p11_session::sign, [&](SignatureOperation &op) {
         if (refuse_multi_part(op)) {
             return static_cast<CK_RV>(CKR_OPERATION_ACTIVE);
@@ -153,10 +154,10 @@ CK_RV p11be_C_SignFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG_P
         signature_operation_end(&op);
         return rv;
     });
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_VerifyInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
@@ -166,11 +167,11 @@ CK_RV p11be_C_VerifyInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_O
         return guard.rv();
     }
     return signature_operation_start(session, &session->verify, pMechanism, hKey, SignPurpose::verify);
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_Verify(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
                      CK_ULONG ulSignatureLen)
-{
+P11_TRY {
     return with_operation(session, &p11_session::verify, [&](SignatureOperation &op) {
         if (op.multipart) {
             signature_operation_end(&op); // mixing one-shot and multi-part ends the run
@@ -180,21 +181,21 @@ CK_RV p11be_C_Verify(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen
         signature_operation_end(&op);
         return rv;
     });
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_VerifyUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
-{
+P11_TRY {
     return with_operation(session, &p11_session::verify,
                           [&](SignatureOperation &op) { return update(op, pPart, ulPartLen); });
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_VerifyFinal(p11_session *session, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
-{
+P11_TRY {
     return with_operation(session, &p11_session::verify, [&](SignatureOperation &op) {
         CK_RV rv = sign_engine_verify_final(op.engine, pSignature, ulSignatureLen);
         signature_operation_end(&op);
         return rv;
     });
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

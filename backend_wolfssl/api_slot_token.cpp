@@ -1,9 +1,11 @@
 /* Slot and token management (v2.40 §5.5): the one slot and its token,
  * mechanism queries, C_InitToken. C_InitPIN/C_SetPIN live in api_login.cpp
  * with the other PIN handling. */
+#include <new>
 #include <cstring>
 
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "library.h"
 #include "mechanism_catalog.h"
 #include "objects/pal_io.h"
@@ -49,7 +51,7 @@ CK_FLAGS token_flags(const TokenRecord &record)
 extern "C" {
 
 CK_RV p11be_C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList, CK_ULONG_PTR pulCount)
-{
+P11_TRY {
     (void)tokenPresent; // the token is always present
     const CK_ULONG count = 1;
     if (pSlotList == nullptr) {
@@ -63,10 +65,10 @@ CK_RV p11be_C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList, CK_UL
     pSlotList[0] = kSlotId;
     *pulCount = count;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
-{
+P11_TRY {
     if (slotID != kSlotId) {
         return CKR_SLOT_ID_INVALID;
     }
@@ -78,10 +80,10 @@ CK_RV p11be_C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
     pInfo->firmwareVersion.major = kVersionMajor;
     pInfo->firmwareVersion.minor = kVersionMinor;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
-{
+P11_TRY {
     if (slotID != kSlotId) {
         return CKR_SLOT_ID_INVALID;
     }
@@ -118,10 +120,10 @@ CK_RV p11be_C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
     // No CKF_CLOCK_ON_TOKEN, so utcTime carries no time.
     pad_copy(pInfo->utcTime, sizeof pInfo->utcTime, nullptr);
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pReserved)
-{
+P11_TRY {
     (void)pSlot;
     (void)pReserved;
     // The token never leaves the slot, so there is never an event to report.
@@ -129,11 +131,11 @@ CK_RV p11be_C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR
         return CKR_NO_EVENT;
     }
     return CKR_FUNCTION_NOT_SUPPORTED; // blocking would wait forever
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pMechanismList,
                                CK_ULONG_PTR pulCount)
-{
+P11_TRY {
     if (slotID != kSlotId) {
         return CKR_SLOT_ID_INVALID;
     }
@@ -148,11 +150,11 @@ CK_RV p11be_C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pMechani
     }
     mechanism_offered_list(profile(), pMechanismList, capacity);
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type,
                                CK_MECHANISM_INFO_PTR pInfo)
-{
+P11_TRY {
     if (slotID != kSlotId) {
         return CKR_SLOT_ID_INVALID;
     }
@@ -162,11 +164,11 @@ CK_RV p11be_C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type,
     }
     *pInfo = info;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen,
                         CK_UTF8CHAR_PTR pLabel)
-{
+P11_TRY {
     if (slotID != kSlotId) {
         return CKR_SLOT_ID_INVALID;
     }
@@ -231,6 +233,6 @@ CK_RV p11be_C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinL
     }
     secure_wipe(&fresh, sizeof fresh);
     return rv;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

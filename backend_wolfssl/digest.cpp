@@ -7,9 +7,8 @@
 #include "digest.h"
 
 #include <cstddef>
-#include <new>
-
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "library.h"
 #include "mechanism_catalog.h"
 #include "secure_wipe.h"
@@ -167,7 +166,7 @@ CK_RV finish(p11_session *session, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 extern "C" {
 
 CK_RV p11be_C_DigestInit(p11_session *session, CK_MECHANISM_PTR pMechanism)
-{
+P11_TRY {
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
@@ -207,11 +206,11 @@ CK_RV p11be_C_DigestInit(p11_session *session, CK_MECHANISM_PTR pMechanism)
     op->multi_part = false;
     session->digest = op;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_Digest(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
                      CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
-{
+P11_TRY {
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
@@ -235,10 +234,10 @@ CK_RV p11be_C_Digest(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen
         return CKR_FUNCTION_FAILED;
     }
     return finish(session, pDigest, pulDigestLen);
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_DigestUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
-{
+P11_TRY {
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
@@ -254,10 +253,10 @@ CK_RV p11be_C_DigestUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulP
         return CKR_FUNCTION_FAILED;
     }
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_DigestFinal(p11_session *session, CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
-{
+P11_TRY {
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
@@ -274,6 +273,6 @@ CK_RV p11be_C_DigestFinal(p11_session *session, CK_BYTE_PTR pDigest, CK_ULONG_PT
         return rv;
     }
     return finish(session, pDigest, pulDigestLen);
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

@@ -35,8 +35,12 @@ CK_RV pin_attempt(TokenState *token, const p11_profile &profile, Login who, cons
         return CKR_PIN_LOCKED;
     }
     const std::uint32_t before = failures_of(token->record, who == Login::so);
-    if (before == UINT32_MAX || save_count(token, who, before + 1) != CKR_OK) {
+    if (before == UINT32_MAX) {
         return CKR_DEVICE_ERROR;
+    }
+    const CK_RV counted = save_count(token, who, before + 1);
+    if (counted != CKR_OK) {
+        return counted; // the store refused it (CKR_DEVICE_ERROR) or no memory for the record
     }
     if (!pin_verifier_check(pin_of(token->record, who == Login::so), pin, pin_len, kek, keyed)) {
         return CKR_PIN_INCORRECT;

@@ -5,6 +5,7 @@
  * (SP 800-90A instantiate: entropy || nonce); Debian's libwolfssl exports no
  * reseed call, and a new instantiation is never weaker than the old state. */
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "library.h"
 #include "session.h"
 
@@ -13,7 +14,7 @@ using namespace p11;
 extern "C" {
 
 CK_RV p11be_C_SeedRandom(p11_session *session, CK_BYTE_PTR pSeed, CK_ULONG ulSeedLen)
-{
+P11_TRY {
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
@@ -31,10 +32,10 @@ CK_RV p11be_C_SeedRandom(p11_session *session, CK_BYTE_PTR pSeed, CK_ULONG ulSee
     session->rng = fresh;
     session->rng_ready = true;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_GenerateRandom(p11_session *session, CK_BYTE_PTR pRandomData, CK_ULONG ulRandomLen)
-{
+P11_TRY {
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
@@ -51,6 +52,6 @@ CK_RV p11be_C_GenerateRandom(p11_session *session, CK_BYTE_PTR pRandomData, CK_U
         ulRandomLen -= n;
     }
     return rv;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

@@ -31,39 +31,55 @@ CK_RV import_result(KeyLoad result)
     }
 }
 
+// The helpers below answer CKR_OK, CKR_ATTRIBUTE_VALUE_INVALID, or
+// CKR_HOST_MEMORY when their scratch space cannot be had (never "invalid"
+// for a key that is merely checked on a full heap).
+CK_RV valid_if(bool ok)
+{
+    return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
 #if P11_HAVE_PRIVATE_KEYS // else no private key loads (key_loading.cpp)
 // 1 <= scalar < n (SEC 1 §3.2.1).
-bool scalar_in_range(ecc_key *key)
+CK_RV scalar_in_range(ecc_key *key)
 {
     const ecc_set_type *params = wc_ecc_get_curve_params(wc_ecc_get_curve_idx(key->dp->id));
     if (params == nullptr) {
-        return false;
+        return CKR_ATTRIBUTE_VALUE_INVALID;
     }
     HeapObject<mp_int> order;
-    if (!order || mp_init(order.get()) != MP_OKAY) {
-        return false;
+    if (!order) {
+        return CKR_HOST_MEMORY;
+    }
+    if (mp_init(order.get()) != MP_OKAY) {
+        return CKR_ATTRIBUTE_VALUE_INVALID;
     }
     bool ok = mp_read_radix(order.get(), params->order, MP_RADIX_HEX) == MP_OKAY && !mp_iszero(&key->k) &&
               mp_cmp(&key->k, order.get()) == MP_LT;
     mp_clear(order.get());
-    return ok;
+    return valid_if(ok);
 }
 
 // The public point the private scalar makes equals the given one.
-bool point_matches_scalar(ecc_key *key, const EcCurve &curve, const Bytes &scalar_attr)
+CK_RV point_matches_scalar(ecc_key *key, const EcCurve &curve, const Bytes &scalar_attr)
 {
-    WC_RNG rng; // wolfCrypt's timing-resistant multiplication wants one
-    if (wc_InitRng(&rng) != 0) {
-        return false;
-    }
+    // Allocations first: on a host a full heap throws (out_of_memory.h)
+    // before the RNG or the key hold anything.
     HeapObject<ecc_key> heap_key;
-    if (!heap_key || wc_ecc_init(heap_key.get()) != 0) {
-        wc_FreeRng(&rng);
-        return false;
+    if (!heap_key) {
+        return CKR_HOST_MEMORY;
     }
-    ecc_key &derived = *heap_key.get();
     Bytes scalar(curve.field_bytes - scalar_attr.size(), 0);
     scalar.insert(scalar.end(), scalar_attr.begin(), scalar_attr.end());
+    WC_RNG rng; // wolfCrypt's timing-resistant multiplication wants one
+    if (wc_InitRng(&rng) != 0) {
+        return CKR_FUNCTION_FAILED;
+    }
+    if (wc_ecc_init(heap_key.get()) != 0) {
+        wc_FreeRng(&rng);
+        return CKR_FUNCTION_FAILED;
+    }
+    ecc_key &derived = *heap_key.get();
     unsigned char given[1 + 2 * 48];
     unsigned char made[1 + 2 * 48];
     word32 given_len = sizeof given;
@@ -75,7 +91,7 @@ bool point_matches_scalar(ecc_key *key, const EcCurve &curve, const Bytes &scala
               std::memcmp(made, given, made_len) == 0;
     wc_ecc_free(&derived);
     wc_FreeRng(&rng);
-    return ok;
+    return valid_if(ok);
 }
 
 #endif // P11_HAVE_PRIVATE_KEYS
@@ -93,23 +109,23 @@ CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
         return rv;
     }
     ecc_thread_cache_hold(); // point checks multiply on the curve
-    bool ok;
     if (key_class == CKO_PUBLIC_KEY) {
         // On the curve, not infinity, order n (wolfCrypt's public key validation).
-        ok = wc_ecc_check_key(&key) == 0;
+        rv = valid_if(wc_ecc_check_key(&key) == 0);
     } else {
 #if P11_HAVE_PRIVATE_KEYS
-        ok = scalar_in_range(&key);
-        if (ok && attrs.has(CKA_EC_POINT)) {
-            ok = wc_ecc_check_key(&key) == 0 && point_matches_scalar(&key, *curve, *attrs.get(CKA_VALUE));
+        rv = scalar_in_range(&key);
+        if (rv == CKR_OK && attrs.has(CKA_EC_POINT)) {
+            rv = wc_ecc_check_key(&key) == 0 ? point_matches_scalar(&key, *curve, *attrs.get(CKA_VALUE))
+                                             : CKR_ATTRIBUTE_VALUE_INVALID;
         }
 #else
-        ok = false;
+        rv = CKR_ATTRIBUTE_VALUE_INVALID;
         (void)curve;
 #endif
     }
     wc_ecc_free(&key);
-    return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+    return rv;
 }
 
 #if P11_HAVE_PRIVATE_KEYS
@@ -130,15 +146,18 @@ bool crt_exponent_inverts_e(const mp_int *e, const mp_int *crt_exponent, const m
            mp_mulmod(e, crt_exponent, prime_minus_one, scratch) == MP_OKAY && mp_isone(scratch);
 }
 
-bool rsa_private_consistent(RsaKey *key)
+CK_RV rsa_private_consistent(RsaKey *key)
 {
     struct Scratch {
         mp_int a;
         mp_int b;
     };
     HeapObject<Scratch> scratch;
-    if (!scratch || mp_init_multi(&scratch->a, &scratch->b, nullptr, nullptr, nullptr, nullptr) != MP_OKAY) {
-        return false;
+    if (!scratch) {
+        return CKR_HOST_MEMORY;
+    }
+    if (mp_init_multi(&scratch->a, &scratch->b, nullptr, nullptr, nullptr, nullptr) != MP_OKAY) {
+        return CKR_ATTRIBUTE_VALUE_INVALID;
     }
     mp_int &a = scratch->a;
     mp_int &b = scratch->b;
@@ -150,7 +169,7 @@ bool rsa_private_consistent(RsaKey *key)
               mp_mulmod(&key->q, &key->u, &key->p, &a) == MP_OKAY && mp_isone(&a);
     mp_forcezero(&a);
     mp_forcezero(&b);
-    return ok;
+    return valid_if(ok);
 }
 #endif // P11_HAVE_PRIVATE_KEYS
 
@@ -165,17 +184,17 @@ CK_RV check_rsa(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
         delete key;
         return rv;
     }
-    bool ok =
-        mp_isodd(&key->n) && mp_isodd(&key->e) && mp_cmp_d(&key->e, 1) == MP_GT && mp_cmp(&key->e, &key->n) == MP_LT;
+    rv = valid_if(mp_isodd(&key->n) && mp_isodd(&key->e) && mp_cmp_d(&key->e, 1) == MP_GT &&
+                  mp_cmp(&key->e, &key->n) == MP_LT);
 #if P11_HAVE_PRIVATE_KEYS // else no private key loads
-    if (ok && key_class == CKO_PRIVATE_KEY) {
-        ok = rsa_private_consistent(key);
+    if (rv == CKR_OK && key_class == CKO_PRIVATE_KEY) {
+        rv = rsa_private_consistent(key);
     }
 #endif
     wc_FreeRsaKey(key);
     secure_wipe(key, sizeof *key);
     delete key;
-    return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+    return rv;
 }
 
 CK_RV check_secret(const AttributeSet &attrs)

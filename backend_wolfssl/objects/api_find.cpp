@@ -3,9 +3,10 @@
  * C_FindObjects call hands out the next handles that still exist and are
  * still visible, so a search never returns an object the session may not
  * see, even after a C_Logout in between. */
-#include <new>
+#include <memory>
 
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "library.h"
 #include "objects/attribute_rules.h"
 #include "objects/find_operation.h"
@@ -27,7 +28,7 @@ using namespace p11;
 extern "C" {
 
 CK_RV p11be_C_FindObjectsInit(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
@@ -59,24 +60,25 @@ CK_RV p11be_C_FindObjectsInit(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, 
     if (session->find != nullptr) {
         return CKR_OPERATION_ACTIVE;
     }
-    FindOperation *op = new (std::nothrow) FindOperation;
+    // Owned here until the search is done: a search that runs out of memory
+    // (std::bad_alloc) leaves nothing behind.
+    std::unique_ptr<FindOperation> op(new (std::nothrow) FindOperation);
     if (op == nullptr) {
         return CKR_HOST_MEMORY;
     }
     if (!contradictory) {
         CK_RV rv = library().objects.search(wanted, login, &op->found);
         if (rv != CKR_OK) {
-            delete op;
             return rv;
         }
     }
-    session->find = op;
+    session->find = op.release();
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_FindObjects(p11_session *session, CK_OBJECT_HANDLE_PTR phObject, CK_ULONG ulMaxObjectCount,
                           CK_ULONG_PTR pulObjectCount)
-{
+P11_TRY {
     const Login login = current_login();
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
@@ -88,10 +90,10 @@ CK_RV p11be_C_FindObjects(p11_session *session, CK_OBJECT_HANDLE_PTR phObject, C
     }
     *pulObjectCount = library().objects.take_visible(op->found, &op->next, ulMaxObjectCount, login, phObject);
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_FindObjectsFinal(p11_session *session)
-{
+P11_TRY {
     LockGuard guard(session->op_lock);
     if (guard.rv() != CKR_OK) {
         return guard.rv();
@@ -102,6 +104,6 @@ CK_RV p11be_C_FindObjectsFinal(p11_session *session)
     find_operation_free(session->find);
     session->find = nullptr;
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

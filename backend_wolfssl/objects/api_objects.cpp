@@ -2,11 +2,13 @@
  * C_DestroyObject, C_GetObjectSize, C_GetAttributeValue, C_SetAttributeValue.
  * The attribute tables (attribute_rules.h) decide what a template may say;
  * the store (object_store.h) decides who may see and change what. */
+#include <new>
 #include <cstring>
 #include <utility>
 #include <vector>
 
 #include "backend_api.h"
+#include "out_of_memory.h"
 #include "crypto/key_check.h"
 #include "library.h"
 #include "objects/attribute_rules.h"
@@ -31,7 +33,7 @@ extern "C" {
 
 CK_RV p11be_C_CreateObject(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,
                            CK_OBJECT_HANDLE_PTR phObject)
-{
+P11_TRY {
     AttributeSet attrs;
     CK_RV rv = build_object(pTemplate, ulCount, ObjectOrigin::create, kNotImplied, kNotImplied, &attrs);
     if (rv != CKR_OK) {
@@ -48,11 +50,11 @@ CK_RV p11be_C_CreateObject(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, CK_
         return CKR_ATTRIBUTE_READ_ONLY; // v2.40 Table 10 footnote 10
     }
     return add_one(session, login, std::move(attrs), phObject);
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_CopyObject(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount,
                          CK_OBJECT_HANDLE_PTR phNewObject)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
@@ -71,19 +73,19 @@ CK_RV p11be_C_CopyObject(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ATTR
         return CKR_ATTRIBUTE_READ_ONLY;
     }
     return add_one(session, login, std::move(attrs), phNewObject);
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_DestroyObject(p11_session *session, CK_OBJECT_HANDLE hObject)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
     }
     return library().objects.destroy(session, current_login(), hObject);
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_GetObjectSize(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ULONG_PTR pulSize)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
@@ -95,14 +97,14 @@ CK_RV p11be_C_GetObjectSize(p11_session *session, CK_OBJECT_HANDLE hObject, CK_U
     // The size of its stored record, whether or not it is a token object.
     *pulSize = object_record_size(object->attrs);
     return CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 // v2.40 §5.7.5: every attribute is processed, whatever happened to the
 // others; when several codes apply, any may be returned, and this returns
 // them in the order the spec lists the cases.
 CK_RV p11be_C_GetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate,
                                 CK_ULONG ulCount)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
@@ -152,16 +154,16 @@ CK_RV p11be_C_GetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, 
         return CKR_ATTRIBUTE_TYPE_INVALID;
     }
     return too_small ? CKR_BUFFER_TOO_SMALL : CKR_OK;
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 CK_RV p11be_C_SetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate,
                                 CK_ULONG ulCount)
-{
+P11_TRY {
     const CK_RV synced = store_sync(session); // other processes' changes first (store_sync.h)
     if (synced != CKR_OK) {
         return synced;
     }
     return library().objects.update(session, current_login(), hObject, pTemplate, ulCount);
-}
+} P11_HOST_MEMORY_ON_BAD_ALLOC
 
 } // extern "C"

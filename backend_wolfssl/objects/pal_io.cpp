@@ -61,20 +61,39 @@ CK_OBJECT_HANDLE pal_find(const std::string &label)
                                  static_cast<CK_ULONG>(label.size()));
 }
 
+namespace {
+
+// The PAL's copy of a value: handed back to the PAL (which wipes it) however
+// the scope ends, a std::bad_alloc of the copy out included.
+struct PalValue {
+    CK_BYTE_PTR data = nullptr;
+    CK_ULONG size = 0;
+    PalValue() = default;
+    PalValue(const PalValue &) = delete;
+    PalValue &operator=(const PalValue &) = delete;
+    ~PalValue()
+    {
+        if (data != nullptr) {
+            PKCS11_PAL_GetObjectValueCleanup(data, size);
+        }
+    }
+};
+
+} // namespace
+
 ReadResult pal_read(const std::string &label, Bytes *out)
 {
     CK_OBJECT_HANDLE handle = pal_find(label);
     if (handle == CK_INVALID_HANDLE) {
         return ReadResult::missing;
     }
-    CK_BYTE_PTR data = nullptr;
-    CK_ULONG size = 0;
+    PalValue value;
     CK_BBOOL is_private = CK_FALSE;
-    if (PKCS11_PAL_GetObjectValue(handle, &data, &size, &is_private) != CKR_OK) {
+    if (PKCS11_PAL_GetObjectValue(handle, &value.data, &value.size, &is_private) != CKR_OK) {
+        value.data = nullptr; // a PAL that failed owes nothing back
         return ReadResult::failed;
     }
-    out->assign(data, data + size);
-    PKCS11_PAL_GetObjectValueCleanup(data, size);
+    out->assign(value.data, value.data + value.size);
     return ReadResult::ok;
 }
 

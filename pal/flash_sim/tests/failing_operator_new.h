@@ -1,0 +1,16 @@
+// A global operator new that can be told to fail: after n more allocations
+// every new throws std::bad_alloc (the nothrow forms return nullptr), as a
+// full heap does. Linked into one test binary only.
+#ifndef P11_FAILING_OPERATOR_NEW_H
+#define P11_FAILING_OPERATOR_NEW_H
+
+namespace p11test {
+
+// n < 0: never fail (the default).
+void FailAllocationsAfter(long n);
+// Whether an allocation failed since the last FailAllocationsAfter.
+bool AnAllocationFailed();
+
+} // namespace p11test
+
+#endif // P11_FAILING_OPERATOR_NEW_H
