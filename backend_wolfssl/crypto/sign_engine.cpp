@@ -5,6 +5,7 @@
 #include "sign_engine_internal.h"
 
 #include <cstring>
+#include <memory>
 #include <new>
 
 #include "secure_wipe.h"
@@ -216,7 +217,9 @@ CK_RV sign_engine_init(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type, CK_O
     if (!key_fits(rule->family, purpose, key_type, key_class)) {
         return CKR_KEY_TYPE_INCONSISTENT;
     }
-    SignEngine *engine = new (std::nothrow) SignEngine{};
+    // Freed however the scope ends, a std::bad_alloc while loading the key included.
+    std::unique_ptr<SignEngine, void (*)(SignEngine *)> owned(new (std::nothrow) SignEngine{}, sign_engine_free);
+    SignEngine *engine = owned.get();
     if (engine == nullptr) {
         return CKR_HOST_MEMORY;
     }
@@ -239,10 +242,9 @@ CK_RV sign_engine_init(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type, CK_O
         }
     }
     if (rv != CKR_OK) {
-        sign_engine_free(engine);
         return rv;
     }
-    *out = engine;
+    *out = owned.release();
     return CKR_OK;
 }
 

@@ -6,6 +6,8 @@
 namespace {
 const p11_mechanism_entry kMechanisms[] = {
     {CKM_SHA256, 0, 0, CKF_DIGEST},
+    {CKM_EC_KEY_PAIR_GEN, 256, 256, CKF_GENERATE_KEY_PAIR}, // the out-of-memory flow signs
+    {CKM_ECDSA, 256, 256, CKF_SIGN | CKF_VERIFY},
 };
 } // namespace
 

@@ -63,6 +63,18 @@ TEST_F(TokenOutOfMemoryTest, EveryAllocationFailureAnswersHostMemoryAndKeepsTheT
         Tmpl find;
         find.Str(CKA_LABEL, "oom a");
         CK_MECHANISM sha256 = {CKM_SHA256, nullptr, 0};
+        CK_MECHANISM keygen = {CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+        CK_MECHANISM ecdsa = {CKM_ECDSA, nullptr, 0};
+        CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+        CK_BBOOL yes = CK_TRUE;
+        CK_BBOOL no = CK_FALSE;
+        CK_ATTRIBUTE pub_template[] = {{CKA_EC_PARAMS, p256, sizeof p256}, {CKA_VERIFY, &yes, sizeof yes},
+                                       {CKA_TOKEN, &no, sizeof no}};
+        CK_ATTRIBUTE priv_template[] = {{CKA_SIGN, &yes, sizeof yes}, {CKA_TOKEN, &no, sizeof no}};
+        CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+        CK_OBJECT_HANDLE priv = CK_INVALID_HANDLE;
+        unsigned char signature[64];
+        CK_ULONG signature_len = sizeof signature;
         unsigned char digest[32];
         CK_ULONG digest_len = sizeof digest;
         unsigned char abc[] = {'a', 'b', 'c'};
@@ -116,6 +128,23 @@ TEST_F(TokenOutOfMemoryTest, EveryAllocationFailureAnswersHostMemoryAndKeepsTheT
                  return With(h, [&](p11_session *s) {
                      CK_RV rv = p11be_C_DigestInit(s, &sha256);
                      return rv == CKR_OK ? p11be_C_Digest(s, abc, sizeof abc, digest, &digest_len) : rv;
+                 });
+             },
+             [] {}},
+            {"C_GenerateKeyPair",
+             [&] {
+                 return With(h, [&](p11_session *s) {
+                     return p11be_C_GenerateKeyPair(s, &keygen, pub_template, 3, priv_template, 2, &pub, &priv);
+                 });
+             },
+             [] {}},
+            {"C_Sign and C_Verify",
+             [&] {
+                 return With(h, [&](p11_session *s) {
+                     CK_RV rv = p11be_C_SignInit(s, &ecdsa, priv);
+                     rv = rv == CKR_OK ? p11be_C_Sign(s, digest, sizeof digest, signature, &signature_len) : rv;
+                     rv = rv == CKR_OK ? p11be_C_VerifyInit(s, &ecdsa, pub) : rv;
+                     return rv == CKR_OK ? p11be_C_Verify(s, digest, sizeof digest, signature, signature_len) : rv;
                  });
              },
              [] {}},
