@@ -175,13 +175,13 @@ CK_RV rsa_private_consistent(RsaKey *key)
 
 CK_RV check_rsa(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
 {
-    RsaKey *key = new (std::nothrow) RsaKey;
-    if (key == nullptr) {
+    HeapObject<RsaKey> heap_key; // wiped and freed however the scope ends
+    if (!heap_key) {
         return CKR_HOST_MEMORY;
     }
+    RsaKey *key = heap_key.get();
     CK_RV rv = import_result(load_rsa_key(key_class, attrs, key));
     if (rv != CKR_OK) {
-        delete key;
         return rv;
     }
     rv = valid_if(mp_isodd(&key->n) && mp_isodd(&key->e) && mp_cmp_d(&key->e, 1) == MP_GT &&
@@ -192,8 +192,6 @@ CK_RV check_rsa(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
     }
 #endif
     wc_FreeRsaKey(key);
-    secure_wipe(key, sizeof *key);
-    delete key;
     return rv;
 }
 

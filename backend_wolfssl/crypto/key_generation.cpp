@@ -111,12 +111,14 @@ CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, const Bytes &public_exponent,
     if (rng == nullptr || pub == nullptr || priv == nullptr) {
         return CKR_ARGUMENTS_BAD;
     }
-    RsaKey *key = new (std::nothrow) RsaKey; // several KB: not on a task's stack
-    if (key == nullptr) {
+    // Several KB: not on a task's stack; wiped and freed however the scope
+    // ends (a copy of a field below may throw std::bad_alloc on a host).
+    HeapObject<RsaKey> heap_key;
+    if (!heap_key) {
         return CKR_HOST_MEMORY;
     }
+    RsaKey *key = heap_key.get();
     if (wc_InitRsaKey(key, nullptr) != 0) {
-        delete key;
         return CKR_FUNCTION_FAILED;
     }
     int rc = wc_MakeRsaKey(key, static_cast<int>(modulus_bits), static_cast<long>(e), rng);
@@ -129,8 +131,6 @@ CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, const Bytes &public_exponent,
         ok = export_integer(fields[i], &values[i]);
     }
     wc_FreeRsaKey(key);
-    secure_wipe(key, sizeof *key);
-    delete key;
     if (!ok) {
         return rc == MEMORY_E ? CKR_HOST_MEMORY : CKR_FUNCTION_FAILED;
     }
