@@ -23,7 +23,8 @@ static enum flash_status refuse(enum flash_status status)
 
 enum flash_status flash_device_create(const struct flash_geometry *geometry)
 {
-    if (geometry == NULL || geometry->write_unit < 8 || geometry->block_count < 2 ||
+    if (geometry == NULL || geometry->write_unit == 0 || (geometry->write_unit & (geometry->write_unit - 1)) != 0 ||
+        geometry->block_count < 2 ||
         geometry->block_size < 2 * geometry->write_unit || geometry->block_size % geometry->write_unit != 0 ||
         geometry->block_count > SIZE_MAX / geometry->block_size ||
         (geometry->page_size != 0 &&

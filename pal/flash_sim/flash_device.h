@@ -17,7 +17,7 @@ extern "C" {
 struct flash_geometry {
     size_t block_size;  /* bytes per erase block, a multiple of write_unit */
     size_t block_count; /* at least 2 */
-    size_t write_unit;  /* bytes per program unit, at least 8 */
+    size_t write_unit;  /* bytes per program unit, a power of two (1 for a byte-programmable NOR) */
     size_t page_size;   /* a write never crosses a page; 0: no pages */
 };
 

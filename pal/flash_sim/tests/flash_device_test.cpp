@@ -36,8 +36,12 @@ TEST_F(FlashDeviceTest, RejectsGeometryThatBreaksTheRules)
 {
     flash_geometry odd = {60, 2, 8, 0};
     EXPECT_EQ(FLASH_ERR_RANGE, flash_device_create(&odd));
-    flash_geometry tiny_unit = {64, 2, 4, 0};
-    EXPECT_EQ(FLASH_ERR_RANGE, flash_device_create(&tiny_unit));
+    flash_geometry odd_unit = {64, 2, 3, 0};
+    EXPECT_EQ(FLASH_ERR_RANGE, flash_device_create(&odd_unit));
+    flash_geometry no_unit = {64, 2, 0, 0};
+    EXPECT_EQ(FLASH_ERR_RANGE, flash_device_create(&no_unit));
+    flash_geometry byte_unit = {64, 2, 1, 0}; // byte-programmable NOR
+    EXPECT_EQ(FLASH_OK, flash_device_create(&byte_unit));
     flash_geometry one_block = {64, 1, 8, 0};
     EXPECT_EQ(FLASH_ERR_RANGE, flash_device_create(&one_block));
 }
