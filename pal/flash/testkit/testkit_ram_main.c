@@ -9,22 +9,8 @@
 #include "flash_device.h"
 #include "flash_driver.h"
 #include "flash_fault_driver.h"
+#include "flash_sim_driver.h"
 #include "flash_pal_testkit.h"
-
-static int ram_read(size_t offset, void *out, size_t len)
-{
-    return flash_device_read(offset, out, len) == FLASH_OK ? 0 : -1;
-}
-
-static int ram_program(size_t offset, const void *data, size_t len)
-{
-    return flash_device_write(offset, data, len) == FLASH_OK ? 0 : -1;
-}
-
-static int ram_erase(size_t sector)
-{
-    return flash_device_erase(sector) == FLASH_OK ? 0 : -1;
-}
 
 int main(int argc, char **argv)
 {
@@ -38,9 +24,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: a geometry the RAM flash cannot take\n", argv[0]);
         return 2;
     }
-    const struct p11_flash_driver ram = {geometry.block_size, geometry.block_count, geometry.write_unit,
-                                         geometry.page_size, ram_read, ram_program, ram_erase};
-    flash_faults_attach(&ram);
+    flash_faults_attach(flash_sim_driver());
     struct p11_flash_testkit_result result;
     p11_flash_testkit_run((uint32_t)strtoul(argv[5], NULL, 0), &result);
     printf("flash PAL test kit: %lu checks, %lu failed; %lu power cuts reached, %lu bit flips\n", result.checks,
