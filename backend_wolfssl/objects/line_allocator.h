@@ -1,7 +1,7 @@
-/* An allocator whose blocks start on a 64-byte cache line. The store makes
- * its Objects with it (std::allocate_shared), so the shared_ptr's counts and
- * the Object's first fields share one line: a find by a short label reads
- * that one line of the Object and no other (see object.h). */
+/* An allocator whose blocks start on a 64-byte cache line, for the value
+ * index's slots (value_index.h), and the alignment of an Object (object.h):
+ * a cache line on hosts, where a find reads one line of each Object; none
+ * beyond the natural one on firmware, where the padding would cost heap. */
 #ifndef P11_BACKEND_OBJECTS_LINE_ALLOCATOR_H
 #define P11_BACKEND_OBJECTS_LINE_ALLOCATOR_H
 
@@ -11,6 +11,11 @@
 namespace p11 {
 
 constexpr std::size_t kCacheLine = 64;
+#ifdef P11_FIRMWARE
+constexpr std::size_t kObjectAlignment = alignof(std::max_align_t);
+#else
+constexpr std::size_t kObjectAlignment = kCacheLine;
+#endif
 
 template <typename T> struct LineAllocator {
     using value_type = T;

@@ -1,5 +1,5 @@
 /* One object as the store holds it. Objects are immutable once in the store
- * and shared as std::shared_ptr<const Object>: C_SetAttributeValue builds a
+ * and shared as Ref<const Object> (ref_counted.h): C_SetAttributeValue builds a
  * new Object and swaps it in, so an operation holding a key keeps a
  * consistent (and live) copy even while another thread changes or destroys
  * it. The cached fields repeat what the attributes say, for fast checks: a
@@ -11,7 +11,6 @@
 #define P11_BACKEND_OBJECTS_OBJECT_H
 
 #include <atomic>
-#include <memory>
 #include <string>
 
 #include "attribute_set.h"
@@ -19,6 +18,7 @@
 #include "objects/inline_value.h"
 #include "objects/line_allocator.h"
 #include "pkcs11.h"
+#include "ref_counted.h"
 
 namespace p11 {
 
@@ -39,9 +39,11 @@ class StoreMark {
     mutable std::atomic<bool> held_{false};
 };
 
-struct Object {
-    // What a find by label reads, first: made by make_object, these share
-    // the cache line of the shared_ptr's counts (16 bytes + these 45).
+// Hosts: on its own cache line, so a find by a short label reads one line of
+// the Object (the count and the hot fields); firmware: no padding.
+struct alignas(kObjectAlignment) Object : RefCounted {
+    // What a find by label reads, first: these share the line of the count
+    // (4 bytes + these 45).
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
     bool token = false;      // CKA_TOKEN
     bool is_private = false; // CKA_PRIVATE: invisible unless the user is logged in
@@ -60,16 +62,17 @@ struct Object {
     mutable KeyPool parsed_keys;                 // keys: idle wolfCrypt copies (a copied Object starts empty)
 };
 
-using ObjectRef = std::shared_ptr<const Object>;
+using ObjectRef = Ref<const Object>;
+using ObjectPtr = Ref<Object>; // one being built, before the store shares it
 
-// A new Object, or a copy, on its own cache line (line_allocator.h).
-inline std::shared_ptr<Object> make_object()
+// A new Object, or a copy (which starts unshared: count, store mark and key pool).
+inline ObjectPtr make_object()
 {
-    return std::allocate_shared<Object>(LineAllocator<Object>());
+    return make_ref<Object>();
 }
-inline std::shared_ptr<Object> make_object(const Object &original)
+inline ObjectPtr make_object(const Object &original)
 {
-    return std::allocate_shared<Object>(LineAllocator<Object>(), original);
+    return make_ref<Object>(original);
 }
 
 // Fills the cached fields from the attributes.

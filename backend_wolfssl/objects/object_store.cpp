@@ -104,7 +104,7 @@ void seal_in_memory(Object *object)
 }
 
 // A token object as its record reads, under the given handle.
-std::shared_ptr<Object> object_from_stored(StoredObject &&item, CK_OBJECT_HANDLE handle)
+ObjectPtr object_from_stored(StoredObject &&item, CK_OBJECT_HANDLE handle)
 {
     auto object = make_object();
     object->handle = handle;
@@ -238,7 +238,7 @@ ObjectRef ObjectStore::lookup(CK_OBJECT_HANDLE handle, Login login)
 
 CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> objects, CK_OBJECT_HANDLE *handles_out)
 {
-    std::vector<std::shared_ptr<Object>> built;
+    std::vector<ObjectPtr> built;
     for (AttributeSet &attrs : objects) {
         auto object = make_object();
         object->attrs = std::move(attrs);
@@ -256,7 +256,7 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
     // Lock order: store lock, then write lock (store_sync.h takes both so);
     // session objects leave the store (and other processes) alone.
     std::optional<StoreLock> store;
-    if (std::any_of(built.begin(), built.end(), [](const std::shared_ptr<Object> &o) { return o->token; })) {
+    if (std::any_of(built.begin(), built.end(), [](const ObjectPtr &o) { return o->token; })) {
         store.emplace();
     }
     LockGuard writing(write_lock_);
@@ -321,7 +321,7 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
     return CKR_OK;
 }
 
-void ObjectStore::find_replaced_locked(const std::vector<std::shared_ptr<Object>> &built, Login login,
+void ObjectStore::find_replaced_locked(const std::vector<ObjectPtr> &built, Login login,
                                        std::set<std::string> *replaceable, std::vector<CK_OBJECT_HANDLE> *replaced)
 {
     if (!storage_.fixed_labels()) {

@@ -130,7 +130,7 @@ class ObjectStore {
     void lock_store_for(CK_OBJECT_HANDLE handle, Login login, std::optional<StoreLock> *store);
     // Fixed-label stores: the objects the new ones replace (same CKA_LABEL,
     // and the caller could destroy them), as corePKCS11 replaces on create.
-    void find_replaced_locked(const std::vector<std::shared_ptr<Object>> &built, Login login,
+    void find_replaced_locked(const std::vector<ObjectPtr> &built, Login login,
                               std::set<std::string> *replaceable, std::vector<CK_OBJECT_HANDLE> *replaced);
     void insert_locked(const ObjectRef &object);
     void erase_locked(CK_OBJECT_HANDLE handle);

@@ -9,34 +9,62 @@ namespace {
 
 KeyRef g_device_key;
 KeyRef g_token_key;
+// Guards the two references for a pointer copy or swap (a reader's count
+// must rise before a setter can drop the last one); the allocation, the wipe
+// and the free happen outside it. Firmware runs one call at a time, so it
+// never spins there.
+std::atomic_flag g_keys_busy = ATOMIC_FLAG_INIT;
 WC_RNG g_rng;
 bool g_rng_ready = false;
 
-KeyRef copy_of(const SecretKey *key)
+class KeysGuard {
+  public:
+    KeysGuard()
+    {
+        while (g_keys_busy.test_and_set(std::memory_order_acquire)) {
+        }
+    }
+    ~KeysGuard() { g_keys_busy.clear(std::memory_order_release); }
+    KeysGuard(const KeysGuard &) = delete;
+    KeysGuard &operator=(const KeysGuard &) = delete;
+};
+
+void replace(KeyRef *held, const SecretKey *key)
 {
-    return key != nullptr ? std::make_shared<const SecretKey>(*key) : KeyRef();
+    KeyRef fresh = key != nullptr ? KeyRef(make_ref<SecretKey>(*key)) : KeyRef();
+    {
+        KeysGuard guard;
+        held->swap(fresh);
+    }
+    // fresh now holds the old key: wiped here if no reader still has it.
+}
+
+KeyRef snapshot(const KeyRef &held)
+{
+    KeysGuard guard;
+    return held;
 }
 
 } // namespace
 
 void held_device_key_set(const SecretKey *key)
 {
-    std::atomic_store(&g_device_key, copy_of(key));
+    replace(&g_device_key, key);
 }
 
 KeyRef held_device_key()
 {
-    return std::atomic_load(&g_device_key);
+    return snapshot(g_device_key);
 }
 
 void held_token_key_set(const SecretKey *key)
 {
-    std::atomic_store(&g_token_key, copy_of(key));
+    replace(&g_token_key, key);
 }
 
 KeyRef held_token_key()
 {
-    return std::atomic_load(&g_token_key);
+    return snapshot(g_token_key);
 }
 
 WC_RNG *sealing_rng()

@@ -1,19 +1,17 @@
 /* The keys the running library holds. The device key is read at
  * C_Initialize (secrets/device_key.h); the token key is held from a login
  * that unwrapped it until C_Logout or C_Finalize. Readers take a snapshot
- * (a shared_ptr), so a C_Logout in another thread never pulls a key from
- * under a record being sealed or opened; the key's bytes are wiped when the
- * last snapshot goes. */
+ * (a counted reference), so a C_Logout in another thread never pulls a key
+ * from under a record being sealed or opened; the key's bytes are wiped when
+ * the last snapshot goes. */
 #ifndef P11_BACKEND_SECRETS_HELD_KEYS_H
 #define P11_BACKEND_SECRETS_HELD_KEYS_H
-
-#include <memory>
 
 #include "secrets/token_key.h"
 
 namespace p11 {
 
-using KeyRef = std::shared_ptr<const SecretKey>;
+using KeyRef = Ref<const SecretKey>;
 
 // NULL: none (values bound to it can be neither sealed nor opened).
 void held_device_key_set(const SecretKey *key);

@@ -19,7 +19,7 @@ void wrap_aad(WrapSlot slot, std::uint8_t (&aad)[19])
 
 } // namespace
 
-SecretKey::SecretKey(const SecretKey &other)
+SecretKey::SecretKey(const SecretKey &other) : RefCounted()
 {
     std::memcpy(bytes, other.bytes, sizeof bytes);
 }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+#include "ref_counted.h"
 #include "secrets/gcm_box.h"
 
 namespace p11 {
@@ -17,8 +18,8 @@ namespace p11 {
 constexpr std::size_t kTokenKeySize = kBoxKeySize;
 constexpr std::size_t kKeyWrapBoxSize = kTokenKeySize + kBoxOverhead;
 
-// A key in memory; wiped when it goes.
-struct SecretKey {
+// A key in memory; wiped when it goes. Shared (held_keys.h) by count.
+struct SecretKey : RefCounted {
     std::uint8_t bytes[kTokenKeySize] = {};
     SecretKey() = default;
     SecretKey(const SecretKey &other);

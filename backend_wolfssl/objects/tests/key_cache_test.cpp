@@ -39,10 +39,11 @@ TEST_F(KeyCacheTest, DestroyObjectTakesItsParsedKeysAlong)
     ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
     CK_OBJECT_HANDLE key = CreateOk(h, EcPrivateTemplate("k", true));
     ASSERT_EQ(CKR_OK, SignOnce(h, key));
-    std::weak_ptr<const p11::Object> object = Lookup(key);
-    ASSERT_EQ(1u, object.lock()->parsed_keys.idle());
+    p11::ObjectRef object = Lookup(key);
+    ASSERT_EQ(1u, object->parsed_keys.idle());
     ASSERT_EQ(CKR_OK, Destroy(h, key));
-    EXPECT_TRUE(object.expired()); // the pool (and the key in it) went with it
+    // Only this test still holds it: the pool (and the key in it) go with it.
+    EXPECT_EQ(1u, object.use_count());
     EXPECT_EQ(CKR_KEY_HANDLE_INVALID, SignOnce(h, key));
 }
 
@@ -54,13 +55,14 @@ TEST_F(KeyCacheTest, LogoutTakesParsedPrivateKeysAlong)
     CK_OBJECT_HANDLE token_key = CreateOk(h, EcPrivateTemplate("t", true));
     ASSERT_EQ(CKR_OK, SignOnce(h, session_key));
     ASSERT_EQ(CKR_OK, SignOnce(h, token_key));
-    std::weak_ptr<const p11::Object> session_object = Lookup(session_key);
-    std::weak_ptr<const p11::Object> token_object = Lookup(token_key);
+    p11::ObjectRef session_object = Lookup(session_key);
+    p11::ObjectRef token_object = Lookup(token_key);
     ASSERT_EQ(CKR_OK, Logout(h));
     // The private session object is gone; the private token object lives on
-    // under a new handle as a new Object, without the old parsed key.
-    EXPECT_TRUE(session_object.expired());
-    EXPECT_TRUE(token_object.expired());
+    // under a new handle as a new Object, without the old parsed key: the
+    // store holds neither old Object (only this test does).
+    EXPECT_EQ(1u, session_object.use_count());
+    EXPECT_EQ(1u, token_object.use_count());
     ASSERT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
     std::vector<CK_OBJECT_HANDLE> found = Find(h, Tmpl().Str(CKA_LABEL, "t"));
     ASSERT_EQ(1u, found.size());
