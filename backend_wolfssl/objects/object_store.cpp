@@ -150,6 +150,13 @@ CK_RV ObjectStore::start(const LockStrategy &strategy)
         lock_.destroy();
         return rv;
     }
+    // Sized once from the profile's limit, so that no later call allocates
+    // for them (firmware); without a limit they grow as objects come.
+    if (const CK_ULONG limit = p11_active_profile.max_objects; limit != 0) {
+        objects_.reserve(limit);
+        session_objects_.reserve(limit);
+        by_pal_label_.reserve(limit);
+    }
     std::vector<StoredObject> stored;
     storage_.load(&stored);
     for (StoredObject &item : stored) {
@@ -160,12 +167,12 @@ CK_RV ObjectStore::start(const LockStrategy &strategy)
 
 void ObjectStore::stop()
 {
-    for (const auto &entry : objects_) {
-        entry.second->in_store.set(false); // a search that outlives the store skips it
-    }
+    objects_.for_each([](const ObjectRef &object) {
+        object->in_store.set(false); // a search that outlives the store skips it
+    });
     objects_.clear();
     index_.clear();
-    by_session_.clear();
+    session_objects_.clear();
     by_pal_label_.clear();
     storage_.clear();
     write_lock_.destroy();
@@ -184,46 +191,39 @@ void ObjectStore::lock_store_for(CK_OBJECT_HANDLE handle, Login login, std::opti
 
 ObjectRef ObjectStore::find_locked(CK_OBJECT_HANDLE handle) const
 {
-    auto it = objects_.find(handle);
-    return it == objects_.end() ? ObjectRef() : it->second;
+    const ObjectRef *object = objects_.find(handle);
+    return object != nullptr ? *object : ObjectRef();
 }
 
 void ObjectStore::insert_locked(const ObjectRef &object)
 {
-    objects_.emplace(object->handle, object);
+    objects_.put(object);
     object->in_store.set(true);
     index_.add(object);
     if (!object->token) {
-        by_session_[object->owner].insert(object->handle);
+        session_objects_.put(object);
     } else if (!object->pal_label.empty()) {
-        by_pal_label_[object->pal_label] = object->handle;
+        by_pal_label_.put(object);
     }
 }
 
 void ObjectStore::erase_locked(CK_OBJECT_HANDLE handle)
 {
-    auto it = objects_.find(handle);
-    if (it == objects_.end()) {
+    const ObjectRef gone = find_locked(handle); // held until the tables let go
+    if (!gone) {
         return;
     }
-    const Object &object = *it->second;
-    object.in_store.set(false);
-    index_.remove(object);
-    if (object.token) {
-        auto named = by_pal_label_.find(object.pal_label);
-        if (named != by_pal_label_.end() && named->second == handle) {
-            by_pal_label_.erase(named);
+    gone->in_store.set(false);
+    index_.remove(*gone);
+    if (gone->token) {
+        const ObjectRef *named = by_pal_label_.find(gone->pal_label);
+        if (named != nullptr && (*named)->handle == handle) {
+            by_pal_label_.erase(gone->pal_label);
         }
     } else {
-        auto owned = by_session_.find(object.owner);
-        if (owned != by_session_.end()) {
-            owned->second.erase(handle);
-            if (owned->second.empty()) {
-                by_session_.erase(owned);
-            }
-        }
+        session_objects_.erase(handle);
     }
-    objects_.erase(it);
+    objects_.erase(handle);
 }
 
 ObjectRef ObjectStore::lookup(CK_OBJECT_HANDLE handle, Login login)
@@ -330,16 +330,16 @@ void ObjectStore::find_replaced_locked(const std::vector<ObjectPtr> &built, Logi
     for (const auto &object : built) {
         const Bytes *value = object->token ? object->attrs.get(CKA_LABEL) : nullptr;
         const std::string label = value != nullptr ? std::string(value->begin(), value->end()) : std::string();
-        auto named = value != nullptr ? by_pal_label_.find(label) : by_pal_label_.end();
-        if (named == by_pal_label_.end()) {
+        const ObjectRef *named = value != nullptr ? by_pal_label_.find(label) : nullptr;
+        if (named == nullptr) {
             continue;
         }
         // Only what this caller could destroy: a session that is not logged
         // in cannot wipe a private key by creating a public object over it.
-        ObjectRef old = find_locked(named->second);
-        if (old && (!old->is_private || login == Login::user) && old->attrs.bool_or(CKA_DESTROYABLE, true)) {
+        const Object &old = **named;
+        if ((!old.is_private || login == Login::user) && old.attrs.bool_or(CKA_DESTROYABLE, true)) {
             replaceable->insert(label);
-            replaced->push_back(named->second);
+            replaced->push_back(old.handle);
         }
     }
 }
@@ -469,11 +469,11 @@ CK_RV ObjectStore::search(const AttributeSet &tmpl, Login login, std::vector<Obj
     // Creation order, as the indexed path gives; sorted by the map's keys, so
     // that the sort reads no Object.
     std::vector<std::pair<CK_OBJECT_HANDLE, const ObjectRef *>> hits;
-    for (const auto &entry : objects_) {
-        if (visible(*entry.second, login) && matches(*entry.second, tmpl)) {
-            hits.emplace_back(entry.first, &entry.second);
+    objects_.for_each([&](const ObjectRef &object) {
+        if (visible(*object, login) && matches(*object, tmpl)) {
+            hits.emplace_back(object->handle, &object);
         }
-    }
+    });
     std::sort(hits.begin(), hits.end());
     out->reserve(hits.size());
     for (const auto &hit : hits) {
@@ -513,13 +513,13 @@ void ObjectStore::drop_session_objects(CK_SESSION_HANDLE session)
     if (guard.rv() != CKR_OK) {
         return;
     }
-    auto owned = by_session_.find(session);
-    if (owned == by_session_.end()) {
-        return;
-    }
-    std::set<CK_OBJECT_HANDLE> handles = std::move(owned->second);
-    by_session_.erase(owned);
-    for (CK_OBJECT_HANDLE handle : handles) {
+    std::vector<CK_OBJECT_HANDLE> owned;
+    session_objects_.for_each([&](const ObjectRef &object) {
+        if (object->owner == session) {
+            owned.push_back(object->handle);
+        }
+    });
+    for (CK_OBJECT_HANDLE handle : owned) {
         erase_locked(handle);
     }
 }
@@ -530,17 +530,12 @@ void ObjectStore::drop_all_session_objects()
     if (guard.rv() != CKR_OK) {
         return;
     }
-    for (const auto &owned : by_session_) {
-        for (CK_OBJECT_HANDLE handle : owned.second) {
-            auto it = objects_.find(handle);
-            if (it != objects_.end()) {
-                it->second->in_store.set(false);
-                index_.remove(*it->second);
-                objects_.erase(it);
-            }
-        }
-    }
-    by_session_.clear();
+    session_objects_.for_each([&](const ObjectRef &object) {
+        object->in_store.set(false);
+        index_.remove(*object);
+        objects_.erase(object->handle);
+    });
+    session_objects_.clear();
 }
 
 void ObjectStore::drop_private_session_objects()
@@ -554,14 +549,11 @@ void ObjectStore::drop_private_session_objects()
         return;
     }
     std::vector<CK_OBJECT_HANDLE> doomed;
-    for (const auto &owned : by_session_) {
-        for (CK_OBJECT_HANDLE handle : owned.second) {
-            auto it = objects_.find(handle);
-            if (it != objects_.end() && it->second->is_private) {
-                doomed.push_back(handle);
-            }
+    session_objects_.for_each([&](const ObjectRef &object) {
+        if (object->is_private) {
+            doomed.push_back(object->handle);
         }
-    }
+    });
     for (CK_OBJECT_HANDLE handle : doomed) {
         erase_locked(handle);
     }
@@ -582,12 +574,11 @@ void ObjectStore::seal_private_token_objects()
 void ObjectStore::reseal_private_token_objects_locked(bool new_handles)
 {
     std::vector<ObjectRef> affected;
-    for (const auto &entry : objects_) {
-        const Object &object = *entry.second;
-        if (object.token && object.is_private && (new_handles || sealable(object))) {
-            affected.push_back(entry.second);
+    objects_.for_each([&](const ObjectRef &object) {
+        if (object->token && object->is_private && (new_handles || sealable(*object))) {
+            affected.push_back(object);
         }
-    }
+    });
     for (const ObjectRef &old : affected) {
         auto fresh = make_object(*old);
         if (new_handles) {
@@ -622,11 +613,11 @@ void ObjectStore::open_sealed_objects()
         if (guard.rv() != CKR_OK) {
             return;
         }
-        for (const auto &entry : objects_) {
-            if (entry.second->token && (entry.second->sealed || entry.second->stored_in_clear)) {
-                pending.push_back(entry.second);
+        objects_.for_each([&](const ObjectRef &object) {
+            if (object->token && (object->sealed || object->stored_in_clear)) {
+                pending.push_back(object);
             }
-        }
+        });
     }
     for (const ObjectRef &old : pending) {
         ObjectRef current = old->sealed ? reread_locked(*old) : old;
@@ -671,11 +662,11 @@ CK_RV ObjectStore::destroy_token_objects()
         return guard.rv();
     }
     std::vector<CK_OBJECT_HANDLE> doomed;
-    for (const auto &entry : objects_) {
-        if (entry.second->token) {
-            doomed.push_back(entry.first);
+    objects_.for_each([&](const ObjectRef &object) {
+        if (object->token) {
+            doomed.push_back(object->handle);
         }
-    }
+    });
     for (CK_OBJECT_HANDLE handle : doomed) {
         erase_locked(handle);
     }
@@ -710,27 +701,28 @@ void ObjectStore::apply_changes(const std::set<std::string> *pal_labels)
     if (guard.rv() != CKR_OK) {
         return;
     }
-    std::set<std::string> kept;
+    std::vector<CK_OBJECT_HANDLE> kept; // the handles read again
     for (StoredObject &item : stored) {
-        auto named = by_pal_label_.find(item.pal_label);
-        const CK_OBJECT_HANDLE handle = named != by_pal_label_.end() ? named->second : new_handle();
-        kept.insert(item.pal_label);
-        if (named != by_pal_label_.end()) {
+        const ObjectRef *named = by_pal_label_.find(item.pal_label);
+        const CK_OBJECT_HANDLE handle = named != nullptr ? (*named)->handle : new_handle();
+        kept.push_back(handle);
+        if (named != nullptr) {
             erase_locked(handle);
         }
         insert_locked(object_from_stored(std::move(item), handle));
     }
     if (pal_labels == nullptr) {
-        for (const auto &named : by_pal_label_) {
-            if (kept.count(named.first) == 0) {
-                gone.push_back(named.first);
+        std::sort(kept.begin(), kept.end());
+        by_pal_label_.for_each([&](const ObjectRef &object) {
+            if (!std::binary_search(kept.begin(), kept.end(), object->handle)) {
+                gone.push_back(object->pal_label);
             }
-        }
+        });
     }
     for (const std::string &label : gone) {
-        auto named = by_pal_label_.find(label);
-        if (named != by_pal_label_.end()) {
-            erase_locked(named->second);
+        const ObjectRef *named = by_pal_label_.find(label);
+        if (named != nullptr) {
+            erase_locked((*named)->handle);
         }
     }
 }

@@ -41,13 +41,13 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "attribute_set.h"
 #include "mutex.h"
 #include "objects/object.h"
 #include "objects/object_index.h"
+#include "objects/object_table.h"
 #include "objects/pal_io.h"
 #include "objects/token_storage.h"
 #include "p11_backend_core.h"
@@ -137,10 +137,10 @@ class ObjectStore {
 
     Mutex lock_;
     Mutex write_lock_;
-    std::unordered_map<CK_OBJECT_HANDLE, ObjectRef> objects_;
+    ObjectTable<ByHandle> objects_;
     ObjectIndex index_;
-    std::unordered_map<CK_SESSION_HANDLE, std::set<CK_OBJECT_HANDLE>> by_session_;
-    std::unordered_map<std::string, CK_OBJECT_HANDLE> by_pal_label_; // token objects
+    ObjectTable<ByHandle> session_objects_;  // also in objects_
+    ObjectTable<ByPalLabel> by_pal_label_; // token objects, also in objects_
 
     TokenStorage storage_;
 };
