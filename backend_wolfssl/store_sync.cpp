@@ -2,11 +2,11 @@
 #include "store_sync.h"
 
 #include <cstring>
-#include <set>
 #include <string>
 
 #include "core_pkcs11_pal_changes.h"
 #include "library.h"
+#include "objects/label_set.h"
 #include "objects/pal_io.h"
 #include "session.h"
 
@@ -15,12 +15,12 @@ namespace p11 {
 namespace {
 
 struct Changes {
-    std::set<std::string> labels;
+    LabelSet labels;
 };
 
 void note_label(const CK_BYTE *label, CK_ULONG len, void *context)
 {
-    static_cast<Changes *>(context)->labels.emplace(reinterpret_cast<const char *>(label), len);
+    static_cast<Changes *>(context)->labels.insert(std::string_view(reinterpret_cast<const char *>(label), len));
 }
 
 // Under both locks: reads what changed since `since` and applies it.
@@ -33,7 +33,7 @@ void apply(Library &lib, std::uint64_t since)
         return; // try again at the next call
     }
     bool everything = rv == CKR_DATA_LEN_RANGE;
-    if (everything || changes.labels.count(kTokenRecordLabel) != 0) {
+    if (everything || changes.labels.contains(kTokenRecordLabel)) {
         std::uint8_t before[sizeof lib.token.record.instance];
         std::memcpy(before, lib.token.record.instance, sizeof before);
         if (token_refresh(&lib.token) == CKR_OK &&

@@ -1,6 +1,8 @@
 /* Format 1 index record encode/decode (see index_v1.h). */
 #include "objects/index_v1.h"
 
+#include <utility>
+
 #include "objects/record_seal.h"
 
 namespace p11 {
@@ -46,7 +48,13 @@ RecordStatus index_v1_decode(const std::uint8_t *data, std::size_t len, IndexV1 
         if (!r.u32(&size) || !r.span(size, &label)) {
             return RecordStatus::damaged;
         }
-        index.labels.emplace(reinterpret_cast<const char *>(label), size);
+        // Written in increasing order (a std::set's), so each label once: a
+        // label out of order is damage, not a second copy of an object.
+        std::string next(reinterpret_cast<const char *>(label), size);
+        if (!index.labels.empty() && !(index.labels.back() < next)) {
+            return RecordStatus::damaged;
+        }
+        index.labels.push_back(std::move(next));
     }
     if (!r.at_end() || index.next_id == 0) {
         return RecordStatus::damaged;

@@ -10,7 +10,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -19,8 +18,8 @@
 namespace p11 {
 
 struct IndexV1 {
-    std::uint64_t next_id = 1;    // the next object record number to hand out
-    std::set<std::string> labels; // PAL labels of the stored object records
+    std::uint64_t next_id = 1;       // the next object record number to hand out
+    std::vector<std::string> labels; // PAL labels of the stored object records, sorted, each once
 };
 
 std::vector<std::uint8_t> index_v1_encode(const IndexV1 &index);

@@ -2,7 +2,7 @@
  * indexed_storage.h and index_records.h). */
 #include "objects/indexed_storage.h"
 
-#include <map>
+#include <algorithm>
 
 #include "log.h"
 #include "objects/pal_io.h"
@@ -247,7 +247,7 @@ CK_RV IndexedStorage::upgrade(const IndexV1 &index)
 {
     // Numbers below next_id were handed out; records keep their labels.
     std::uint64_t last = index.next_id - 1;
-    std::map<std::uint64_t, IndexPage> pages;
+    std::vector<std::uint64_t> ids;
     for (const std::string &label : index.labels) {
         std::uint64_t id = 0;
         if (!parse_object_record_label(label, &id)) {
@@ -255,23 +255,34 @@ CK_RV IndexedStorage::upgrade(const IndexV1 &index)
             continue;
         }
         last = id > last ? id : last;
-        IndexPage &page = pages[page_of(id)];
-        page.live.set(slot_of(id));
+        ids.push_back(id);
     }
+    std::sort(ids.begin(), ids.end());
     IndexHead head;
     head.end_page = pages_for(last);
-    for (std::uint64_t number = 0; number < head.end_page; ++number) {
-        auto it = pages.find(number);
-        // Only the last page hands out numbers, so only it must be stored
-        // when empty.
-        if (it == pages.end() && number + 1 != head.end_page) {
-            continue;
+    const auto write_listing = [&](IndexPage &page) {
+        const std::uint64_t first = page.page * kIdsPerPage;
+        page.used = last - first >= kIdsPerPage ? kIdsPerPage : static_cast<std::uint32_t>(last - first);
+        return write_page(page);
+    };
+    // The pages that list objects, in order; only the last page hands out
+    // numbers, so only it must be stored when empty.
+    bool last_written = false;
+    for (std::size_t i = 0; i < ids.size();) {
+        IndexPage page;
+        page.page = page_of(ids[i]);
+        for (; i < ids.size() && page_of(ids[i]) == page.page; ++i) {
+            page.live.set(slot_of(ids[i]));
         }
-        IndexPage page = it == pages.end() ? IndexPage() : it->second;
-        page.page = number;
-        page.used = last - number * kIdsPerPage >= kIdsPerPage ? kIdsPerPage
-                                                               : static_cast<std::uint32_t>(last - number * kIdsPerPage);
-        if (!write_page(page)) {
+        if (!write_listing(page)) {
+            return CKR_DEVICE_ERROR;
+        }
+        last_written = page.page + 1 == head.end_page;
+    }
+    if (head.end_page != 0 && !last_written) {
+        IndexPage page;
+        page.page = head.end_page - 1;
+        if (!write_listing(page)) {
             return CKR_DEVICE_ERROR;
         }
     }

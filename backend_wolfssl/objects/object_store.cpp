@@ -263,7 +263,7 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
     if (writing.rv() != CKR_OK) {
         return writing.rv();
     }
-    std::set<std::string> replaceable;
+    LabelSet replaceable;
     std::vector<CK_OBJECT_HANDLE> replaced;
     {
         LockGuard guard(lock_);
@@ -322,7 +322,7 @@ CK_RV ObjectStore::add(p11_session *s, Login login, std::vector<AttributeSet> ob
 }
 
 void ObjectStore::find_replaced_locked(const std::vector<ObjectPtr> &built, Login login,
-                                       std::set<std::string> *replaceable, std::vector<CK_OBJECT_HANDLE> *replaced)
+                                       LabelSet *replaceable, std::vector<CK_OBJECT_HANDLE> *replaced)
 {
     if (!storage_.fixed_labels()) {
         return;
@@ -673,7 +673,7 @@ CK_RV ObjectStore::destroy_token_objects()
     return CKR_OK;
 }
 
-void ObjectStore::apply_changes(const std::set<std::string> *pal_labels)
+void ObjectStore::apply_changes(const LabelSet *pal_labels)
 {
     LockGuard writing(write_lock_);
     if (writing.rv() != CKR_OK) {

@@ -39,13 +39,13 @@
 
 #include <cstddef>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "attribute_set.h"
 #include "mutex.h"
 #include "objects/object.h"
+#include "objects/label_set.h"
 #include "objects/object_index.h"
 #include "objects/object_table.h"
 #include "objects/pal_io.h"
@@ -105,7 +105,7 @@ class ObjectStore {
     // under these PAL labels (another process saved or destroyed them) are
     // read again: added with a new handle, replaced under their handle, or
     // gone. NULL: every token object is read again.
-    void apply_changes(const std::set<std::string> *pal_labels);
+    void apply_changes(const LabelSet *pal_labels);
     // The last session closed (the library lock is held): the user is logged
     // out, and the values bound to the token key leave memory; handles stay.
     void seal_private_token_objects();
@@ -131,7 +131,7 @@ class ObjectStore {
     // Fixed-label stores: the objects the new ones replace (same CKA_LABEL,
     // and the caller could destroy them), as corePKCS11 replaces on create.
     void find_replaced_locked(const std::vector<ObjectPtr> &built, Login login,
-                              std::set<std::string> *replaceable, std::vector<CK_OBJECT_HANDLE> *replaced);
+                              LabelSet *replaceable, std::vector<CK_OBJECT_HANDLE> *replaced);
     void insert_locked(const ObjectRef &object);
     void erase_locked(CK_OBJECT_HANDLE handle);
 

@@ -82,34 +82,34 @@ void TokenStorage::load_fixed(std::vector<StoredObject> *out)
 }
 
 CK_RV TokenStorage::add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels,
-                        const std::set<std::string> &replaceable)
+                        const LabelSet &replaceable)
 {
     pal_labels->clear();
     return fixed_ ? add_fixed(objects, pal_labels, replaceable) : indexed_.add(objects, pal_labels);
 }
 
 CK_RV TokenStorage::add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels,
-                              const std::set<std::string> &replaceable)
+                              const LabelSet &replaceable)
 {
     StoreLock lock;
     if (lock.rv() != CKR_OK) {
         return CKR_DEVICE_ERROR;
     }
-    std::set<std::string> taken = taken_;
-    std::set<std::string> batch;
+    LabelSet taken = taken_;
+    LabelSet batch;
     std::vector<std::string> labels;
     std::vector<Bytes> previous(objects.size()); // what a replaced label held
     for (std::size_t i = 0; i < objects.size(); ++i) {
         std::string label = label_of(*objects[i]);
-        if (!label_listed(label) || !batch.insert(label).second) {
+        if (!label_listed(label) || !batch.insert(label)) {
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }
-        if (replaceable.count(label) != 0) {
+        if (replaceable.contains(label)) {
             // Replaced as corePKCS11's PAL_SaveObject does; kept to put back.
             if (pal_read(label, &previous[i]) != ReadResult::ok) {
                 return CKR_ATTRIBUTE_VALUE_INVALID; // another process removed it meanwhile
             }
-        } else if (taken.count(label) != 0 || pal_find(label) != CK_INVALID_HANDLE) {
+        } else if (taken.contains(label) || pal_find(label) != CK_INVALID_HANDLE) {
             // Probing the PAL catches a label another process took since load.
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }

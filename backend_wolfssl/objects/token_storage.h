@@ -15,12 +15,12 @@
 #ifndef P11_BACKEND_OBJECTS_TOKEN_STORAGE_H
 #define P11_BACKEND_OBJECTS_TOKEN_STORAGE_H
 
-#include <set>
 #include <string>
 #include <vector>
 
 #include "attribute_set.h"
 #include "objects/indexed_storage.h"
+#include "objects/label_set.h"
 #include "objects/stored_object.h"
 #include "pkcs11.h"
 
@@ -41,7 +41,7 @@ class TokenStorage {
     // caller may destroy), as corePKCS11 does; on failure their old records
     // are put back.
     CK_RV add(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels,
-              const std::set<std::string> &replaceable = {});
+              const LabelSet &replaceable = LabelSet());
 
     // Replaces one object's record (the PAL replaces atomically), under the
     // store lock and only while the store still holds it: else
@@ -67,12 +67,12 @@ class TokenStorage {
 
   private:
     CK_RV add_fixed(const std::vector<const AttributeSet *> &objects, std::vector<std::string> *pal_labels,
-                    const std::set<std::string> &replaceable);
+                    const LabelSet &replaceable);
     void load_fixed(std::vector<StoredObject> *out);
     CK_RV remove_all_fixed();
 
     bool fixed_ = false;
-    std::set<std::string> taken_; // fixed labels: those holding a record
+    LabelSet taken_; // fixed labels: those holding a record
     IndexedStorage indexed_;      // any label
 };
 

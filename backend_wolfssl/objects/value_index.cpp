@@ -2,6 +2,7 @@
  * tombstones, so lookups stay short however many objects come and go). */
 #include "objects/value_index.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace p11 {
@@ -58,12 +59,11 @@ void ValueIndex::insert(std::size_t key, const ObjectRef &object)
         return;
     }
     if (slot.one != nullptr) {
-        const CK_OBJECT_HANDLE first = slot.one->handle;
         slot.many = std::make_unique<Group>();
-        slot.many->emplace(first, std::move(slot.one));
+        slot.many->insert(slot.one);
         slot.one = nullptr;
     }
-    slot.many->emplace(object->handle, object);
+    slot.many->insert(object);
 }
 
 void ValueIndex::erase(std::size_t key, CK_OBJECT_HANDLE handle)
@@ -79,14 +79,14 @@ void ValueIndex::erase(std::size_t key, CK_OBJECT_HANDLE handle)
         }
         return;
     }
-    if (slot.many == nullptr || slot.many->erase(handle) == 0) {
+    if (slot.many == nullptr || !slot.many->erase(handle)) {
         return;
     }
-    if (slot.many->empty()) {
+    if (slot.many->size() == 0) {
         vacate(at);
     } else if (slot.many->size() == 1) {
-        // Back to one object: inline again, so its lookups skip the map.
-        slot.one = std::move(slot.many->begin()->second);
+        // Back to one object: inline again, so its lookups skip the group.
+        slot.one = slot.many->only();
         slot.many.reset();
     }
 }
@@ -129,6 +129,59 @@ void ValueIndex::clear()
     slots_.shrink_to_fit();
     keys_ = 0;
     shift_ = 64;
+}
+
+std::vector<ValueIndex::Group::Entry>::iterator ValueIndex::Group::position(CK_OBJECT_HANDLE handle)
+{
+    return std::lower_bound(entries_.begin(), entries_.end(), handle,
+                            [](const Entry &entry, CK_OBJECT_HANDLE key) { return entry.handle < key; });
+}
+
+void ValueIndex::Group::insert(const ObjectRef &object)
+{
+    const CK_OBJECT_HANDLE handle = object->handle;
+    if (entries_.empty() || entries_.back().handle < handle) {
+        entries_.push_back(Entry{handle, object});
+        ++live_;
+        return;
+    }
+    auto at = position(handle);
+    if (at != entries_.end() && at->handle == handle) {
+        live_ += at->object == nullptr ? 1 : 0;
+        at->object = object;
+        return;
+    }
+    entries_.insert(at, Entry{handle, object});
+    ++live_;
+}
+
+bool ValueIndex::Group::erase(CK_OBJECT_HANDLE handle)
+{
+    auto at = position(handle);
+    if (at == entries_.end() || at->handle != handle || at->object == nullptr) {
+        return false;
+    }
+    at->object.reset();
+    --live_;
+    while (!entries_.empty() && entries_.back().object == nullptr) {
+        entries_.pop_back();
+    }
+    if (entries_.size() > 2 * live_ + 8) {
+        entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                      [](const Entry &entry) { return entry.object == nullptr; }),
+                       entries_.end());
+    }
+    return true;
+}
+
+ObjectRef ValueIndex::Group::only() const
+{
+    for (const Entry &entry : entries_) {
+        if (entry.object != nullptr) {
+            return entry.object;
+        }
+    }
+    return ObjectRef();
 }
 
 } // namespace p11

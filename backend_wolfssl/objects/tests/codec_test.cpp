@@ -113,6 +113,22 @@ TEST(IndexV1Test, RoundTripsAndRejectsDamage)
     EXPECT_EQ(p11::RecordStatus::damaged, p11::index_v1_decode(bytes.data(), bytes.size(), &decoded));
 }
 
+// Format 1 wrote its labels from a std::set: increasing, each once. A file
+// listing one twice (which would load the object twice) or out of order was
+// not written by it, even with a valid checksum.
+TEST(IndexV1Test, LabelsRepeatedOrOutOfOrderAreDamage)
+{
+    for (const auto &labels : {std::vector<std::string>{p11::object_record_label(5), p11::object_record_label(5)},
+                               std::vector<std::string>{p11::object_record_label(6), p11::object_record_label(5)}}) {
+        p11::IndexV1 index;
+        index.next_id = 7;
+        index.labels = labels;
+        std::vector<std::uint8_t> bytes = p11::index_v1_encode(index);
+        p11::IndexV1 decoded;
+        EXPECT_EQ(p11::RecordStatus::damaged, p11::index_v1_decode(bytes.data(), bytes.size(), &decoded));
+    }
+}
+
 TEST(RecordLabelsTest, ObjectLabelsParseBackAndNothingElseDoes)
 {
     EXPECT_EQ("p11forge obj 00000029", p11::object_record_label(41));

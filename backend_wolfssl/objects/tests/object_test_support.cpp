@@ -341,7 +341,7 @@ void RewriteAsFormat1(std::uint64_t next_id, const std::set<std::string> &labels
     }
     p11::IndexV1 index;
     index.next_id = next_id;
-    index.labels = labels;
+    index.labels.assign(labels.begin(), labels.end()); // sorted, as the format writes them
     std::vector<std::uint8_t> bytes = p11::index_v1_encode(index);
     PalWrite(p11::kIndexRecordLabel, ByteVec(bytes.begin(), bytes.end()));
 }

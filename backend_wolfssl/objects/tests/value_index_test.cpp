@@ -157,3 +157,69 @@ TEST(ValueIndexTest, RandomInsertsAndErasesMatchAReference)
         ASSERT_EQ(used_keys, index.keys()) << "step " << step;
     }
 }
+
+namespace {
+
+// One key shared by many objects (a class): erases leave holes, objects
+// come back under their old handle (C_SetAttributeValue, a re-read record)
+// or under a handle below the largest, and the holes are dropped now and
+// then. Handle order and membership must stay what a std::map says.
+TEST(ValueIndexTest, LargeGroupWithHolesAndReturningHandlesMatchesAReference)
+{
+    std::mt19937_64 random(77);
+    ValueIndex index;
+    std::map<CK_OBJECT_HANDLE, bool> reference;
+    std::vector<CK_OBJECT_HANDLE> erased;
+    CK_OBJECT_HANDLE next_handle = 1000;
+    for (int step = 0; step < 6000; ++step) {
+        const unsigned choice = static_cast<unsigned>(random() % 10);
+        if (choice < 4 || reference.size() < 2) {
+            index.insert(7, MakeObject(next_handle));
+            reference[next_handle++] = true;
+        } else if (choice < 8) {
+            auto victim = reference.begin();
+            std::advance(victim, static_cast<long>(random() % reference.size()));
+            index.erase(7, victim->first);
+            erased.push_back(victim->first);
+            reference.erase(victim);
+        } else if (choice == 8 && !erased.empty()) {
+            const CK_OBJECT_HANDLE back = erased[random() % erased.size()];
+            if (reference.count(back) == 0) {
+                index.insert(7, MakeObject(back));
+                reference[back] = true;
+            }
+        } else {
+            const CK_OBJECT_HANDLE low = 1 + random() % 999; // below every other handle
+            if (reference.count(low) == 0) {
+                index.insert(7, MakeObject(low));
+                reference[low] = true;
+            }
+        }
+        std::vector<CK_OBJECT_HANDLE> expected;
+        for (const auto &entry : reference) {
+            expected.push_back(entry.first);
+        }
+        ASSERT_EQ(expected, Handles(index, 7)) << "step " << step;
+        ASSERT_EQ(expected.size(), index.find(7).size()) << "step " << step;
+    }
+}
+
+TEST(ValueIndexTest, GroupLetsGoOfErasedObjects)
+{
+    ValueIndex index;
+    std::vector<ObjectRef> objects;
+    for (CK_OBJECT_HANDLE h = 1; h <= 40; ++h) {
+        objects.push_back(MakeObject(h));
+        index.insert(3, objects.back());
+    }
+    for (CK_OBJECT_HANDLE h = 1; h <= 39; ++h) {
+        index.erase(3, h);
+    }
+    for (std::size_t i = 0; i < 39; ++i) {
+        EXPECT_EQ(1u, objects[i].use_count()) << i; // not kept in a hole
+    }
+    EXPECT_EQ(2u, objects[39].use_count()); // inline in its slot again
+    EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{40}), Handles(index, 3));
+}
+
+} // namespace
