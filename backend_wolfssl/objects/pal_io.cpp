@@ -20,7 +20,7 @@ P11_THREAD_LOCAL std::uint64_t t_count_before = 0;
 
 bool pal_change_count(std::uint64_t *out)
 {
-    return PKCS11_PAL_ChangeCount != nullptr && PKCS11_PAL_ChangesSince != nullptr &&
+    return kStoreShared && PKCS11_PAL_ChangeCount != nullptr && PKCS11_PAL_ChangesSince != nullptr &&
            PKCS11_PAL_ChangeCount(out) == CKR_OK;
 }
 

@@ -16,6 +16,15 @@ namespace p11 {
 
 enum class ReadResult { ok, missing, failed };
 
+// Whether other processes can change the store under this one: on hosts,
+// whenever the PAL has a change count; firmware is one program owning its
+// flash, so the catching-up code (store_sync.h) is not even linked there.
+#ifdef P11_FIRMWARE
+constexpr bool kStoreShared = false;
+#else
+constexpr bool kStoreShared = true;
+#endif
+
 // The PAL's change count (core_pkcs11_pal_changes.h): false when the PAL
 // has none (one program owns the store).
 bool pal_change_count(std::uint64_t *out);
