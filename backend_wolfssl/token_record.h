@@ -77,6 +77,17 @@ inline std::uint32_t failures_of(const TokenRecord &record, bool so)
     return so ? record.so_failures : record.user_failures;
 }
 
+// Format 1 object records (values in clear) and the format 1 index (one
+// record listing every object) predate firmware support: a device's store
+// was always written in later formats, the OTA provisioning tool's too. So
+// firmware builds leave their reading and conversion out, and such a record
+// reads there as damaged.
+#ifdef P11_FIRMWARE
+constexpr bool kReadsFormat1 = false;
+#else
+constexpr bool kReadsFormat1 = true;
+#endif
+
 enum class RecordStatus {
     ok,
     damaged,        // bad magic, length or checksum

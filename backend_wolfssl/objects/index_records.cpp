@@ -35,7 +35,7 @@ RecordStatus index_record_decode(const std::uint8_t *data, std::size_t len, Inde
     if (!record_open(data, len, kHeadMagic, &version, &r)) {
         return RecordStatus::damaged;
     }
-    if (kReadsIndexV1 && version == 1) {
+    if (kReadsFormat1 && version == 1) {
         IndexV1 v1;
         RecordStatus status = index_v1_decode(data, len, &v1);
         if (status == RecordStatus::ok) {

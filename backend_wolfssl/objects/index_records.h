@@ -44,15 +44,6 @@ struct IndexPage {
     std::bitset<kIdsPerPage> live;
 };
 
-// Format 1 predates firmware support (a device's store was always written
-// in format 2, the OTA provisioning tool's too), so firmware builds leave its
-// reading and conversion out: a format 1 record reads there as damaged.
-#ifdef P11_FIRMWARE
-constexpr bool kReadsIndexV1 = false;
-#else
-constexpr bool kReadsIndexV1 = true;
-#endif
-
 // What is stored under kIndexRecordLabel: a format 2 head, or a whole
 // format 1 index.
 struct IndexRecord {

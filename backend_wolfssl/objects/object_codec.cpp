@@ -263,7 +263,7 @@ RecordStatus object_record_decode(const std::uint8_t *data, std::size_t len, con
     if (version > kObjectRecordVersion) {
         return RecordStatus::newer_version;
     }
-    if (version == 1) {
+    if (kReadsFormat1 && version == 1) {
         return decode_v1(r, out, secrets);
     }
     if (version != kObjectRecordVersion) {

@@ -615,14 +615,14 @@ void ObjectStore::open_sealed_objects()
             return;
         }
         objects_.for_each([&](const ObjectRef &object) {
-            if (object->token && (object->sealed || object->stored_in_clear)) {
+            if (object->token && (object->sealed || (kReadsFormat1 && object->stored_in_clear))) {
                 pending.push_back(object);
             }
         });
     }
     for (const ObjectRef &old : pending) {
         ObjectRef current = old->sealed ? reread_locked(*old) : old;
-        if (current && current->stored_in_clear) {
+        if (kReadsFormat1 && current && current->stored_in_clear) {
             // Sealed now; a store that refuses keeps the clear record for the next login.
             const CK_RV rv = storage_.replace(current->pal_label, current->attrs);
             if (rv == CKR_OK) {
