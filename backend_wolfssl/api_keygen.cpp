@@ -30,7 +30,7 @@ CK_RV make_key_material(CK_MECHANISM_TYPE mechanism, const AttributeSet &public_
                         AttributeSet *pub, AttributeSet *priv)
 {
     if (mechanism == CKM_EC_KEY_PAIR_GEN) {
-        const Bytes *params = public_attrs.get(CKA_EC_PARAMS);
+        const ByteView *params = public_attrs.get(CKA_EC_PARAMS);
         if (params == nullptr) {
             return CKR_TEMPLATE_INCOMPLETE; // the curve comes from the public template
         }
@@ -40,7 +40,7 @@ CK_RV make_key_material(CK_MECHANISM_TYPE mechanism, const AttributeSet &public_
     if (!public_attrs.get_ulong(CKA_MODULUS_BITS, &bits)) {
         return CKR_TEMPLATE_INCOMPLETE;
     }
-    const Bytes *exponent = public_attrs.get(CKA_PUBLIC_EXPONENT);
+    const ByteView *exponent = public_attrs.get(CKA_PUBLIC_EXPONENT);
     return generate_rsa_key_pair(bits, exponent != nullptr ? *exponent : Bytes(), rng, pub, priv);
 }
 
@@ -54,7 +54,7 @@ CK_RV check_key_size(CK_MECHANISM_TYPE mechanism, const AttributeSet &public_att
 {
     CK_ULONG size = 0;
     if (mechanism == CKM_EC_KEY_PAIR_GEN) {
-        const Bytes *params = public_attrs.get(CKA_EC_PARAMS);
+        const ByteView *params = public_attrs.get(CKA_EC_PARAMS);
         const EcCurve *curve = params != nullptr ? ec_curve_from_params(*params) : nullptr;
         if (curve == nullptr) {
             return CKR_OK;

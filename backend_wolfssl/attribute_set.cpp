@@ -1,8 +1,10 @@
-/* AttributeSet: a sorted vector of (type, bytes). */
+/* AttributeSet: a sorted vector of (type, view), the values in one buffer. */
 #include "attribute_set.h"
 
 #include <algorithm>
 #include <cstring>
+
+#include "secure_wipe.h"
 
 namespace p11 {
 
@@ -12,7 +14,19 @@ std::vector<Attribute>::const_iterator AttributeSet::lower_bound(CK_ATTRIBUTE_TY
                             [](const Attribute &a, CK_ATTRIBUTE_TYPE t) { return a.type < t; });
 }
 
-const Bytes *AttributeSet::get(CK_ATTRIBUTE_TYPE type) const
+namespace {
+
+// Wiped bytes tolerated before a change compacts the buffer.
+constexpr std::size_t kGarbageSlack = 64;
+
+} // namespace
+
+AttributeSet::AttributeSet(const AttributeSet &other) : items_(other.items_)
+{
+    compact(0); // the views still point into `other`'s buffer: copied from there
+}
+
+const ByteView *AttributeSet::get(CK_ATTRIBUTE_TYPE type) const
 {
     auto it = lower_bound(type);
     return it != items_.end() && it->type == type ? &it->value : nullptr;
@@ -20,7 +34,7 @@ const Bytes *AttributeSet::get(CK_ATTRIBUTE_TYPE type) const
 
 bool AttributeSet::get_bool(CK_ATTRIBUTE_TYPE type, bool *out) const
 {
-    const Bytes *value = get(type);
+    const ByteView *value = get(type);
     if (value == nullptr || value->size() != sizeof(CK_BBOOL)) {
         return false;
     }
@@ -30,7 +44,7 @@ bool AttributeSet::get_bool(CK_ATTRIBUTE_TYPE type, bool *out) const
 
 bool AttributeSet::get_ulong(CK_ATTRIBUTE_TYPE type, CK_ULONG *out) const
 {
-    const Bytes *value = get(type);
+    const ByteView *value = get(type);
     if (value == nullptr || value->size() != sizeof(CK_ULONG)) {
         return false;
     }
@@ -53,13 +67,65 @@ CK_ULONG AttributeSet::ulong_or(CK_ATTRIBUTE_TYPE type, CK_ULONG fallback) const
 void AttributeSet::set(CK_ATTRIBUTE_TYPE type, const void *value, std::size_t size)
 {
     const auto *bytes = static_cast<const unsigned char *>(value);
-    auto it = items_.begin() + (lower_bound(type) - items_.cbegin());
-    if (it != items_.end() && it->type == type) {
-        it->value.assign(bytes, bytes + size);
+    if (size != 0 && bytes >= buffer_.data() && bytes < buffer_.data() + buffer_.size()) {
+        // One of this set's own values: copied out first, the buffer may move.
+        const Bytes copy(bytes, bytes + size);
+        set(type, copy.data(), copy.size());
         return;
     }
-    Attribute attribute{type, Bytes(bytes, bytes + size)};
-    items_.insert(it, std::move(attribute));
+    auto it = items_.begin() + (lower_bound(type) - items_.cbegin());
+    const bool present = it != items_.end() && it->type == type;
+    if (present && size <= it->value.size()) {
+        unsigned char *at = buffer_.data() + (it->value.data() - buffer_.data());
+        if (size != 0) {
+            std::memcpy(at, bytes, size);
+        }
+        discard(ByteView(at + size, it->value.size() - size));
+        it->value.size_ = size;
+        return;
+    }
+    if (present) {
+        discard(it->value);
+        it->value = ByteView();
+    }
+    if (buffer_.size() + size > buffer_.capacity() || garbage_ > kGarbageSlack) {
+        compact(size);
+    }
+    const std::size_t offset = buffer_.size();
+    buffer_.insert(buffer_.end(), bytes, bytes + size); // within capacity: no view moves
+    const ByteView view(buffer_.data() + offset, size);
+    if (present) {
+        it->value = view;
+    } else {
+        items_.insert(it, Attribute{type, view});
+    }
+}
+
+void AttributeSet::discard(const ByteView &value)
+{
+    if (value.size() != 0) {
+        secure_wipe(buffer_.data() + (value.data() - buffer_.data()), value.size());
+        garbage_ += value.size();
+    }
+}
+
+void AttributeSet::compact(std::size_t extra)
+{
+    std::size_t live = 0;
+    for (const Attribute &attribute : items_) {
+        live += attribute.value.size();
+    }
+    Bytes fresh;
+    // Room to grow when this is an append (a record being decoded adds one
+    // value at a time); exactly the live bytes for a copy.
+    fresh.reserve(extra == 0 ? live : live + extra + (live + extra) / 2);
+    for (Attribute &attribute : items_) {
+        const std::size_t offset = fresh.size();
+        fresh.insert(fresh.end(), attribute.value.begin(), attribute.value.end());
+        attribute.value.data_ = fresh.data() + offset;
+    }
+    buffer_.swap(fresh); // the old buffer is wiped as it goes
+    garbage_ = 0;
 }
 
 void AttributeSet::set_bool(CK_ATTRIBUTE_TYPE type, bool value)
@@ -74,6 +140,7 @@ void AttributeSet::erase(CK_ATTRIBUTE_TYPE type)
 {
     auto it = items_.begin() + (lower_bound(type) - items_.cbegin());
     if (it != items_.end() && it->type == type) {
+        discard(it->value);
         items_.erase(it);
     }
 }

@@ -18,7 +18,7 @@ namespace {
 // v2.40 §4.7: an empty or absent list puts no restriction.
 bool mechanism_allowed(const AttributeSet &key, CK_MECHANISM_TYPE mechanism)
 {
-    const Bytes *list = key.get(CKA_ALLOWED_MECHANISMS);
+    const ByteView *list = key.get(CKA_ALLOWED_MECHANISMS);
     if (list == nullptr || list->empty()) {
         return true;
     }
@@ -37,7 +37,7 @@ bool mechanism_allowed(const AttributeSet &key, CK_MECHANISM_TYPE mechanism)
 bool key_size(const AttributeSet &key, CK_KEY_TYPE key_type, CK_ULONG *size)
 {
     if (key_type == CKK_EC) {
-        const Bytes *params = key.get(CKA_EC_PARAMS);
+        const ByteView *params = key.get(CKA_EC_PARAMS);
         const EcCurve *curve = params != nullptr ? ec_curve_from_params(*params) : nullptr;
         if (curve == nullptr) {
             return false;
@@ -45,7 +45,7 @@ bool key_size(const AttributeSet &key, CK_KEY_TYPE key_type, CK_ULONG *size)
         *size = curve->bits;
         return true;
     }
-    const Bytes *value = key.get(key_type == CKK_RSA ? CKA_MODULUS : CKA_VALUE);
+    const ByteView *value = key.get(key_type == CKK_RSA ? CKA_MODULUS : CKA_VALUE);
     if (value == nullptr) {
         return false;
     }

@@ -14,7 +14,7 @@
 
 namespace p11 {
 
-bool compute_check_value(const Bytes &value, unsigned char out[kCheckValueSize])
+bool compute_check_value(ByteView value, unsigned char out[kCheckValueSize])
 {
     unsigned char digest[WC_SHA_DIGEST_SIZE];
     // wc_ShaHash takes a word32 length; key and certificate values are far smaller.

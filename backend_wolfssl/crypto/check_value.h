@@ -6,6 +6,7 @@
 
 #include <cstddef>
 
+#include "byte_view.h"
 #include "wiping_allocator.h"
 
 namespace p11 {
@@ -13,7 +14,7 @@ namespace p11 {
 constexpr std::size_t kCheckValueSize = 3;
 
 // False only when wolfCrypt fails.
-bool compute_check_value(const Bytes &value, unsigned char out[kCheckValueSize]);
+bool compute_check_value(ByteView value, unsigned char out[kCheckValueSize]);
 
 } // namespace p11
 

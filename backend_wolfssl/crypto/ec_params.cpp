@@ -76,7 +76,7 @@ bool ec_params_is_named_curve(const unsigned char *params, std::size_t len)
            (params[len - 1] & 0x80) == 0;
 }
 
-const EcCurve *ec_curve_from_params(const Bytes &params)
+const EcCurve *ec_curve_from_params(ByteView params)
 {
     return ec_curve_from_params(params.data(), params.size());
 }
@@ -103,7 +103,7 @@ bool ec_point_to_raw(const EcCurve &curve, const unsigned char *point, std::size
     return true;
 }
 
-bool ec_point_to_raw(const EcCurve &curve, const Bytes &point, Bytes *raw)
+bool ec_point_to_raw(const EcCurve &curve, ByteView point, Bytes *raw)
 {
     return ec_point_to_raw(curve, point.data(), point.size(), raw);
 }

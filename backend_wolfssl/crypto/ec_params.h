@@ -7,6 +7,7 @@
 #include <cstddef>
 
 #include "pkcs11.h"
+#include "byte_view.h"
 #include "wiping_allocator.h"
 
 namespace p11 {
@@ -22,7 +23,7 @@ struct EcCurve {
 // The curve named by a CKA_EC_PARAMS value, or nullptr when the value is
 // malformed or names a curve we do not support.
 const EcCurve *ec_curve_from_params(const unsigned char *params, std::size_t len);
-const EcCurve *ec_curve_from_params(const Bytes &params);
+const EcCurve *ec_curve_from_params(ByteView params);
 
 // The value is one well-formed DER OBJECT IDENTIFIER (a named curve), whether
 // or not it is one we support: such a value that ec_curve_from_params refuses
@@ -34,7 +35,7 @@ bool ec_params_is_named_curve(const unsigned char *params, std::size_t len);
 // Accepts the DER OCTET STRING form PKCS #11 specifies and, as many callers
 // send it, the bare uncompressed point. false when neither fits the curve.
 bool ec_point_to_raw(const EcCurve &curve, const unsigned char *point, std::size_t len, Bytes *raw);
-bool ec_point_to_raw(const EcCurve &curve, const Bytes &point, Bytes *raw);
+bool ec_point_to_raw(const EcCurve &curve, ByteView point, Bytes *raw);
 
 // The CKA_EC_POINT value (DER OCTET STRING) for a raw uncompressed point.
 Bytes ec_point_to_der(const unsigned char *raw, std::size_t len);

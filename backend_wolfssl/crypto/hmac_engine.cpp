@@ -12,7 +12,7 @@ namespace p11 {
 CK_RV hmac_engine_load(SignEngine *engine, CK_OBJECT_CLASS key_class, const AttributeSet &key)
 {
     (void)key_class; // checked by sign_engine_init
-    const Bytes *value = key.get(CKA_VALUE);
+    const ByteView *value = key.get(CKA_VALUE);
     if (value == nullptr) {
         return CKR_TEMPLATE_INCOMPLETE;
     }

@@ -61,7 +61,7 @@ CK_RV scalar_in_range(ecc_key *key)
 }
 
 // The public point the private scalar makes equals the given one.
-CK_RV point_matches_scalar(ecc_key *key, const EcCurve &curve, const Bytes &scalar_attr)
+CK_RV point_matches_scalar(ecc_key *key, const EcCurve &curve, ByteView scalar_attr)
 {
     // Allocations first: on a host a full heap throws (out_of_memory.h)
     // before the RNG or the key hold anything.
@@ -197,7 +197,7 @@ CK_RV check_rsa(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
 
 CK_RV check_secret(const AttributeSet &attrs)
 {
-    const Bytes *value = attrs.get(CKA_VALUE);
+    const ByteView *value = attrs.get(CKA_VALUE);
     if (value == nullptr) {
         return CKR_TEMPLATE_INCOMPLETE;
     }

@@ -29,7 +29,7 @@ bool export_integer(const mp_int *value, Bytes *out)
 }
 
 // The exponent as a number: odd, >= 3, at most 32 bits.
-bool parse_exponent(const Bytes &value, unsigned long *out)
+bool parse_exponent(ByteView value, unsigned long *out)
 {
     if (value.empty()) {
         *out = kDefaultPublicExponent;
@@ -53,7 +53,7 @@ bool parse_exponent(const Bytes &value, unsigned long *out)
 
 } // namespace
 
-CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pub, AttributeSet *priv)
+CK_RV generate_ec_key_pair(ByteView ec_params, WC_RNG *rng, AttributeSet *pub, AttributeSet *priv)
 {
     const EcCurve *curve = ec_curve_from_params(ec_params);
     if (curve == nullptr) {
@@ -98,7 +98,7 @@ CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pu
 }
 
 #if P11_HAVE_RSA_KEYGEN
-CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, const Bytes &public_exponent, WC_RNG *rng, AttributeSet *pub,
+CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, ByteView public_exponent, WC_RNG *rng, AttributeSet *pub,
                             AttributeSet *priv)
 {
     if (modulus_bits < kRsaMinBits || modulus_bits > kRsaMaxBits || modulus_bits % 8 != 0) {
@@ -146,7 +146,7 @@ CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, const Bytes &public_exponent,
 // This wolfCrypt has no RSA key generation (WOLFSSL_KEY_GEN, the profile
 // names no CKM_RSA_PKCS_KEY_PAIR_GEN), so the mechanism catalog does not
 // offer the mechanism and C_GenerateKeyPair never gets here for it.
-CK_RV generate_rsa_key_pair(CK_ULONG, const Bytes &, WC_RNG *, AttributeSet *, AttributeSet *)
+CK_RV generate_rsa_key_pair(CK_ULONG, ByteView, WC_RNG *, AttributeSet *, AttributeSet *)
 {
     return CKR_MECHANISM_INVALID;
 }

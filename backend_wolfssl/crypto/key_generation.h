@@ -18,7 +18,7 @@ namespace p11 {
 // else CKR_ATTRIBUTE_VALUE_INVALID). Sets CKA_EC_PARAMS and CKA_EC_POINT
 // (DER OCTET STRING) on both halves and CKA_VALUE (the scalar, field-size
 // big-endian) on the private one.
-CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pub, AttributeSet *priv);
+CK_RV generate_ec_key_pair(ByteView ec_params, WC_RNG *rng, AttributeSet *pub, AttributeSet *priv);
 
 // `modulus_bits` in kRsaMinBits .. kRsaMaxBits and a multiple of 8 (else
 // CKR_ATTRIBUTE_VALUE_INVALID). `public_exponent` is big-endian; empty means 65537;
@@ -26,7 +26,7 @@ CK_RV generate_ec_key_pair(const Bytes &ec_params, WC_RNG *rng, AttributeSet *pu
 // CKR_ATTRIBUTE_VALUE_INVALID). Sets CKA_MODULUS and CKA_PUBLIC_EXPONENT on
 // both halves and CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2,
 // CKA_EXPONENT_1, CKA_EXPONENT_2, CKA_COEFFICIENT on the private one.
-CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, const Bytes &public_exponent, WC_RNG *rng, AttributeSet *pub,
+CK_RV generate_rsa_key_pair(CK_ULONG modulus_bits, ByteView public_exponent, WC_RNG *rng, AttributeSet *pub,
                             AttributeSet *priv);
 
 } // namespace p11

@@ -8,7 +8,7 @@ namespace p11 {
 namespace {
 
 // Reads a big-endian attribute into an mp_int of the key.
-bool read_component(const Bytes &value, mp_int *out)
+bool read_component(ByteView value, mp_int *out)
 {
     return mp_read_unsigned_bin(out, value.data(), static_cast<word32>(value.size())) == MP_OKAY;
 }
@@ -33,9 +33,9 @@ CK_ULONG big_endian_bits(const unsigned char *value, std::size_t len)
 
 KeyLoad load_ec_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, ecc_key *key, const EcCurve **curve_out)
 {
-    const Bytes *params = attrs.get(CKA_EC_PARAMS);
-    const Bytes *point_attr = attrs.get(CKA_EC_POINT);
-    const Bytes *value = attrs.get(CKA_VALUE);
+    const ByteView *params = attrs.get(CKA_EC_PARAMS);
+    const ByteView *point_attr = attrs.get(CKA_EC_POINT);
+    const ByteView *value = attrs.get(CKA_VALUE);
     if (params == nullptr || (key_class == CKO_PUBLIC_KEY && point_attr == nullptr) ||
         (key_class == CKO_PRIVATE_KEY && value == nullptr)) {
         return KeyLoad::missing;
@@ -90,14 +90,14 @@ KeyLoad load_rsa_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, RsaKe
     if (key_class == CKO_PRIVATE_KEY && !P11_HAVE_PRIVATE_KEYS) {
         return KeyLoad::unsupported; // a verify-only wolfCrypt (wolfcrypt.h)
     }
-    const Bytes *n = attrs.get(CKA_MODULUS);
-    const Bytes *e = attrs.get(CKA_PUBLIC_EXPONENT);
+    const ByteView *n = attrs.get(CKA_MODULUS);
+    const ByteView *e = attrs.get(CKA_PUBLIC_EXPONENT);
     if (n == nullptr || e == nullptr) {
         return KeyLoad::missing;
     }
     const CK_ATTRIBUTE_TYPE kPrivateParts[] = {CKA_PRIVATE_EXPONENT, CKA_PRIME_1,    CKA_PRIME_2,
                                                CKA_EXPONENT_1,       CKA_EXPONENT_2, CKA_COEFFICIENT};
-    const Bytes *parts[6] = {};
+    const ByteView *parts[6] = {};
     if (key_class == CKO_PRIVATE_KEY) {
         for (int i = 0; i < 6; ++i) {
             parts[i] = attrs.get(kPrivateParts[i]);

@@ -73,7 +73,7 @@ Bytes x509_block(const SignEngine *engine, const unsigned char *input, std::size
 }
 
 // The block must be below the modulus to be an RSA input at all.
-bool below_modulus(const SignEngine *engine, const Bytes &block)
+bool below_modulus(const SignEngine *engine, ByteView block)
 {
     Bytes n(block.size(), 0);
     if (mp_to_unsigned_bin_len(&engine->rsa->n, n.data(), static_cast<int>(n.size())) != MP_OKAY) {

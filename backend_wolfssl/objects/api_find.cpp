@@ -47,7 +47,7 @@ P11_TRY {
         if (attribute_is_bool(attribute.type) && value.size() == 1) {
             value[0] = value[0] != CK_FALSE ? CK_TRUE : CK_FALSE;
         }
-        const Bytes *earlier = wanted.get(attribute.type);
+        const ByteView *earlier = wanted.get(attribute.type);
         contradictory = contradictory || (earlier != nullptr && *earlier != value);
         wanted.set(attribute.type, value.data(), value.size());
     }

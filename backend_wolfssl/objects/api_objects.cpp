@@ -123,10 +123,12 @@ P11_TRY {
             sensitive = true;
             continue;
         }
-        const Bytes *value = object->attrs.get(attribute.type);
+        const ByteView *value = object->attrs.get(attribute.type);
         Bytes fallback;
+        ByteView fallback_view;
         if (value == nullptr && attribute_default(object->attrs, attribute.type, &fallback)) {
-            value = &fallback; // §4.1: every object of a class has all its attributes
+            fallback_view = fallback;
+            value = &fallback_view; // §4.1: every object of a class has all its attributes
         }
         if (value == nullptr) { // case 2
             attribute.ulValueLen = CK_UNAVAILABLE_INFORMATION;

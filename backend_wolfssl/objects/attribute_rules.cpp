@@ -473,7 +473,7 @@ void apply_default(const Rule &rule, AttributeSet *attrs)
     }
 }
 
-std::size_t bit_length(const Bytes &big_endian)
+std::size_t bit_length(ByteView big_endian)
 {
     std::size_t i = 0;
     while (i < big_endian.size() && big_endian[i] == 0) {
@@ -496,7 +496,7 @@ CK_RV set_check_value(AttributeSet *attrs)
     if (!compute_check_value(*attrs->get(CKA_VALUE), computed)) {
         return CKR_FUNCTION_FAILED;
     }
-    const Bytes *given = attrs->get(CKA_CHECK_VALUE);
+    const ByteView *given = attrs->get(CKA_CHECK_VALUE);
     if (given != nullptr && std::memcmp(given->data(), computed, kCheckValueSize) != 0) {
         return CKR_ATTRIBUTE_VALUE_INVALID;
     }
@@ -512,7 +512,7 @@ CK_RV finish_class(const ClassTable &table, ObjectOrigin origin, AttributeSet *a
         return CKR_OK; // generated material arrives later; a copy was checked before
     }
     if (table.klass == CKO_CERTIFICATE) {
-        const Bytes *der = attrs->get(CKA_VALUE);
+        const ByteView *der = attrs->get(CKA_VALUE);
         CertificateFields fields;
         if (der == nullptr || !parse_certificate(der->data(), der->size(), &fields)) {
             return CKR_ATTRIBUTE_VALUE_INVALID;
@@ -527,10 +527,10 @@ CK_RV finish_class(const ClassTable &table, ObjectOrigin origin, AttributeSet *a
         return set_check_value(attrs);
     }
     if (table.subtype == CKK_EC) {
-        const Bytes *params = attrs->get(CKA_EC_PARAMS);
+        const ByteView *params = attrs->get(CKA_EC_PARAMS);
         const EcCurve *curve = ec_curve_from_params(*params);
         if (table.klass == CKO_PUBLIC_KEY) {
-            const Bytes *point = attrs->get(CKA_EC_POINT);
+            const ByteView *point = attrs->get(CKA_EC_POINT);
             Bytes der;
             return ec_point_normalize(point->data(), point->size(), &der) == curve ? CKR_OK
                                                                                    : CKR_TEMPLATE_INCONSISTENT;
@@ -617,7 +617,7 @@ CK_RV build_new(const CK_ATTRIBUTE *tmpl, CK_ULONG count, ObjectOrigin origin, C
         if (rv != CKR_OK) {
             return rv;
         }
-        const Bytes *earlier = attrs.get(rule->type);
+        const ByteView *earlier = attrs.get(rule->type);
         if (earlier != nullptr && *earlier != value) {
             return CKR_TEMPLATE_INCONSISTENT; // §4.1.1 item 7
         }
@@ -809,11 +809,11 @@ bool attribute_default(const AttributeSet &attrs, CK_ATTRIBUTE_TYPE type, Bytes 
     }
     AttributeSet scratch;
     apply_default(*rule, &scratch);
-    const Bytes *value = scratch.get(type);
+    const ByteView *value = scratch.get(type);
     if (value == nullptr) {
         return false;
     }
-    *out = *value;
+    *out = value->to_bytes();
     return true;
 }
 

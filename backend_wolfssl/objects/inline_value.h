@@ -20,7 +20,7 @@ class InlineValue {
     enum class Match : std::uint8_t { yes, no, unknown };
 
     // value: the attribute, or NULL when the object lacks it.
-    void assign(const Bytes *value)
+    void assign(const ByteView *value)
     {
         if (value == nullptr) {
             state_ = State::absent;
@@ -36,7 +36,7 @@ class InlineValue {
     }
 
     // Whether the attribute equals `wanted`; unknown when both are too long.
-    Match compare(const Bytes &wanted) const
+    Match compare(ByteView wanted) const
     {
         switch (state_) {
         case State::absent:

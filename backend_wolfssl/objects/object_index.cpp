@@ -8,7 +8,7 @@ namespace p11 {
 
 namespace {
 
-std::size_t key_of(const Bytes &value)
+std::size_t key_of(ByteView value)
 {
     return std::hash<std::string_view>()(std::string_view(reinterpret_cast<const char *>(value.data()), value.size()));
 }
@@ -18,14 +18,14 @@ std::size_t key_of(const Bytes &value)
 void ObjectIndex::add(const ObjectRef &object)
 {
     const AttributeSet &attrs = object->attrs;
-    if (const Bytes *label = attrs.get(CKA_LABEL)) {
+    if (const ByteView *label = attrs.get(CKA_LABEL)) {
         by_label_.insert(key_of(*label), object);
     }
     CK_ULONG klass = 0;
     if (attrs.get_ulong(CKA_CLASS, &klass)) {
         by_class_.insert(klass, object);
     }
-    if (const Bytes *id = attrs.get(CKA_ID)) {
+    if (const ByteView *id = attrs.get(CKA_ID)) {
         by_id_.insert(key_of(*id), object);
     }
 }
@@ -33,14 +33,14 @@ void ObjectIndex::add(const ObjectRef &object)
 void ObjectIndex::remove(const Object &object)
 {
     const AttributeSet &attrs = object.attrs;
-    if (const Bytes *label = attrs.get(CKA_LABEL)) {
+    if (const ByteView *label = attrs.get(CKA_LABEL)) {
         by_label_.erase(key_of(*label), object.handle);
     }
     CK_ULONG klass = 0;
     if (attrs.get_ulong(CKA_CLASS, &klass)) {
         by_class_.erase(klass, object.handle);
     }
-    if (const Bytes *id = attrs.get(CKA_ID)) {
+    if (const ByteView *id = attrs.get(CKA_ID)) {
         by_id_.erase(key_of(*id), object.handle);
     }
 }
@@ -63,14 +63,14 @@ ValueIndex::Hits ObjectIndex::candidates(const AttributeSet &tmpl, bool *indexed
         }
         *indexed = true;
     };
-    if (const Bytes *label = tmpl.get(CKA_LABEL)) {
+    if (const ByteView *label = tmpl.get(CKA_LABEL)) {
         consider(by_label_.find(key_of(*label)));
     }
     CK_ULONG klass = 0;
     if (tmpl.get_ulong(CKA_CLASS, &klass)) {
         consider(by_class_.find(klass));
     }
-    if (const Bytes *id = tmpl.get(CKA_ID)) {
+    if (const ByteView *id = tmpl.get(CKA_ID)) {
         consider(by_id_.find(key_of(*id)));
     }
     return best;

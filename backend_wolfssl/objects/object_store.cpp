@@ -62,7 +62,7 @@ bool matches(const Object &object, const AttributeSet &tmpl)
         if (attribute_hidden(object.attrs, wanted.type)) {
             return false;
         }
-        const Bytes *have = object.attrs.get(wanted.type);
+        const ByteView *have = object.attrs.get(wanted.type);
         if (have == nullptr || *have != wanted.value) {
             return false;
         }
@@ -75,8 +75,8 @@ bool is_fixed_label_change(const TokenStorage &storage, const Object &object, co
     if (!object.token || !storage.fixed_labels()) {
         return false;
     }
-    const Bytes *before = object.attrs.get(CKA_LABEL);
-    const Bytes *after = updated.get(CKA_LABEL);
+    const ByteView *before = object.attrs.get(CKA_LABEL);
+    const ByteView *after = updated.get(CKA_LABEL);
     return before == nullptr || after == nullptr || *before != *after;
 }
 
@@ -328,7 +328,7 @@ void ObjectStore::find_replaced_locked(const std::vector<ObjectPtr> &built, Logi
         return;
     }
     for (const auto &object : built) {
-        const Bytes *value = object->token ? object->attrs.get(CKA_LABEL) : nullptr;
+        const ByteView *value = object->token ? object->attrs.get(CKA_LABEL) : nullptr;
         const std::string label = value != nullptr ? std::string(value->begin(), value->end()) : std::string();
         const ObjectRef *named = value != nullptr ? by_pal_label_.find(label) : nullptr;
         if (named == nullptr) {

@@ -13,7 +13,7 @@ namespace {
 
 std::string label_of(const AttributeSet &attrs)
 {
-    const Bytes *label = attrs.get(CKA_LABEL);
+    const ByteView *label = attrs.get(CKA_LABEL);
     return label == nullptr ? std::string() : std::string(label->begin(), label->end());
 }
 

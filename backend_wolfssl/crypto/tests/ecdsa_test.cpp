@@ -210,7 +210,7 @@ TEST(Ecdsa, PublicKeyWithBarePointVerifies)
 {
     EcKey key = make_key(kCurves[0]);
     AttributeSet pub = key.pub;
-    Bytes der = *pub.get(CKA_EC_POINT);
+    Bytes der = pub.get(CKA_EC_POINT)->to_bytes();
     pub.set(CKA_EC_POINT, der.data() + 2, der.size() - 2);
     Bytes hash(32, 0x42);
     Bytes sig = ecdsa_der_to_raw(ossl_sign(key.pkey.get(), hash), 32);

@@ -58,7 +58,7 @@ TEST(KeyCheck, OffCurvePointIsRejected)
 {
     Pkey pkey = ossl_ec_generate("P-256");
     AttributeSet pub = ec_public_attrs(pkey.get(), kP256Params);
-    Bytes point = *pub.get(CKA_EC_POINT);
+    Bytes point = pub.get(CKA_EC_POINT)->to_bytes();
     point.back() ^= 0x01; // Y no longer matches X
     EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_EC, with(pub, CKA_EC_POINT, point)), CKR_ATTRIBUTE_VALUE_INVALID);
     AttributeSet priv = ec_private_attrs(pkey.get(), kP256Params, true);
@@ -81,7 +81,7 @@ TEST(KeyCheck, PointOfAnotherKeyIsRejected)
     Pkey a = ossl_ec_generate("P-256");
     Pkey b = ossl_ec_generate("P-256");
     AttributeSet priv = ec_private_attrs(a.get(), kP256Params, true);
-    Bytes other_point = *ec_public_attrs(b.get(), kP256Params).get(CKA_EC_POINT);
+    Bytes other_point = ec_public_attrs(b.get(), kP256Params).get(CKA_EC_POINT)->to_bytes();
     EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_EC, with(priv, CKA_EC_POINT, other_point)),
               CKR_ATTRIBUTE_VALUE_INVALID);
 }
@@ -134,7 +134,7 @@ TEST(KeyCheck, InconsistentRsaPartsAreRejected)
     AttributeSet priv = rsa_private_attrs(ossl_rsa_cached(2048));
     for (CK_ATTRIBUTE_TYPE type :
          {CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1, CKA_EXPONENT_2, CKA_COEFFICIENT}) {
-        EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_RSA, with(priv, type, plus_one(*priv.get(type)))),
+        EXPECT_EQ(check_key_material(CKO_PRIVATE_KEY, CKK_RSA, with(priv, type, plus_one(priv.get(type)->to_bytes()))),
                   CKR_ATTRIBUTE_VALUE_INVALID)
             << type;
     }
@@ -143,7 +143,7 @@ TEST(KeyCheck, InconsistentRsaPartsAreRejected)
               CKR_ATTRIBUTE_VALUE_INVALID);
     EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_RSA, with(pub, CKA_PUBLIC_EXPONENT, from_hex("01"))),
               CKR_ATTRIBUTE_VALUE_INVALID);
-    Bytes even_modulus = *pub.get(CKA_MODULUS);
+    Bytes even_modulus = pub.get(CKA_MODULUS)->to_bytes();
     even_modulus.back() &= 0xfe;
     EXPECT_EQ(check_key_material(CKO_PUBLIC_KEY, CKK_RSA, with(pub, CKA_MODULUS, even_modulus)),
               CKR_ATTRIBUTE_VALUE_INVALID);

@@ -16,7 +16,7 @@ void expect_ec_pair_works(const Bytes &params, const char *group, std::size_t fi
     AttributeSet pub;
     AttributeSet priv;
     ASSERT_EQ(generate_ec_key_pair(params, test_rng(), &pub, &priv), CKR_OK);
-    const Bytes *point = pub.get(CKA_EC_POINT);
+    const p11::ByteView *point = pub.get(CKA_EC_POINT);
     ASSERT_NE(point, nullptr);
     ASSERT_EQ(point->size(), 2 * field + 3);
     EXPECT_EQ((*point)[0], 0x04);

@@ -61,7 +61,7 @@ Bytes der_octet_string(const Bytes &content)
     return der;
 }
 
-void push_bn(OSSL_PARAM_BLD *bld, const char *name, const Bytes *value, std::vector<BIGNUM *> *keep)
+void push_bn(OSSL_PARAM_BLD *bld, const char *name, const p11::ByteView *value, std::vector<BIGNUM *> *keep)
 {
     BIGNUM *bn = BN_bin2bn(value->data(), static_cast<int>(value->size()), nullptr);
     keep->push_back(bn);
@@ -105,7 +105,7 @@ Bytes from_hex(const std::string &hex)
     return out;
 }
 
-std::string to_hex(const Bytes &bytes)
+std::string to_hex(p11::ByteView bytes)
 {
     static const char kDigits[] = "0123456789abcdef";
     std::string out;
@@ -197,13 +197,13 @@ Pkey ec_pkey_from_attrs(const AttributeSet &attrs, const char *group)
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     std::vector<BIGNUM *> keep;
     OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
-    const Bytes *point = attrs.get(CKA_EC_POINT);
+    const p11::ByteView *point = attrs.get(CKA_EC_POINT);
     if (point == nullptr) {
         fail("CKA_EC_POINT");
     }
     Bytes raw(point->begin() + 2, point->end()); // after the OCTET STRING header
     OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, raw.data(), raw.size());
-    const Bytes *value = attrs.get(CKA_VALUE);
+    const p11::ByteView *value = attrs.get(CKA_VALUE);
     if (value != nullptr) {
         push_bn(bld, OSSL_PKEY_PARAM_PRIV_KEY, value, &keep);
     }

@@ -31,7 +31,7 @@ extern const Bytes kP384Params;
 
 Bytes bytes_of(const std::string &text);
 Bytes from_hex(const std::string &hex);
-std::string to_hex(const Bytes &bytes);
+std::string to_hex(p11::ByteView bytes);
 
 // A process-wide DRBG for the engines.
 WC_RNG *test_rng();

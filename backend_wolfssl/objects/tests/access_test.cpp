@@ -203,7 +203,7 @@ TEST_F(AccessTest, SetAttributeValueSwapsInANewObject)
     Tmpl t;
     t.Str(CKA_LABEL, "after");
     ASSERT_EQ(CKR_OK, Set(h, object, t));
-    const p11::Bytes *old_label = held->attrs.get(CKA_LABEL);
+    const p11::ByteView *old_label = held->attrs.get(CKA_LABEL);
     ASSERT_NE(nullptr, old_label);
     EXPECT_EQ("before", std::string(old_label->begin(), old_label->end()));
     EXPECT_EQ((ByteVec{'a', 'f', 't', 'e', 'r'}), Get(h, object, CKA_LABEL));

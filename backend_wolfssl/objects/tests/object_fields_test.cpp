@@ -23,12 +23,13 @@ TEST(ObjectFieldsTest, InlineValueComparesKeptValuesExactly)
 {
     InlineValue value;
     const Bytes label = Of(InlineValue::kRoom, 'a');
-    value.assign(&label);
+    const p11::ByteView label_view = label;
+    value.assign(&label_view);
     EXPECT_EQ(InlineValue::Match::yes, value.compare(Of(InlineValue::kRoom, 'a')));
     EXPECT_EQ(InlineValue::Match::no, value.compare(Of(InlineValue::kRoom, 'b')));
     EXPECT_EQ(InlineValue::Match::no, value.compare(Of(InlineValue::kRoom - 1, 'a')));
     EXPECT_EQ(InlineValue::Match::no, value.compare(Of(InlineValue::kRoom + 1, 'a')));
-    const Bytes empty;
+    const p11::ByteView empty;
     value.assign(&empty);
     EXPECT_EQ(InlineValue::Match::yes, value.compare(Bytes()));
     EXPECT_EQ(InlineValue::Match::no, value.compare(Of(1, 0)));
@@ -46,7 +47,8 @@ TEST(ObjectFieldsTest, InlineValueTooLongLeavesLongCompareToTheAttribute)
 {
     InlineValue value;
     const Bytes label = Of(InlineValue::kRoom + 1, 'a');
-    value.assign(&label);
+    const p11::ByteView label_view = label;
+    value.assign(&label_view);
     EXPECT_EQ(InlineValue::Match::unknown, value.compare(Of(InlineValue::kRoom + 1, 'a')));
     EXPECT_EQ(InlineValue::Match::unknown, value.compare(Of(InlineValue::kRoom + 7, 'a')));
     EXPECT_EQ(InlineValue::Match::no, value.compare(Of(InlineValue::kRoom, 'a'))); // shorter: cannot be equal

@@ -90,7 +90,7 @@ TEST(SealedRecordTest, PrivateKeyValuesAreNotInTheRecordAndOpenUnderTheTokenKey)
         EXPECT_EQ(p11::object_record_size(attrs), record.size());
         for (CK_ATTRIBUTE_TYPE type : {CKA_VALUE, CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1,
                                        CKA_EXPONENT_2, CKA_COEFFICIENT}) {
-            const p11::Bytes *value = attrs.get(type);
+            const p11::ByteView *value = attrs.get(type);
             if (value != nullptr) {
                 EXPECT_FALSE(Contains(record, p11test::ByteVec(value->begin(), value->end())))
                     << "attribute 0x" << std::hex << type << " in clear";
