@@ -249,12 +249,41 @@ static void contract_full_store(void)
 
 enum op { OP_SAVE, OP_DESTROY };
 
+/* Saves value under label i, or destroys label i; whether the PAL answered success. */
+static int run_op(enum op op, int i, const unsigned char *value, size_t len)
+{
+    return op == OP_SAVE ? save(kit_label(i), value, len) != CK_INVALID_HANDLE
+                         : PKCS11_PAL_DestroyObject(find(kit_label(i))) == CKR_OK;
+}
+
+/* After (op, label i, value) and a reboot: the label holds its old or its
+ * new state, its new one when the call answered success (`ok`), and every
+ * other label what the model says. With `learn`, the model takes what the
+ * label now holds. */
+static void judge(const char *t, struct model *m, enum op op, int i, const unsigned char *value, size_t len, int ok,
+                  int learn, unsigned long n)
+{
+    const int is_new = op == OP_SAVE ? holds(kit_label(i), value, len) : find(kit_label(i)) == CK_INVALID_HANDLE;
+    const int is_old = m->present[i] ? holds(kit_label(i), m->value[i], m->len[i])
+                                     : find(kit_label(i)) == CK_INVALID_HANDLE;
+    check(is_old || is_new, t, "the object is neither its old nor its new state", n);
+    if (ok) {
+        check(is_new, t, "an operation that answered success was lost", n);
+    }
+    if (learn && is_new && !is_old) {
+        m->present[i] = op == OP_SAVE;
+        m->len[i] = len;
+        memcpy(m->value[i], value, len);
+    }
+    expect_model(m, i, t, n);
+}
+
 /* From the snapshot, cuts the power after n = 0, 1, ... operations of
  * (op, label i, value) until it completes uncut; after each cut and a
  * reboot the label is old or new, the rest is as the model says, and a
  * probe saves. With `second_cut`, the reboot itself (and a probe save) are
  * cut too, at each of their first few operations. */
-static void cut_everywhere(const char *t, const unsigned char *image, const struct model *m, enum op op, int i,
+static void cut_everywhere(const char *t, const unsigned char *image, struct model *m, enum op op, int i,
                            const unsigned char *value, size_t len, int second_cut)
 {
     const unsigned char probe[] = "probe";
@@ -266,9 +295,8 @@ static void cut_everywhere(const char *t, const unsigned char *image, const stru
                 return;
             }
             flash_faults_cut_after(n, (uint32_t)(n * 7919u + second + 1));
-            int ok = op == OP_SAVE ? save(kit_label(i), value, len) != CK_INVALID_HANDLE
-                                   : PKCS11_PAL_DestroyObject(find(kit_label(i))) == CKR_OK;
-            int cut = flash_faults_cut_reached();
+            const int ok = run_op(op, i, value, len);
+            const int cut = flash_faults_cut_reached();
             res->cuts += (unsigned long)cut;
             if (second_cut) {
                 flash_faults_power_cycle();
@@ -279,15 +307,7 @@ static void cut_everywhere(const char *t, const unsigned char *image, const stru
                 res->cuts += (unsigned long)flash_faults_cut_reached();
             }
             check(reboot() == CKR_OK, t, "Initialize after a cut", n);
-            const int was_present = m->present[i];
-            const int is_old = was_present ? holds(kit_label(i), m->value[i], m->len[i])
-                                           : find(kit_label(i)) == CK_INVALID_HANDLE;
-            const int is_new = op == OP_SAVE ? holds(kit_label(i), value, len) : find(kit_label(i)) == CK_INVALID_HANDLE;
-            check(is_old || is_new, t, "the object is neither its old nor its new state", n);
-            if (ok && !second_cut) {
-                check(is_new, t, "an operation that answered success was lost", n);
-            }
-            expect_model(m, i, t, n);
+            judge(t, m, op, i, value, len, ok && !second_cut, 0, n);
             check(save("probe", probe, sizeof probe) != CK_INVALID_HANDLE, t, "the store takes a save after a cut", n);
             if (!cut) {
                 return;
@@ -331,9 +351,7 @@ static void campaign_cuts(int second_cut)
         flash_faults_power_cycle();
         (void)flash_faults_restore(image);
         (void)reboot();
-        int ok = op == OP_SAVE ? save(kit_label(i), value, len) != CK_INVALID_HANDLE
-                               : PKCS11_PAL_DestroyObject(find(kit_label(i))) == CKR_OK;
-        check(ok, t, "the operation without a cut", (unsigned long)step);
+        check(run_op(op, i, value, len), t, "the operation without a cut", (unsigned long)step);
         m.present[i] = op == OP_SAVE;
         m.len[i] = len;
         memcpy(m.value[i], value, len);
@@ -357,22 +375,9 @@ static void campaign_silent_programs(void)
         const size_t len = op == OP_SAVE ? 30 + step % 100 : 0;
         fill_value(value, len, (uint32_t)(9000 + step));
         flash_faults_silent_program_after(step % 6, (uint32_t)(step + 1));
-        int ok = op == OP_SAVE ? save(kit_label(i), value, len) != CK_INVALID_HANDLE
-                               : PKCS11_PAL_DestroyObject(find(kit_label(i))) == CKR_OK;
+        const int ok = run_op(op, i, value, len);
         check(reboot() == CKR_OK, t, "Initialize", step);
-        const int is_new = op == OP_SAVE ? holds(kit_label(i), value, len) : find(kit_label(i)) == CK_INVALID_HANDLE;
-        const int is_old = m.present[i] ? holds(kit_label(i), m.value[i], m.len[i]) : find(kit_label(i)) == CK_INVALID_HANDLE;
-        if (ok) {
-            check(is_new, t, "a call that answered success does not read back", step);
-        } else {
-            check(is_old || is_new, t, "the object is neither its old nor its new state", step);
-        }
-        if (is_new && !is_old) {
-            m.present[i] = op == OP_SAVE;
-            m.len[i] = len;
-            memcpy(m.value[i], value, len);
-        }
-        expect_model(&m, i, t, step);
+        judge(t, &m, op, i, value, len, ok, 1, step);
     }
 }
 
@@ -394,25 +399,12 @@ static void campaign_random(void)
         if (cut) {
             flash_faults_cut_after(next_random() % 8, next_random());
         }
-        int ok = op == OP_SAVE ? save(kit_label(i), value, len) != CK_INVALID_HANDLE
-                               : PKCS11_PAL_DestroyObject(find(kit_label(i))) == CKR_OK;
+        const int ok = run_op(op, i, value, len);
         res->cuts += (unsigned long)flash_faults_cut_reached();
         if (cut) {
             check(reboot() == CKR_OK, t, "Initialize after a cut", step);
         }
-        const int is_new = op == OP_SAVE ? holds(kit_label(i), value, len) : find(kit_label(i)) == CK_INVALID_HANDLE;
-        const int is_old = m.present[i] ? holds(kit_label(i), m.value[i], m.len[i]) : find(kit_label(i)) == CK_INVALID_HANDLE;
-        if (ok) {
-            check(is_new, t, "an operation that answered success was lost", step);
-        } else {
-            check(is_old || is_new, t, "the object is neither its old nor its new state", step);
-        }
-        if (is_new && !is_old) {
-            m.present[i] = op == OP_SAVE;
-            m.len[i] = len;
-            memcpy(m.value[i], value, len);
-        }
-        expect_model(&m, i, t, step);
+        judge(t, &m, op, i, value, len, ok, 1, step);
     }
 }
 
