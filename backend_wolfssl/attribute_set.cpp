@@ -84,12 +84,20 @@ void AttributeSet::set(CK_ATTRIBUTE_TYPE type, const void *value, std::size_t si
         it->value.size_ = size;
         return;
     }
-    if (present) {
-        discard(it->value);
-        it->value = ByteView();
+    // What may fail to allocate comes first, so a failed set changes nothing
+    // (hosts answer std::bad_alloc with CKR_HOST_MEMORY; out_of_memory.h).
+    if (!present) {
+        const std::size_t index = static_cast<std::size_t>(it - items_.begin());
+        if (items_.size() == items_.capacity()) {
+            items_.reserve(items_.empty() ? 8 : 2 * items_.size());
+        }
+        it = items_.begin() + static_cast<std::ptrdiff_t>(index);
     }
     if (buffer_.size() + size > buffer_.capacity() || garbage_ > kGarbageSlack) {
         compact(size);
+    }
+    if (present) {
+        discard(it->value);
     }
     const std::size_t offset = buffer_.size();
     buffer_.insert(buffer_.end(), bytes, bytes + size); // within capacity: no view moves
