@@ -40,6 +40,12 @@ CK_OBJECT_HANDLE selftest_find(CK_SESSION_HANDLE session, CK_OBJECT_CLASS klass,
  * selftest_heap_used: the peak of live heap bytes above the mark since. */
 void selftest_heap_mark(void);
 size_t selftest_heap_used(void);
+/* Live heap bytes now. */
+size_t selftest_heap_live(void);
+/* The k-th allocation from now (1: the next) answers NULL, once; 0 cancels.
+ * selftest_heap_failed: whether it happened (or none was asked for). */
+void selftest_heap_fail_at(unsigned long k);
+int selftest_heap_failed(void);
 
 /* Instructions executed between two calls (the SysTick counter; QEMU runs
  * with -icount shift=0, one instruction per virtual nanosecond, and the

@@ -45,6 +45,8 @@ int selftest_failures(void)
 static size_t heap_live;
 static size_t heap_peak;
 static size_t heap_at_mark;
+/* selftest_heap_fail_at: allocations left before the one that fails (0: none fails). */
+static unsigned long heap_fail_in;
 
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t count, size_t size);
@@ -66,18 +68,27 @@ static void *counted(void *block)
     return block;
 }
 
+/* Whether this allocation is the one selftest_heap_fail_at chose. */
+static int failing(void)
+{
+    return heap_fail_in != 0 && --heap_fail_in == 0;
+}
+
 void *__wrap_malloc(size_t size)
 {
-    return counted(__real_malloc(size));
+    return failing() ? NULL : counted(__real_malloc(size));
 }
 
 void *__wrap_calloc(size_t count, size_t size)
 {
-    return counted(__real_calloc(count, size));
+    return failing() ? NULL : counted(__real_calloc(count, size));
 }
 
 void *__wrap_realloc(void *block, size_t size)
 {
+    if (failing()) {
+        return NULL;
+    }
     size_t before = block != NULL ? malloc_usable_size(block) : 0;
     void *moved = __real_realloc(block, size);
     if (moved == NULL) {
@@ -104,6 +115,21 @@ void selftest_heap_mark(void)
 size_t selftest_heap_used(void)
 {
     return heap_peak - heap_at_mark;
+}
+
+size_t selftest_heap_live(void)
+{
+    return heap_live;
+}
+
+void selftest_heap_fail_at(unsigned long k)
+{
+    heap_fail_in = k;
+}
+
+int selftest_heap_failed(void)
+{
+    return heap_fail_in == 0;
 }
 
 /* SysTick: control/status, reload, current value (ARMv7-M B3.3). */
