@@ -514,15 +514,17 @@ void ObjectStore::drop_session_objects(CK_SESSION_HANDLE session)
     if (guard.rv() != CKR_OK) {
         return;
     }
-    std::vector<CK_OBJECT_HANDLE> owned;
-    session_objects_.for_each([&](const ObjectRef &object) {
-        if (object->owner == session) {
-            owned.push_back(object->handle);
+    // Allocates nothing: a session that closes must not keep its objects
+    // because a list of them could not be made.
+    session_objects_.erase_if([&](const ObjectRef &object) {
+        if (object->owner != session) {
+            return false;
         }
+        object->in_store.set(false);
+        index_.remove(*object);
+        objects_.erase(object->handle);
+        return true;
     });
-    for (CK_OBJECT_HANDLE handle : owned) {
-        erase_locked(handle);
-    }
 }
 
 void ObjectStore::drop_all_session_objects()

@@ -88,6 +88,19 @@ template <typename By> class ObjectTable {
         }
         return true;
     }
+    // Removes each object for which erase(const ObjectRef &) says true (it
+    // may change other tables, not this one). Allocates nothing, so it
+    // serves where a failure must not stop halfway (a session closing).
+    template <typename P> void erase_if(P erase_it)
+    {
+        for (std::size_t at = 0; at < slots_.size();) {
+            if (slots_[at] != nullptr && erase_it(slots_[at])) {
+                erase(By::key_of(*slots_[at])); // may pull a later object into `at`: looked at next
+            } else {
+                ++at;
+            }
+        }
+    }
     // f(const ObjectRef &) for each object, in no particular order; f must
     // not change the table.
     template <typename F> void for_each(F f) const

@@ -152,3 +152,37 @@ TEST(ObjectTableTest, ManyHandlesComeAndGo)
 }
 
 } // namespace
+
+namespace {
+
+// Erasing while scanning: every chosen object goes, every other stays,
+// also where erasing pulls a later object back into the slot just looked at
+// or runs wrap around the end of the array (labels crowd a small table).
+TEST(ObjectTableTest, EraseIfRemovesExactlyTheChosenObjects)
+{
+    std::mt19937 random(31);
+    for (int round = 0; round < 200; ++round) {
+        ObjectTable<ByPalLabel> table;
+        std::map<std::string, CK_OBJECT_HANDLE> model;
+        const int count = 1 + static_cast<int>(random() % 7); // at most 7 of 16 slots
+        for (int i = 0; i < count; ++i) {
+            const std::string label = "obj-" + std::to_string(random() % 40);
+            const CK_OBJECT_HANDLE handle = 1 + random() % 1000;
+            table.put(MakeObject(handle, label));
+            model[label] = handle;
+        }
+        table.erase_if([](const ObjectRef &object) { return object->handle % 2 == 0; });
+        for (auto it = model.begin(); it != model.end();) {
+            it = it->second % 2 == 0 ? model.erase(it) : std::next(it);
+        }
+        ASSERT_EQ(model.size(), table.size()) << "round " << round;
+        for (const auto &entry : model) {
+            const ObjectRef *found = table.find(entry.first);
+            ASSERT_NE(nullptr, found) << entry.first;
+            EXPECT_EQ(entry.second, (*found)->handle);
+        }
+        table.for_each([](const ObjectRef &object) { EXPECT_EQ(1u, object->handle % 2); });
+    }
+}
+
+} // namespace
