@@ -59,7 +59,7 @@ struct Rule {
 
 constexpr std::uint16_t kMod = kModifiable;
 
-const Rule kDataRules[] = {
+constexpr Rule kDataRules[] = {
     // storage object (§4.4)
     {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
     {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
@@ -75,7 +75,7 @@ const Rule kDataRules[] = {
 
 // CKA_SUBJECT, CKA_ISSUER and CKA_SERIAL_NUMBER come from the DER value
 // when the template lacks them.
-const Rule kX509Rules[] = {
+constexpr Rule kX509Rules[] = {
     // storage object (§4.4)
     {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
     {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
@@ -103,7 +103,7 @@ const Rule kX509Rules[] = {
     {CKA_NAME_HASH_ALGORITHM, Kind::ulong, 0, Default::none},
 };
 
-const Rule kEcPublicRules[] = {
+constexpr Rule kEcPublicRules[] = {
     // storage object (§4.4)
     {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
     {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
@@ -133,7 +133,7 @@ const Rule kEcPublicRules[] = {
     {CKA_EC_POINT, Kind::ec_point, kReqCreate | kNoGenerate, Default::none},
 };
 
-const Rule kRsaPublicRules[] = {
+constexpr Rule kRsaPublicRules[] = {
     // storage object (§4.4)
     {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
     {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
@@ -164,7 +164,7 @@ const Rule kRsaPublicRules[] = {
     {CKA_PUBLIC_EXPONENT, Kind::big_integer, kReqCreate, Default::none},
 };
 
-const Rule kEcPrivateRules[] = {
+constexpr Rule kEcPrivateRules[] = {
     // storage object (§4.4)
     {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
     {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
@@ -200,7 +200,7 @@ const Rule kEcPrivateRules[] = {
     {CKA_VALUE, Kind::ec_scalar, kReqCreate | kNoGenerate | kSensitive, Default::none},
 };
 
-const Rule kRsaPrivateRules[] = {
+constexpr Rule kRsaPrivateRules[] = {
     // storage object (§4.4)
     {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
     {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
@@ -243,7 +243,7 @@ const Rule kRsaPrivateRules[] = {
     {CKA_COEFFICIENT, Kind::big_integer, kNoGenerate | kSensitive, Default::none},
 };
 
-const Rule kGenericSecretRules[] = {
+constexpr Rule kGenericSecretRules[] = {
     // storage object (§4.4)
     {CKA_CLASS, Kind::ulong, kReqCreate, Default::none},
     {CKA_TOKEN, Kind::boolean, kCopyOnly, Default::no},
@@ -291,7 +291,7 @@ struct ClassTable {
     std::size_t count;
 };
 
-const ClassTable kTables[] = {
+constexpr ClassTable kTables[] = {
     {CKO_DATA, kNoSubtype, kDataRules, sizeof kDataRules / sizeof kDataRules[0]},
     {CKO_CERTIFICATE, CKC_X_509, kX509Rules, sizeof kX509Rules / sizeof kX509Rules[0]},
     {CKO_PUBLIC_KEY, CKK_EC, kEcPublicRules, sizeof kEcPublicRules / sizeof kEcPublicRules[0]},
@@ -691,41 +691,72 @@ CK_RV apply_changes(const ClassTable &table, const CK_ATTRIBUTE *tmpl, CK_ULONG 
 }
 
 // Kind and union of flags of an attribute type over all tables, for the
-// questions that do not depend on the class.
+// questions that do not depend on the class. Merged and sorted by the
+// compiler: no code, no heap and no first-use guard at run time.
 struct TypeInfo {
-    CK_ATTRIBUTE_TYPE type;
-    Kind kind;
-    std::uint16_t flags;
+    CK_ATTRIBUTE_TYPE type = 0;
+    Kind kind = Kind::bytes;
+    std::uint16_t flags = 0;
 };
 
-const std::vector<TypeInfo> &type_infos()
+// How many attribute types the tables name (each counted once).
+constexpr std::size_t type_count()
 {
-    static const std::vector<TypeInfo> infos = [] {
-        std::vector<TypeInfo> list;
-        for (const ClassTable &table : kTables) {
-            for (std::size_t i = 0; i < table.count; ++i) {
-                const Rule &rule = table.rules[i];
-                auto it = std::find_if(list.begin(), list.end(),
-                                       [&](const TypeInfo &info) { return info.type == rule.type; });
-                if (it == list.end()) {
-                    list.push_back({rule.type, rule.kind, rule.flags});
-                } else {
-                    it->flags = static_cast<std::uint16_t>(it->flags | rule.flags);
+    std::size_t count = 0;
+    for (std::size_t t = 0; t < sizeof kTables / sizeof kTables[0]; ++t) {
+        for (std::size_t i = 0; i < kTables[t].count; ++i) {
+            const CK_ATTRIBUTE_TYPE type = kTables[t].rules[i].type;
+            bool earlier = false;
+            for (std::size_t u = 0; u <= t && !earlier; ++u) {
+                const std::size_t end = u < t ? kTables[u].count : i;
+                for (std::size_t j = 0; j < end && !earlier; ++j) {
+                    earlier = kTables[u].rules[j].type == type;
                 }
             }
+            count += earlier ? 0 : 1;
         }
-        std::sort(list.begin(), list.end(), [](const TypeInfo &a, const TypeInfo &b) { return a.type < b.type; });
-        return list;
-    }();
-    return infos;
+    }
+    return count;
 }
+
+struct TypeInfos {
+    TypeInfo infos[type_count()];
+    std::size_t count = 0;
+};
+
+constexpr TypeInfos merge_type_infos()
+{
+    TypeInfos merged{};
+    for (const ClassTable &table : kTables) {
+        for (std::size_t i = 0; i < table.count; ++i) {
+            const Rule &rule = table.rules[i];
+            std::size_t at = 0;
+            while (at < merged.count && merged.infos[at].type < rule.type) {
+                ++at;
+            }
+            if (at < merged.count && merged.infos[at].type == rule.type) {
+                merged.infos[at].flags = static_cast<std::uint16_t>(merged.infos[at].flags | rule.flags);
+                continue;
+            }
+            for (std::size_t j = merged.count; j > at; --j) {
+                merged.infos[j] = merged.infos[j - 1];
+            }
+            merged.infos[at] = TypeInfo{rule.type, rule.kind, rule.flags};
+            ++merged.count;
+        }
+    }
+    return merged;
+}
+
+constexpr TypeInfos kTypeInfos = merge_type_infos();
+static_assert(kTypeInfos.count == type_count(), "every type once");
 
 const TypeInfo *type_info(CK_ATTRIBUTE_TYPE type)
 {
-    const std::vector<TypeInfo> &infos = type_infos();
-    auto it = std::lower_bound(infos.begin(), infos.end(), type,
-                               [](const TypeInfo &info, CK_ATTRIBUTE_TYPE t) { return info.type < t; });
-    return it != infos.end() && it->type == type ? &*it : nullptr;
+    const TypeInfo *end = kTypeInfos.infos + kTypeInfos.count;
+    const TypeInfo *it = std::lower_bound(kTypeInfos.infos, end, type,
+                                          [](const TypeInfo &info, CK_ATTRIBUTE_TYPE t) { return info.type < t; });
+    return it != end && it->type == type ? it : nullptr;
 }
 
 } // namespace
