@@ -59,7 +59,7 @@ void store_sync_start()
 CK_RV store_sync(p11_session *session)
 {
     std::uint64_t now = 0;
-    if (!kStoreShared || !pal_change_count(&now) || now == changes_seen().load(std::memory_order_acquire)) {
+    if (!pal_change_count(&now) || now == changes_seen().load(std::memory_order_acquire)) {
         return CKR_OK;
     }
     Library &lib = library();

@@ -368,8 +368,7 @@ CK_RV ObjectStore::update(p11_session *s, Login login, CK_OBJECT_HANDLE handle, 
     // starts from the stored record, never from a stale copy.
     ObjectRef base = current;
     std::uint64_t now = 0;
-    if (kStoreShared && current->token && pal_change_count(&now) &&
-        now != changes_seen().load(std::memory_order_acquire)) {
+    if (current->token && pal_change_count(&now) && now != changes_seen().load(std::memory_order_acquire)) {
         base = reread_locked(*current);
         if (!base || !visible(*base, login)) {
             LockGuard guard(lock_);

@@ -11,10 +11,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "objects/flat_probe.h"
 #include "objects/object.h"
 #include "pkcs11.h"
 
@@ -29,14 +31,7 @@ struct ByHandle {
 struct ByPalLabel {
     using Key = std::string_view;
     static Key key_of(const Object &object) { return object.pal_label; }
-    static std::uint64_t hash(Key key)
-    {
-        std::uint64_t h = 0xCBF29CE484222325ull; // FNV-1a
-        for (const char c : key) {
-            h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
-        }
-        return h;
-    }
+    static std::uint64_t hash(Key key) { return std::hash<std::string_view>()(key); }
 };
 
 template <typename By> class ObjectTable {
@@ -77,11 +72,8 @@ template <typename By> class ObjectTable {
         const std::size_t mask = slots_.size() - 1;
         slots_[at].reset();
         --size_;
-        // Pull back each later slot of the run whose home is not in (at, next],
-        // so that no probe meets a hole before its key.
         for (std::size_t next = (at + 1) & mask; slots_[next] != nullptr; next = (next + 1) & mask) {
-            const std::size_t from_home = (next - home(By::key_of(*slots_[next]))) & mask;
-            if (from_home >= ((next - at) & mask)) {
+            if (flat_fills_hole(next, home(By::key_of(*slots_[next])), at, mask)) {
                 slots_[at] = std::move(slots_[next]);
                 at = next;
             }
@@ -133,11 +125,7 @@ template <typename By> class ObjectTable {
   private:
     static constexpr std::size_t kMinCapacity = 16;
 
-    std::size_t home(Key key) const
-    {
-        // Fibonacci hashing: consecutive handles spread over the whole table.
-        return static_cast<std::size_t>((By::hash(key) * 0x9E3779B97F4A7C15ull) >> shift_);
-    }
+    std::size_t home(Key key) const { return flat_home(By::hash(key), shift_); }
     // The slot holding key, or the empty slot where it would go.
     std::size_t probe(Key key) const
     {
@@ -152,10 +140,7 @@ template <typename By> class ObjectTable {
     {
         std::vector<ObjectRef> old(capacity);
         old.swap(slots_);
-        shift_ = 64;
-        for (std::size_t c = capacity; c > 1; c >>= 1) {
-            --shift_;
-        }
+        shift_ = flat_shift_for(capacity);
         for (ObjectRef &object : old) {
             if (object != nullptr) {
                 // The slot first: the right side of `=` is evaluated first (C++17).

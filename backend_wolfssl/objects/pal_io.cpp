@@ -18,9 +18,9 @@ P11_THREAD_LOCAL std::uint64_t t_count_before = 0;
 
 } // namespace
 
-bool pal_change_count(std::uint64_t *out)
+bool pal_change_count_of_pal(std::uint64_t *out)
 {
-    return kStoreShared && PKCS11_PAL_ChangeCount != nullptr && PKCS11_PAL_ChangesSince != nullptr &&
+    return PKCS11_PAL_ChangeCount != nullptr && PKCS11_PAL_ChangesSince != nullptr &&
            PKCS11_PAL_ChangeCount(out) == CKR_OK;
 }
 

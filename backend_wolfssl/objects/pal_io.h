@@ -26,8 +26,13 @@ constexpr bool kStoreShared = true;
 #endif
 
 // The PAL's change count (core_pkcs11_pal_changes.h): false when the PAL
-// has none (one program owns the store).
-bool pal_change_count(std::uint64_t *out);
+// has none (one program owns the store), and always on firmware, where the
+// constant lets the callers' catching-up code drop out of the image.
+bool pal_change_count_of_pal(std::uint64_t *out);
+inline bool pal_change_count(std::uint64_t *out)
+{
+    return kStoreShared && pal_change_count_of_pal(out);
+}
 
 // The change count this process's objects reflect (store_sync.h). A
 // StoreLock moves it over the process's own changes when nothing else

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "objects/flat_probe.h"
+
 namespace p11 {
 
 namespace {
@@ -15,9 +17,7 @@ constexpr std::size_t kMinCapacity = 16;
 
 std::size_t ValueIndex::home(std::size_t key) const
 {
-    // Fibonacci hashing: class values and handles are small consecutive
-    // numbers, which the multiply spreads over the whole table.
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> shift_);
+    return flat_home(key, shift_);
 }
 
 std::size_t ValueIndex::probe(std::size_t key) const
@@ -35,10 +35,7 @@ void ValueIndex::grow()
     std::vector<Slot, LineAllocator<Slot>> old = std::move(slots_);
     const std::size_t capacity = old.empty() ? kMinCapacity : old.size() * 2;
     slots_ = std::vector<Slot, LineAllocator<Slot>>(capacity);
-    shift_ = 64;
-    for (std::size_t c = capacity; c > 1; c >>= 1) {
-        --shift_;
-    }
+    shift_ = flat_shift_for(capacity);
     for (Slot &slot : old) {
         if (slot.used()) {
             slots_[probe(slot.key)] = std::move(slot);
@@ -96,11 +93,8 @@ void ValueIndex::vacate(std::size_t at)
     const std::size_t mask = slots_.size() - 1;
     slots_[at] = Slot();
     --keys_;
-    // Pull back each later slot of the run whose home is not in (at, next],
-    // so that no probe meets a hole before its key.
     for (std::size_t next = (at + 1) & mask; slots_[next].used(); next = (next + 1) & mask) {
-        const std::size_t from_home = (next - home(slots_[next].key)) & mask;
-        if (from_home >= ((next - at) & mask)) {
+        if (flat_fills_hole(next, home(slots_[next].key), at, mask)) {
             slots_[at] = std::move(slots_[next]);
             slots_[next] = Slot();
             at = next;
