@@ -4,6 +4,7 @@
 #include "backend_api.h"
 #include "out_of_memory.h"
 #include "core_pkcs11_pal.h"
+#include "crypto/wolfcrypt_failure.h"
 #include "library.h"
 #include "padded_string.h"
 #include "secrets/device_key.h"
@@ -107,8 +108,9 @@ CK_RV initialize(Library &lib, const CK_C_INITIALIZE_ARGS *args)
     }
     lib.strategy = strategy;
     lib.session_cache.store(!strategy.uses_app_callbacks(), std::memory_order_relaxed);
-    if (wc_InitRng(&lib.rng) != 0) {
-        return CKR_FUNCTION_FAILED;
+    const int drbg = wc_InitRng(&lib.rng);
+    if (drbg != 0) {
+        return wolfcrypt_failure(drbg);
     }
     lib.rng_ready = true;
     rv = PKCS11_PAL_Initialize();
@@ -124,14 +126,20 @@ CK_RV initialize(Library &lib, const CK_C_INITIALIZE_ARGS *args)
         rv = token_load(&lib.token, profile(), lib.rng);
     }
     if (rv == CKR_OK) {
-        rv = sealing_rng_start() ? CKR_OK : CKR_FUNCTION_FAILED;
+        rv = sealing_rng_start();
     }
     if (rv == CKR_OK) {
         // Without it the token still works; what is bound to it cannot
         // be stored or read (reported, CKR_DEVICE_ERROR when it is used).
+        // A full heap is not a missing key: C_Initialize fails and can be
+        // tried again.
         SecretKey device_key;
-        const bool have = device_key_load(&lib.token, lib.rng, &device_key) == CKR_OK;
-        held_device_key_set(have ? &device_key : nullptr);
+        const CK_RV loaded = device_key_load(&lib.token, lib.rng, &device_key);
+        if (loaded == CKR_HOST_MEMORY) {
+            rv = loaded;
+        } else {
+            held_device_key_set(loaded == CKR_OK ? &device_key : nullptr);
+        }
     }
     if (rv == CKR_OK) {
         // Token objects load in one pass, after the token record.

@@ -219,8 +219,10 @@ P11_TRY {
     fresh.so_pin_to_be_changed = pin_is_profile_default(profile(), true, pPin, ulPinLen);
     // A new token key, for the SO; the user PIN (and its wrap) is gone until
     // the SO sets a new one (C_InitPIN).
-    if (rv == CKR_OK && (!token_key_start(&fresh, &so_kek, nullptr, lib.rng) ||
-                         wc_RNG_GenerateBlock(&lib.rng, fresh.instance, sizeof fresh.instance) != 0)) {
+    if (rv == CKR_OK) {
+        rv = token_key_start(&fresh, &so_kek, nullptr, lib.rng);
+    }
+    if (rv == CKR_OK && wc_RNG_GenerateBlock(&lib.rng, fresh.instance, sizeof fresh.instance) != 0) {
         rv = CKR_FUNCTION_FAILED;
     }
     if (rv == CKR_OK) {

@@ -42,8 +42,15 @@ CK_RV pin_attempt(TokenState *token, const p11_profile &profile, Login who, cons
     if (counted != CKR_OK) {
         return counted; // the store refused it (CKR_DEVICE_ERROR) or no memory for the record
     }
-    if (!pin_verifier_check(pin_of(token->record, who == Login::so), pin, pin_len, kek, keyed)) {
-        return CKR_PIN_INCORRECT;
+    const CK_RV checked = pin_verifier_check(pin_of(token->record, who == Login::so), pin, pin_len, kek, keyed);
+    if (checked == CKR_PIN_INCORRECT) {
+        return checked;
+    }
+    if (checked != CKR_OK) {
+        // The PIN was never compared (no memory for the derivation): not a
+        // wrong guess, so the count goes back.
+        (void)save_count(token, who, before);
+        return checked;
     }
     // A store that refuses the reset must not turn a good PIN into a failure;
     // the count stays raised until the next good PIN.

@@ -6,36 +6,44 @@
 
 #include "crypto/constant_time.h"
 #include "crypto/pbkdf2_sha256.h"
+#include "crypto/wolfcrypt_failure.h"
 #include "secure_wipe.h"
 
 namespace p11 {
 
 namespace {
 
-bool derive(const CK_UTF8CHAR *pin, CK_ULONG pin_len, const std::uint8_t *salt, std::uint32_t iterations,
-            std::uint8_t out[kPinHashSize])
+// PBKDF2's master value; CKR_PIN_INCORRECT for a PIN or count no verifier can hold.
+CK_RV derive(const CK_UTF8CHAR *pin, CK_ULONG pin_len, const std::uint8_t *salt, std::uint32_t iterations,
+             std::uint8_t out[kPinHashSize])
 {
     if (pin_len > static_cast<CK_ULONG>(INT_MAX) || iterations == 0 || iterations > kPinMaxIterations) {
-        return false;
+        return CKR_PIN_INCORRECT;
     }
     static_assert(kPinHashSize == kPbkdf2BlockSize, "one PBKDF2 block");
-    return pbkdf2_sha256_block(pin, pin_len, salt, kPinSaltSize, iterations, out);
+    return wolfcrypt_rv(pbkdf2_sha256_block(pin, pin_len, salt, kPinSaltSize, iterations, out));
 }
 
 // HMAC-SHA256(master, label): the check value or the key, never the other.
-bool expand(const std::uint8_t (&master)[kPinHashSize], const char *label, std::uint8_t out[kPinHashSize])
+CK_RV expand(const std::uint8_t (&master)[kPinHashSize], const char *label, std::uint8_t out[kPinHashSize])
 {
     Hmac hmac;
-    bool ok = wc_HmacInit(&hmac, nullptr, INVALID_DEVID) == 0;
-    const bool inited = ok;
-    ok = ok && wc_HmacSetKey(&hmac, WC_SHA256, master, static_cast<word32>(sizeof master)) == 0 &&
-         wc_HmacUpdate(&hmac, reinterpret_cast<const byte *>(label), static_cast<word32>(std::strlen(label))) == 0 &&
-         wc_HmacFinal(&hmac, out) == 0;
+    int rc = wc_HmacInit(&hmac, nullptr, INVALID_DEVID);
+    const bool inited = rc == 0;
+    if (rc == 0) {
+        rc = wc_HmacSetKey(&hmac, WC_SHA256, master, static_cast<word32>(sizeof master));
+    }
+    if (rc == 0) {
+        rc = wc_HmacUpdate(&hmac, reinterpret_cast<const byte *>(label), static_cast<word32>(std::strlen(label)));
+    }
+    if (rc == 0) {
+        rc = wc_HmacFinal(&hmac, out);
+    }
     if (inited) {
         wc_HmacFree(&hmac);
     }
     secure_wipe(&hmac, sizeof hmac);
-    return ok;
+    return wolfcrypt_rv(rc);
 }
 
 constexpr char kCheckLabel[] = "p11forge PIN check";
@@ -44,18 +52,21 @@ constexpr char kWrapLabel[] = "p11forge PIN wrap";
 static_assert(kPinHashSize == kTokenKeySize, "the PIN's key is an AES-256 key");
 
 // The verifier's hash (and key) for a PIN.
-bool compute(const PinVerifier &verifier, const CK_UTF8CHAR *pin, CK_ULONG pin_len, std::uint8_t hash[kPinHashSize],
-             SecretKey *kek)
+CK_RV compute(const PinVerifier &verifier, const CK_UTF8CHAR *pin, CK_ULONG pin_len, std::uint8_t hash[kPinHashSize],
+              SecretKey *kek)
 {
     std::uint8_t master[kPinHashSize];
-    bool ok = derive(pin, pin_len, verifier.salt, verifier.iterations, master);
-    if (ok && verifier.format == VerifierFormat::legacy) {
+    CK_RV rv = derive(pin, pin_len, verifier.salt, verifier.iterations, master);
+    if (rv == CKR_OK && verifier.format == VerifierFormat::legacy) {
         std::memcpy(hash, master, kPinHashSize);
-    } else if (ok) {
-        ok = expand(master, kCheckLabel, hash) && (kek == nullptr || expand(master, kWrapLabel, kek->bytes));
+    } else if (rv == CKR_OK) {
+        rv = expand(master, kCheckLabel, hash);
+        if (rv == CKR_OK && kek != nullptr) {
+            rv = expand(master, kWrapLabel, kek->bytes);
+        }
     }
     secure_wipe(master, sizeof master);
-    return ok;
+    return rv;
 }
 
 } // namespace
@@ -64,14 +75,16 @@ CK_RV pin_verifier_make(const CK_UTF8CHAR *pin, CK_ULONG pin_len, std::uint32_t 
                         PinVerifier *out, SecretKey *kek)
 {
     PinVerifier verifier;
-    if (wc_RNG_GenerateBlock(&rng, verifier.salt, static_cast<word32>(kPinSaltSize)) != 0) {
-        return CKR_FUNCTION_FAILED;
+    const int drawn = wc_RNG_GenerateBlock(&rng, verifier.salt, static_cast<word32>(kPinSaltSize));
+    if (drawn != 0) {
+        return wolfcrypt_failure(drawn);
     }
     verifier.format = VerifierFormat::keyed;
     verifier.iterations = iterations;
-    if (!compute(verifier, pin, pin_len, verifier.hash, kek)) {
+    CK_RV rv = compute(verifier, pin, pin_len, verifier.hash, kek);
+    if (rv != CKR_OK) {
         pin_verifier_clear(&verifier);
-        return CKR_FUNCTION_FAILED;
+        return rv == CKR_PIN_INCORRECT ? CKR_FUNCTION_FAILED : rv; // a count out of range is ours
     }
     verifier.present = true;
     *out = verifier;
@@ -79,22 +92,24 @@ CK_RV pin_verifier_make(const CK_UTF8CHAR *pin, CK_ULONG pin_len, std::uint32_t 
     return CKR_OK;
 }
 
-bool pin_verifier_check(const PinVerifier &verifier, const CK_UTF8CHAR *pin, CK_ULONG pin_len, SecretKey *kek,
-                        bool *has_kek)
+CK_RV pin_verifier_check(const PinVerifier &verifier, const CK_UTF8CHAR *pin, CK_ULONG pin_len, SecretKey *kek,
+                         bool *has_kek)
 {
     std::uint8_t candidate[kPinHashSize];
     SecretKey derived;
-    bool ok = verifier.present && compute(verifier, pin, pin_len, candidate, &derived);
-    ok = ok && constant_time_equal(candidate, verifier.hash, kPinHashSize);
+    CK_RV rv = verifier.present ? compute(verifier, pin, pin_len, candidate, &derived) : CKR_PIN_INCORRECT;
+    if (rv == CKR_OK && !constant_time_equal(candidate, verifier.hash, kPinHashSize)) {
+        rv = CKR_PIN_INCORRECT;
+    }
     secure_wipe(candidate, sizeof candidate);
-    const bool keyed = ok && verifier.format == VerifierFormat::keyed;
+    const bool keyed = rv == CKR_OK && verifier.format == VerifierFormat::keyed;
     if (keyed && kek != nullptr) {
         *kek = derived;
     }
     if (has_kek != nullptr) {
         *has_kek = keyed;
     }
-    return ok;
+    return rv;
 }
 
 void pin_verifier_clear(PinVerifier *verifier)

@@ -45,10 +45,13 @@ struct PinVerifier {
 CK_RV pin_verifier_make(const CK_UTF8CHAR *pin, CK_ULONG pin_len, std::uint32_t iterations, WC_RNG &rng,
                         PinVerifier *out, SecretKey *kek = nullptr);
 
-// True when the PIN matches; the comparison takes the same time either way.
-// *has_kek (when given) says whether *kek was set: a keyed verifier's PIN.
-bool pin_verifier_check(const PinVerifier &verifier, const CK_UTF8CHAR *pin, CK_ULONG pin_len,
-                        SecretKey *kek = nullptr, bool *has_kek = nullptr);
+// CKR_OK when the PIN matches, CKR_PIN_INCORRECT when it does not (the
+// comparison takes the same time either way); CKR_HOST_MEMORY or
+// CKR_FUNCTION_FAILED when the derivation could not run: the PIN was not
+// tried, and must not count as a wrong one. *has_kek (when given) says
+// whether *kek was set: a keyed verifier's PIN.
+CK_RV pin_verifier_check(const PinVerifier &verifier, const CK_UTF8CHAR *pin, CK_ULONG pin_len,
+                         SecretKey *kek = nullptr, bool *has_kek = nullptr);
 
 void pin_verifier_clear(PinVerifier *verifier);
 

@@ -5,6 +5,7 @@
  * (SP 800-90A instantiate: entropy || nonce); Debian's libwolfssl exports no
  * reseed call, and a new instantiation is never weaker than the old state. */
 #include "backend_api.h"
+#include "crypto/wolfcrypt_failure.h"
 #include "out_of_memory.h"
 #include "library.h"
 #include "session.h"
@@ -23,8 +24,9 @@ P11_TRY {
         return CKR_ARGUMENTS_BAD; // wolfCrypt takes a 32-bit nonce length
     }
     WC_RNG fresh;
-    if (wc_InitRngNonce(&fresh, pSeed, static_cast<word32>(ulSeedLen)) != 0) {
-        return CKR_FUNCTION_FAILED;
+    const int rc = wc_InitRngNonce(&fresh, pSeed, static_cast<word32>(ulSeedLen));
+    if (rc != 0) {
+        return wolfcrypt_failure(rc);
     }
     if (session->rng_ready) {
         wc_FreeRng(&session->rng);
@@ -45,8 +47,9 @@ P11_TRY {
     // wolfCrypt draws at most RNG_MAX_BLOCK_LEN bytes per call.
     while (rv == CKR_OK && ulRandomLen > 0) {
         CK_ULONG n = ulRandomLen < RNG_MAX_BLOCK_LEN ? ulRandomLen : RNG_MAX_BLOCK_LEN;
-        if (wc_RNG_GenerateBlock(rng, pRandomData, static_cast<word32>(n)) != 0) {
-            rv = CKR_FUNCTION_FAILED;
+        const int rc = wc_RNG_GenerateBlock(rng, pRandomData, static_cast<word32>(n));
+        if (rc != 0) {
+            rv = wolfcrypt_failure(rc);
         }
         pRandomData += n;
         ulRandomLen -= n;

@@ -2,13 +2,16 @@
  * share one across threads, and sessions that never sign never pay for it. */
 #include "session.h"
 
+#include "crypto/wolfcrypt_failure.h"
+
 namespace p11 {
 
 CK_RV session_rng(p11_session *session, WC_RNG **rng)
 {
     if (!session->rng_ready) {
-        if (wc_InitRng(&session->rng) != 0) {
-            return CKR_FUNCTION_FAILED;
+        const int rc = wc_InitRng(&session->rng);
+        if (rc != 0) {
+            return wolfcrypt_failure(rc);
         }
         session->rng_ready = true;
     }

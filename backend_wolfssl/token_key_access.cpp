@@ -49,15 +49,17 @@ CK_RV save_if_changed(TokenState *token, TokenRecord *updated)
 
 } // namespace
 
-bool token_key_start(TokenRecord *record, const SecretKey *so_kek, const SecretKey *user_kek, WC_RNG &rng)
+CK_RV token_key_start(TokenRecord *record, const SecretKey *so_kek, const SecretKey *user_kek, WC_RNG &rng)
 {
     SecretKey key;
     record->so_wrap = KeyWrap();
     record->user_wrap = KeyWrap();
     record->escrow_wrap = KeyWrap();
-    return token_key_make(rng, &key) &&
-           (so_kek == nullptr || token_key_wrap(*so_kek, WrapSlot::so, key, rng, &record->so_wrap)) &&
-           (user_kek == nullptr || token_key_wrap(*user_kek, WrapSlot::user, key, rng, &record->user_wrap));
+    const bool ok =
+        token_key_make(rng, &key) &&
+        (so_kek == nullptr || token_key_wrap(*so_kek, WrapSlot::so, key, rng, &record->so_wrap)) &&
+        (user_kek == nullptr || token_key_wrap(*user_kek, WrapSlot::user, key, rng, &record->user_wrap));
+    return ok ? CKR_OK : CKR_FUNCTION_FAILED;
 }
 
 CK_RV token_key_after_pin(TokenState *token, const p11_profile &profile, Login who, const CK_UTF8CHAR *pin,

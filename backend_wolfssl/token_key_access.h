@@ -36,8 +36,9 @@ CK_RV token_set_pin(TokenState *token, const p11_profile &profile, Login who, co
                     CK_ULONG pin_len, const SecretKey *token_key, WC_RNG &rng);
 
 // `record`'s wraps replaced by a new token key wrapped for the PINs whose
-// keys are given (NULL: that user has no PIN). false when wolfCrypt failed.
-bool token_key_start(TokenRecord *record, const SecretKey *so_kek, const SecretKey *user_kek, WC_RNG &rng);
+// keys are given (NULL: that user has no PIN). CKR_FUNCTION_FAILED when
+// wolfCrypt failed.
+CK_RV token_key_start(TokenRecord *record, const SecretKey *so_kek, const SecretKey *user_kek, WC_RNG &rng);
 
 } // namespace p11
 

@@ -118,7 +118,7 @@ std::size_t token_record_size()
     return kHeaderSize + kBodySizeV2 + kChecksumSize;
 }
 
-void token_record_encode(const TokenRecord &record, std::uint8_t *out)
+bool token_record_encode(const TokenRecord &record, std::uint8_t *out)
 {
     Writer w(out);
     w.bytes(kMagic, sizeof kMagic);
@@ -154,7 +154,7 @@ void token_record_encode(const TokenRecord &record, std::uint8_t *out)
     w.bytes(record.store_key, sizeof record.store_key);
     w.bytes(record.instance, sizeof record.instance);
     std::size_t covered = kHeaderSize + kBodySizeV2;
-    (void)wc_Sha256Hash(out, static_cast<word32>(covered), out + covered);
+    return wc_Sha256Hash(out, static_cast<word32>(covered), out + covered) == 0;
 }
 
 RecordStatus token_record_decode(const std::uint8_t *data, std::size_t len, TokenRecord *out)

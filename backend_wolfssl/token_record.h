@@ -98,8 +98,9 @@ enum class RecordStatus {
 // Bytes token_record_encode writes.
 std::size_t token_record_size();
 
-// Writes token_record_size() bytes to out.
-void token_record_encode(const TokenRecord &record, std::uint8_t *out);
+// Writes token_record_size() bytes to out; false when its checksum could
+// not be computed (the bytes must not be stored).
+bool token_record_encode(const TokenRecord &record, std::uint8_t *out);
 
 // Fills *out only when the result is RecordStatus::ok.
 RecordStatus token_record_decode(const std::uint8_t *data, std::size_t len, TokenRecord *out);

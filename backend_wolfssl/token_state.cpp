@@ -44,10 +44,9 @@ CK_RV fresh_record(const p11_profile &profile, WC_RNG &rng, TokenRecord *out)
             record.user_pin_initialized = rv == CKR_OK;
             record.user_pin_to_be_changed = rv == CKR_OK;
         }
-        if (rv == CKR_OK &&
-            !token_key_start(&record, record.so_pin.present ? &so_kek : nullptr,
-                             record.user_pin_initialized ? &user_kek : nullptr, rng)) {
-            rv = CKR_FUNCTION_FAILED;
+        if (rv == CKR_OK) {
+            rv = token_key_start(&record, record.so_pin.present ? &so_kek : nullptr,
+                                 record.user_pin_initialized ? &user_kek : nullptr, rng);
         }
     }
     if (rv == CKR_OK) {
@@ -146,12 +145,14 @@ CK_RV token_save(const TokenRecord &record)
     if (bytes == nullptr) {
         return CKR_HOST_MEMORY;
     }
-    token_record_encode(record, bytes);
-    CK_ATTRIBUTE label = record_label_attribute();
-    CK_OBJECT_HANDLE handle = PKCS11_PAL_SaveObject(&label, bytes, size);
+    CK_RV rv = CKR_FUNCTION_FAILED;
+    if (token_record_encode(record, bytes)) {
+        CK_ATTRIBUTE label = record_label_attribute();
+        rv = PKCS11_PAL_SaveObject(&label, bytes, size) == CK_INVALID_HANDLE ? CKR_DEVICE_ERROR : CKR_OK;
+    }
     secure_wipe(bytes, size);
     delete[] bytes;
-    return handle == CK_INVALID_HANDLE ? CKR_DEVICE_ERROR : CKR_OK;
+    return rv;
 }
 
 void token_clear(TokenState *token)

@@ -103,6 +103,15 @@ function(p11_wolfcrypt_for_settings settings out)
     target_compile_definitions(${target} PUBLIC P11_FIRMWARE)
     target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/port/p11_wolfcrypt_seed.c)
     target_link_libraries(${target} PUBLIC p11_port)
+    # Hashing, HMAC and the DRBG's output keep their few hundred bytes of
+    # temporaries on the stack, without WOLFSSL_SMALL_STACK: they then never
+    # allocate, so a full heap cannot fail a record checksum, a PIN
+    # derivation or a random draw (and C_Login makes no allocation per
+    # SHA-256 block). Struct layouts do not depend on it for these files.
+    set(on_stack sha256.c hash.c hmac.c random.c)
+    list(TRANSFORM on_stack PREPEND ${P11_WOLFSSL_TREE}/wolfcrypt/src/)
+    set_property(SOURCE ${on_stack} TARGET_DIRECTORY ${target} APPEND PROPERTY COMPILE_DEFINITIONS
+                 NO_WOLFSSL_SMALL_STACK)
   else()
     set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   endif()

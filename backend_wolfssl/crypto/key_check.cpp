@@ -8,6 +8,7 @@
 #include "heap_object.h"
 #include "key_limits.h"
 #include "key_loading.h"
+#include "wolfcrypt_failure.h"
 #include "secure_wipe.h"
 #include "wolfcrypt.h"
 
@@ -37,6 +38,12 @@ CK_RV import_result(KeyLoad result)
 CK_RV valid_if(bool ok)
 {
     return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
+// A wolfCrypt check's result the same way: 0 is valid.
+CK_RV valid_unless(int rc)
+{
+    return wolfcrypt_out_of_memory(rc) ? CKR_HOST_MEMORY : valid_if(rc == 0);
 }
 
 #if P11_HAVE_PRIVATE_KEYS // else no private key loads (key_loading.cpp)
@@ -72,26 +79,37 @@ CK_RV point_matches_scalar(ecc_key *key, const EcCurve &curve, ByteView scalar_a
     Bytes scalar(curve.field_bytes - scalar_attr.size(), 0);
     scalar.insert(scalar.end(), scalar_attr.begin(), scalar_attr.end());
     WC_RNG rng; // wolfCrypt's timing-resistant multiplication wants one
-    if (wc_InitRng(&rng) != 0) {
-        return CKR_FUNCTION_FAILED;
+    int rc = wc_InitRng(&rng);
+    if (rc != 0) {
+        return wolfcrypt_failure(rc);
     }
-    if (wc_ecc_init(heap_key.get()) != 0) {
+    rc = wc_ecc_init(heap_key.get());
+    if (rc != 0) {
         wc_FreeRng(&rng);
-        return CKR_FUNCTION_FAILED;
+        return wolfcrypt_failure(rc);
     }
     ecc_key &derived = *heap_key.get();
     unsigned char given[1 + 2 * 48];
     unsigned char made[1 + 2 * 48];
     word32 given_len = sizeof given;
     word32 made_len = sizeof made;
-    bool ok = wc_ecc_import_private_key_ex(scalar.data(), static_cast<word32>(scalar.size()), nullptr, 0, &derived,
-                                           curve.wc_curve_id) == 0 &&
-              wc_ecc_make_pub_ex(&derived, nullptr, &rng) == 0 && wc_ecc_export_x963(&derived, made, &made_len) == 0 &&
-              wc_ecc_export_x963(key, given, &given_len) == 0 && made_len == given_len &&
-              std::memcmp(made, given, made_len) == 0;
+    rc = wc_ecc_import_private_key_ex(scalar.data(), static_cast<word32>(scalar.size()), nullptr, 0, &derived,
+                                      curve.wc_curve_id);
+    if (rc == 0) {
+        rc = wc_ecc_make_pub_ex(&derived, nullptr, &rng);
+    }
+    if (rc == 0) {
+        rc = wc_ecc_export_x963(&derived, made, &made_len);
+    }
+    if (rc == 0) {
+        rc = wc_ecc_export_x963(key, given, &given_len);
+    }
     wc_ecc_free(&derived);
     wc_FreeRng(&rng);
-    return valid_if(ok);
+    if (rc != 0) {
+        return valid_unless(rc);
+    }
+    return valid_if(made_len == given_len && std::memcmp(made, given, made_len) == 0);
 }
 
 #endif // P11_HAVE_PRIVATE_KEYS
@@ -111,13 +129,15 @@ CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
     ecc_thread_cache_hold(); // point checks multiply on the curve
     if (key_class == CKO_PUBLIC_KEY) {
         // On the curve, not infinity, order n (wolfCrypt's public key validation).
-        rv = valid_if(wc_ecc_check_key(&key) == 0);
+        rv = valid_unless(wc_ecc_check_key(&key));
     } else {
 #if P11_HAVE_PRIVATE_KEYS
         rv = scalar_in_range(&key);
         if (rv == CKR_OK && attrs.has(CKA_EC_POINT)) {
-            rv = wc_ecc_check_key(&key) == 0 ? point_matches_scalar(&key, *curve, *attrs.get(CKA_VALUE))
-                                             : CKR_ATTRIBUTE_VALUE_INVALID;
+            rv = valid_unless(wc_ecc_check_key(&key));
+        }
+        if (rv == CKR_OK && attrs.has(CKA_EC_POINT)) {
+            rv = point_matches_scalar(&key, *curve, *attrs.get(CKA_VALUE));
         }
 #else
         rv = CKR_ATTRIBUTE_VALUE_INVALID;

@@ -15,10 +15,10 @@ namespace p11 {
 
 constexpr std::size_t kPbkdf2BlockSize = 32;
 
-// T_1 of PBKDF2-HMAC-SHA256(password, salt, iterations) into out. False when
-// wolfCrypt fails or iterations is 0.
-bool pbkdf2_sha256_block(const std::uint8_t *password, std::size_t password_len, const std::uint8_t *salt,
-                         std::size_t salt_len, std::uint32_t iterations, std::uint8_t out[kPbkdf2BlockSize]);
+// T_1 of PBKDF2-HMAC-SHA256(password, salt, iterations) into out. 0, or
+// wolfCrypt's error (MEMORY_E: a full heap; BAD_FUNC_ARG: 0 iterations).
+int pbkdf2_sha256_block(const std::uint8_t *password, std::size_t password_len, const std::uint8_t *salt,
+                        std::size_t salt_len, std::uint32_t iterations, std::uint8_t out[kPbkdf2BlockSize]);
 
 } // namespace p11
 

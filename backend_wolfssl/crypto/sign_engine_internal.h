@@ -12,6 +12,7 @@
 #include "parsed_key.h"
 #include "sign_engine.h"
 #include "wolfcrypt.h"
+#include "wolfcrypt_failure.h"
 
 namespace p11 {
 
@@ -74,12 +75,6 @@ CK_RV hmac_engine_update(SignEngine *engine, const unsigned char *data, std::siz
 CK_RV hmac_engine_sign(SignEngine *engine, unsigned char *mac);
 CK_RV hmac_engine_verify(SignEngine *engine, const unsigned char *mac);
 void hmac_engine_release(SignEngine *engine);
-
-// wolfCrypt error -> PKCS #11 result for failures that are not the caller's.
-inline CK_RV wolfcrypt_failure(int rc)
-{
-    return rc == MEMORY_E ? CKR_HOST_MEMORY : CKR_FUNCTION_FAILED;
-}
 
 } // namespace p11
 

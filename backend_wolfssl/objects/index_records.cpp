@@ -24,7 +24,9 @@ std::vector<std::uint8_t> index_head_encode(const IndexHead &head)
     w.u32(kIndexHeadVersion);
     w.u64(head.first_page);
     w.u64(head.end_page);
-    record_seal(out.data(), out.size());
+    if (!record_seal(out.data(), out.size())) {
+        out.clear();
+    }
     return out;
 }
 
@@ -72,7 +74,9 @@ std::vector<std::uint8_t> index_page_encode(const IndexPage &page)
         }
     }
     w.bytes(bitmap, sizeof bitmap);
-    record_seal(out.data(), out.size());
+    if (!record_seal(out.data(), out.size())) {
+        out.clear();
+    }
     return out;
 }
 

@@ -52,6 +52,7 @@ struct IndexRecord {
     IndexV1 v1;     // version 1
 };
 
+// The encoders give an empty record when it could not be sealed.
 std::vector<std::uint8_t> index_head_encode(const IndexHead &head);
 // Fills *out only when the result is RecordStatus::ok.
 RecordStatus index_record_decode(const std::uint8_t *data, std::size_t len, IndexRecord *out);

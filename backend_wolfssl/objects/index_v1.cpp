@@ -28,7 +28,9 @@ std::vector<std::uint8_t> index_v1_encode(const IndexV1 &index)
         w.u32(static_cast<std::uint32_t>(label.size()));
         w.bytes(label.data(), label.size());
     }
-    record_seal(out.data(), out.size());
+    if (!record_seal(out.data(), out.size())) {
+        out.clear();
+    }
     return out;
 }
 

@@ -22,6 +22,7 @@ struct IndexV1 {
     std::vector<std::string> labels; // PAL labels of the stored object records, sorted, each once
 };
 
+// Empty when the record could not be sealed.
 std::vector<std::uint8_t> index_v1_encode(const IndexV1 &index);
 
 // Fills *out only when the result is RecordStatus::ok.

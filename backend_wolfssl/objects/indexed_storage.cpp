@@ -37,7 +37,7 @@ PageRead read_page(std::uint64_t page, IndexPage *out)
 bool write_page(const IndexPage &page)
 {
     std::vector<std::uint8_t> bytes = index_page_encode(page);
-    return pal_write(index_page_label(page.page), bytes.data(), bytes.size());
+    return !bytes.empty() && pal_write(index_page_label(page.page), bytes.data(), bytes.size());
 }
 
 // The head, then its copy: a head lost or damaged later is read from the
@@ -46,7 +46,7 @@ bool write_page(const IndexPage &page)
 bool write_head(const IndexHead &head)
 {
     std::vector<std::uint8_t> bytes = index_head_encode(head);
-    return pal_write(kIndexRecordLabel, bytes.data(), bytes.size()) &&
+    return !bytes.empty() && pal_write(kIndexRecordLabel, bytes.data(), bytes.size()) &&
            pal_write(kIndexCopyLabel, bytes.data(), bytes.size());
 }
 

@@ -238,7 +238,9 @@ CK_RV object_record_encode(const AttributeSet &attrs, const SealKeys &keys, WC_R
         }
     }
     const std::size_t covered = record.size() - kChecksumSize;
-    (void)wc_Sha256Hash(record.data(), static_cast<word32>(covered), record.data() + covered);
+    if (wc_Sha256Hash(record.data(), static_cast<word32>(covered), record.data() + covered) != 0) {
+        return CKR_FUNCTION_FAILED;
+    }
     *out = std::move(record);
     return CKR_OK;
 }

@@ -9,10 +9,10 @@ namespace p11 {
 
 static_assert(kRecordChecksumSize == WC_SHA256_DIGEST_SIZE, "the checksum is a SHA-256");
 
-void record_seal(std::uint8_t *out, std::size_t len)
+bool record_seal(std::uint8_t *out, std::size_t len)
 {
     const std::size_t covered = len - kRecordChecksumSize;
-    (void)wc_Sha256Hash(out, static_cast<word32>(covered), out + covered);
+    return wc_Sha256Hash(out, static_cast<word32>(covered), out + covered) == 0;
 }
 
 namespace {

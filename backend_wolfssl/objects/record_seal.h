@@ -15,8 +15,9 @@ constexpr std::size_t kRecordMagicSize = 8;
 constexpr std::size_t kRecordChecksumSize = 32; // SHA-256
 
 // Writes the checksum of out[0, len - kRecordChecksumSize) into the last
-// kRecordChecksumSize bytes.
-void record_seal(std::uint8_t *out, std::size_t len);
+// kRecordChecksumSize bytes. False when wolfCrypt could not hash (the record
+// must then not be written: its checksum would not match).
+bool record_seal(std::uint8_t *out, std::size_t len);
 
 // A sealed record's format version (the u32 after the magic), and *body set
 // to read the fields after it, up to the checksum. False when the record is

@@ -51,6 +51,9 @@ CK_RV device_key_load(TokenState *token, WC_RNG &rng, SecretKey *out)
                                     : record_key(token, rng, out);
     if (rv != CKR_OK) {
         secure_wipe(out->bytes, sizeof out->bytes);
+        if (rv == CKR_HOST_MEMORY) {
+            return rv; // not a missing key: C_Initialize fails, and a retry reads it
+        }
         log_line({"no device key; values sealed under it can be neither stored nor read"});
         return CKR_DEVICE_ERROR;
     }

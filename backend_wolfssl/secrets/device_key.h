@@ -14,8 +14,9 @@ namespace p11 {
 // True when the PAL supplies the device key.
 bool pal_has_device_key();
 
-// C_Initialize, after token_load. CKR_OK, or CKR_DEVICE_ERROR (reported on
-// stderr) when the PAL refused or the record could not be saved.
+// C_Initialize, after token_load. CKR_OK; CKR_HOST_MEMORY when the heap was
+// full (the key may well exist); else CKR_DEVICE_ERROR (reported through the
+// log hook) when the PAL refused or the record could not be saved.
 CK_RV device_key_load(TokenState *token, WC_RNG &rng, SecretKey *out);
 
 } // namespace p11

@@ -3,6 +3,8 @@
 
 #include <atomic>
 
+#include "crypto/wolfcrypt_failure.h"
+
 namespace p11 {
 
 namespace {
@@ -72,12 +74,16 @@ WC_RNG *sealing_rng()
     return g_rng_ready ? &g_rng : nullptr;
 }
 
-bool sealing_rng_start()
+CK_RV sealing_rng_start()
 {
     if (!g_rng_ready) {
-        g_rng_ready = wc_InitRng(&g_rng) == 0;
+        const int rc = wc_InitRng(&g_rng);
+        if (rc != 0) {
+            return wolfcrypt_failure(rc);
+        }
+        g_rng_ready = true;
     }
-    return g_rng_ready;
+    return CKR_OK;
 }
 
 void held_keys_stop()

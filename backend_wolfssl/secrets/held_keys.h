@@ -7,6 +7,7 @@
 #ifndef P11_BACKEND_SECRETS_HELD_KEYS_H
 #define P11_BACKEND_SECRETS_HELD_KEYS_H
 
+#include "pkcs11.h"
 #include "secrets/token_key.h"
 
 namespace p11 {
@@ -24,7 +25,7 @@ KeyRef held_token_key();
 // The DRBG for the nonces of record boxes (C_Initialize makes it). Callers
 // serialize its use: the object store calls it under its write lock.
 WC_RNG *sealing_rng();
-bool sealing_rng_start();
+CK_RV sealing_rng_start();
 
 // C_Finalize: forgets both keys and frees the DRBG.
 void held_keys_stop();

@@ -32,10 +32,10 @@ TEST(PinVerifierTest, KeyedVerifierChecksAndGivesTheSameKeyForTheSamePin)
 
     p11::SecretKey checked;
     bool keyed = false;
-    ASSERT_TRUE(p11::pin_verifier_check(verifier, kPin, sizeof kPin, &checked, &keyed));
+    ASSERT_EQ(CKR_OK, p11::pin_verifier_check(verifier, kPin, sizeof kPin, &checked, &keyed));
     EXPECT_TRUE(keyed);
     EXPECT_EQ(0, std::memcmp(made.bytes, checked.bytes, sizeof made.bytes));
-    EXPECT_FALSE(p11::pin_verifier_check(verifier, kWrong, sizeof kWrong, &checked, &keyed));
+    EXPECT_EQ(CKR_PIN_INCORRECT, p11::pin_verifier_check(verifier, kWrong, sizeof kWrong, &checked, &keyed));
     EXPECT_FALSE(keyed);
 }
 
@@ -62,18 +62,18 @@ TEST(PinVerifierTest, LegacyVerifierChecksWithoutAKey)
                            sizeof legacy.hash, WC_SHA256));
     p11::SecretKey kek;
     bool keyed = true;
-    EXPECT_TRUE(p11::pin_verifier_check(legacy, kPin, sizeof kPin, &kek, &keyed));
+    EXPECT_EQ(CKR_OK, p11::pin_verifier_check(legacy, kPin, sizeof kPin, &kek, &keyed));
     EXPECT_FALSE(keyed);
-    EXPECT_FALSE(p11::pin_verifier_check(legacy, kWrong, sizeof kWrong, &kek, &keyed));
+    EXPECT_EQ(CKR_PIN_INCORRECT, p11::pin_verifier_check(legacy, kWrong, sizeof kWrong, &kek, &keyed));
 }
 
 TEST(PinVerifierTest, AbsentOrOutOfRangeVerifiersMatchNothing)
 {
     p11::PinVerifier none;
-    EXPECT_FALSE(p11::pin_verifier_check(none, kPin, sizeof kPin));
+    EXPECT_EQ(CKR_PIN_INCORRECT, p11::pin_verifier_check(none, kPin, sizeof kPin));
     Rng r;
     p11::PinVerifier huge;
     ASSERT_EQ(CKR_OK, p11::pin_verifier_make(kPin, sizeof kPin, 1000, r.rng, &huge));
     huge.iterations = p11::kPinMaxIterations + 1;
-    EXPECT_FALSE(p11::pin_verifier_check(huge, kPin, sizeof kPin));
+    EXPECT_EQ(CKR_PIN_INCORRECT, p11::pin_verifier_check(huge, kPin, sizeof kPin));
 }

@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <new>
 
+#include <wolfssl/wolfcrypt/settings.h>
+#include <wolfssl/wolfcrypt/memory.h>
+
 namespace {
 
 long countdown = -1;
@@ -46,9 +49,30 @@ void *AllocateOrThrow(std::size_t size, std::size_t align)
     return block;
 }
 
+void *WolfMalloc(size_t size)
+{
+    return Allocate(size, 0);
+}
+
+void WolfFree(void *block)
+{
+    std::free(block);
+}
+
+void *WolfRealloc(void *block, size_t size)
+{
+    return ShouldFail() ? nullptr : std::realloc(block, size);
+}
+
 } // namespace
 
 namespace p11test {
+
+void InstallFailingWolfcryptAllocators()
+{
+    wolfSSL_SetAllocators(WolfMalloc, WolfFree, WolfRealloc);
+}
+
 
 void FailAllocationsAfter(long n)
 {

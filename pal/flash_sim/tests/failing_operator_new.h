@@ -1,6 +1,8 @@
 // A global operator new that can be told to fail: after n more allocations
 // every new throws std::bad_alloc (the nothrow forms return nullptr), as a
-// full heap does. Linked into one test binary only.
+// full heap does. wolfCrypt's allocations count and fail with them
+// (InstallFailingWolfcryptAllocators): on a device one heap serves both.
+// Linked into one test binary only.
 #ifndef P11_FAILING_OPERATOR_NEW_H
 #define P11_FAILING_OPERATOR_NEW_H
 
@@ -10,6 +12,8 @@ namespace p11test {
 void FailAllocationsAfter(long n);
 // Whether an allocation failed since the last FailAllocationsAfter.
 bool AnAllocationFailed();
+// Routes wolfCrypt's XMALLOC/XREALLOC/XFREE through the same countdown.
+void InstallFailingWolfcryptAllocators();
 
 } // namespace p11test
 

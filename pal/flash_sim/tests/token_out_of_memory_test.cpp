@@ -1,6 +1,6 @@
 /* Out of memory in the middle of any call: the k-th allocation fails (a C++
- * container that cannot grow throws std::bad_alloc), for every k through a
- * whole application flow. Defect: the backend was built without exceptions,
+ * container that cannot grow throws std::bad_alloc; wolfCrypt gets NULL and
+ * answers MEMORY_E), for every k through a whole application flow. Defect: the backend was built without exceptions,
  * so the first failing container aborted the process that loaded the module
  * (on a device: a reset). Now each call answers CKR_HOST_MEMORY, and after a
  * restart the token holds exactly what the successful calls made; the failed
@@ -40,6 +40,7 @@ TEST_F(TokenOutOfMemoryTest, EveryAllocationFailureAnswersHostMemoryAndKeepsTheT
     const Tmpl cert = kObjectKinds[1].make("oom cert", true);
     Tmpl relabel;
     relabel.Str(CKA_LABEL, "oom renamed");
+    p11test::InstallFailingWolfcryptAllocators();
     unsigned long failures = 0;
     bool completed = false;
     for (long k = 0; k < 5000 && !completed; k++) {
