@@ -279,6 +279,9 @@ CK_RV p11be_C_Finalize(CK_VOID_PTR pReserved)
     }
 #endif
     release_resources(lib);
+    // This thread's cached session (on firmware the only cache) was closed
+    // above: its memory goes now, not at the next C_Initialize's first call.
+    t_session_cache.hold(nullptr);
     lib.state.store(LibraryState::uninitialized, std::memory_order_release);
     return CKR_OK;
 }

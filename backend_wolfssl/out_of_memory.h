@@ -4,10 +4,10 @@
  * abort of its process. Locks and buffers are released by their destructors
  * on the way out.
  *
- * Firmware builds have no exceptions: newlib-nano's libstdc++ is built
- * without them (std::string and the containers' out-of-line code cannot
- * unwind), so a full heap there still aborts; the way out is memory sized
- * by design (docs/firmware.md, "Not yet"). The macros are then empty. */
+ * Firmware builds have them too (P11_FIRMWARE_EXCEPTIONS, the default; the
+ * port's operator new throws, port/p11_port_new.cpp). Built without
+ * (P11_FIRMWARE_EXCEPTIONS=OFF, to save flash) a full heap stops the
+ * program, and the macros are empty. */
 #ifndef P11_BACKEND_OUT_OF_MEMORY_H
 #define P11_BACKEND_OUT_OF_MEMORY_H
 

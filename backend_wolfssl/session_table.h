@@ -27,7 +27,8 @@ public:
     std::size_t count() const { return count_; }
     std::size_t rw_count() const { return rw_count_; }
 
-    // Empties the table, handing each session (and its table reference) to fn.
+    // Empties the table, handing each session (and its table reference) to
+    // fn, and frees its slots.
     template <typename Fn> void drain(Fn fn)
     {
         for (std::size_t i = 0; i < capacity_; ++i) {
@@ -40,6 +41,10 @@ public:
         count_ = 0;
         rw_count_ = 0;
         used_ = 0;
+        // Its storage too: after C_Finalize a device has every byte back.
+        delete[] slots_;
+        slots_ = nullptr;
+        capacity_ = 0;
     }
 
 private:

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "core_pkcs11_pal.h"
+#include "heap_watch.h"
 #include "log.h"
 #include "objects/pal_io.h"
 #include "padded_string.h"
@@ -83,8 +84,14 @@ CK_RV token_load(TokenState *token, const p11_profile &profile, WC_RNG &rng)
             return rv;
         }
         // Saving now keeps the serial number stable; a store that refuses
-        // still gives a working token for this run.
-        if (token_save(token->record) != CKR_OK) {
+        // still gives a working token for this run. A full heap fails
+        // C_Initialize instead: a retry with memory saves it.
+        const CK_RV saved = token_save(token->record);
+        if (saved == CKR_HOST_MEMORY) {
+            token_clear(token);
+            return saved;
+        }
+        if (saved != CKR_OK) {
             log_line({"could not save a new token record"});
         }
         return CKR_OK;
@@ -123,8 +130,9 @@ CK_RV token_refresh(TokenState *token)
     CK_BYTE_PTR data = nullptr;
     CK_ULONG size = 0;
     CK_BBOOL is_private = CK_FALSE;
-    if (PKCS11_PAL_GetObjectValue(handle, &data, &size, &is_private) != CKR_OK) {
-        return CKR_DEVICE_ERROR;
+    const CK_RV read = PKCS11_PAL_GetObjectValue(handle, &data, &size, &is_private);
+    if (read != CKR_OK) {
+        return read == CKR_HOST_MEMORY ? read : CKR_DEVICE_ERROR;
     }
     TokenRecord stored;
     const RecordStatus status = token_record_decode(data, size, &stored);
@@ -148,7 +156,12 @@ CK_RV token_save(const TokenRecord &record)
     CK_RV rv = CKR_FUNCTION_FAILED;
     if (token_record_encode(record, bytes)) {
         CK_ATTRIBUTE label = record_label_attribute();
-        rv = PKCS11_PAL_SaveObject(&label, bytes, size) == CK_INVALID_HANDLE ? CKR_DEVICE_ERROR : CKR_OK;
+        const HeapWatch heap;
+        if (PKCS11_PAL_SaveObject(&label, bytes, size) != CK_INVALID_HANDLE) {
+            rv = CKR_OK;
+        } else {
+            rv = heap.refused() ? CKR_HOST_MEMORY : CKR_DEVICE_ERROR;
+        }
     }
     secure_wipe(bytes, size);
     delete[] bytes;

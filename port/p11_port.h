@@ -43,6 +43,13 @@ void p11_port_api_leave(void);
 void *p11_port_malloc(size_t size);
 void p11_port_free(void *block);
 
+/* How many p11_port_malloc calls answered NULL since start (wrapping is
+ * fine: only changes are compared). A PAL function that could not allocate
+ * answers only CK_INVALID_HANDLE or a failure, like a broken flash; a call
+ * during which this count moved failed for want of memory, and the token
+ * answers CKR_HOST_MEMORY instead of CKR_DEVICE_ERROR (a retry may succeed). */
+unsigned long p11_port_heap_refusals(void);
+
 /* Fills out with len bytes from a true entropy source (a TRNG, the OS): the
  * seed of every DRBG in the token. 0 on success; anything else fails the
  * seeding, and with it C_Initialize. */

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core_pkcs11_pal_device_key.h"
+#include "heap_watch.h"
 #include "log.h"
 #include "objects/pal_io.h"
 #include "secure_wipe.h"
@@ -47,12 +48,13 @@ CK_RV record_key(TokenState *token, WC_RNG &rng, SecretKey *out)
 
 CK_RV device_key_load(TokenState *token, WC_RNG &rng, SecretKey *out)
 {
+    const HeapWatch heap;
     CK_RV rv = pal_has_device_key() ? PKCS11_PAL_GetDeviceKey(out->bytes, sizeof out->bytes)
                                     : record_key(token, rng, out);
     if (rv != CKR_OK) {
         secure_wipe(out->bytes, sizeof out->bytes);
-        if (rv == CKR_HOST_MEMORY) {
-            return rv; // not a missing key: C_Initialize fails, and a retry reads it
+        if (rv == CKR_HOST_MEMORY || heap.refused()) {
+            return CKR_HOST_MEMORY; // not a missing key: C_Initialize fails, and a retry reads it
         }
         log_line({"no device key; values sealed under it can be neither stored nor read"});
         return CKR_DEVICE_ERROR;

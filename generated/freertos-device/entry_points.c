@@ -9,7 +9,8 @@
  * spec/rules.yaml (check_order), then one call into the backend. Functions
  * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. The backend calls
  * sit between P11_API_ENTER and P11_API_LEAVE (p11_api_lock.h): nothing on
- * hosts, one call at a time on firmware ports. */
+ * hosts; on firmware ports one call at a time, and a failure during which the
+ * heap refused an allocation answered CKR_HOST_MEMORY. */
 #include <stddef.h>
 
 #include "pkcs11.h"
@@ -54,8 +55,7 @@ P11_EXPORT CK_RV C_Initialize(void *pInitArgs)
     }
     P11_API_ENTER();
     rv = p11be_C_Initialize(pInitArgs);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.4 */
@@ -70,8 +70,7 @@ P11_EXPORT CK_RV C_Finalize(void *pReserved)
     }
     P11_API_ENTER();
     rv = p11be_C_Finalize(pReserved);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.4 */
@@ -86,8 +85,7 @@ P11_EXPORT CK_RV C_GetInfo(struct _CK_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetInfo(pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 extern CK_FUNCTION_LIST p11_function_list;
@@ -113,8 +111,7 @@ P11_EXPORT CK_RV C_GetSlotList(unsigned char tokenPresent, CK_SLOT_ID *pSlotList
     }
     P11_API_ENTER();
     rv = p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -129,8 +126,7 @@ P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetSlotInfo(slotID, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -145,8 +141,7 @@ P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetTokenInfo(slotID, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -161,8 +156,7 @@ P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *pMecha
     }
     P11_API_ENTER();
     rv = p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -180,8 +174,7 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, s
     }
     P11_API_ENTER();
     rv = p11be_C_GetMechanismInfo(slotID, type, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -199,8 +192,7 @@ P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned lo
     }
     P11_API_ENTER();
     rv = p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -214,8 +206,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -224,8 +215,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     rv = p11be_C_InitPIN(session, pPin, ulPinLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -239,8 +229,7 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pOldPin, ulOldLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -253,8 +242,7 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     rv = p11be_C_SetPIN(session, pOldPin, ulOldLen, pNewPin, ulNewLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -275,8 +263,7 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplica
     }
     P11_API_ENTER();
     rv = p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -290,13 +277,11 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_CloseSession(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -308,8 +293,7 @@ P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
     }
     P11_API_ENTER();
     rv = p11be_C_CloseAllSessions(slotID);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -323,8 +307,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pInfo == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -333,8 +316,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     rv = p11be_C_GetSessionInfo(session, pInfo);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -348,8 +330,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -362,8 +343,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     rv = p11be_C_Login(session, userType, pPin, ulPinLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -377,13 +357,11 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_Logout(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -397,8 +375,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -411,8 +388,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     rv = p11be_C_CreateObject(session, pTemplate, ulCount, phObject);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -426,13 +402,11 @@ P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_DestroyObject(session, hObject);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -446,8 +420,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -456,8 +429,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -471,8 +443,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -481,8 +452,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -496,8 +466,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -510,8 +479,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -525,13 +493,11 @@ P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_FindObjectsFinal(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -545,8 +511,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -559,8 +524,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_DigestInit(session, pMechanism);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -574,8 +538,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -590,8 +553,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -605,8 +567,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -616,8 +577,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -631,13 +591,11 @@ P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_DigestKey(session, hKey);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -651,8 +609,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pulDigestLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -662,8 +619,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -677,8 +633,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -691,8 +646,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     rv = p11be_C_SignInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -706,8 +660,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -722,8 +675,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     rv = p11be_C_Sign(session, pData, ulDataLen, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -737,8 +689,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -748,8 +699,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     rv = p11be_C_SignUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -763,8 +713,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pulSignatureLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -774,8 +723,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     rv = p11be_C_SignFinal(session, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -789,8 +737,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -803,8 +750,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_VerifyInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -818,8 +764,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -834,8 +779,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -849,8 +793,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -860,8 +803,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -875,8 +817,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -886,8 +827,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.14 */
@@ -901,8 +841,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -931,8 +870,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     rv = p11be_C_GenerateKeyPair(session, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.15 */
@@ -946,8 +884,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pSeed, ulSeedLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -956,8 +893,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     rv = p11be_C_SeedRandom(session, pSeed, ulSeedLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.15 */
@@ -971,8 +907,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(RandomData, ulRandomLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -981,8 +916,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     rv = p11be_C_GenerateRandom(session, RandomData, ulRandomLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.16 */
@@ -996,13 +930,11 @@ P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_GetFunctionStatus(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.16 */
@@ -1016,13 +948,11 @@ P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_CancelFunction(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* Outside the profile "freertos-device". */

@@ -8,7 +8,8 @@
  * spec/rules.yaml (check_order), then one call into the backend. Functions
  * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. The backend calls
  * sit between P11_API_ENTER and P11_API_LEAVE (p11_api_lock.h): nothing on
- * hosts, one call at a time on firmware ports. */
+ * hosts; on firmware ports one call at a time, and a failure during which the
+ * heap refused an allocation answered CKR_HOST_MEMORY. */
 #include <stddef.h>
 
 #include "pkcs11.h"
@@ -45,8 +46,7 @@ P11_EXPORT CK_RV C_Initialize(void *pInitArgs)
     }
     P11_API_ENTER();
     rv = p11be_C_Initialize(pInitArgs);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.4 */
@@ -61,8 +61,7 @@ P11_EXPORT CK_RV C_Finalize(void *pReserved)
     }
     P11_API_ENTER();
     rv = p11be_C_Finalize(pReserved);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.4 */
@@ -77,8 +76,7 @@ P11_EXPORT CK_RV C_GetInfo(struct _CK_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetInfo(pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 extern CK_FUNCTION_LIST p11_function_list;
@@ -104,8 +102,7 @@ P11_EXPORT CK_RV C_GetSlotList(unsigned char tokenPresent, CK_SLOT_ID *pSlotList
     }
     P11_API_ENTER();
     rv = p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -120,8 +117,7 @@ P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetSlotInfo(slotID, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -136,8 +132,7 @@ P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetTokenInfo(slotID, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -152,8 +147,7 @@ P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *pMecha
     }
     P11_API_ENTER();
     rv = p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -171,8 +165,7 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, s
     }
     P11_API_ENTER();
     rv = p11be_C_GetMechanismInfo(slotID, type, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -193,8 +186,7 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplica
     }
     P11_API_ENTER();
     rv = p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -208,13 +200,11 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_CloseSession(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -226,8 +216,7 @@ P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
     }
     P11_API_ENTER();
     rv = p11be_C_CloseAllSessions(slotID);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -241,8 +230,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pInfo == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -251,8 +239,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     rv = p11be_C_GetSessionInfo(session, pInfo);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -266,8 +253,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -280,8 +266,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     rv = p11be_C_Login(session, userType, pPin, ulPinLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -295,13 +280,11 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_Logout(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -315,8 +298,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -325,8 +307,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -340,8 +321,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -350,8 +330,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -365,8 +344,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -379,8 +357,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -394,13 +371,11 @@ P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_FindObjectsFinal(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -414,8 +389,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -428,8 +402,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_DigestInit(session, pMechanism);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -443,8 +416,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -459,8 +431,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -474,8 +445,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -485,8 +455,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -500,13 +469,11 @@ P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_DigestKey(session, hKey);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -520,8 +487,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pulDigestLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -531,8 +497,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -546,8 +511,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -560,8 +524,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_VerifyInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -575,8 +538,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -591,8 +553,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -606,8 +567,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -617,8 +577,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -632,8 +591,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -643,8 +601,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.16 */
@@ -658,13 +615,11 @@ P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_GetFunctionStatus(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.16 */
@@ -678,13 +633,11 @@ P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_CancelFunction(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* Outside the profile "freertos-ota". */

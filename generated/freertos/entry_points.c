@@ -8,7 +8,8 @@
  * spec/rules.yaml (check_order), then one call into the backend. Functions
  * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. The backend calls
  * sit between P11_API_ENTER and P11_API_LEAVE (p11_api_lock.h): nothing on
- * hosts, one call at a time on firmware ports. */
+ * hosts; on firmware ports one call at a time, and a failure during which the
+ * heap refused an allocation answered CKR_HOST_MEMORY. */
 #include <stddef.h>
 
 #include "pkcs11.h"
@@ -53,8 +54,7 @@ P11_EXPORT CK_RV C_Initialize(void *pInitArgs)
     }
     P11_API_ENTER();
     rv = p11be_C_Initialize(pInitArgs);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.4 */
@@ -69,8 +69,7 @@ P11_EXPORT CK_RV C_Finalize(void *pReserved)
     }
     P11_API_ENTER();
     rv = p11be_C_Finalize(pReserved);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.4 */
@@ -85,8 +84,7 @@ P11_EXPORT CK_RV C_GetInfo(struct _CK_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetInfo(pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 extern CK_FUNCTION_LIST p11_function_list;
@@ -112,8 +110,7 @@ P11_EXPORT CK_RV C_GetSlotList(unsigned char tokenPresent, CK_SLOT_ID *pSlotList
     }
     P11_API_ENTER();
     rv = p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -128,8 +125,7 @@ P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetSlotInfo(slotID, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -144,8 +140,7 @@ P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetTokenInfo(slotID, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -160,8 +155,7 @@ P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *pMecha
     }
     P11_API_ENTER();
     rv = p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -179,8 +173,7 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, s
     }
     P11_API_ENTER();
     rv = p11be_C_GetMechanismInfo(slotID, type, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -198,8 +191,7 @@ P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned lo
     }
     P11_API_ENTER();
     rv = p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -213,8 +205,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -223,8 +214,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     rv = p11be_C_InitPIN(session, pPin, ulPinLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -238,8 +228,7 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pOldPin, ulOldLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -252,8 +241,7 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     rv = p11be_C_SetPIN(session, pOldPin, ulOldLen, pNewPin, ulNewLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -274,8 +262,7 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplica
     }
     P11_API_ENTER();
     rv = p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -289,13 +276,11 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_CloseSession(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -307,8 +292,7 @@ P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
     }
     P11_API_ENTER();
     rv = p11be_C_CloseAllSessions(slotID);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -322,8 +306,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pInfo == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -332,8 +315,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     rv = p11be_C_GetSessionInfo(session, pInfo);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -347,8 +329,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -361,8 +342,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     rv = p11be_C_Login(session, userType, pPin, ulPinLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -376,13 +356,11 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_Logout(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -396,8 +374,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -410,8 +387,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     rv = p11be_C_CreateObject(session, pTemplate, ulCount, phObject);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -425,13 +401,11 @@ P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_DestroyObject(session, hObject);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -445,8 +419,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -455,8 +428,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -470,8 +442,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -480,8 +451,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -495,8 +465,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -509,8 +478,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -524,13 +492,11 @@ P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_FindObjectsFinal(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -544,8 +510,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -558,8 +523,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_DigestInit(session, pMechanism);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -573,8 +537,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -589,8 +552,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -604,8 +566,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -615,8 +576,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -630,13 +590,11 @@ P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_DigestKey(session, hKey);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -650,8 +608,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pulDigestLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -661,8 +618,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -676,8 +632,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -690,8 +645,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     rv = p11be_C_SignInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -705,8 +659,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -721,8 +674,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     rv = p11be_C_Sign(session, pData, ulDataLen, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -736,8 +688,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -747,8 +698,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     rv = p11be_C_SignUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -762,8 +712,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pulSignatureLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -773,8 +722,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     rv = p11be_C_SignFinal(session, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -788,8 +736,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -802,8 +749,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_VerifyInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -817,8 +763,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -833,8 +778,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -848,8 +792,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -859,8 +802,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -874,8 +816,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -885,8 +826,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.14 */
@@ -900,8 +840,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -930,8 +869,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     rv = p11be_C_GenerateKeyPair(session, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.15 */
@@ -945,8 +883,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pSeed, ulSeedLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -955,8 +892,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     rv = p11be_C_SeedRandom(session, pSeed, ulSeedLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.15 */
@@ -970,8 +906,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(RandomData, ulRandomLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -980,8 +915,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     rv = p11be_C_GenerateRandom(session, RandomData, ulRandomLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.16 */
@@ -995,13 +929,11 @@ P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_GetFunctionStatus(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.16 */
@@ -1015,13 +947,11 @@ P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_CancelFunction(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* Outside the profile "freertos". */

@@ -7,7 +7,8 @@
  * spec/rules.yaml (check_order), then one call into the backend. Functions
  * outside the profile return CKR_FUNCTION_NOT_SUPPORTED. The backend calls
  * sit between P11_API_ENTER and P11_API_LEAVE (p11_api_lock.h): nothing on
- * hosts, one call at a time on firmware ports. */
+ * hosts; on firmware ports one call at a time, and a failure during which the
+ * heap refused an allocation answered CKR_HOST_MEMORY. */
 #include <stddef.h>
 
 #include "pkcs11.h"
@@ -66,8 +67,7 @@ P11_EXPORT CK_RV C_Initialize(void *pInitArgs)
     }
     P11_API_ENTER();
     rv = p11be_C_Initialize(pInitArgs);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.4 */
@@ -82,8 +82,7 @@ P11_EXPORT CK_RV C_Finalize(void *pReserved)
     }
     P11_API_ENTER();
     rv = p11be_C_Finalize(pReserved);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.4 */
@@ -98,8 +97,7 @@ P11_EXPORT CK_RV C_GetInfo(struct _CK_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetInfo(pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 extern CK_FUNCTION_LIST p11_function_list;
@@ -125,8 +123,7 @@ P11_EXPORT CK_RV C_GetSlotList(unsigned char tokenPresent, CK_SLOT_ID *pSlotList
     }
     P11_API_ENTER();
     rv = p11be_C_GetSlotList(tokenPresent, pSlotList, pulCount);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -141,8 +138,7 @@ P11_EXPORT CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetSlotInfo(slotID, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -157,8 +153,7 @@ P11_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *pInfo)
     }
     P11_API_ENTER();
     rv = p11be_C_GetTokenInfo(slotID, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -179,8 +174,7 @@ P11_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *pSlot, void *pRe
     }
     P11_API_ENTER();
     rv = p11be_C_WaitForSlotEvent(flags, pSlot, pReserved);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -195,8 +189,7 @@ P11_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *pMecha
     }
     P11_API_ENTER();
     rv = p11be_C_GetMechanismList(slotID, pMechanismList, pulCount);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -214,8 +207,7 @@ P11_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, s
     }
     P11_API_ENTER();
     rv = p11be_C_GetMechanismInfo(slotID, type, pInfo);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -233,8 +225,7 @@ P11_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, unsigned char *pPin, unsigned lo
     }
     P11_API_ENTER();
     rv = p11be_C_InitToken(slotID, pPin, ulPinLen, pLabel);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -248,8 +239,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -258,8 +248,7 @@ P11_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, unsigned char *pPin, unsi
     rv = p11be_C_InitPIN(session, pPin, ulPinLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.5 */
@@ -273,8 +262,7 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pOldPin, ulOldLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -287,8 +275,7 @@ P11_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, unsigned char *pOldPin, un
     rv = p11be_C_SetPIN(session, pOldPin, ulOldLen, pNewPin, ulNewLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -309,8 +296,7 @@ P11_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *pApplica
     }
     P11_API_ENTER();
     rv = p11be_C_OpenSession(slotID, flags, pApplication, Notify, phSession);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -324,13 +310,11 @@ P11_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_CloseSession(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -342,8 +326,7 @@ P11_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
     }
     P11_API_ENTER();
     rv = p11be_C_CloseAllSessions(slotID);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -357,8 +340,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pInfo == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -367,8 +349,7 @@ P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, struct _CK_SESSION
     rv = p11be_C_GetSessionInfo(session, pInfo);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -382,8 +363,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPin, ulPinLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -396,8 +376,7 @@ P11_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, unsi
     rv = p11be_C_Login(session, userType, pPin, ulPinLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.6 */
@@ -411,13 +390,11 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_Logout(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -431,8 +408,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -445,8 +421,7 @@ P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE
     rv = p11be_C_CreateObject(session, pTemplate, ulCount, phObject);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -460,8 +435,7 @@ P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObje
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -474,8 +448,7 @@ P11_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObje
     rv = p11be_C_CopyObject(session, hObject, pTemplate, ulCount, phNewObject);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -489,13 +462,11 @@ P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_DestroyObject(session, hObject);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -509,8 +480,7 @@ P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pulSize == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -519,8 +489,7 @@ P11_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hO
     rv = p11be_C_GetObjectSize(session, hObject, pulSize);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -534,8 +503,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -544,8 +512,7 @@ P11_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_GetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -559,8 +526,7 @@ P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -569,8 +535,7 @@ P11_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDL
     rv = p11be_C_SetAttributeValue(session, hObject, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -584,8 +549,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pTemplate, ulCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -594,8 +558,7 @@ P11_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, struct _CK_ATTRIB
     rv = p11be_C_FindObjectsInit(session, pTemplate, ulCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -609,8 +572,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(phObject, ulMaxObjectCount)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -623,8 +585,7 @@ P11_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE *phO
     rv = p11be_C_FindObjects(session, phObject, ulMaxObjectCount, pulObjectCount);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.7 */
@@ -638,13 +599,11 @@ P11_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_FindObjectsFinal(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -658,8 +617,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -672,8 +630,7 @@ P11_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_DigestInit(session, pMechanism);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -687,8 +644,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -703,8 +659,7 @@ P11_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Digest(session, pData, ulDataLen, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -718,8 +673,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -729,8 +683,7 @@ P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_DigestUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.10 */
@@ -744,8 +697,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pulDigestLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -755,8 +707,7 @@ P11_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, unsigned char *pDiges
     rv = p11be_C_DigestFinal(session, pDigest, pulDigestLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -770,8 +721,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -784,8 +734,7 @@ P11_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *pM
     rv = p11be_C_SignInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -799,8 +748,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -815,8 +763,7 @@ P11_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, unsigned char *pData, unsign
     rv = p11be_C_Sign(session, pData, ulDataLen, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -830,8 +777,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -841,8 +787,7 @@ P11_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart, 
     rv = p11be_C_SignUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.11 */
@@ -856,8 +801,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pulSignatureLen == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -867,8 +811,7 @@ P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, unsigned char *pSignatu
     rv = p11be_C_SignFinal(session, pSignature, pulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -882,8 +825,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -896,8 +838,7 @@ P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, struct _CK_MECHANISM *
     rv = p11be_C_VerifyInit(session, pMechanism, hKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -911,8 +852,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pData, ulDataLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -927,8 +867,7 @@ P11_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, unsigned char *pData, unsi
     rv = p11be_C_Verify(session, pData, ulDataLen, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -942,8 +881,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pPart, ulPartLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -953,8 +891,7 @@ P11_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, unsigned char *pPart
     rv = p11be_C_VerifyUpdate(session, pPart, ulPartLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.12 */
@@ -968,8 +905,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pSignature, ulSignatureLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -979,8 +915,7 @@ P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, unsigned char *pSigna
     rv = p11be_C_VerifyFinal(session, pSignature, ulSignatureLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.14 */
@@ -994,8 +929,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (pMechanism == NULL) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -1024,8 +958,7 @@ P11_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, struct _CK_MECHAN
     rv = p11be_C_GenerateKeyPair(session, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount, pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.15 */
@@ -1039,8 +972,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(pSeed, ulSeedLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -1049,8 +981,7 @@ P11_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, unsigned char *pSeed, 
     rv = p11be_C_SeedRandom(session, pSeed, ulSeedLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.15 */
@@ -1064,8 +995,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     if (!p11_buffer_ok(RandomData, ulRandomLen)) {
         rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
@@ -1074,8 +1004,7 @@ P11_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, unsigned char *Ran
     rv = p11be_C_GenerateRandom(session, RandomData, ulRandomLen);
 done:
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.16 */
@@ -1089,13 +1018,11 @@ P11_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_GetFunctionStatus(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* v2.40 §5.16 */
@@ -1109,13 +1036,11 @@ P11_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
     P11_API_ENTER();
     rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
     if (rv != CKR_OK) {
-        P11_API_LEAVE();
-        return rv;
+        return P11_API_LEAVE(rv);
     }
     rv = p11be_C_CancelFunction(session);
     p11be_session_release(session);
-    P11_API_LEAVE();
-    return rv;
+    return P11_API_LEAVE(rv);
 }
 
 /* Outside the profile "full". */

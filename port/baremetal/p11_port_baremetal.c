@@ -61,9 +61,20 @@ void p11_port_api_leave(void)
     api_held = 0;
 }
 
+static unsigned long heap_refusals;
+
 void *p11_port_malloc(size_t size)
 {
-    return malloc(size);
+    void *block = malloc(size);
+    if (block == NULL) {
+        heap_refusals++;
+    }
+    return block;
+}
+
+unsigned long p11_port_heap_refusals(void)
+{
+    return heap_refusals;
 }
 
 void p11_port_free(void *block)

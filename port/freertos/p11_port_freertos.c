@@ -85,9 +85,24 @@ void p11_port_api_leave(void)
     (void)xSemaphoreGive(api_mutex);
 }
 
+/* Counted under the scheduler's critical section: a task and an interrupt
+ * handler may both allocate. */
+static volatile unsigned long heap_refusals;
+
 void *p11_port_malloc(size_t size)
 {
-    return pvPortMalloc(size);
+    void *block = pvPortMalloc(size);
+    if (block == NULL) {
+        taskENTER_CRITICAL();
+        heap_refusals++;
+        taskEXIT_CRITICAL();
+    }
+    return block;
+}
+
+unsigned long p11_port_heap_refusals(void)
+{
+    return heap_refusals;
 }
 
 void p11_port_free(void *block)

@@ -46,9 +46,20 @@ void p11_port_mutex_free(struct p11_port_mutex *mutex)
 void p11_port_api_enter(void) {}
 void p11_port_api_leave(void) {}
 
+static unsigned long heap_refusals; /* atomic: threads allocate in parallel */
+
 void *p11_port_malloc(size_t size)
 {
-    return malloc(size);
+    void *block = malloc(size);
+    if (block == NULL) {
+        __atomic_add_fetch(&heap_refusals, 1, __ATOMIC_RELAXED);
+    }
+    return block;
+}
+
+unsigned long p11_port_heap_refusals(void)
+{
+    return __atomic_load_n(&heap_refusals, __ATOMIC_RELAXED);
 }
 
 void p11_port_free(void *block)

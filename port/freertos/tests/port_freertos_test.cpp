@@ -98,9 +98,11 @@ TEST(PortFreertos, MemoryComesFromTheFreertosHeapAndExhaustionIsNull)
     p11_port_free(block);
     EXPECT_EQ(fake_freertos.heap_blocks, blocks);
 
+    const unsigned long refusals = p11_port_heap_refusals();
     fake_freertos.mallocs_before_failure = 1; // the next allocation fails
     EXPECT_EQ(p11_port_malloc(64), nullptr);
     fake_freertos.mallocs_before_failure = 0;
+    EXPECT_EQ(p11_port_heap_refusals(), refusals + 1); // the token can tell a full heap from a broken flash
 }
 
 } // namespace
