@@ -94,9 +94,11 @@ def settings_for(profile):
     # wolfCrypt's SHA-384 is SHA-512 with another start (sha512.c), and its
     # x86_64 code does not build with SHA-384 alone.
     hashes["sha512"] = hashes["sha512"] or hashes["sha384"]
-    # SHA-1 is always in: the object layer computes CKA_CHECK_VALUE (the first
-    # three bytes of SHA-1) of certificates and secret keys, whatever the mechanisms.
-    hashes["sha1"] = True
+    # SHA-1 also when objects can be made: the object layer computes
+    # CKA_CHECK_VALUE (the first three bytes of SHA-1) of the certificates and
+    # secret keys it creates, whatever the mechanisms. A profile that only
+    # reads what another module provisioned (freertos-ota) goes without.
+    hashes["sha1"] = hashes["sha1"] or any(profile.has(f) for f in KEY_CREATING_FUNCTIONS)
     more_than_verify = (any(flag in NON_VERIFY_FLAGS for m in profile.mechanisms for flag in m.flags) or
                         any(profile.has(f) for f in KEY_CREATING_FUNCTIONS))
     return WolfcryptSettings(

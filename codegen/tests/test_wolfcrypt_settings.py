@@ -38,10 +38,17 @@ class MappingTest(unittest.TestCase):
     def test_digest_only_profile_gets_the_smallest_build(self):
         s = settings(mechanism("CKM_SHA256"))
         self.assertFalse(s.sha384 or s.sha512 or s.p384 or s.rsa_pss or s.rsa_raw or s.rsa_keygen)
-        # SHA-1 stays: the object layer computes CKA_CHECK_VALUE with it.
-        self.assertTrue(s.sha1)
+        # No SHA-1: nothing names it, and no function can create an object
+        # (whose CKA_CHECK_VALUE the object layer computes with it).
+        self.assertFalse(s.sha1)
         # RSA and P-256 stay: the object layer checks RSA and EC key objects.
         self.assertEqual((s.rsa_max_bits, s.sp_rsa_sizes, s.sp_int_bits), (2048, (2048,), 2048))
+
+    def test_sha1_when_a_mechanism_names_it_or_objects_can_be_made(self):
+        self.assertTrue(settings(mechanism("CKM_SHA_1")).sha1)
+        for function in wolfcrypt_settings.KEY_CREATING_FUNCTIONS:
+            self.assertTrue(settings(mechanism("CKM_SHA256"), functions=(function,)).sha1, function)
+        self.assertFalse(settings(mechanism("CKM_SHA256"), functions=("C_FindObjects", "C_Verify")).sha1)
 
     def test_each_hash_only_when_a_mechanism_names_it(self):
         self.assertTrue(settings(mechanism("CKM_ECDSA_SHA384")).sha384)
@@ -122,7 +129,7 @@ class HeaderTest(unittest.TestCase):
         for macro in ("WOLFSSL_SHA384", "WOLFSSL_SHA512", "HAVE_ECC384", "WOLFSSL_SP_384", "WC_RSA_PSS",
                       "WC_RSA_NO_PADDING", "WOLFSSL_KEY_GEN"):
             self.assertNotIn(macro, macros)
-        self.assertNotIn("NO_SHA", macros, "SHA-1 stays for CKA_CHECK_VALUE")
+        self.assertIn("NO_SHA", macros, "no SHA-1: it creates no object, so it computes no CKA_CHECK_VALUE")
         self.assertEqual(macros["RSA_MAX_SIZE"], "4096")
 
     def test_only_a_profile_that_just_verifies_is_verify_only(self):

@@ -50,8 +50,9 @@
 #define ECC_USER_CURVES
 #define ECC_SHAMIR
 
-/* Hashes beyond SHA-256: SHA-1 always (CKA_CHECK_VALUE of certificates and
- * secret keys); the others when the mechanisms name them; SHA-384 also for
+/* Hashes beyond SHA-256: SHA-1 when a mechanism names it or a function can
+ * create objects (CKA_CHECK_VALUE of certificates and secret keys); the
+ * others when the mechanisms name them; SHA-384 also for
  * P-384 (wolfCrypt takes ECDSA inputs up to its largest digest); SHA-384
  * brings SHA-512, which sha512.c builds it on. */
 #define WOLFSSL_SHA384
