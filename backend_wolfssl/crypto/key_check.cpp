@@ -149,21 +149,37 @@ CK_RV check_ec(CK_OBJECT_CLASS key_class, const AttributeSet &attrs)
 }
 
 #if P11_HAVE_PRIVATE_KEYS
+// The steps of a chain of math calls: true when the call succeeded; a full
+// heap (MP_MEM, wolfCrypt allocates temporaries on devices) is remembered, so
+// that the key is not called invalid for it.
+class MathSteps {
+  public:
+    bool ok(int rc)
+    {
+        out_of_memory_ = out_of_memory_ || wolfcrypt_out_of_memory(rc);
+        return rc == MP_OKAY;
+    }
+    CK_RV verdict(bool valid) const { return out_of_memory_ ? CKR_HOST_MEMORY : valid_if(valid); }
+
+  private:
+    bool out_of_memory_ = false;
+};
+
 // a mod (p - 1) == want, for the CRT exponents.
-bool crt_exponent_matches(const mp_int *d, const mp_int *prime, const mp_int *want, mp_int *scratch,
+bool crt_exponent_matches(MathSteps &math, const mp_int *d, const mp_int *prime, const mp_int *want, mp_int *scratch,
                           mp_int *prime_minus_one)
 {
-    return mp_sub_d(prime, 1, prime_minus_one) == MP_OKAY && mp_mod(d, prime_minus_one, scratch) == MP_OKAY &&
+    return math.ok(mp_sub_d(prime, 1, prime_minus_one)) && math.ok(mp_mod(d, prime_minus_one, scratch)) &&
            mp_cmp(scratch, want) == MP_EQ;
 }
 
 // e * dX = 1 mod (prime - 1): the private half inverts this public exponent
 // (else signatures it makes never verify under the key's own CKA_PUBLIC_EXPONENT).
-bool crt_exponent_inverts_e(const mp_int *e, const mp_int *crt_exponent, const mp_int *prime, mp_int *scratch,
-                            mp_int *prime_minus_one)
+bool crt_exponent_inverts_e(MathSteps &math, const mp_int *e, const mp_int *crt_exponent, const mp_int *prime,
+                            mp_int *scratch, mp_int *prime_minus_one)
 {
-    return mp_sub_d(prime, 1, prime_minus_one) == MP_OKAY &&
-           mp_mulmod(e, crt_exponent, prime_minus_one, scratch) == MP_OKAY && mp_isone(scratch);
+    return math.ok(mp_sub_d(prime, 1, prime_minus_one)) &&
+           math.ok(mp_mulmod(e, crt_exponent, prime_minus_one, scratch)) && mp_isone(scratch);
 }
 
 CK_RV rsa_private_consistent(RsaKey *key)
@@ -176,20 +192,21 @@ CK_RV rsa_private_consistent(RsaKey *key)
     if (!scratch) {
         return CKR_HOST_MEMORY;
     }
-    if (mp_init_multi(&scratch->a, &scratch->b, nullptr, nullptr, nullptr, nullptr) != MP_OKAY) {
-        return CKR_ATTRIBUTE_VALUE_INVALID;
+    MathSteps math;
+    if (!math.ok(mp_init_multi(&scratch->a, &scratch->b, nullptr, nullptr, nullptr, nullptr))) {
+        return math.verdict(false);
     }
     mp_int &a = scratch->a;
     mp_int &b = scratch->b;
-    bool ok = !mp_iszero(&key->d) && mp_cmp(&key->d, &key->n) == MP_LT && mp_mul(&key->p, &key->q, &a) == MP_OKAY &&
-              mp_cmp(&a, &key->n) == MP_EQ && crt_exponent_matches(&key->d, &key->p, &key->dP, &a, &b) &&
-              crt_exponent_matches(&key->d, &key->q, &key->dQ, &a, &b) &&
-              crt_exponent_inverts_e(&key->e, &key->dP, &key->p, &a, &b) &&
-              crt_exponent_inverts_e(&key->e, &key->dQ, &key->q, &a, &b) &&
-              mp_mulmod(&key->q, &key->u, &key->p, &a) == MP_OKAY && mp_isone(&a);
+    bool ok = !mp_iszero(&key->d) && mp_cmp(&key->d, &key->n) == MP_LT && math.ok(mp_mul(&key->p, &key->q, &a)) &&
+              mp_cmp(&a, &key->n) == MP_EQ && crt_exponent_matches(math, &key->d, &key->p, &key->dP, &a, &b) &&
+              crt_exponent_matches(math, &key->d, &key->q, &key->dQ, &a, &b) &&
+              crt_exponent_inverts_e(math, &key->e, &key->dP, &key->p, &a, &b) &&
+              crt_exponent_inverts_e(math, &key->e, &key->dQ, &key->q, &a, &b) &&
+              math.ok(mp_mulmod(&key->q, &key->u, &key->p, &a)) && mp_isone(&a);
     mp_forcezero(&a);
     mp_forcezero(&b);
-    return valid_if(ok);
+    return math.verdict(ok);
 }
 #endif // P11_HAVE_PRIVATE_KEYS
 

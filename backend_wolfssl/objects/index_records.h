@@ -50,6 +50,9 @@ struct IndexRecord {
     std::uint32_t version = kIndexHeadVersion;
     IndexHead head; // version 2
     IndexV1 v1;     // version 1
+
+    // A whole format 1 index, to be upgraded (never on firmware: kReadsFormat1).
+    bool format1() const { return kReadsFormat1 && version == 1; }
 };
 
 // The encoders give an empty record when it could not be sealed.

@@ -149,7 +149,7 @@ void IndexedStorage::load(std::vector<StoredObject> *out, bool locked)
         blocked_ = true;
         return;
     }
-    if (read == HeadRead::ok && kReadsFormat1 && record.version == 1) {
+    if (read == HeadRead::ok && record.format1()) {
         load_v1(record.v1, out);
         return;
     }
@@ -230,7 +230,7 @@ CK_RV IndexedStorage::sync_head()
         log_line({"the token object index cannot be read; not written"});
         return CKR_DEVICE_ERROR;
     }
-    if (kReadsFormat1 && record.version == 1) {
+    if (record.format1()) {
         CK_RV rv = upgrade(record.v1);
         if (rv != CKR_OK) {
             return rv;
@@ -436,7 +436,7 @@ CK_RV IndexedStorage::remove_all()
     IndexRecord record;
     bool from_copy = false;
     if (read_index_record(&record, &from_copy) == HeadRead::ok) {
-        if (kReadsFormat1 && record.version == 1) {
+        if (record.format1()) {
             v1 = std::move(record.v1);
             old = IndexHead{0, pages_for(v1.next_id - 1)};
         } else {
