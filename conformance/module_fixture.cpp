@@ -312,6 +312,11 @@ CK_OBJECT_HANDLE ModuleTest::Provision(Template &tmpl, const std::string &label,
         skip_reason_ = "not applicable: the profile cannot create objects (pass --provision-module)";
         return CK_INVALID_HANDLE;
     }
+    // The module under test lets go first: the provisioning module may be the
+    // same library (a vendor's one module provisioning itself), whose
+    // C_Initialize would answer CKR_CRYPTOKI_ALREADY_INITIALIZED; and it reads
+    // token objects at C_Initialize anyway.
+    fl()->C_Finalize(nullptr);
     CK_RV rv = WithProvisioner(UserPin(), [&tmpl](CK_FUNCTION_LIST *p, CK_SESSION_HANDLE session) {
         CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
         return p->C_CreateObject(session, tmpl.data(), tmpl.size(), &object);
@@ -323,8 +328,6 @@ CK_OBJECT_HANDLE ModuleTest::Provision(Template &tmpl, const std::string &label,
         return CK_INVALID_HANDLE;
     }
     provisioned_labels_.push_back(label);
-    // The module under test reads token objects at C_Initialize.
-    fl()->C_Finalize(nullptr);
     Initialize();
     if (!OpenSession() || !LoginUser()) {
         return CK_INVALID_HANDLE;
