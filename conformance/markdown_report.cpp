@@ -121,7 +121,12 @@ void WriteHeader(const RunReport &r, std::ostream &out)
     for (CK_MECHANISM_TYPE type : m.mechanisms) {
         mechanisms += (mechanisms.empty() ? "" : ", ") + MechanismName(type);
     }
-    out << "| Mechanisms advertised | " << (mechanisms.empty() ? "none" : mechanisms) << " |\n";
+    if (m.mechanisms_asked) {
+        out << "| Mechanisms advertised | " << (mechanisms.empty() ? "none" : mechanisms) << " |\n";
+    } else {
+        out << "| Mechanisms advertised | not asked: the profile has no C_GetMechanismList; the mechanism cases use "
+               "the profile's own list |\n";
+    }
     const Options &o = *r.options;
     out << "| Options | " << (o.strict_profile ? "--strict-profile " : "") << (o.allow_destructive ? "--init-token " : "")
         << (o.provision_module.empty() ? "" : "--provision-module " + Cell(o.provision_module) + " ")

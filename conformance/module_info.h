@@ -17,10 +17,15 @@ struct ModuleInfo {
     CK_SLOT_INFO slot_info{};
     CK_TOKEN_INFO token_info{};
     std::vector<CK_MECHANISM_TYPE> mechanisms;
+    // false when the profile has no C_GetMechanismList: the list was not
+    // asked for, and the mechanism cases use the profile's own list.
+    bool mechanisms_asked = true;
 };
 
 // C_GetInfo, the slot's slot and token info and its mechanism list, on an
 // initialized module; a failing call's return code goes into result->error.
+// A function outside the profile is not called (its module may rightly answer
+// CKR_FUNCTION_NOT_SUPPORTED): its part stays blank.
 void ReadModuleInfo(CK_FUNCTION_LIST *functions, CK_SLOT_ID slot, ModuleInfo *result);
 
 // A blank-padded fixed-width field without its padding.

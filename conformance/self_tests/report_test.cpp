@@ -76,6 +76,22 @@ TEST_F(Report, MarkdownHasVerdictFamiliesAndFailureDetails)
         << text;
 }
 
+TEST_F(Report, MechanismsNotAskedSaySoAndWhichListTheCasesUse)
+{
+    report_.module.mechanisms_asked = false;
+    std::ostringstream out;
+    WriteMarkdownReport(report_, out);
+    EXPECT_NE(out.str().find("| Mechanisms advertised | not asked: the profile has no C_GetMechanismList; the "
+                             "mechanism cases use the profile's own list |"),
+              std::string::npos)
+        << out.str();
+    report_.module.mechanisms_asked = true;
+    report_.module.mechanisms = {CKM_SHA256};
+    std::ostringstream asked;
+    WriteMarkdownReport(report_, asked);
+    EXPECT_NE(asked.str().find("| Mechanisms advertised | CKM_SHA256 |"), std::string::npos) << asked.str();
+}
+
 TEST_F(Report, JunitCountsAndEscapes)
 {
     std::ostringstream out;
