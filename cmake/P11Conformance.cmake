@@ -97,4 +97,12 @@ function(p11_add_conformance_self_tests)
   gtest_discover_tests(p11conform_self_test TEST_PREFIX conformance.runner.)
   add_test(NAME conformance.runner.command_line
            COMMAND ${c}/self_tests/cli_test.sh $<TARGET_FILE:p11conform> $<TARGET_FILE:p11forge-freertos>)
+  # A minimal profile judged fairly: a module without C_Login and without the
+  # mechanism queries, provisioned by the freertos module over its store
+  # (conformance.verify-without-login; generated into the build folder).
+  if(P11_CAN_GENERATE AND TARGET p11forge-freertos)
+    p11_add_profile(verify-without-login PROFILE_DIR ${c}/self_tests/profiles
+                    GENERATED_DIR ${CMAKE_BINARY_DIR}/generated/verify-without-login
+                    CONFORMANCE_ARGS --init-token --provision-module $<TARGET_FILE:p11forge-freertos>)
+  endif()
 endfunction()

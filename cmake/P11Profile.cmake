@@ -113,8 +113,13 @@ function(p11_add_profile name)
     add_test(NAME conformance.${name}.fresh_store
              COMMAND ${CMAKE_COMMAND} -E rm -rf ${store})
     set_tests_properties(conformance.${name}.fresh_store PROPERTIES FIXTURES_SETUP store_${name})
+    # A built-in profile by name; one from elsewhere (a test's) by its file.
+    set(profile_arg ${name})
+    if(NOT ARG_PROFILE_DIR STREQUAL "${P11_SOURCE_ROOT}/spec/profiles")
+      set(profile_arg ${ARG_PROFILE_DIR}/${name}.yaml)
+    endif()
     add_test(NAME conformance.${name}
-             COMMAND p11conform --module $<TARGET_FILE:p11forge-${name}> --profile ${name} --strict-profile
+             COMMAND p11conform --module $<TARGET_FILE:p11forge-${name}> --profile ${profile_arg} --strict-profile
                      --report-md ${CMAKE_CURRENT_BINARY_DIR}/reports/conformance-${name}.md
                      --report-junit ${CMAKE_CURRENT_BINARY_DIR}/reports/conformance-${name}.xml
                      ${ARG_CONFORMANCE_ARGS})

@@ -69,9 +69,13 @@ class ModuleTest : public ::testing::Test {
     std::string UserPin() const;
     std::string SoPin() const;
 
-    // Logs session_ in as the user; false (and skip_reason()) without a user PIN.
+    // Logs session_ in as the user; false (and skip_reason()) without a user
+    // PIN. A profile without C_Login runs its cases without a login: true.
     bool LoginUser();
-    // Is the mechanism advertised with all of `flags`? (else skip_reason())
+    // The mechanism's CK_MECHANISM_INFO: from C_GetMechanismInfo, or, when the
+    // profile has no C_GetMechanismInfo, from the profile's own mechanism list.
+    bool MechanismInfoOf(CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *info);
+    // Is the mechanism offered with all of `flags`? (else skip_reason())
     bool MechanismOffers(CK_MECHANISM_TYPE type, CK_FLAGS flags);
     // C_CreateObject on session_; CK_INVALID_HANDLE with a test failure on error.
     CK_OBJECT_HANDLE Create(Template &tmpl);

@@ -259,8 +259,7 @@ class KeyTest : public ModuleTest {
             return false;
         }
         CK_MECHANISM_INFO info{};
-        if (fl()->C_GetMechanismInfo(slot_, type, &info) != CKR_OK || bits < info.ulMinKeySize ||
-            bits > info.ulMaxKeySize) {
+        if (!MechanismInfoOf(type, &info) || bits < info.ulMinKeySize || bits > info.ulMaxKeySize) {
             skip_reason_ = "not applicable: the module does not offer " + MechanismName(type) + " with " +
                            std::to_string(bits) + "-bit keys";
             return false;

@@ -408,8 +408,7 @@ class KeySizes : public KeyTest {
     {
         *info = CK_MECHANISM_INFO{};
         const std::string name = MechanismName(type);
-        return ActiveProfile().NamesMechanism(name) && fl()->C_GetMechanismInfo(slot_, type, info) == CKR_OK &&
-               (info->flags & flags) != 0;
+        return ActiveProfile().NamesMechanism(name) && MechanismInfoOf(type, info) && (info->flags & flags) != 0;
     }
 
     static bool Outside(CK_ULONG size, const CK_MECHANISM_INFO &info)
