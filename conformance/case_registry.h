@@ -25,7 +25,7 @@ struct CaseSpec {
     const char *functions = "";     // space separated; each must be in the profile
     const char *mechanisms = "";    // space separated CKM_ names; each must be in the profile
     const char *section = nullptr;  // the v2.40 section a failure cites, "v2.40 §5.11 C_SignInit"
-    bool destructive = false;       // may wipe the token: runs only with --init-token
+    bool destructive = false;       // may wipe the token or change a PIN: runs only with --init-token
     const char *outside = nullptr;  // a --strict-profile case about a function outside the profile
     bool strict = false;            // checks a p11forge profile policy where v2.40 names no code:
                                     // runs only with --strict-profile

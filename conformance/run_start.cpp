@@ -23,13 +23,14 @@ bool StartRun(bool prepare_token, ModuleInfo *info)
     std::string error;
     bool ok = true;
     if (!ChooseSlot(functions, &slot, &error)) {
+        // No case can run on a slot that is not there (a mistyped label).
         info->error = error;
-        std::fprintf(stderr, "p11conform: %s\n", error.c_str());
-        ok = !prepare_token;
+        std::fprintf(stderr, "p11conform: %s; no case ran\n", error.c_str());
+        ok = false;
     } else {
         options().slot_choice = SlotChoice::kId;
         options().slot_id = slot;
-        ok = !prepare_token || PrepareToken(functions, slot);
+        ok = (!prepare_token || PrepareToken(functions, slot)) && CheckPins(functions, slot);
         RecordTokenAtStart(functions, slot);
         ReadModuleInfo(functions, slot, info);
     }

@@ -72,6 +72,56 @@ bool PrepareToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot)
     return InitializeToken(fl, slot, so_pin, user_pin);
 }
 
+namespace {
+
+// One login as `who` on a fresh session, then out again; false with a message
+// when the token refuses the PIN.
+bool PinWorks(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, CK_USER_TYPE who, std::string pin, const char *name,
+              const char *option)
+{
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    // The SO logs in only without read-only sessions, in a read/write one.
+    CK_RV rv = fl->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &session);
+    if (rv != CKR_OK) {
+        return true; // no session to check in: the cases will say why
+    }
+    rv = fl->C_Login(session, who, Bytes(pin), pin.size());
+    if (rv == CKR_OK) {
+        fl->C_Logout(session);
+    }
+    fl->C_CloseSession(session);
+    if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED || rv == CKR_PIN_LEN_RANGE) {
+        std::fprintf(stderr,
+                     "p11conform: the %s PIN is not the token's (C_Login answered %s); pass the right one with %s. "
+                     "No case ran, and one PIN try was spent.\n",
+                     name, RvName(rv).c_str(), option);
+        return false;
+    }
+    return true; // CKR_USER_ALREADY_LOGGED_IN and the like: the cases judge those
+}
+
+} // namespace
+
+bool CheckPins(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot)
+{
+    const RuntimeProfile &profile = ActiveProfile();
+    if (!profile.Has("C_Login")) {
+        return true;
+    }
+    const std::string user_pin = !options().user_pin.empty() ? options().user_pin : profile.user_pin;
+    const std::string so_pin = !options().so_pin.empty() ? options().so_pin : profile.so_pin;
+    CK_TOKEN_INFO info{};
+    if (fl->C_GetTokenInfo(slot, &info) != CKR_OK) {
+        return true; // the cases will say why
+    }
+    if (!user_pin.empty() && (info.flags & CKF_USER_PIN_INITIALIZED) != 0 &&
+        !PinWorks(fl, slot, CKU_USER, user_pin, "user", "--user-pin")) {
+        return false;
+    }
+    return so_pin.empty() || (info.flags & CKF_TOKEN_INITIALIZED) == 0 ||
+           PinWorks(fl, slot, CKU_SO, so_pin, "SO", "--so-pin");
+}
+
 const TokenAtStart &TokenStateAtStart()
 {
     return g_token_at_start;

@@ -24,6 +24,13 @@ const TokenAtStart &TokenStateAtStart();
 // Reads the flags (StartRun, on an initialized module).
 void RecordTokenAtStart(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot);
 
+// Before any case: logs in once as the user and once as the SO with the PINs
+// the run will use (when the profile has C_Login and the PIN is known), so a
+// wrong PIN stops the run with one try spent instead of failing cases — or
+// letting a case set the token's PIN to it. Prints why and returns false on a
+// wrong or locked PIN.
+bool CheckPins(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot);
+
 } // namespace p11conf
 
 #endif // P11CONF_TOKEN_SETUP_H

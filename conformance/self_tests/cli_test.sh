@@ -54,4 +54,19 @@ grep -q '^| Verdict | \*\*PASSED\*\*' "$work/r.md" || fail "the Markdown report 
 grep -q '<testsuites name="p11conform freertos"' "$work/r.xml" || fail "the JUnit report is missing"
 /usr/bin/python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' "$work/r.xml" ||
   fail "the JUnit report is not well-formed XML"
+# Never start wrong, never harm the token: a label that names no token, a wrong
+# user PIN and a wrong SO PIN each exit 2 before any case, and the PINs stay.
+P11FORGE_STORE_DIR=$work/store expect_status 2 "$runner" --module "$module" --profile freertos --token-label NoSuch
+grep -q 'no token labelled "NoSuch"; no case ran' "$work/out" || fail "a wrong label does not stop the run"
+P11FORGE_STORE_DIR=$work/store expect_status 2 "$runner" --module "$module" --profile freertos --user-pin 9999
+grep -q 'the user PIN is not the token.s.*--user-pin. No case ran' "$work/out" || fail "a wrong user PIN ran cases"
+P11FORGE_STORE_DIR=$work/store expect_status 2 "$runner" --module "$module" --profile freertos --so-pin 11111111
+grep -q 'the SO PIN is not the token.s.*--so-pin. No case ran' "$work/out" || fail "a wrong SO PIN ran cases"
+if grep -q 'passed,' "$work/out"; then fail "cases ran after a wrong PIN"; fi
+# The PIN-changing cases need --init-token; the token's own PINs still work.
+P11FORGE_STORE_DIR=$work/store expect_status 0 "$runner" --module "$module" --profile freertos --list
+grep -q '^not selected .*PinManagement.SetPinReplacesTheUserPin.*--init-token' "$work/out" ||
+  fail "a PIN-changing case is selected without --init-token"
+P11FORGE_STORE_DIR=$work/store expect_status 0 "$runner" --module "$module" --profile freertos \
+  --filter 'Login.*' --user-pin 0000 --so-pin 00000000
 echo "cli_test: all checks passed"

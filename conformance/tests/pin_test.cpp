@@ -47,7 +47,7 @@ class PinManagement : public ModuleTest {
 };
 
 P11_CASE(PinManagement, SetPinReplacesTheUserPin, .group = "pin", .functions = "C_SetPIN C_Login C_Logout",
-         .section = "v2.40 §5.5 C_SetPIN")
+         .section = "v2.40 §5.5 C_SetPIN", .destructive = true)
 {
     const std::string new_pin = user_pin_ + "9";
     ASSERT_RV(LoginUser(user_pin_), CKR_OK);
@@ -68,7 +68,7 @@ P11_CASE(PinManagement, SetPinWithWrongOldPinIsPinIncorrect, .group = "pin", .fu
 }
 
 P11_CASE(PinManagement, SetPinInReadOnlySessionIsSessionReadOnly, .group = "pin", .functions = "C_SetPIN",
-         .section = "v2.40 §5.5 C_SetPIN")
+         .section = "v2.40 §5.5 C_SetPIN", .destructive = true)
 {
     ASSERT_TRUE(OpenSession(CKF_SERIAL_SESSION));
     EXPECT_RV(SetPin(session_, user_pin_, user_pin_ + "1"), CKR_SESSION_READ_ONLY)
@@ -76,7 +76,7 @@ P11_CASE(PinManagement, SetPinInReadOnlySessionIsSessionReadOnly, .group = "pin"
 }
 
 P11_CASE(PinManagement, SetPinShorterThanTheMinimumIsPinLenRange, .group = "pin",
-         .functions = "C_SetPIN C_GetTokenInfo", .section = "v2.40 §5.5 C_SetPIN")
+         .functions = "C_SetPIN C_GetTokenInfo", .section = "v2.40 §5.5 C_SetPIN", .destructive = true)
 {
     CK_TOKEN_INFO info{};
     ASSERT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
@@ -100,7 +100,7 @@ P11_CASE(PinManagement, InitPinNeedsTheSecurityOfficer, .group = "pin", .functio
 }
 
 P11_CASE(PinManagement, InitPinAsSecurityOfficerSetsTheUserPin, .group = "pin", .functions = "C_InitPIN C_SetPIN",
-         .section = "v2.40 §5.5 C_InitPIN")
+         .section = "v2.40 §5.5 C_InitPIN", .destructive = true)
 {
     if (so_pin_.empty()) {
         GTEST_SKIP() << "not applicable: no SO PIN (pass --so-pin)";
@@ -119,7 +119,7 @@ P11_CASE(PinManagement, InitPinAsSecurityOfficerSetsTheUserPin, .group = "pin", 
 // manufacturing, or the PIN has been expired by the card" (the SO PIN flag
 // likewise). A PIN the user just chose is neither.
 P11_CASE(PinManagement, SetPinClearsUserPinToBeChanged, .group = "pin", .functions = "C_SetPIN C_GetTokenInfo",
-         .section = "v2.40 §3.2 CK_TOKEN_INFO")
+         .section = "v2.40 §3.2 CK_TOKEN_INFO", .destructive = true)
 {
     const std::string new_pin = user_pin_ + "8";
     ASSERT_RV(LoginUser(user_pin_), CKR_OK);
@@ -143,6 +143,10 @@ P11_CASE(PinManagement, SetPinAsSecurityOfficerClearsSoPinToBeChanged, .group = 
     EXPECT_RV(SetPin(session_, new_pin, so_pin_), CKR_OK) << "restoring the SO PIN";
     EXPECT_EQ(flags & CKF_SO_PIN_TO_BE_CHANGED, 0u) << "the SO has just changed the SO PIN with C_SetPIN";
 }
+
+// A case that changes a PIN (and puts it back), or would if the module were
+// wrong, is destructive: it runs only with --init-token, never on a token
+// whose PINs the run must not touch.
 
 // Only the token's first state can show the default PINs: the cases change
 // PINs (and put them back), and may re-initialize the token. So the runner
