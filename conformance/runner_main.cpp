@@ -55,6 +55,7 @@ void Usage(std::FILE *to)
         "  --list                   print every case, whether the profile selects it and why\n"
         "  --list-profiles          print the built-in profiles\n"
         "  --print-profile          print the resolved profile and exit\n"
+        "  --help-gtest             Google Test's own flags (--gtest_*)\n"
         "\n"
         "Exit status: 0 no selected case failed, 1 a case failed, 2 the run could not start.\n");
 }
@@ -221,6 +222,18 @@ bool WriteReport(const std::string &path, const RunReport &report, bool markdown
 
 int main(int argc, char **argv)
 {
+    // --help is the runner's own; Google Test's flags on request (it would
+    // otherwise print its 80 lines in place of ours).
+    static char gtest_help[] = "--help";
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+            Usage(stdout);
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--help-gtest") == 0) {
+            argv[i] = gtest_help;
+        }
+    }
     ::testing::InitGoogleTest(&argc, argv);
     Modes modes;
     if (int status = ParseArguments(argc, argv, &modes); status >= 0) {

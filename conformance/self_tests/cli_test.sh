@@ -16,6 +16,12 @@ expect_status() { # expected command...
   [ "$status" -eq "$expected" ] || { cat "$work/out"; fail "$* exited $status, expected $expected"; }
 }
 
+expect_status 0 "$runner" --help
+head -1 "$work/out" | grep -q '^usage: p11conform' || fail "--help does not begin with the runner's own usage"
+if grep -q 'gtest_repeat' "$work/out"; then fail "--help prints Google Test's flags"; fi
+expect_status 0 "$runner" --help-gtest
+grep -q 'gtest_repeat' "$work/out" || fail "--help-gtest does not print Google Test's flags"
+
 expect_status 0 "$runner" --list-profiles
 grep -qx freertos "$work/out" || fail "--list-profiles does not name freertos"
 
