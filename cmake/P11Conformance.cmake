@@ -55,7 +55,9 @@ function(p11_add_conformance_runner)
   target_include_directories(p11conform PRIVATE ${c})
   # Designated initializers in P11_CASE; the modules stay C++17.
   target_compile_features(p11conform PRIVATE cxx_std_20)
-  target_compile_definitions(p11conform PRIVATE
+  # Failure locations are shown relative to the source tree (SuitePath).
+  get_filename_component(p11_source_root ${P11_SOURCE_ROOT} ABSOLUTE)
+  target_compile_definitions(p11conform PRIVATE P11CONF_SOURCE_ROOT="${p11_source_root}/"
     P11CONF_CODEGEN_DIR="${P11_SOURCE_ROOT}/codegen" P11CONF_PYTHON="${P11_PYTHON}")
   target_link_libraries(p11conform PRIVATE p11_module_loader p11_pkcs11_headers GTest::gtest Threads::Threads OpenSSL::Crypto
                         ${CMAKE_DL_LIBS})
@@ -91,7 +93,8 @@ function(p11_add_conformance_self_tests)
     ${CMAKE_CURRENT_BINARY_DIR}/conformance/builtin_profiles.cpp ${P11_CONFORMANCE_GENERATED}/constant_names.cpp)
   target_include_directories(p11conform_self_test PRIVATE ${c})
   target_compile_features(p11conform_self_test PRIVATE cxx_std_20)
-  target_compile_definitions(p11conform_self_test PRIVATE
+  get_filename_component(p11_source_root ${P11_SOURCE_ROOT} ABSOLUTE)
+  target_compile_definitions(p11conform_self_test PRIVATE P11CONF_SOURCE_ROOT="${p11_source_root}/"
     P11CONF_CODEGEN_DIR="${P11_SOURCE_ROOT}/codegen" P11CONF_PYTHON="${P11_PYTHON}")
   target_link_libraries(p11conform_self_test PRIVATE p11_pkcs11_headers GTest::gtest_main)
   gtest_discover_tests(p11conform_self_test TEST_PREFIX conformance.runner.)

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "test_report.h"
+
 namespace p11conf {
 
 void ConsoleListener::OnTestProgramStart(const ::testing::UnitTest &unit)
@@ -18,7 +20,7 @@ void ConsoleListener::OnTestPartResult(const ::testing::TestPartResult &part)
         return;
     }
     if (part.failed()) {
-        std::printf("%s:%d: failure\n%s\n", part.file_name() != nullptr ? part.file_name() : "?",
+        std::printf("%s:%d: failure\n%s\n", part.file_name() != nullptr ? SuitePath(part.file_name()).c_str() : "?",
                     part.line_number(), part.message());
     }
 }

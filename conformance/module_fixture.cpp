@@ -253,7 +253,7 @@ CK_OBJECT_HANDLE ModuleTest::Create(Template &tmpl)
 {
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
     CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &handle);
-    EXPECT_TRUE(RvCheck("C_CreateObject(session_, template, count, &handle)", rv, {CKR_OK}));
+    EXPECT_RV_OF("C_CreateObject(session_, template, count, &handle)", rv, CKR_OK);
     return rv == CKR_OK ? handle : CK_INVALID_HANDLE;
 }
 
@@ -265,7 +265,7 @@ std::vector<CK_OBJECT_HANDLE> ModuleTest::Find(Template &tmpl)
         CK_OBJECT_HANDLE batch[16];
         CK_ULONG count = 0;
         CK_RV rv = fl()->C_FindObjects(session_, batch, 16, &count);
-        EXPECT_TRUE(RvCheck("C_FindObjects(session_, batch, 16, &count)", rv, {CKR_OK}));
+        EXPECT_RV_OF("C_FindObjects(session_, batch, 16, &count)", rv, CKR_OK);
         if (rv != CKR_OK || count == 0) {
             break;
         }
@@ -280,7 +280,7 @@ ByteVector ModuleTest::Attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type
 {
     CK_ATTRIBUTE query = {type, nullptr, 0};
     CK_RV rv = fl()->C_GetAttributeValue(session_, object, &query, 1);
-    EXPECT_TRUE(RvCheck("C_GetAttributeValue(session_, object, {type, NULL, 0}, 1)", rv, {CKR_OK}))
+    EXPECT_RV_OF("C_GetAttributeValue(session_, object, {type, NULL, 0}, 1)", rv, CKR_OK)
         << "size of attribute 0x" << std::hex << type;
     if (rv != CKR_OK || query.ulValueLen == CK_UNAVAILABLE_INFORMATION) {
         return {};
@@ -288,7 +288,7 @@ ByteVector ModuleTest::Attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type
     ByteVector value(query.ulValueLen);
     query.pValue = value.data();
     rv = fl()->C_GetAttributeValue(session_, object, &query, 1);
-    EXPECT_TRUE(RvCheck("C_GetAttributeValue(session_, object, {type, value, size}, 1)", rv, {CKR_OK}))
+    EXPECT_RV_OF("C_GetAttributeValue(session_, object, {type, value, size}, 1)", rv, CKR_OK)
         << "value of attribute 0x" << std::hex << type;
     value.resize(rv == CKR_OK ? query.ulValueLen : 0);
     return value;
@@ -345,7 +345,7 @@ CK_OBJECT_HANDLE ModuleTest::Provision(Template &tmpl, const std::string &label,
         CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
         return p->C_CreateObject(session, tmpl.data(), tmpl.size(), &object);
     });
-    EXPECT_TRUE(RvCheck("C_CreateObject through the provisioning module", rv, {CKR_OK}))
+    EXPECT_RV_OF("C_CreateObject through the provisioning module", rv, CKR_OK)
         << "provisioning through " << options().provision_module;
     if (rv != CKR_OK) {
         skip_reason_ = "provisioning failed";

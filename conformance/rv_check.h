@@ -43,6 +43,8 @@ std::string MechanismName(CK_MECHANISM_TYPE type);
         on_failure() << p11_rv_result_.message()
 
 #define EXPECT_RV(call, ...) P11_RV_CHECK_(#call, call, ADD_FAILURE, __VA_ARGS__)
+// The same for a result computed earlier, with the call written out by hand.
+#define EXPECT_RV_OF(text, rv, ...) P11_RV_CHECK_(text, rv, ADD_FAILURE, __VA_ARGS__)
 #define ASSERT_RV(call, ...) P11_RV_CHECK_(#call, call, GTEST_FAIL, __VA_ARGS__)
 
 #endif // P11CONF_RV_CHECK_H

@@ -22,10 +22,21 @@ std::string PrimaryFunction(const CaseInfo &info)
     return info.functions.empty() ? std::string("(module)") : info.functions.front();
 }
 
+std::string SuitePath(const std::string &path)
+{
+#ifdef P11CONF_SOURCE_ROOT
+    const std::string root = P11CONF_SOURCE_ROOT; // the tree the suite was built from, with its '/'
+    if (path.compare(0, root.size(), root) == 0) {
+        return path.substr(root.size());
+    }
+#endif
+    return path;
+}
+
 FailureDetail ParseFailure(const std::string &file, int line, const std::string &message)
 {
     FailureDetail detail;
-    detail.file = file;
+    detail.file = SuitePath(file);
     detail.line = line;
     std::istringstream in(message);
     std::string rest;

@@ -58,6 +58,11 @@ struct RunReport {
 // function a strict-profile case is about).
 std::string PrimaryFunction(const CaseInfo &info);
 
+// A source path as the suite's own tree names it ("conformance/tests/x.cpp",
+// "generated/conformance/skeleton_tests.cpp"), not the build machine's
+// absolute path; other paths as given.
+std::string SuitePath(const std::string &path);
+
 // Splits a failure message into call / expected / actual (rv_check.h format).
 FailureDetail ParseFailure(const std::string &file, int line, const std::string &message);
 

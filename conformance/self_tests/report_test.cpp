@@ -58,6 +58,16 @@ TEST_F(Report, FailureSplitsIntoCallExpectedActual)
     EXPECT_EQ(f.line, 7);
 }
 
+TEST(FailurePaths, AreTheSuitesOwnNotTheBuildMachines)
+{
+    const std::string root = P11CONF_SOURCE_ROOT;
+    EXPECT_EQ(ParseFailure(root + "conformance/tests/signing_test.cpp", 3, "Failed").file,
+              "conformance/tests/signing_test.cpp");
+    EXPECT_EQ(SuitePath(root + "generated/conformance/skeleton_tests.cpp"), "generated/conformance/skeleton_tests.cpp");
+    EXPECT_EQ(SuitePath("/elsewhere/conformance/tests/t.cpp"), "/elsewhere/conformance/tests/t.cpp");
+    EXPECT_EQ(SuitePath("vendor/own_case.cpp"), "vendor/own_case.cpp");
+}
+
 TEST_F(Report, MarkdownHasVerdictFamiliesAndFailureDetails)
 {
     std::ostringstream out;
