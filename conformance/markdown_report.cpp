@@ -40,6 +40,32 @@ std::string Cell(const std::string &text)
     return cell;
 }
 
+// A failure's note for a list item: its lines joined with "; " (no HTML),
+// without the case's specification section, which the report prints once
+// above it (a check's message often begins with it).
+std::string Note(const std::string &message, const std::string &section)
+{
+    std::string note;
+    std::size_t start = 0;
+    while (start <= message.size()) {
+        std::size_t end = message.find('\n', start);
+        if (end == std::string::npos) {
+            end = message.size();
+        }
+        std::string line = message.substr(start, end - start);
+        start = end + 1;
+        if (!section.empty() && line.compare(0, section.size(), section) == 0) {
+            line.erase(0, section.size());
+            line.erase(0, line.find_first_not_of(" :,"));
+        }
+        if (line.empty() || line == "Failed") {
+            continue;
+        }
+        note += (note.empty() ? "" : "; ") + line;
+    }
+    return note;
+}
+
 std::string Milliseconds(double seconds)
 {
     char text[32];
@@ -193,9 +219,9 @@ void WriteFailures(const RunReport &r, std::ostream &out)
                 out << "- Call: `" << f.call << "`\n  - expected: " << f.expected << "\n  - actual: " << f.actual
                     << "\n";
             }
-            if (!f.message.empty()) {
-                out << "- " << (f.call.empty() ? "Failure" : "  note") << ": "
-                    << Cell(f.message) << "\n";
+            const std::string note = Note(f.message, result.info->section);
+            if (!note.empty()) {
+                out << (f.call.empty() ? "- Failure: " : "  - note: ") << note << "\n";
             }
             out << "  (" << f.file << ":" << f.line << ")\n";
         }

@@ -92,7 +92,7 @@ bool PinWorks(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, CK_USER_TYPE who, std::stri
     fl->C_CloseSession(session);
     if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED || rv == CKR_PIN_LEN_RANGE) {
         std::fprintf(stderr,
-                     "p11conform: the %s PIN is not the token's (C_Login answered %s); pass the right one with %s. "
+                     "p11conform: the token refused the %s PIN (C_Login answered %s); pass the token's with %s. "
                      "No case ran, and one PIN try was spent.\n",
                      name, RvName(rv).c_str(), option);
         return false;

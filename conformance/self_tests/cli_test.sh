@@ -65,9 +65,9 @@ grep -q '<testsuites name="p11conform freertos"' "$work/r.xml" || fail "the JUni
 P11FORGE_STORE_DIR=$work/store expect_status 2 "$runner" --module "$module" --profile freertos --token-label NoSuch
 grep -q 'no token labelled "NoSuch"; no case ran' "$work/out" || fail "a wrong label does not stop the run"
 P11FORGE_STORE_DIR=$work/store expect_status 2 "$runner" --module "$module" --profile freertos --user-pin 9999
-grep -q 'the user PIN is not the token.s.*--user-pin. No case ran' "$work/out" || fail "a wrong user PIN ran cases"
+grep -q 'the token refused the user PIN.*--user-pin. No case ran' "$work/out" || fail "a wrong user PIN ran cases"
 P11FORGE_STORE_DIR=$work/store expect_status 2 "$runner" --module "$module" --profile freertos --so-pin 11111111
-grep -q 'the SO PIN is not the token.s.*--so-pin. No case ran' "$work/out" || fail "a wrong SO PIN ran cases"
+grep -q 'the token refused the SO PIN.*--so-pin. No case ran' "$work/out" || fail "a wrong SO PIN ran cases"
 if grep -q 'passed,' "$work/out"; then fail "cases ran after a wrong PIN"; fi
 # The PIN-changing cases need --init-token; the token's own PINs still work.
 P11FORGE_STORE_DIR=$work/store expect_status 0 "$runner" --module "$module" --profile freertos --list

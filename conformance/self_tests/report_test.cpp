@@ -102,6 +102,23 @@ TEST_F(Report, MechanismsNotAskedSaySoAndWhichListTheCasesUse)
     EXPECT_NE(asked.str().find("| Mechanisms advertised | CKM_SHA256 |"), std::string::npos) << asked.str();
 }
 
+TEST_F(Report, FailureNoteGivesTheSectionOnceAndNoHtml)
+{
+    report_.results[0].failures[0].message = "v2.40 §5.2: the first line\nv2.40 §5.2\nthe second line";
+    std::ostringstream out;
+    WriteMarkdownReport(report_, out);
+    const std::string text = out.str();
+    EXPECT_NE(text.find("  - note: the first line; the second line\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("<br>"), std::string::npos) << text;
+    const std::size_t start = text.find("### Signing.BufferTooSmall");
+    ASSERT_NE(start, std::string::npos) << text;
+    const std::string details = text.substr(start, text.find("\n## ", start) - start); // this failure's block
+    const std::string section = "v2.40 §5.2";
+    const std::size_t first = details.find(section);
+    EXPECT_NE(first, std::string::npos) << details;
+    EXPECT_EQ(details.find(section, first + section.size()), std::string::npos) << "the section twice:\n" << details;
+}
+
 TEST_F(Report, JunitCountsAndEscapes)
 {
     std::ostringstream out;
