@@ -24,7 +24,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from p11gen import header_model, profile as profile_module, render, spec_model, yaml_lines  # noqa: E402
+from p11gen import header_model, plan, profile as profile_module, render, spec_model, yaml_lines  # noqa: E402
 from p11gen.errors import SpecError  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -91,7 +91,8 @@ def generate(args, out_dir):
             profile, sources = _load_profile(path, api, args)
             written.append(_write(os.path.join(out_dir, profile.name), render.render(api, profile, sources)))
     if args.only_shared or _writes_all(args):
-        files = render.render_shared(api, header, _shared_sources(args))
+        returns = plan.return_values(args.return_values, header)
+        files = render.render_shared(api, header, _shared_sources(args) + [_display(args.return_values)], returns)
         written.append(_write(os.path.join(out_dir, render.SHARED_FOLDER), files))
     return written
 
@@ -157,6 +158,8 @@ def main(argv=None):
     parser.add_argument("--include-dir", action="append", default=[], help="include folder for the header")
     parser.add_argument("--prelude", help="a header included before the PKCS #11 header (platform macros)")
     parser.add_argument("--rules", default=os.path.join(ROOT, "spec", "rules.yaml"))
+    parser.add_argument("--return-values", default=os.path.join(ROOT, "spec", "return_values.yaml"),
+                        help="each function's v2.40 return values, for the runner's check")
     parser.add_argument("--profile-dir", default=os.path.join(ROOT, "spec", "profiles"),
                         help="where profile names are found; also searched by extends and provisioning "
                              "after the profile's own folder (default spec/profiles)")

@@ -321,9 +321,33 @@ const char *BuiltinProfileText(const std::string &name)
     return nullptr;
 }
 
+std::string StaleBuiltinProfile(const std::string &name, const std::string &source_root)
+{
+    const char *builtin = BuiltinProfileText(name);
+    const std::string path = source_root + "generated/" + name + "/conformance_profile.txt";
+    std::string current;
+    // No tree (an installed runner) or the same text: nothing to say.
+    if (builtin != nullptr && !source_root.empty() && ReadFile(path, &current) && current != builtin) {
+        return path;
+    }
+    return "";
+}
+
 bool LoadProfile(const std::string &name_or_path, RuntimeProfile *profile, std::string *error)
 {
     if (const char *builtin = BuiltinProfileText(name_or_path)) {
+        // A profile regenerated since this runner was built: its compiled
+        // copy would judge the module by the old rules without a word.
+#ifdef P11CONF_SOURCE_ROOT
+        const std::string newer = StaleBuiltinProfile(name_or_path, P11CONF_SOURCE_ROOT);
+#else
+        const std::string newer;
+#endif
+        if (!newer.empty()) {
+            *error = "built-in profile " + name_or_path + " differs from " + newer +
+                     " (regenerated since p11conform was built): rebuild p11conform, or pass --profile " + newer;
+            return false;
+        }
         return ParseProfileText(builtin, "built-in profile " + name_or_path, profile, error);
     }
     std::string text;

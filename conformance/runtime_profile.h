@@ -64,8 +64,15 @@ extern const std::size_t kKnownDeviationCount;
 bool ParseProfileText(const std::string &text, const std::string &source, RuntimeProfile *profile,
                       std::string *error);
 
-// A built-in profile name, a resolved profile file or a .yaml profile.
+// A built-in profile name, a resolved profile file or a .yaml profile. A
+// built-in name fails when the tree the runner was built from has since
+// regenerated that profile (StaleBuiltinProfile).
 bool LoadProfile(const std::string &name_or_path, RuntimeProfile *profile, std::string *error);
+
+// <source_root>generated/<name>/conformance_profile.txt when it differs from
+// the compiled copy of built-in profile `name`; "" when it does not, or there
+// is no such file (an installed runner has no tree).
+std::string StaleBuiltinProfile(const std::string &name, const std::string &source_root);
 
 // The names of the profiles compiled into the runner, and their resolved text.
 std::vector<std::string> BuiltinProfileNames();

@@ -12,6 +12,23 @@ tools/install-deps.sh
 # Before any build: the build itself regenerates generated/ when its inputs
 # look newer, which would hide a stale checked-in tree.
 /usr/bin/python3 codegen/generate.py --verify
+# A sample of the mechanical mutants of the full module, compared with the
+# recorded run (conformance/mutation/README.md): a mutant the record says the
+# suite kills must still be killed. The mutants are written into the source
+# tree and put back, so only when the module's sources are as committed
+# (always in CI; a tree without .git is a clean checkout).
+mutation_sample() {
+  if [ -d .git ] && ! git diff --quiet HEAD -- backend_wolfssl generated; then
+    echo "== mechanical mutant sample skipped: uncommitted changes in backend_wolfssl/ or generated/"
+    return
+  fi
+  local seed=0 begin=$SECONDS
+  [ ! -d .git ] || seed=$(git rev-parse HEAD)
+  echo "== mechanical mutant sample (seed $seed)"
+  /usr/bin/python3 conformance/mutation/run_mechanical.py --source-root . --build-dir build/default \
+    --sample 12 --seed "$seed" --record docs/mutation/mechanical-run.jsonl
+  timings+=("mechanical mutant sample: $((SECONDS - begin)) s")
+}
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(default asan tsan firmware-cm4)
 timings=()
@@ -27,6 +44,7 @@ for preset in "${presets[@]}"; do
   # The firmware size tables, with their budgets.
   [ "$preset" != firmware-cm4 ] || cat build/firmware-cm4/firmware/size-*.md
   timings+=("$preset: build $((built - start)) s, tests $((SECONDS - built)) s")
+  [ "$preset" != default ] || mutation_sample
   echo "== $preset done in $((SECONDS - start)) s"
 done
 echo "== stage times"

@@ -9,6 +9,9 @@ only loop over these lists.
 """
 from dataclasses import dataclass, field
 
+from . import yaml_lines
+from .errors import SpecError
+
 NULL_NEVER = {"out_value", "label32", "mechanism", "inout_len", "inout_count"}
 NULL_WHEN_EMPTY = {"in_buffer", "out_fixed", "out_handles", "template"}
 BUFFER_SIZES = {"in_buffer": 8, "out_fixed": 16, "out_handles": 4, "template": 1}
@@ -78,6 +81,10 @@ class SkeletonPlan:
 class GuardEntry:
     name: str
     param_types: str               # the stub's parameter list, unnamed: "CK_SESSION_HANDLE, CK_BYTE *"
+    params: str = ""               # the checking wrapper's parameter list, named
+    args: str = ""                 # its call of the module's entry: "hSession, pData"
+    section: str = ""              # v2.40 section of the function ("5.11"); "" when the spec lists nothing
+    return_values: tuple = ()      # the CKR_ names of its v2.40 "Return values" paragraph
 
 
 def declare(ctype, name):
@@ -292,8 +299,44 @@ def skeletons(api):
     return plans
 
 
-def guard_entries(header, api):
-    """The function pointers of CK_FUNCTION_LIST, each with its stub's parameter types.
+def return_values(path, header):
+    """spec/return_values.yaml as {function: (section, (CKR_ names...))}, checked against the header."""
+    data = yaml_lines.load(path)
+    functions = data.get("functions") if hasattr(data, "get") else None
+    if not functions:
+        raise SpecError(path, 1, "expected a mapping 'functions'")
+    table = {}
+    for name, entry in functions.items():
+        line = functions.line_of(name)
+        if name not in header.functions:
+            raise SpecError(path, line, f"{name}: the header declares no such function")
+        if not hasattr(entry, "get") or not isinstance(entry.get("return_values"), list) or "section" not in entry:
+            raise SpecError(path, line, f"{name}: needs 'section' and a list 'return_values'")
+        for code in entry["return_values"]:
+            if code not in header.constants:
+                raise SpecError(path, line, f"{name}: {code} is not a constant of the header")
+        table[name] = (str(entry["section"]), tuple(entry["return_values"]))
+    # Codes the lists lack though the specification's rules call for them.
+    also = data.get("also") or []
+    for index, extra in enumerate(also):
+        line = also.line_of(index) if hasattr(also, "line_of") else 1
+        if not hasattr(extra, "get") or not extra.get("why") or not isinstance(extra.get("codes"), list) \
+                or not isinstance(extra.get("functions"), list):
+            raise SpecError(path, line, "an 'also' entry needs 'why', a list 'codes' and a list 'functions'")
+        for name in extra["functions"]:
+            if name not in table:
+                raise SpecError(path, line, f"also: {name} has no return values above")
+            for code in extra["codes"]:
+                if code not in header.constants:
+                    raise SpecError(path, line, f"also: {code} is not a constant of the header")
+            section, codes = table[name]
+            table[name] = (section, codes + tuple(c for c in extra["codes"] if c not in codes))
+    return table
+
+
+def guard_entries(header, api, returns=None):
+    """The function pointers of CK_FUNCTION_LIST, each with its stub's parameter types
+    and, for the checking wrapper, its named parameters and v2.40 return values.
 
     A header whose struct libclang cannot see falls back to the ruled
     functions, which are exactly the v2.40 list.
@@ -301,7 +344,11 @@ def guard_entries(header, api):
     entries = []
     for name in header.function_list or list(api.functions):
         params = header.functions[name].params
-        entries.append(GuardEntry(name, ", ".join(p.type for p in params) or "void"))
+        names = [p.name or f"arg{index}" for index, p in enumerate(params)]
+        section, codes = (returns or {}).get(name, ("", ()))
+        entries.append(GuardEntry(name, ", ".join(p.type for p in params) or "void",
+                                  ", ".join(declare(p.type, n) for p, n in zip(params, names)) or "void",
+                                  ", ".join(names), section, codes))
     return entries
 
 

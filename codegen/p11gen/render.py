@@ -78,12 +78,15 @@ def render_profile_text(api, profile, sources):
     return _render(outputs, _profile_context(api, profile, sources))[PROFILE_TEXT]
 
 
-def render_shared(api, header, sources):
-    """Returns {file name: text} for generated/conformance/, the same for every profile."""
+def render_shared(api, header, sources, returns=None):
+    """Returns {file name: text} for generated/conformance/, the same for every profile.
+
+    `returns`: plan.return_values() of spec/return_values.yaml, for the
+    runner's return-value check."""
     context = {
         "skeletons": plan_module.skeletons(api),
         "outside_cite": plan_module.OUTSIDE_CITE,
-        "guard": plan_module.guard_entries(header, api),
+        "guard": plan_module.guard_entries(header, api, returns),
         "rv_names": plan_module.constant_table(header.constants, "CKR_"),
         "mechanism_names": plan_module.constant_table(header.constants, "CKM_"),
         "flag_names": plan_module.constant_table(header.constants, "CKF_"),

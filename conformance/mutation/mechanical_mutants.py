@@ -226,12 +226,12 @@ class _Walker:
             for statement in children:
                 if self._in_file(statement):
                     self._statement(statement, function)
-        if kind in (ci.CursorKind.RETURN_STMT, ci.CursorKind.COMPOUND_STMT, ci.CursorKind.FUNCTION_DECL,
-                    ci.CursorKind.CXX_METHOD):
-            pass
+        # Implicit conversions are transparent: `length < 4` compares with
+        # an int literal converted to CK_ULONG.
+        passed_kind, passed_op = (parent_kind, parent_op) if kind == ci.CursorKind.UNEXPOSED_EXPR else (kind, op)
         for child in children:
             if self._in_file(child):
-                self._visit(child, function, in_log, kind, op)
+                self._visit(child, function, in_log, passed_kind, passed_op)
 
     def _integer(self, cursor, function, line):
         tokens = self._tokens(cursor)

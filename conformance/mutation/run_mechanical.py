@@ -146,8 +146,9 @@ def run_suite(args, module, name):
     if rc < 0:
         return "killed", f"crash (signal {-rc})", seconds
     with open(log, encoding="utf-8", errors="replace") as stream:
-        last = [line.strip() for line in stream if line.strip()][-1:] or [f"exit {rc}"]
-    return "killed", f"runner exit {rc}: {last[0][:160]}", seconds
+        said = [line.strip() for line in stream
+                if line.strip() and not line.startswith("p11conform: module ")][:1] or [f"exit {rc}"]
+    return "killed", f"runner exit {rc}: {said[0][:160]}", seconds
 
 
 def select(mutants, args, done):
@@ -165,7 +166,8 @@ def select(mutants, args, done):
         chosen = random.Random(args.seed).sample(pool, min(args.sample, len(pool)))
     else:
         chosen = list(mutants)
-    chosen = [m for m in chosen if m.id not in done]
+    if not args.rerun:
+        chosen = [m for m in chosen if m.id not in done]
     # One file after another: a file switch costs a second compile.
     order = {m.id: index for index, m in enumerate(mutants)}
     return sorted(chosen, key=lambda m: (m.file, order[m.id]))
@@ -183,6 +185,8 @@ def main(argv):
     parser.add_argument("--only", default="")
     parser.add_argument("--all", action="store_true")
     parser.add_argument("--results", help="JSON lines, appended; ids already there are skipped")
+    parser.add_argument("--rerun", action="store_true",
+                        help="run mutants already in --results again; their new rows replace the old")
     parser.add_argument("--record", help="a recorded run to compare with")
     parser.add_argument("--timeout", type=int, default=90)
     parser.add_argument("--list", action="store_true", help="print the selected mutants and stop")
@@ -243,8 +247,11 @@ def main(argv):
                            build_seconds=round(build_seconds, 1), seconds=round(seconds, 1))
                 results.append(row)
                 if args.results:
-                    with open(args.results, "a", encoding="utf-8") as stream:
-                        stream.write(json.dumps(row, sort_keys=True) + "\n")
+                    kept = [r for r in read_jsonl(args.results) if r["id"] != row["id"]]
+                    with open(args.results + ".new", "w", encoding="utf-8") as stream:
+                        for old in kept + [row]:
+                            stream.write(json.dumps(old, sort_keys=True) + "\n")
+                    os.replace(args.results + ".new", args.results)
                 print(f"  [{len(results)}/{len(chosen)}] {verdict:9} {mutant.id}  "
                       f"{mutant.original[:40]!r} -> {mutant.replacement[:40]!r}  {detail}", flush=True)
 

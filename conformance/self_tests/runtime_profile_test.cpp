@@ -1,6 +1,10 @@
 // The resolved profile format the runner reads at run time.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 #include "runtime_profile.h"
 
 namespace p11conf {
@@ -125,6 +129,36 @@ TEST(RuntimeProfile, UnknownNameListsTheBuiltins)
     std::string error;
     EXPECT_FALSE(LoadProfile("no-such-profile", &p, &error));
     EXPECT_NE(error.find("freertos"), std::string::npos) << error;
+}
+
+// A tree whose generated/freertos/conformance_profile.txt is `text`.
+std::string TreeWithFreertosProfile(const std::string &text)
+{
+    const std::filesystem::path root =
+        std::filesystem::temp_directory_path() / ("p11conf-stale-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(root / "generated" / "freertos");
+    std::ofstream(root / "generated" / "freertos" / "conformance_profile.txt", std::ios::binary) << text;
+    return root.string() + "/";
+}
+
+TEST(RuntimeProfile, BuiltinProfileRegeneratedSinceTheBuildIsNamedNotUsed)
+{
+    const std::string same = TreeWithFreertosProfile(BuiltinProfileText("freertos"));
+    EXPECT_EQ(StaleBuiltinProfile("freertos", same), "") << "the tree holds the compiled text";
+    const std::string edited = TreeWithFreertosProfile(std::string(BuiltinProfileText("freertos")) + "function C_Foo\n");
+    EXPECT_EQ(StaleBuiltinProfile("freertos", edited), edited + "generated/freertos/conformance_profile.txt");
+    EXPECT_EQ(StaleBuiltinProfile("freertos", ""), "") << "an installed runner has no tree";
+    EXPECT_EQ(StaleBuiltinProfile("freertos", "/nonexistent/"), "");
+    std::filesystem::remove_all(edited);
+}
+
+TEST(RuntimeProfile, BuiltinProfilesMatchTheTreeTheRunnerWasBuiltFrom)
+{
+    // The build embeds generated/<name>/conformance_profile.txt: right
+    // after a build nothing is stale.
+    for (const std::string &name : BuiltinProfileNames()) {
+        EXPECT_EQ(StaleBuiltinProfile(name, P11CONF_SOURCE_ROOT), "") << name;
+    }
 }
 
 } // namespace

@@ -1,0 +1,71 @@
+"""spec/return_values.yaml: each function's v2.40 return values, for the runner's check."""
+import os
+import tempfile
+import textwrap
+import unittest
+
+from p11gen import plan, render
+from p11gen.errors import SpecError
+from tests import support
+
+RETURN_VALUES = os.path.join(support.ROOT, "spec", "return_values.yaml")
+
+
+def load_text(text):
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as stream:
+        stream.write(textwrap.dedent(text))
+    try:
+        return plan.return_values(stream.name, support.p11kit_header())
+    finally:
+        os.remove(stream.name)
+
+
+class ReturnValuesTest(unittest.TestCase):
+    def test_every_v240_function_has_its_list(self):
+        table = plan.return_values(RETURN_VALUES, support.p11kit_header())
+        self.assertEqual(68, len(table))
+        section, codes = table["C_InitToken"]
+        self.assertEqual("5.5", section)
+        self.assertIn("CKR_SESSION_EXISTS", codes)
+        self.assertNotIn("CKR_PIN_LEN_RANGE", codes, "v2.40 lists no CKR_PIN_LEN_RANGE for C_InitToken")
+        self.assertNotIn("CKR_OK", table["C_GetFunctionStatus"][1])
+
+    def test_also_entries_extend_the_named_lists_only(self):
+        table = plan.return_values(RETURN_VALUES, support.p11kit_header())
+        self.assertIn("CKR_OPERATION_ACTIVE", table["C_Digest"][1])
+        self.assertIn("CKR_ARGUMENTS_BAD", table["C_EncryptInit"][1])
+        self.assertNotIn("CKR_OPERATION_ACTIVE", table["C_GetInfo"][1])
+
+    def test_unknown_function_or_code_is_an_error_with_its_line(self):
+        with self.assertRaisesRegex(SpecError, r":3: C_Nope: the header declares no such function"):
+            load_text("""\
+                functions:
+                  C_GetInfo: {section: "5.4", return_values: [CKR_OK]}
+                  C_Nope: {section: "5.4", return_values: [CKR_OK]}
+                """)
+        with self.assertRaisesRegex(SpecError, r":2: C_GetInfo: CKR_NOPE is not a constant of the header"):
+            load_text("""\
+                functions:
+                  C_GetInfo: {section: "5.4", return_values: [CKR_OK, CKR_NOPE]}
+                """)
+        with self.assertRaisesRegex(SpecError, r"also: C_Sign has no return values above"):
+            load_text("""\
+                functions:
+                  C_GetInfo: {section: "5.4", return_values: [CKR_OK]}
+                also:
+                  - {why: x, codes: [CKR_OK], functions: [C_Sign]}
+                """)
+
+    def test_each_wrapper_checks_its_functions_list(self):
+        table = plan.return_values(RETURN_VALUES, support.p11kit_header())
+        text = render.render_shared(support.api(), support.p11kit_header(), ["test"], table)["function_list_guard.cpp"]
+        self.assertIn("CK_RV Checked_C_SignInit(", text)
+        self.assertIn('CheckReturnValue({"C_SignInit", "5.11", kReturnValues_C_SignInit,', text)
+        self.assertIn("guarded->C_SignInit = &Checked_C_SignInit;", text)
+        block = text.split("const CK_RV kReturnValues_C_SignInit[] = {")[1].split("};")[0]
+        self.assertIn("CKR_KEY_HANDLE_INVALID", block)
+        self.assertNotIn("CKR_OBJECT_HANDLE_INVALID", block)
+
+
+if __name__ == "__main__":
+    unittest.main()

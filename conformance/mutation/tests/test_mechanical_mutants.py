@@ -1,0 +1,108 @@
+"""mechanical_mutants.py on small files whose mutants are known by hand."""
+import json
+import os
+import sys
+import tempfile
+import textwrap
+import unittest
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import mechanical_mutants  # noqa: E402
+
+PKCS11_INCLUDE = "/usr/include/p11-kit-1/p11-kit"
+
+SOURCE = textwrap.dedent("""\
+    #include "pkcs11.h"
+    void p11_log_warning(const char *what, int value);
+    static int table[3] = {1, 2, 3};
+    static int helper(int value) { return value; }
+    CK_RV check(CK_ULONG length, int ready)
+    {
+        if (length < 4 && !ready) {
+            p11_log_warning("short", length == 2);
+            return CKR_ARGUMENTS_BAD;
+        }
+        if (ready) {
+            helper(1);
+        }
+        length += 1;
+        return length == 8 ? CKR_OK : CKR_DATA_LEN_RANGE;
+    }
+    """)
+
+
+def mutants_of(text, name="backend_wolfssl/sample.c"):
+    with tempfile.TemporaryDirectory() as root:
+        path = os.path.join(root, name)
+        os.makedirs(os.path.dirname(path))
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        commands = [{"directory": root, "file": path,
+                     "command": f"/usr/bin/cc -I{PKCS11_INCLUDE} -Werror -std=c11 -o sample.o -c {path}"}]
+        arguments = mechanical_mutants.compile_arguments(commands, path)
+        return mechanical_mutants.mutants_of(path, root, arguments)
+
+
+class MechanicalMutantsTest(unittest.TestCase):
+    def test_every_operator_at_its_place(self):
+        found = {(m.line, m.operator, m.original, m.replacement) for m in mutants_of(SOURCE)}
+        expected = {
+            (7, "ror-negate", "<", ">="), (7, "ror-boundary", "<", "<="),
+            (7, "lcr", "&&", "||"), (7, "not-drop", "!", ""),
+            (7, "int-plus", "4", "5"), (7, "int-minus", "4", "3"),
+            (9, "rv-ok", "CKR_ARGUMENTS_BAD", "CKR_OK"), (9, "rv-error", "CKR_ARGUMENTS_BAD", "CKR_GENERAL_ERROR"),
+            (11, "cond-negate", "ready", "!(ready)"),
+            (12, "stmt-drop", "helper(1)", "(void)0"),
+            (14, "stmt-drop", "length += 1", "(void)0"),
+            (14, "int-plus", "1", "2"), (14, "int-minus", "1", "0"),
+            (15, "ror-negate", "==", "!="), (15, "int-plus", "8", "9"), (15, "int-minus", "8", "7"),
+            (15, "rv-error", "CKR_OK", "CKR_GENERAL_ERROR"),
+            (15, "rv-ok", "CKR_DATA_LEN_RANGE", "CKR_OK"),
+            (15, "rv-error", "CKR_DATA_LEN_RANGE", "CKR_GENERAL_ERROR"),
+        }
+        self.assertEqual(expected, found)
+
+    def test_log_arguments_tables_and_compile_time_code_are_not_mutated(self):
+        lines = {m.line for m in mutants_of(SOURCE)}
+        self.assertNotIn(8, lines)   # inside p11_log_warning(...)
+        self.assertNotIn(3, lines)   # a table's initializer
+        self.assertNotIn(4, lines)   # nothing to mutate in `return value;`
+
+    def test_ids_name_file_function_operator_and_survive_edits_elsewhere(self):
+        before = {m.id: m for m in mutants_of(SOURCE)}
+        self.assertIn("sample/check/ror-negate/1", before)
+        self.assertIn("sample/check/ror-negate/2", before)
+        shifted = mutants_of("/* a comment\n   that moves everything */\n" + SOURCE)
+        self.assertEqual(set(before), {m.id for m in shifted})
+        for mutant in shifted:
+            self.assertEqual(before[mutant.id].original, mutant.original)
+            self.assertEqual(before[mutant.id].line + 2, mutant.line)
+
+    def test_apply_changes_exactly_the_operator_and_refuses_a_changed_file(self):
+        mutant = next(m for m in mutants_of(SOURCE) if m.id == "sample/check/lcr/1")
+        source = SOURCE.encode()
+        mutated = mechanical_mutants.apply(source, mutant).decode()
+        self.assertIn("if (length < 4 || !ready)", mutated)
+        self.assertEqual(SOURCE.replace("&& !ready", "|| !ready"), mutated)
+        with self.assertRaisesRegex(ValueError, "no longer applies"):
+            mechanical_mutants.apply(b"/* moved */" + source, mutant)
+
+    def test_every_mutant_of_a_file_still_compiles_as_c(self):
+        # The replacements are expressions of the same kind: a mutant that
+        # does not compile is the tool's fault, not a defect of the code.
+        import subprocess
+        for mutant in mutants_of(SOURCE):
+            text = mechanical_mutants.apply(SOURCE.encode(), mutant)
+            result = subprocess.run(["cc", f"-I{PKCS11_INCLUDE}", "-std=c11", "-fsyntax-only", "-x", "c", "-"],
+                                    input=text, capture_output=True)
+            self.assertEqual(0, result.returncode, f"{mutant.id}: {result.stderr.decode()}")
+
+    def test_round_trip_through_json(self):
+        for mutant in mutants_of(SOURCE):
+            again = mechanical_mutants.Mutant.from_dict(json.loads(json.dumps(mutant.as_dict())))
+            self.assertEqual(mutant.as_dict(), again.as_dict())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,38 @@
+// Every code a module returns to the suite is checked against the function's
+// "Return values" list of the v2.40 base specification (spec/return_values.yaml):
+// a code outside it fails the running case, whatever the case itself expects,
+// so each of the suite's calls also tests the one rule every function has.
+// The generated function-list wrappers (function_list_guard.cpp) call it.
+#ifndef P11CONF_RETURN_VALUE_CHECK_H
+#define P11CONF_RETURN_VALUE_CHECK_H
+
+#include <cstddef>
+#include <string>
+
+#include "pkcs11.h"
+
+namespace p11conf {
+
+struct ReturnValues {
+    const char *function;   // "C_SignInit"
+    const char *section;    // "5.11"; "" when the specification lists nothing for it
+    const CK_RV *codes;     // its v2.40 list
+    std::size_t count;
+};
+
+// True when v2.40 allows `function` to return `rv`: a code of its list,
+// CKR_FUNCTION_NOT_SUPPORTED (§5.1.6: every function may be a stub), or a
+// vendor-defined code (CKR_VENDOR_DEFINED and above).
+bool ReturnValueAllowed(const ReturnValues &list, CK_RV rv);
+
+// ADD_FAILURE()s the running case when `rv` is not allowed; outside a case
+// (the runner's own set-up) it prints a warning to stderr instead.
+void CheckReturnValue(const ReturnValues &list, CK_RV rv);
+
+// The failure text: "C_SignInit returned CKR_OBJECT_HANDLE_INVALID, which
+// is not among the return values v2.40 §5.11 lists for C_SignInit".
+std::string ReturnValueMessage(const ReturnValues &list, CK_RV rv);
+
+} // namespace p11conf
+
+#endif // P11CONF_RETURN_VALUE_CHECK_H
