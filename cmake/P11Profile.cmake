@@ -122,6 +122,7 @@ function(p11_add_profile name)
              COMMAND p11conform --module $<TARGET_FILE:p11forge-${name}> --profile ${profile_arg} --strict-profile
                      --report-md ${CMAKE_CURRENT_BINARY_DIR}/reports/conformance-${name}.md
                      --report-junit ${CMAKE_CURRENT_BINARY_DIR}/reports/conformance-${name}.xml
+                     --report-coverage ${CMAKE_CURRENT_BINARY_DIR}/reports/conformance-${name}-coverage.md
                      ${ARG_CONFORMANCE_ARGS})
     set_tests_properties(conformance.${name} PROPERTIES
       FIXTURES_REQUIRED store_${name} ENVIRONMENT "P11FORGE_STORE_DIR=${store}")

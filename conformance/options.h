@@ -24,6 +24,7 @@ struct Options {
     std::string provision_module;     // creates objects for profiles that cannot (same store)
     std::string report_markdown;      // file paths; empty: not written
     std::string report_junit;
+    std::string report_coverage; // --report-coverage: codes returned per function
     std::string filter;               // ':'-separated globs over Suite.Test; empty: all
     bool fail_fast = false;
     bool fail_on_not_applicable = false;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "pkcs11.h"
 
@@ -28,6 +29,16 @@ bool ReturnValueAllowed(const ReturnValues &list, CK_RV rv);
 // ADD_FAILURE()s the running case when `rv` is not allowed; outside a case
 // (the runner's own set-up) it prints a warning to stderr instead.
 void CheckReturnValue(const ReturnValues &list, CK_RV rv);
+
+// Every code each function returned during the run, beside its v2.40 list:
+// which of the codes the specification names did the suite provoke
+// (p11conform --report-coverage). Recorded by CheckReturnValue.
+struct ReturnValueUse {
+    ReturnValues list;
+    unsigned long calls = 0;
+    std::vector<CK_RV> returned; // in the order first seen
+};
+const std::vector<ReturnValueUse> &ReturnValueUses();
 
 // The failure text: "C_SignInit returned CKR_OBJECT_HANDLE_INVALID, which
 // is not among the return values v2.40 §5.11 lists for C_SignInit".

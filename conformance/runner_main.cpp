@@ -15,6 +15,7 @@
 #include <string>
 
 #include "case_selection.h"
+#include "coverage_report.h"
 #include "console_listener.h"
 #include "module_fixture.h"
 #include "parse_number.h"
@@ -48,6 +49,8 @@ void Usage(std::FILE *to)
         "                           objects when the profile cannot (C_CreateObject)\n"
         "  --report-md FILE         write the Markdown report (- for stdout)\n"
         "  --report-junit FILE      write the JUnit XML report\n"
+        "  --report-coverage FILE   write which codes of each function's v2.40 list\n"
+        "                           the module returned during the run (Markdown)\n"
         "  --filter GLOBS           run only Suite.Case names matching ':'-separated globs\n"
         "  --fail-fast              stop at the first failed case\n"
         "  --fail-on-not-applicable exit 1 when a selected case is not applicable\n"
@@ -94,6 +97,7 @@ int ParseArguments(int argc, char **argv, Modes *modes)
             TakeValue(argc, argv, &i, "--provision-module", &o.provision_module) ||
             TakeValue(argc, argv, &i, "--report-md", &o.report_markdown) ||
             TakeValue(argc, argv, &i, "--report-junit", &o.report_junit) ||
+            TakeValue(argc, argv, &i, "--report-coverage", &o.report_coverage) ||
             TakeValue(argc, argv, &i, "--filter", &o.filter)) {
             continue;
         }
@@ -316,7 +320,13 @@ int main(int argc, char **argv)
     const int gtest_status = RUN_ALL_TESTS();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    const bool written = WriteReport(o.report_markdown, report, true) & WriteReport(o.report_junit, report, false);
+    bool written = WriteReport(o.report_markdown, report, true) & WriteReport(o.report_junit, report, false);
+    if (!o.report_coverage.empty()) {
+        std::ofstream coverage(o.report_coverage);
+        WriteCoverageReport(coverage, o.module_path, ActiveProfile().name);
+        written = written && static_cast<bool>(coverage);
+        std::printf("p11conform: wrote %s\n", o.report_coverage.c_str());
+    }
     const size_t failed = report.Count(Outcome::kFailed);
     const size_t not_applicable = report.Count(Outcome::kNotApplicable);
     std::printf("p11conform: profile %s: %zu passed, %zu failed, %zu not applicable, %zu not selected (%.1f s)\n",
