@@ -232,6 +232,32 @@ P11_CASE(AlwaysAuthenticate, SignWithoutContextLoginIsUserNotLoggedInAndEndsTheO
            "or is a successful call ... to determine the length\"";
 }
 
+P11_CASE(AlwaysAuthenticate, SignFinalWithoutContextLoginIsUserNotLoggedIn, .group = "keys",
+         .functions = "C_CreateObject C_SignInit C_SignUpdate C_SignFinal", .mechanisms = "CKM_ECDSA_SHA256",
+         .section = "v2.40 §5.11 C_SignFinal")
+{
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA_SHA256, CKF_SIGN));
+    P11_SKIP_UNLESS(UseKey());
+    ByteVector data = kMessage, signature(64);
+    // Straight to C_SignFinal, and after a C_SignUpdate: no signature
+    // without C_Login(CKU_CONTEXT_SPECIFIC) since C_SignInit either way.
+    for (bool update : {false, true}) {
+        ASSERT_RV(SignInit(CKM_ECDSA_SHA256, private_key_), CKR_OK);
+        if (update) {
+            const CK_RV rv = fl()->C_SignUpdate(session_, data.data(), data.size());
+            ASSERT_TRUE(RvIsOneOf(rv, {CKR_OK, CKR_USER_NOT_LOGGED_IN})) << "C_SignUpdate";
+            if (rv == CKR_USER_NOT_LOGGED_IN) {
+                continue; // refused at the first part: the operation ended there
+            }
+        }
+        CK_ULONG length = signature.size();
+        EXPECT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_USER_NOT_LOGGED_IN)
+            << (update ? "after C_SignUpdate" : "right after C_SignInit");
+        EXPECT_RV(fl()->C_SignFinal(session_, signature.data(), &length), CKR_OPERATION_NOT_INITIALIZED)
+            << "the refused C_SignFinal ended the operation";
+    }
+}
+
 P11_CASE(AlwaysAuthenticate, ContextLoginAuthorizesOneSignature, .group = "keys",
          .functions = "C_CreateObject C_SignInit C_Sign C_Login", .mechanisms = "CKM_ECDSA",
          .section = "v2.40 §5.6 C_Login")
