@@ -102,6 +102,90 @@ P11_CASE(Finalize, TokenObjectsAreFoundAgainByLabelAndClass, .group = "general",
     EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
 }
 
+// Every call that changes a token object, checked after C_Finalize and
+// C_Initialize too: what a token keeps is its store, not its memory. The
+// roles are FreeRTOS labels, which a fixed-label store takes.
+P11_CASE(Finalize, DestroyedTokenObjectStaysDestroyed, .group = "general",
+         .functions = "C_Finalize C_CreateObject C_DestroyObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
+         .section = "v2.40 §5.7 C_DestroyObject")
+{
+    const CK_OBJECT_HANDLE doomed = CreateData("Root Cert", true);
+    ASSERT_NE(CreateData("JITP Cert", true), CK_INVALID_HANDLE);
+    ASSERT_NE(doomed, CK_INVALID_HANDLE);
+    ASSERT_RV(fl()->C_DestroyObject(session_, doomed), CKR_OK);
+    created_.clear();
+    ASSERT_NO_FATAL_FAILURE(Reinitialize());
+    ASSERT_TRUE(OpenSession());
+    const std::vector<CK_OBJECT_HANDLE> kept = FindData("JITP Cert", true);
+    for (CK_OBJECT_HANDLE object : kept) {
+        Keep(object);
+    }
+    EXPECT_EQ(kept.size(), 1u) << "the token object not destroyed is still there";
+    const std::vector<CK_OBJECT_HANDLE> back = FindData("Root Cert", true);
+    for (CK_OBJECT_HANDLE object : back) {
+        Keep(object);
+    }
+    EXPECT_TRUE(back.empty()) << "a destroyed token object came back after C_Finalize / C_Initialize";
+}
+
+P11_CASE(Finalize, TokenObjectChangedBySetAttributeValueStaysChanged, .group = "general",
+         .functions = "C_Finalize C_CreateObject C_SetAttributeValue C_FindObjectsInit C_FindObjects "
+                      "C_FindObjectsFinal C_GetAttributeValue",
+         .section = "v2.40 §5.7 C_SetAttributeValue")
+{
+    const CK_OBJECT_HANDLE object = CreateData("Device Cert", true);
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    std::string label = Label("Claim Cert", true);
+    const std::string value = "changed payload";
+    std::string changed = value;
+    CK_ATTRIBUTE set[] = {{CKA_LABEL, &label[0], label.size()}, {CKA_VALUE, &changed[0], changed.size()}};
+    const CK_RV rv = fl()->C_SetAttributeValue(session_, object, set, 2);
+    if (rv == CKR_ATTRIBUTE_READ_ONLY || rv == CKR_ACTION_PROHIBITED) {
+        GTEST_SKIP() << "not applicable: the token keeps data objects as they were made (" << RvName(rv) << ")";
+    }
+    ASSERT_RV(rv, CKR_OK);
+    created_.clear();
+    ASSERT_NO_FATAL_FAILURE(Reinitialize());
+    ASSERT_TRUE(OpenSession());
+    const std::vector<CK_OBJECT_HANDLE> before = FindData("Device Cert", true);
+    const std::vector<CK_OBJECT_HANDLE> after = FindData("Claim Cert", true);
+    for (CK_OBJECT_HANDLE found : before) {
+        Keep(found);
+    }
+    for (CK_OBJECT_HANDLE found : after) {
+        Keep(found);
+    }
+    EXPECT_TRUE(before.empty()) << "the old label came back after C_Finalize / C_Initialize";
+    ASSERT_EQ(after.size(), 1u) << "the new label was not kept";
+    EXPECT_EQ(Attribute(after[0], CKA_VALUE), ByteVector(value.begin(), value.end())) << "the new value was not kept";
+}
+
+P11_CASE(Finalize, TokenCopyOfAnObjectIsKept, .group = "general",
+         .functions = "C_Finalize C_CreateObject C_CopyObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal "
+                      "C_GetAttributeValue",
+         .section = "v2.40 §5.7 C_CopyObject")
+{
+    const CK_OBJECT_HANDLE original = CreateData("Original", false);
+    ASSERT_NE(original, CK_INVALID_HANDLE);
+    std::string label = Label("Root Cert", true);
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE tmpl[] = {{CKA_TOKEN, &yes, sizeof(yes)}, {CKA_LABEL, &label[0], label.size()}};
+    CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+    ASSERT_RV(fl()->C_CopyObject(session_, original, tmpl, 2, &copy), CKR_OK)
+        << "a token copy of a session object (§5.7: the template may change CKA_TOKEN)";
+    created_.clear();
+    ASSERT_NO_FATAL_FAILURE(Reinitialize());
+    ASSERT_TRUE(OpenSession());
+    const std::vector<CK_OBJECT_HANDLE> found = FindData("Root Cert", true);
+    for (CK_OBJECT_HANDLE object : found) {
+        Keep(object);
+    }
+    ASSERT_EQ(found.size(), 1u) << "the token copy did not outlive C_Finalize";
+    const std::string expected = "payload of Original";
+    EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
+    EXPECT_TRUE(FindData("Original", false).empty()) << "the session object it was copied from outlived C_Finalize";
+}
+
 P11_CASE(Finalize, SessionObjectsAreGone, .group = "general",
          .functions = "C_Finalize C_CreateObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
          .section = "v2.40 §5.6 C_CloseSession")

@@ -171,6 +171,29 @@ P11_CASE(ProvokedCodes, GetAttributeValueIntoATooSmallBufferIsBufferTooSmallAndU
         << "§5.7 case 4: \"the ulValueLen field is modified to hold the value CK_UNAVAILABLE_INFORMATION\"";
 }
 
+P11_CASE(ProvokedCodes, GetAttributeValueOfAnAttributeTheObjectLacksIsAttributeTypeInvalid, .group = "objects",
+         .functions = "C_GetAttributeValue C_CreateObject", .section = "v2.40 §5.7 C_GetAttributeValue")
+{
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_DATA).Bytes(CKA_VALUE, ByteVector(16, 0x5A));
+    CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+    ASSERT_RV(TryCreateObject(tmpl, "Data", &object), CKR_OK);
+    // Alone, as a size query and with a buffer; then beside one it has.
+    unsigned char buffer[64];
+    for (void *value : {static_cast<void *>(nullptr), static_cast<void *>(buffer)}) {
+        CK_ATTRIBUTE query = {CKA_MODULUS, value, value == nullptr ? 0 : sizeof(buffer)};
+        EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &query, 1), CKR_ATTRIBUTE_TYPE_INVALID)
+            << "CKA_MODULUS of a data object" << (value == nullptr ? " (size query)" : "")
+            << ": §5.7 \"the object does not possess such an attribute\"";
+        EXPECT_EQ(query.ulValueLen, CK_UNAVAILABLE_INFORMATION);
+    }
+    CK_OBJECT_CLASS klass = 0;
+    CK_ATTRIBUTE pair[] = {{CKA_MODULUS, buffer, sizeof(buffer)}, {CKA_CLASS, &klass, sizeof(klass)}};
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, object, pair, 2), CKR_ATTRIBUTE_TYPE_INVALID);
+    EXPECT_EQ(pair[0].ulValueLen, CK_UNAVAILABLE_INFORMATION);
+    EXPECT_EQ(klass, static_cast<CK_OBJECT_CLASS>(CKO_DATA)) << "§5.7: every attribute of the template is processed";
+}
+
 P11_CASE(ProvokedCodes, CreateObjectWithAnUnknownAttributeTypeIsAttributeTypeInvalid, .group = "objects",
          .functions = "C_CreateObject", .section = "v2.40 §5.7 C_CreateObject")
 {
