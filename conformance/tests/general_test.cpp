@@ -1,8 +1,10 @@
 // General-purpose functions (v2.40 §5.4): C_Initialize, C_Finalize,
 // C_GetInfo, C_GetFunctionList, as FreeRTOS's qualification tests use them;
 // and the legacy parallel-function calls of v2.40 §5.16.
+#include <atomic>
 #include <cstring>
 #include <mutex>
+#include <thread>
 #include <string>
 
 #include "module_fixture.h"
@@ -77,16 +79,19 @@ P11_CASE(General, InitializeWithNullArgumentsWorks, .group = "general", .functio
 // Application-supplied locking (v2.40 §5.4, case 3: callbacks, no
 // CKF_OS_LOCKING_OK): the module must use these.
 int g_mutex_calls = 0;
+std::atomic<int> g_live_mutexes{0}; // created and not yet destroyed
 
 CK_RV TestCreateMutex(CK_VOID_PTR_PTR mutex)
 {
     ++g_mutex_calls;
+    ++g_live_mutexes;
     *mutex = new std::mutex;
     return CKR_OK;
 }
 CK_RV TestDestroyMutex(CK_VOID_PTR mutex)
 {
     ++g_mutex_calls;
+    --g_live_mutexes;
     delete static_cast<std::mutex *>(mutex);
     return CKR_OK;
 }
@@ -128,6 +133,61 @@ P11_CASE(General, InitializeWithApplicationMutexCallbacksWorks, .group = "genera
     }
     EXPECT_RV(fl()->C_Finalize(nullptr), CKR_OK);
     EXPECT_GT(g_mutex_calls, 0) << "v2.40 §5.4: with callbacks and no CKF_OS_LOCKING_OK the library locks through them";
+}
+
+// What a library makes through the application's CreateMutex it gives back
+// through DestroyMutex by the time C_Finalize returns: the mutexes are the
+// application's objects (v2.40 §5.4 C_Initialize, CK_C_INITIALIZE_ARGS),
+// and sessions left open are closed by C_Finalize, from any thread.
+P11_CASE(General, ApplicationMutexesAreAllDestroyedByFinalize, .group = "general",
+         .functions = "C_Initialize C_Finalize C_OpenSession C_GetSessionInfo", .section = "v2.40 §5.4 C_Finalize")
+{
+    CK_C_INITIALIZE_ARGS args{};
+    args.CreateMutex = TestCreateMutex;
+    args.DestroyMutex = TestDestroyMutex;
+    args.LockMutex = TestLockMutex;
+    args.UnlockMutex = TestUnlockMutex;
+    g_live_mutexes = 0;
+    CK_RV rv = fl()->C_Initialize(&args);
+    if (rv == CKR_CANT_LOCK) {
+        GTEST_SKIP() << "not applicable: the module declines application locking (CKR_CANT_LOCK, v2.40 §5.4)";
+    }
+    ASSERT_RV(rv, CKR_OK);
+    CK_SLOT_ID slot = 0;
+    std::string error;
+    ASSERT_TRUE(ChooseSlot(fl(), &slot, &error)) << error;
+    // A session left open here, and one another thread opens and uses,
+    // the thread still running when C_Finalize is called.
+    CK_SESSION_HANDLE mine = CK_INVALID_HANDLE;
+    ASSERT_RV(fl()->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr, &mine), CKR_OK);
+    std::atomic<bool> used{false}, release{false};
+    std::thread worker([&] {
+        CK_SESSION_HANDLE theirs = CK_INVALID_HANDLE;
+        CK_SESSION_INFO info{};
+        if (fl()->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr, &theirs) == CKR_OK) {
+            fl()->C_GetSessionInfo(theirs, &info);
+        }
+        used = true;
+        while (!release) {
+            std::this_thread::yield();
+        }
+    });
+    while (!used) {
+        std::this_thread::yield();
+    }
+    EXPECT_RV(fl()->C_Finalize(nullptr), CKR_OK);
+    const int live = g_live_mutexes;
+    release = true;
+    worker.join();
+    EXPECT_EQ(live, 0) << "mutexes made through CreateMutex and not given back through DestroyMutex when C_Finalize "
+                          "returned (two sessions were still open)";
+    EXPECT_EQ(g_live_mutexes.load(), 0) << "after the other thread ended";
+    // The callbacks belonged to that initialization: none is called after
+    // it (by the next C_Initialize, say, which has its own).
+    const int calls = g_mutex_calls;
+    ASSERT_RV(fl()->C_Initialize(nullptr), CKR_OK);
+    EXPECT_RV(fl()->C_Finalize(nullptr), CKR_OK);
+    EXPECT_EQ(g_mutex_calls, calls) << "a mutex callback of the finalized initialization was called again";
 }
 
 P11_CASE(General, InfoIsFilledVersion2AndBlankPadded, .group = "general", .functions = "C_GetInfo",

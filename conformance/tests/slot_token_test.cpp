@@ -1,5 +1,6 @@
 // Slot and token management (v2.40 §5.5): slot lists, slot and token
 // information, mechanisms.
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -147,6 +148,25 @@ P11_CASE(SlotToken, EveryListedMechanismHasInfo, .group = "slot_token",
         if (allowed != nullptr) {
             EXPECT_EQ(info.flags & ~allowed->flags, 0u) << allowed->name << ": flags beyond the profile";
         }
+    }
+}
+
+P11_CASE(SlotToken, EveryMechanismWithInfoIsInTheMechanismList, .group = "slot_token",
+         .functions = "C_GetMechanismList C_GetMechanismInfo", .section = "v2.40 §5.5 C_GetMechanismList")
+{
+    CK_ULONG count = 0;
+    ASSERT_RV(fl()->C_GetMechanismList(slot_, nullptr, &count), CKR_OK);
+    std::vector<CK_MECHANISM_TYPE> list(count);
+    ASSERT_RV(fl()->C_GetMechanismList(slot_, list.data(), &count), CKR_OK);
+    list.resize(count);
+    for (const ProfileMechanism &mechanism : ActiveProfile().mechanisms) {
+        CK_MECHANISM_INFO info{};
+        if (fl()->C_GetMechanismInfo(slot_, mechanism.type, &info) != CKR_OK) {
+            continue; // not offered: EveryProfileMechanismIsOffered... says so
+        }
+        EXPECT_NE(std::find(list.begin(), list.end(), mechanism.type), list.end())
+            << mechanism.name << " has mechanism information but is not in C_GetMechanismList's \"list of "
+            << "mechanism types supported by a token\" (" << count << " listed)";
     }
 }
 

@@ -1,0 +1,154 @@
+// The storage attributes that forbid an action (v2.40 §4.4: CKA_COPYABLE,
+// CKA_DESTROYABLE, CKA_MODIFIABLE), a template that gives one attribute two
+// values (§4.1.1), a CKA_CHECK_VALUE that does not match the key (§4.10), and
+// many token objects kept across C_Finalize / C_Initialize.
+#include <string>
+#include <vector>
+
+#include "key_fixture.h"
+
+namespace p11conf {
+namespace {
+
+class ObjectRules : public KeyTest {
+  protected:
+    // A public session data object with `extra` added; the code of C_CreateObject.
+    CK_RV CreateDataWith(Template &tmpl, CK_OBJECT_HANDLE *object)
+    {
+        tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "rules");
+        return TryCreateObject(tmpl, "Data", object);
+    }
+};
+
+P11_CASE(ObjectRules, CopyOfAnObjectWhoseCkaCopyableIsFalseIsActionProhibited, .group = "objects",
+         .functions = "C_CreateObject C_CopyObject", .section = "v2.40 §5.7 C_CopyObject")
+{
+    Template tmpl;
+    tmpl.Bool(CKA_COPYABLE, false);
+    CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+    const CK_RV created = CreateDataWith(tmpl, &object);
+    if (created == CKR_ATTRIBUTE_TYPE_INVALID) {
+        GTEST_SKIP() << "not applicable: the token has no CKA_COPYABLE (a v2.40 addition)";
+    }
+    ASSERT_RV(created, CKR_OK);
+    CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_CopyObject(session_, object, nullptr, 0, &copy);
+    if (rv == CKR_OK) {
+        Keep(copy);
+    }
+    EXPECT_RV(rv, CKR_ACTION_PROHIBITED) << "§4.4 CKA_COPYABLE: \"If CK_FALSE, the object cannot be copied\"";
+}
+
+P11_CASE(ObjectRules, DestroyOfAnObjectWhoseCkaDestroyableIsFalseIsActionProhibited, .group = "objects",
+         .functions = "C_CreateObject C_DestroyObject", .section = "v2.40 §5.7 C_DestroyObject")
+{
+    Template tmpl;
+    tmpl.Bool(CKA_DESTROYABLE, false);
+    CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+    const CK_RV created = CreateDataWith(tmpl, &object);
+    if (created == CKR_ATTRIBUTE_TYPE_INVALID) {
+        GTEST_SKIP() << "not applicable: the token has no CKA_DESTROYABLE (a v2.40 addition)";
+    }
+    ASSERT_RV(created, CKR_OK);
+    EXPECT_RV(fl()->C_DestroyObject(session_, object), CKR_ACTION_PROHIBITED)
+        << "§4.4 CKA_DESTROYABLE: \"If CK_FALSE, the object cannot be destroyed\"";
+}
+
+P11_CASE(ObjectRules, SetAttributeValueOfAnUnmodifiableObjectIsRefused, .group = "objects",
+         .functions = "C_CreateObject C_CopyObject C_SetAttributeValue C_GetAttributeValue",
+         .section = "v2.40 §5.7 C_SetAttributeValue")
+{
+    // CKA_MODIFIABLE false by the template of C_CreateObject, or else of a copy.
+    Template tmpl;
+    tmpl.Bool(CKA_MODIFIABLE, false);
+    CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+    CK_RV created = CreateDataWith(tmpl, &object);
+    if (created != CKR_OK) {
+        Template plain;
+        ASSERT_RV(CreateDataWith(plain, &object), CKR_OK);
+        CK_BBOOL no = CK_FALSE;
+        CK_ATTRIBUTE copy_template[] = {{CKA_MODIFIABLE, &no, sizeof(no)}};
+        CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
+        created = fl()->C_CopyObject(session_, object, copy_template, 1, &copy);
+        if (created == CKR_ATTRIBUTE_TYPE_INVALID) {
+            GTEST_SKIP() << "not applicable: the token has no CKA_MODIFIABLE";
+        }
+        ASSERT_RV(created, CKR_OK) << "C_CopyObject with CKA_MODIFIABLE false";
+        object = Keep(copy);
+    }
+    std::string label = Label("Changed");
+    CK_ATTRIBUTE set[] = {{CKA_LABEL, &label[0], label.size()}};
+    EXPECT_RV(fl()->C_SetAttributeValue(session_, object, set, 1), CKR_ACTION_PROHIBITED, CKR_ATTRIBUTE_READ_ONLY)
+        << "§4.4 CKA_MODIFIABLE: \"If CK_FALSE, the object is read-only\"";
+    EXPECT_NE(Attribute(object, CKA_LABEL), ByteVector(label.begin(), label.end())) << "the label changed anyway";
+}
+
+P11_CASE(ObjectRules, TemplateGivingAnAttributeTwoValuesIsTemplateInconsistent, .group = "objects",
+         .functions = "C_CreateObject", .section = "v2.40 §4.1.1 C_CreateObject")
+{
+    Template tmpl;
+    tmpl.Text(CKA_LABEL, Label("One")).Text(CKA_LABEL, Label("Two"));
+    CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+    EXPECT_RV(CreateDataWith(tmpl, &object), CKR_TEMPLATE_INCONSISTENT)
+        << "§4.1.1: attribute values \"inconsistent\" in the supplied template";
+}
+
+P11_CASE(ObjectRules, SecretKeyWithACheckValueThatDoesNotMatchIsAttributeValueInvalid, .group = "keys",
+         .functions = "C_CreateObject", .mechanisms = "CKM_SHA256_HMAC", .section = "v2.40 §4.10 CKA_CHECK_VALUE")
+{
+    P11_SKIP_UNLESS(Offers(CKM_SHA256_HMAC, CKF_SIGN));
+    const ByteVector secret = HmacSecret();
+    ByteVector wrong = ref::Sha1(secret);
+    wrong.resize(3);
+    wrong[2] ^= 0x01;
+    Template tmpl = HmacTemplate(secret);
+    tmpl.Bytes(CKA_CHECK_VALUE, wrong);
+    EXPECT_RV(TryCreateObject(tmpl, "HMAC Key"), CKR_ATTRIBUTE_VALUE_INVALID)
+        << "mechanisms v2.40 generic secret keys: CKA_CHECK_VALUE is the first three bytes of SHA-1(CKA_VALUE); "
+           "§4.1.1 an invalid value for a valid attribute is CKR_ATTRIBUTE_VALUE_INVALID";
+}
+
+class ManyTokenObjects : public KeyTest {};
+
+P11_CASE(ManyTokenObjects, TwentyCreatedTenDestroyedTheRestFoundAfterReinitialize, .group = "objects",
+         .functions = "C_Finalize C_CreateObject C_DestroyObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal "
+                      "C_GetAttributeValue",
+         .section = "v2.40 §4.4 CKA_TOKEN")
+{
+    if (ActiveProfile().FixedLabelStore()) {
+        GTEST_SKIP() << "not applicable: the store keeps token objects under its fixed labels only";
+    }
+    constexpr int kCount = 20;
+    std::vector<CK_OBJECT_HANDLE> objects;
+    for (int i = 0; i < kCount; ++i) {
+        Template tmpl;
+        tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "object " + std::to_string(i));
+        objects.push_back(CreateObject(tmpl, "Object " + std::to_string(i), true));
+        ASSERT_NE(objects.back(), CK_INVALID_HANDLE) << "token object " << i;
+    }
+    for (int i = 0; i < kCount; i += 2) { // every other one, the first included
+        ASSERT_RV(fl()->C_DestroyObject(session_, objects[static_cast<size_t>(i)]), CKR_OK) << "object " << i;
+    }
+    created_.clear();
+    ASSERT_RV(fl()->C_Finalize(nullptr), CKR_OK);
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    ASSERT_TRUE(OpenSession());
+    for (int i = 0; i < kCount; ++i) {
+        Template query;
+        query.Text(CKA_LABEL, Label("Object " + std::to_string(i), true)).Ulong(CKA_CLASS, CKO_DATA);
+        const std::vector<CK_OBJECT_HANDLE> found = Find(query);
+        for (CK_OBJECT_HANDLE object : found) {
+            Keep(object);
+        }
+        if (i % 2 == 0) {
+            EXPECT_TRUE(found.empty()) << "destroyed token object " << i << " came back";
+            continue;
+        }
+        ASSERT_EQ(found.size(), 1u) << "token object " << i << " of " << kCount << " was not found again";
+        const std::string value = "object " + std::to_string(i);
+        EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(value.begin(), value.end())) << "object " << i;
+    }
+}
+
+} // namespace
+} // namespace p11conf
