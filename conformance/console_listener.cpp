@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "call_trace.h"
 #include "test_report.h"
 
 namespace p11conf {
@@ -22,6 +23,13 @@ void ConsoleListener::OnTestPartResult(const ::testing::TestPartResult &part)
     if (part.failed()) {
         std::printf("%s:%d: failure\n%s\n", part.file_name() != nullptr ? SuitePath(part.file_name()).c_str() : "?",
                     part.line_number(), part.message());
+        const std::vector<std::string> calls = RecentCalls();
+        if (!calls.empty()) {
+            std::printf("the module's last calls, oldest first:\n");
+            for (const std::string &call : calls) {
+                std::printf("  %s\n", call.c_str());
+            }
+        }
     }
 }
 

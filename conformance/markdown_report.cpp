@@ -223,6 +223,13 @@ void WriteFailures(const RunReport &r, std::ostream &out)
             if (!note.empty()) {
                 out << (f.call.empty() ? "- Failure: " : "  - note: ") << note << "\n";
             }
+            if (!f.calls.empty()) {
+                out << "  - the module's last calls, oldest first:";
+                for (const std::string &call : f.calls) {
+                    out << " `" << call << "`;";
+                }
+                out << "\n";
+            }
             out << "  (" << f.file << ":" << f.line << ")\n";
         }
         out << "\n";

@@ -1,6 +1,8 @@
 // Collecting results from GoogleTest's events.
 #include "test_report.h"
 
+#include "call_trace.h"
+
 #include <sstream>
 
 namespace p11conf {
@@ -72,6 +74,7 @@ void ReportListener::OnTestPartResult(const ::testing::TestPartResult &part)
     if (part.failed()) {
         current_.failures.push_back(
             ParseFailure(part.file_name() != nullptr ? part.file_name() : "", part.line_number(), part.message()));
+        current_.failures.back().calls = RecentCalls();
     }
 }
 

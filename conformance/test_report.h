@@ -25,6 +25,7 @@ struct FailureDetail {
     std::string expected;
     std::string actual;
     std::string message;  // the rest of the failure text
+    std::vector<std::string> calls; // the module calls just before, oldest first (call_trace.h)
 };
 
 struct CaseResult {

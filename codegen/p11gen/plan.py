@@ -86,6 +86,10 @@ class GuardEntry:
     section: str = ""              # v2.40 section of the function ("5.11"); "" when the spec lists nothing
     return_values: tuple = ()      # the CKR_ names of its v2.40 "Return values" paragraph
 
+    @property
+    def arg_list(self):
+        return [name.strip() for name in self.args.split(",") if name.strip()]
+
 
 def declare(ctype, name):
     return f"{ctype}{name}" if ctype.endswith("*") else f"{ctype} {name}"

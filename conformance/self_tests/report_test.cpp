@@ -1,6 +1,8 @@
 // The two report formats, from a hand-made run.
 #include <gtest/gtest.h>
 
+#include "call_trace.h"
+
 #include <sstream>
 
 #include "test_report.h"
@@ -117,6 +119,40 @@ TEST_F(Report, FailureNoteGivesTheSectionOnceAndNoHtml)
     const std::size_t first = details.find(section);
     EXPECT_NE(first, std::string::npos) << details;
     EXPECT_EQ(details.find(section, first + section.size()), std::string::npos) << "the section twice:\n" << details;
+}
+
+TEST_F(Report, FailureShowsTheModulesLastCalls)
+{
+    report_.results[0].failures[0].calls = {"C_SignInit(session=2, mechanism={CKM_ECDSA}, key=7) = CKR_OK",
+                                            "C_Sign(session=2, data=&, data_len=32, signature=&, "
+                                            "signature_len=&64) = CKR_OK"};
+    std::ostringstream out;
+    WriteMarkdownReport(report_, out);
+    const std::string text = out.str();
+    EXPECT_NE(text.find("  - the module's last calls, oldest first: `C_SignInit(session=2, mechanism={CKM_ECDSA}, "
+                        "key=7) = CKR_OK`; `C_Sign(session=2, data=&, data_len=32, signature=&, signature_len=&64) = "
+                        "CKR_OK`;\n"),
+              std::string::npos)
+        << text;
+}
+
+TEST(CallTrace, KeepsTheLastCallsOfThisThreadWithNamedArguments)
+{
+    for (unsigned long i = 0; i < 5; ++i) {
+        RecordCall("C_CloseSession", "session", {ArgText(i)}, CKR_OK);
+    }
+    CK_MECHANISM mechanism = {CKM_ECDSA, nullptr, 0};
+    unsigned long length = 64;
+    RecordCall("C_OpenSession", "slotID,flags,notify", {ArgText(1UL), SessionFlagsText(CKF_SERIAL_SESSION | CKF_RW_SESSION),
+                                                         ArgText(static_cast<void *>(nullptr))},
+               CKR_OK);
+    RecordCall("C_SignInit", "session,mechanism,key,len", {ArgText(2UL), ArgText(&mechanism), ArgText(7UL), ArgText(&length)},
+               CKR_KEY_HANDLE_INVALID);
+    const std::vector<std::string> calls = RecentCalls();
+    ASSERT_EQ(calls.size(), kTracedCalls);
+    EXPECT_EQ(calls[0], "C_CloseSession(session=4) = CKR_OK");
+    EXPECT_EQ(calls[1], "C_OpenSession(slotID=1, flags=CKF_SERIAL_SESSION|CKF_RW_SESSION, notify=NULL) = CKR_OK");
+    EXPECT_EQ(calls[2], "C_SignInit(session=2, mechanism={CKM_ECDSA}, key=7, len=&64) = CKR_KEY_HANDLE_INVALID");
 }
 
 TEST_F(Report, JunitCountsAndEscapes)

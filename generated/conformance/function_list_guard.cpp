@@ -14,8 +14,10 @@
  * CK_FUNCTION_LIST. */
 #include <gtest/gtest.h>
 
+#include "call_trace.h"
 #include "function_list_guard.h"
 #include "return_value_check.h"
+#include "rv_check.h"
 
 namespace p11conf {
 namespace {
@@ -44,6 +46,7 @@ const CK_RV kReturnValues_C_Initialize[] = {
 CK_RV Checked_C_Initialize(void *init_args)
 {
     const CK_RV rv = g_module.C_Initialize(init_args);
+    RecordCall("C_Initialize", "init_args", {ArgText(init_args)}, rv);
     CheckReturnValue({"C_Initialize", "5.4", kReturnValues_C_Initialize,
                       sizeof kReturnValues_C_Initialize / sizeof kReturnValues_C_Initialize[0]}, rv);
     return rv;
@@ -68,6 +71,7 @@ const CK_RV kReturnValues_C_Finalize[] = {
 CK_RV Checked_C_Finalize(void *pReserved)
 {
     const CK_RV rv = g_module.C_Finalize(pReserved);
+    RecordCall("C_Finalize", "pReserved", {ArgText(pReserved)}, rv);
     CheckReturnValue({"C_Finalize", "5.4", kReturnValues_C_Finalize,
                       sizeof kReturnValues_C_Finalize / sizeof kReturnValues_C_Finalize[0]}, rv);
     return rv;
@@ -92,6 +96,7 @@ const CK_RV kReturnValues_C_GetInfo[] = {
 CK_RV Checked_C_GetInfo(struct _CK_INFO *info)
 {
     const CK_RV rv = g_module.C_GetInfo(info);
+    RecordCall("C_GetInfo", "info", {ArgText(info)}, rv);
     CheckReturnValue({"C_GetInfo", "5.4", kReturnValues_C_GetInfo,
                       sizeof kReturnValues_C_GetInfo / sizeof kReturnValues_C_GetInfo[0]}, rv);
     return rv;
@@ -115,6 +120,7 @@ const CK_RV kReturnValues_C_GetFunctionList[] = {
 CK_RV Checked_C_GetFunctionList(struct _CK_FUNCTION_LIST **function_list)
 {
     const CK_RV rv = g_module.C_GetFunctionList(function_list);
+    RecordCall("C_GetFunctionList", "function_list", {ArgText(function_list)}, rv);
     CheckReturnValue({"C_GetFunctionList", "5.4", kReturnValues_C_GetFunctionList,
                       sizeof kReturnValues_C_GetFunctionList / sizeof kReturnValues_C_GetFunctionList[0]}, rv);
     return rv;
@@ -140,6 +146,7 @@ const CK_RV kReturnValues_C_GetSlotList[] = {
 CK_RV Checked_C_GetSlotList(unsigned char token_present, CK_SLOT_ID *slot_list, unsigned long *ulCount)
 {
     const CK_RV rv = g_module.C_GetSlotList(token_present, slot_list, ulCount);
+    RecordCall("C_GetSlotList", "token_present,slot_list,ulCount", {ArgText(token_present), ArgText(slot_list), ArgText(ulCount)}, rv);
     CheckReturnValue({"C_GetSlotList", "5.5", kReturnValues_C_GetSlotList,
                       sizeof kReturnValues_C_GetSlotList / sizeof kReturnValues_C_GetSlotList[0]}, rv);
     return rv;
@@ -166,6 +173,7 @@ const CK_RV kReturnValues_C_GetSlotInfo[] = {
 CK_RV Checked_C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *info)
 {
     const CK_RV rv = g_module.C_GetSlotInfo(slotID, info);
+    RecordCall("C_GetSlotInfo", "slotID,info", {ArgText(slotID), ArgText(info)}, rv);
     CheckReturnValue({"C_GetSlotInfo", "5.5", kReturnValues_C_GetSlotInfo,
                       sizeof kReturnValues_C_GetSlotInfo / sizeof kReturnValues_C_GetSlotInfo[0]}, rv);
     return rv;
@@ -196,6 +204,7 @@ const CK_RV kReturnValues_C_GetTokenInfo[] = {
 CK_RV Checked_C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *info)
 {
     const CK_RV rv = g_module.C_GetTokenInfo(slotID, info);
+    RecordCall("C_GetTokenInfo", "slotID,info", {ArgText(slotID), ArgText(info)}, rv);
     CheckReturnValue({"C_GetTokenInfo", "5.5", kReturnValues_C_GetTokenInfo,
                       sizeof kReturnValues_C_GetTokenInfo / sizeof kReturnValues_C_GetTokenInfo[0]}, rv);
     return rv;
@@ -227,6 +236,7 @@ const CK_RV kReturnValues_C_GetMechanismList[] = {
 CK_RV Checked_C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *mechanism_list, unsigned long *ulCount)
 {
     const CK_RV rv = g_module.C_GetMechanismList(slotID, mechanism_list, ulCount);
+    RecordCall("C_GetMechanismList", "slotID,mechanism_list,ulCount", {ArgText(slotID), ArgText(mechanism_list), ArgText(ulCount)}, rv);
     CheckReturnValue({"C_GetMechanismList", "5.5", kReturnValues_C_GetMechanismList,
                       sizeof kReturnValues_C_GetMechanismList / sizeof kReturnValues_C_GetMechanismList[0]}, rv);
     return rv;
@@ -258,6 +268,7 @@ const CK_RV kReturnValues_C_GetMechanismInfo[] = {
 CK_RV Checked_C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, struct _CK_MECHANISM_INFO *info)
 {
     const CK_RV rv = g_module.C_GetMechanismInfo(slotID, type, info);
+    RecordCall("C_GetMechanismInfo", "slotID,type,info", {ArgText(slotID), MechanismName(type), ArgText(info)}, rv);
     CheckReturnValue({"C_GetMechanismInfo", "5.5", kReturnValues_C_GetMechanismInfo,
                       sizeof kReturnValues_C_GetMechanismInfo / sizeof kReturnValues_C_GetMechanismInfo[0]}, rv);
     return rv;
@@ -293,6 +304,7 @@ const CK_RV kReturnValues_C_InitToken[] = {
 CK_RV Checked_C_InitToken(CK_SLOT_ID slotID, unsigned char *pin, unsigned long pin_len, unsigned char *label)
 {
     const CK_RV rv = g_module.C_InitToken(slotID, pin, pin_len, label);
+    RecordCall("C_InitToken", "slotID,pin,pin_len,label", {ArgText(slotID), ArgText(pin), ArgText(pin_len), ArgText(label)}, rv);
     CheckReturnValue({"C_InitToken", "5.5", kReturnValues_C_InitToken,
                       sizeof kReturnValues_C_InitToken / sizeof kReturnValues_C_InitToken[0]}, rv);
     return rv;
@@ -328,6 +340,7 @@ const CK_RV kReturnValues_C_InitPIN[] = {
 CK_RV Checked_C_InitPIN(CK_SESSION_HANDLE session, unsigned char *pin, unsigned long pin_len)
 {
     const CK_RV rv = g_module.C_InitPIN(session, pin, pin_len);
+    RecordCall("C_InitPIN", "session,pin,pin_len", {ArgText(session), ArgText(pin), ArgText(pin_len)}, rv);
     CheckReturnValue({"C_InitPIN", "5.5", kReturnValues_C_InitPIN,
                       sizeof kReturnValues_C_InitPIN / sizeof kReturnValues_C_InitPIN[0]}, rv);
     return rv;
@@ -364,6 +377,7 @@ const CK_RV kReturnValues_C_SetPIN[] = {
 CK_RV Checked_C_SetPIN(CK_SESSION_HANDLE session, unsigned char *old_pin, unsigned long old_len, unsigned char *new_pin, unsigned long new_len)
 {
     const CK_RV rv = g_module.C_SetPIN(session, old_pin, old_len, new_pin, new_len);
+    RecordCall("C_SetPIN", "session,old_pin,old_len,new_pin,new_len", {ArgText(session), ArgText(old_pin), ArgText(old_len), ArgText(new_pin), ArgText(new_len)}, rv);
     CheckReturnValue({"C_SetPIN", "5.5", kReturnValues_C_SetPIN,
                       sizeof kReturnValues_C_SetPIN / sizeof kReturnValues_C_SetPIN[0]}, rv);
     return rv;
@@ -398,6 +412,7 @@ const CK_RV kReturnValues_C_OpenSession[] = {
 CK_RV Checked_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *application, CK_NOTIFY notify, CK_SESSION_HANDLE *session)
 {
     const CK_RV rv = g_module.C_OpenSession(slotID, flags, application, notify, session);
+    RecordCall("C_OpenSession", "slotID,flags,application,notify,session", {ArgText(slotID), SessionFlagsText(flags), ArgText(application), ArgText(notify), ArgText(session)}, rv);
     CheckReturnValue({"C_OpenSession", "5.6", kReturnValues_C_OpenSession,
                       sizeof kReturnValues_C_OpenSession / sizeof kReturnValues_C_OpenSession[0]}, rv);
     return rv;
@@ -426,6 +441,7 @@ const CK_RV kReturnValues_C_CloseSession[] = {
 CK_RV Checked_C_CloseSession(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_CloseSession(session);
+    RecordCall("C_CloseSession", "session", {ArgText(session)}, rv);
     CheckReturnValue({"C_CloseSession", "5.6", kReturnValues_C_CloseSession,
                       sizeof kReturnValues_C_CloseSession / sizeof kReturnValues_C_CloseSession[0]}, rv);
     return rv;
@@ -454,6 +470,7 @@ const CK_RV kReturnValues_C_CloseAllSessions[] = {
 CK_RV Checked_C_CloseAllSessions(CK_SLOT_ID slotID)
 {
     const CK_RV rv = g_module.C_CloseAllSessions(slotID);
+    RecordCall("C_CloseAllSessions", "slotID", {ArgText(slotID)}, rv);
     CheckReturnValue({"C_CloseAllSessions", "5.6", kReturnValues_C_CloseAllSessions,
                       sizeof kReturnValues_C_CloseAllSessions / sizeof kReturnValues_C_CloseAllSessions[0]}, rv);
     return rv;
@@ -483,6 +500,7 @@ const CK_RV kReturnValues_C_GetSessionInfo[] = {
 CK_RV Checked_C_GetSessionInfo(CK_SESSION_HANDLE session, struct _CK_SESSION_INFO *info)
 {
     const CK_RV rv = g_module.C_GetSessionInfo(session, info);
+    RecordCall("C_GetSessionInfo", "session,info", {ArgText(session), ArgText(info)}, rv);
     CheckReturnValue({"C_GetSessionInfo", "5.6", kReturnValues_C_GetSessionInfo,
                       sizeof kReturnValues_C_GetSessionInfo / sizeof kReturnValues_C_GetSessionInfo[0]}, rv);
     return rv;
@@ -515,6 +533,7 @@ const CK_RV kReturnValues_C_GetOperationState[] = {
 CK_RV Checked_C_GetOperationState(CK_SESSION_HANDLE session, unsigned char *operation_state, unsigned long *operation_state_len)
 {
     const CK_RV rv = g_module.C_GetOperationState(session, operation_state, operation_state_len);
+    RecordCall("C_GetOperationState", "session,operation_state,operation_state_len", {ArgText(session), ArgText(operation_state), ArgText(operation_state_len)}, rv);
     CheckReturnValue({"C_GetOperationState", "5.6", kReturnValues_C_GetOperationState,
                       sizeof kReturnValues_C_GetOperationState / sizeof kReturnValues_C_GetOperationState[0]}, rv);
     return rv;
@@ -548,6 +567,7 @@ const CK_RV kReturnValues_C_SetOperationState[] = {
 CK_RV Checked_C_SetOperationState(CK_SESSION_HANDLE session, unsigned char *operation_state, unsigned long operation_state_len, CK_OBJECT_HANDLE encryption_key, CK_OBJECT_HANDLE authentiation_key)
 {
     const CK_RV rv = g_module.C_SetOperationState(session, operation_state, operation_state_len, encryption_key, authentiation_key);
+    RecordCall("C_SetOperationState", "session,operation_state,operation_state_len,encryption_key,authentiation_key", {ArgText(session), ArgText(operation_state), ArgText(operation_state_len), ArgText(encryption_key), ArgText(authentiation_key)}, rv);
     CheckReturnValue({"C_SetOperationState", "5.6", kReturnValues_C_SetOperationState,
                       sizeof kReturnValues_C_SetOperationState / sizeof kReturnValues_C_SetOperationState[0]}, rv);
     return rv;
@@ -587,6 +607,7 @@ const CK_RV kReturnValues_C_Login[] = {
 CK_RV Checked_C_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user_type, unsigned char *pin, unsigned long pin_len)
 {
     const CK_RV rv = g_module.C_Login(session, user_type, pin, pin_len);
+    RecordCall("C_Login", "session,user_type,pin,pin_len", {ArgText(session), ArgText(user_type), ArgText(pin), ArgText(pin_len)}, rv);
     CheckReturnValue({"C_Login", "5.6", kReturnValues_C_Login,
                       sizeof kReturnValues_C_Login / sizeof kReturnValues_C_Login[0]}, rv);
     return rv;
@@ -616,6 +637,7 @@ const CK_RV kReturnValues_C_Logout[] = {
 CK_RV Checked_C_Logout(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_Logout(session);
+    RecordCall("C_Logout", "session", {ArgText(session)}, rv);
     CheckReturnValue({"C_Logout", "5.6", kReturnValues_C_Logout,
                       sizeof kReturnValues_C_Logout / sizeof kReturnValues_C_Logout[0]}, rv);
     return rv;
@@ -656,6 +678,7 @@ const CK_RV kReturnValues_C_CreateObject[] = {
 CK_RV Checked_C_CreateObject(CK_SESSION_HANDLE session, struct _CK_ATTRIBUTE *templ, unsigned long ulCount, CK_OBJECT_HANDLE *object)
 {
     const CK_RV rv = g_module.C_CreateObject(session, templ, ulCount, object);
+    RecordCall("C_CreateObject", "session,templ,ulCount,object", {ArgText(session), ArgText(templ), ArgText(ulCount), ArgText(object)}, rv);
     CheckReturnValue({"C_CreateObject", "5.7", kReturnValues_C_CreateObject,
                       sizeof kReturnValues_C_CreateObject / sizeof kReturnValues_C_CreateObject[0]}, rv);
     return rv;
@@ -695,6 +718,7 @@ const CK_RV kReturnValues_C_CopyObject[] = {
 CK_RV Checked_C_CopyObject(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, struct _CK_ATTRIBUTE *templ, unsigned long ulCount, CK_OBJECT_HANDLE *new_object)
 {
     const CK_RV rv = g_module.C_CopyObject(session, object, templ, ulCount, new_object);
+    RecordCall("C_CopyObject", "session,object,templ,ulCount,new_object", {ArgText(session), ArgText(object), ArgText(templ), ArgText(ulCount), ArgText(new_object)}, rv);
     CheckReturnValue({"C_CopyObject", "5.7", kReturnValues_C_CopyObject,
                       sizeof kReturnValues_C_CopyObject / sizeof kReturnValues_C_CopyObject[0]}, rv);
     return rv;
@@ -728,6 +752,7 @@ const CK_RV kReturnValues_C_DestroyObject[] = {
 CK_RV Checked_C_DestroyObject(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object)
 {
     const CK_RV rv = g_module.C_DestroyObject(session, object);
+    RecordCall("C_DestroyObject", "session,object", {ArgText(session), ArgText(object)}, rv);
     CheckReturnValue({"C_DestroyObject", "5.7", kReturnValues_C_DestroyObject,
                       sizeof kReturnValues_C_DestroyObject / sizeof kReturnValues_C_DestroyObject[0]}, rv);
     return rv;
@@ -759,6 +784,7 @@ const CK_RV kReturnValues_C_GetObjectSize[] = {
 CK_RV Checked_C_GetObjectSize(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, unsigned long *size)
 {
     const CK_RV rv = g_module.C_GetObjectSize(session, object, size);
+    RecordCall("C_GetObjectSize", "session,object,size", {ArgText(session), ArgText(object), ArgText(size)}, rv);
     CheckReturnValue({"C_GetObjectSize", "5.7", kReturnValues_C_GetObjectSize,
                       sizeof kReturnValues_C_GetObjectSize / sizeof kReturnValues_C_GetObjectSize[0]}, rv);
     return rv;
@@ -792,6 +818,7 @@ const CK_RV kReturnValues_C_GetAttributeValue[] = {
 CK_RV Checked_C_GetAttributeValue(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, struct _CK_ATTRIBUTE *templ, unsigned long ulCount)
 {
     const CK_RV rv = g_module.C_GetAttributeValue(session, object, templ, ulCount);
+    RecordCall("C_GetAttributeValue", "session,object,templ,ulCount", {ArgText(session), ArgText(object), ArgText(templ), ArgText(ulCount)}, rv);
     CheckReturnValue({"C_GetAttributeValue", "5.7", kReturnValues_C_GetAttributeValue,
                       sizeof kReturnValues_C_GetAttributeValue / sizeof kReturnValues_C_GetAttributeValue[0]}, rv);
     return rv;
@@ -830,6 +857,7 @@ const CK_RV kReturnValues_C_SetAttributeValue[] = {
 CK_RV Checked_C_SetAttributeValue(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, struct _CK_ATTRIBUTE *templ, unsigned long ulCount)
 {
     const CK_RV rv = g_module.C_SetAttributeValue(session, object, templ, ulCount);
+    RecordCall("C_SetAttributeValue", "session,object,templ,ulCount", {ArgText(session), ArgText(object), ArgText(templ), ArgText(ulCount)}, rv);
     CheckReturnValue({"C_SetAttributeValue", "5.7", kReturnValues_C_SetAttributeValue,
                       sizeof kReturnValues_C_SetAttributeValue / sizeof kReturnValues_C_SetAttributeValue[0]}, rv);
     return rv;
@@ -863,6 +891,7 @@ const CK_RV kReturnValues_C_FindObjectsInit[] = {
 CK_RV Checked_C_FindObjectsInit(CK_SESSION_HANDLE session, struct _CK_ATTRIBUTE *templ, unsigned long ulCount)
 {
     const CK_RV rv = g_module.C_FindObjectsInit(session, templ, ulCount);
+    RecordCall("C_FindObjectsInit", "session,templ,ulCount", {ArgText(session), ArgText(templ), ArgText(ulCount)}, rv);
     CheckReturnValue({"C_FindObjectsInit", "5.7", kReturnValues_C_FindObjectsInit,
                       sizeof kReturnValues_C_FindObjectsInit / sizeof kReturnValues_C_FindObjectsInit[0]}, rv);
     return rv;
@@ -893,6 +922,7 @@ const CK_RV kReturnValues_C_FindObjects[] = {
 CK_RV Checked_C_FindObjects(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE *object, unsigned long max_object_count, unsigned long *object_count)
 {
     const CK_RV rv = g_module.C_FindObjects(session, object, max_object_count, object_count);
+    RecordCall("C_FindObjects", "session,object,max_object_count,object_count", {ArgText(session), ArgText(object), ArgText(max_object_count), ArgText(object_count)}, rv);
     CheckReturnValue({"C_FindObjects", "5.7", kReturnValues_C_FindObjects,
                       sizeof kReturnValues_C_FindObjects / sizeof kReturnValues_C_FindObjects[0]}, rv);
     return rv;
@@ -922,6 +952,7 @@ const CK_RV kReturnValues_C_FindObjectsFinal[] = {
 CK_RV Checked_C_FindObjectsFinal(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_FindObjectsFinal(session);
+    RecordCall("C_FindObjectsFinal", "session", {ArgText(session)}, rv);
     CheckReturnValue({"C_FindObjectsFinal", "5.7", kReturnValues_C_FindObjectsFinal,
                       sizeof kReturnValues_C_FindObjectsFinal / sizeof kReturnValues_C_FindObjectsFinal[0]}, rv);
     return rv;
@@ -961,6 +992,7 @@ const CK_RV kReturnValues_C_EncryptInit[] = {
 CK_RV Checked_C_EncryptInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_EncryptInit(session, mechanism, key);
+    RecordCall("C_EncryptInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
     CheckReturnValue({"C_EncryptInit", "5.8", kReturnValues_C_EncryptInit,
                       sizeof kReturnValues_C_EncryptInit / sizeof kReturnValues_C_EncryptInit[0]}, rv);
     return rv;
@@ -996,6 +1028,7 @@ const CK_RV kReturnValues_C_Encrypt[] = {
 CK_RV Checked_C_Encrypt(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *encrypted_data, unsigned long *encrypted_data_len)
 {
     const CK_RV rv = g_module.C_Encrypt(session, data, data_len, encrypted_data, encrypted_data_len);
+    RecordCall("C_Encrypt", "session,data,data_len,encrypted_data,encrypted_data_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(encrypted_data), ArgText(encrypted_data_len)}, rv);
     CheckReturnValue({"C_Encrypt", "5.8", kReturnValues_C_Encrypt,
                       sizeof kReturnValues_C_Encrypt / sizeof kReturnValues_C_Encrypt[0]}, rv);
     return rv;
@@ -1030,6 +1063,7 @@ const CK_RV kReturnValues_C_EncryptUpdate[] = {
 CK_RV Checked_C_EncryptUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len, unsigned char *encrypted_part, unsigned long *encrypted_part_len)
 {
     const CK_RV rv = g_module.C_EncryptUpdate(session, part, part_len, encrypted_part, encrypted_part_len);
+    RecordCall("C_EncryptUpdate", "session,part,part_len,encrypted_part,encrypted_part_len", {ArgText(session), ArgText(part), ArgText(part_len), ArgText(encrypted_part), ArgText(encrypted_part_len)}, rv);
     CheckReturnValue({"C_EncryptUpdate", "5.8", kReturnValues_C_EncryptUpdate,
                       sizeof kReturnValues_C_EncryptUpdate / sizeof kReturnValues_C_EncryptUpdate[0]}, rv);
     return rv;
@@ -1064,6 +1098,7 @@ const CK_RV kReturnValues_C_EncryptFinal[] = {
 CK_RV Checked_C_EncryptFinal(CK_SESSION_HANDLE session, unsigned char *last_encrypted_part, unsigned long *last_encrypted_part_len)
 {
     const CK_RV rv = g_module.C_EncryptFinal(session, last_encrypted_part, last_encrypted_part_len);
+    RecordCall("C_EncryptFinal", "session,last_encrypted_part,last_encrypted_part_len", {ArgText(session), ArgText(last_encrypted_part), ArgText(last_encrypted_part_len)}, rv);
     CheckReturnValue({"C_EncryptFinal", "5.8", kReturnValues_C_EncryptFinal,
                       sizeof kReturnValues_C_EncryptFinal / sizeof kReturnValues_C_EncryptFinal[0]}, rv);
     return rv;
@@ -1103,6 +1138,7 @@ const CK_RV kReturnValues_C_DecryptInit[] = {
 CK_RV Checked_C_DecryptInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_DecryptInit(session, mechanism, key);
+    RecordCall("C_DecryptInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
     CheckReturnValue({"C_DecryptInit", "5.9", kReturnValues_C_DecryptInit,
                       sizeof kReturnValues_C_DecryptInit / sizeof kReturnValues_C_DecryptInit[0]}, rv);
     return rv;
@@ -1139,6 +1175,7 @@ const CK_RV kReturnValues_C_Decrypt[] = {
 CK_RV Checked_C_Decrypt(CK_SESSION_HANDLE session, unsigned char *encrypted_data, unsigned long encrypted_data_len, unsigned char *data, unsigned long *data_len)
 {
     const CK_RV rv = g_module.C_Decrypt(session, encrypted_data, encrypted_data_len, data, data_len);
+    RecordCall("C_Decrypt", "session,encrypted_data,encrypted_data_len,data,data_len", {ArgText(session), ArgText(encrypted_data), ArgText(encrypted_data_len), ArgText(data), ArgText(data_len)}, rv);
     CheckReturnValue({"C_Decrypt", "5.9", kReturnValues_C_Decrypt,
                       sizeof kReturnValues_C_Decrypt / sizeof kReturnValues_C_Decrypt[0]}, rv);
     return rv;
@@ -1175,6 +1212,7 @@ const CK_RV kReturnValues_C_DecryptUpdate[] = {
 CK_RV Checked_C_DecryptUpdate(CK_SESSION_HANDLE session, unsigned char *encrypted_part, unsigned long encrypted_part_len, unsigned char *part, unsigned long *part_len)
 {
     const CK_RV rv = g_module.C_DecryptUpdate(session, encrypted_part, encrypted_part_len, part, part_len);
+    RecordCall("C_DecryptUpdate", "session,encrypted_part,encrypted_part_len,part,part_len", {ArgText(session), ArgText(encrypted_part), ArgText(encrypted_part_len), ArgText(part), ArgText(part_len)}, rv);
     CheckReturnValue({"C_DecryptUpdate", "5.9", kReturnValues_C_DecryptUpdate,
                       sizeof kReturnValues_C_DecryptUpdate / sizeof kReturnValues_C_DecryptUpdate[0]}, rv);
     return rv;
@@ -1211,6 +1249,7 @@ const CK_RV kReturnValues_C_DecryptFinal[] = {
 CK_RV Checked_C_DecryptFinal(CK_SESSION_HANDLE session, unsigned char *last_part, unsigned long *last_part_len)
 {
     const CK_RV rv = g_module.C_DecryptFinal(session, last_part, last_part_len);
+    RecordCall("C_DecryptFinal", "session,last_part,last_part_len", {ArgText(session), ArgText(last_part), ArgText(last_part_len)}, rv);
     CheckReturnValue({"C_DecryptFinal", "5.9", kReturnValues_C_DecryptFinal,
                       sizeof kReturnValues_C_DecryptFinal / sizeof kReturnValues_C_DecryptFinal[0]}, rv);
     return rv;
@@ -1246,6 +1285,7 @@ const CK_RV kReturnValues_C_DigestInit[] = {
 CK_RV Checked_C_DigestInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism)
 {
     const CK_RV rv = g_module.C_DigestInit(session, mechanism);
+    RecordCall("C_DigestInit", "session,mechanism", {ArgText(session), ArgText(mechanism)}, rv);
     CheckReturnValue({"C_DigestInit", "5.10", kReturnValues_C_DigestInit,
                       sizeof kReturnValues_C_DigestInit / sizeof kReturnValues_C_DigestInit[0]}, rv);
     return rv;
@@ -1279,6 +1319,7 @@ const CK_RV kReturnValues_C_Digest[] = {
 CK_RV Checked_C_Digest(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *digest, unsigned long *digest_len)
 {
     const CK_RV rv = g_module.C_Digest(session, data, data_len, digest, digest_len);
+    RecordCall("C_Digest", "session,data,data_len,digest,digest_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(digest), ArgText(digest_len)}, rv);
     CheckReturnValue({"C_Digest", "5.10", kReturnValues_C_Digest,
                       sizeof kReturnValues_C_Digest / sizeof kReturnValues_C_Digest[0]}, rv);
     return rv;
@@ -1311,6 +1352,7 @@ const CK_RV kReturnValues_C_DigestUpdate[] = {
 CK_RV Checked_C_DigestUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len)
 {
     const CK_RV rv = g_module.C_DigestUpdate(session, part, part_len);
+    RecordCall("C_DigestUpdate", "session,part,part_len", {ArgText(session), ArgText(part), ArgText(part_len)}, rv);
     CheckReturnValue({"C_DigestUpdate", "5.10", kReturnValues_C_DigestUpdate,
                       sizeof kReturnValues_C_DigestUpdate / sizeof kReturnValues_C_DigestUpdate[0]}, rv);
     return rv;
@@ -1345,6 +1387,7 @@ const CK_RV kReturnValues_C_DigestKey[] = {
 CK_RV Checked_C_DigestKey(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_DigestKey(session, key);
+    RecordCall("C_DigestKey", "session,key", {ArgText(session), ArgText(key)}, rv);
     CheckReturnValue({"C_DigestKey", "5.10", kReturnValues_C_DigestKey,
                       sizeof kReturnValues_C_DigestKey / sizeof kReturnValues_C_DigestKey[0]}, rv);
     return rv;
@@ -1378,6 +1421,7 @@ const CK_RV kReturnValues_C_DigestFinal[] = {
 CK_RV Checked_C_DigestFinal(CK_SESSION_HANDLE session, unsigned char *digest, unsigned long *digest_len)
 {
     const CK_RV rv = g_module.C_DigestFinal(session, digest, digest_len);
+    RecordCall("C_DigestFinal", "session,digest,digest_len", {ArgText(session), ArgText(digest), ArgText(digest_len)}, rv);
     CheckReturnValue({"C_DigestFinal", "5.10", kReturnValues_C_DigestFinal,
                       sizeof kReturnValues_C_DigestFinal / sizeof kReturnValues_C_DigestFinal[0]}, rv);
     return rv;
@@ -1417,6 +1461,7 @@ const CK_RV kReturnValues_C_SignInit[] = {
 CK_RV Checked_C_SignInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_SignInit(session, mechanism, key);
+    RecordCall("C_SignInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
     CheckReturnValue({"C_SignInit", "5.11", kReturnValues_C_SignInit,
                       sizeof kReturnValues_C_SignInit / sizeof kReturnValues_C_SignInit[0]}, rv);
     return rv;
@@ -1454,6 +1499,7 @@ const CK_RV kReturnValues_C_Sign[] = {
 CK_RV Checked_C_Sign(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *signature, unsigned long *signature_len)
 {
     const CK_RV rv = g_module.C_Sign(session, data, data_len, signature, signature_len);
+    RecordCall("C_Sign", "session,data,data_len,signature,signature_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(signature), ArgText(signature_len)}, rv);
     CheckReturnValue({"C_Sign", "5.11", kReturnValues_C_Sign,
                       sizeof kReturnValues_C_Sign / sizeof kReturnValues_C_Sign[0]}, rv);
     return rv;
@@ -1488,6 +1534,7 @@ const CK_RV kReturnValues_C_SignUpdate[] = {
 CK_RV Checked_C_SignUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len)
 {
     const CK_RV rv = g_module.C_SignUpdate(session, part, part_len);
+    RecordCall("C_SignUpdate", "session,part,part_len", {ArgText(session), ArgText(part), ArgText(part_len)}, rv);
     CheckReturnValue({"C_SignUpdate", "5.11", kReturnValues_C_SignUpdate,
                       sizeof kReturnValues_C_SignUpdate / sizeof kReturnValues_C_SignUpdate[0]}, rv);
     return rv;
@@ -1524,6 +1571,7 @@ const CK_RV kReturnValues_C_SignFinal[] = {
 CK_RV Checked_C_SignFinal(CK_SESSION_HANDLE session, unsigned char *signature, unsigned long *signature_len)
 {
     const CK_RV rv = g_module.C_SignFinal(session, signature, signature_len);
+    RecordCall("C_SignFinal", "session,signature,signature_len", {ArgText(session), ArgText(signature), ArgText(signature_len)}, rv);
     CheckReturnValue({"C_SignFinal", "5.11", kReturnValues_C_SignFinal,
                       sizeof kReturnValues_C_SignFinal / sizeof kReturnValues_C_SignFinal[0]}, rv);
     return rv;
@@ -1563,6 +1611,7 @@ const CK_RV kReturnValues_C_SignRecoverInit[] = {
 CK_RV Checked_C_SignRecoverInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_SignRecoverInit(session, mechanism, key);
+    RecordCall("C_SignRecoverInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
     CheckReturnValue({"C_SignRecoverInit", "5.11", kReturnValues_C_SignRecoverInit,
                       sizeof kReturnValues_C_SignRecoverInit / sizeof kReturnValues_C_SignRecoverInit[0]}, rv);
     return rv;
@@ -1598,6 +1647,7 @@ const CK_RV kReturnValues_C_SignRecover[] = {
 CK_RV Checked_C_SignRecover(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *signature, unsigned long *signature_len)
 {
     const CK_RV rv = g_module.C_SignRecover(session, data, data_len, signature, signature_len);
+    RecordCall("C_SignRecover", "session,data,data_len,signature,signature_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(signature), ArgText(signature_len)}, rv);
     CheckReturnValue({"C_SignRecover", "5.11", kReturnValues_C_SignRecover,
                       sizeof kReturnValues_C_SignRecover / sizeof kReturnValues_C_SignRecover[0]}, rv);
     return rv;
@@ -1637,6 +1687,7 @@ const CK_RV kReturnValues_C_VerifyInit[] = {
 CK_RV Checked_C_VerifyInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_VerifyInit(session, mechanism, key);
+    RecordCall("C_VerifyInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
     CheckReturnValue({"C_VerifyInit", "5.11", kReturnValues_C_VerifyInit,
                       sizeof kReturnValues_C_VerifyInit / sizeof kReturnValues_C_VerifyInit[0]}, rv);
     return rv;
@@ -1673,6 +1724,7 @@ const CK_RV kReturnValues_C_Verify[] = {
 CK_RV Checked_C_Verify(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *signature, unsigned long signature_len)
 {
     const CK_RV rv = g_module.C_Verify(session, data, data_len, signature, signature_len);
+    RecordCall("C_Verify", "session,data,data_len,signature,signature_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(signature), ArgText(signature_len)}, rv);
     CheckReturnValue({"C_Verify", "5.11", kReturnValues_C_Verify,
                       sizeof kReturnValues_C_Verify / sizeof kReturnValues_C_Verify[0]}, rv);
     return rv;
@@ -1706,6 +1758,7 @@ const CK_RV kReturnValues_C_VerifyUpdate[] = {
 CK_RV Checked_C_VerifyUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len)
 {
     const CK_RV rv = g_module.C_VerifyUpdate(session, part, part_len);
+    RecordCall("C_VerifyUpdate", "session,part,part_len", {ArgText(session), ArgText(part), ArgText(part_len)}, rv);
     CheckReturnValue({"C_VerifyUpdate", "5.11", kReturnValues_C_VerifyUpdate,
                       sizeof kReturnValues_C_VerifyUpdate / sizeof kReturnValues_C_VerifyUpdate[0]}, rv);
     return rv;
@@ -1741,6 +1794,7 @@ const CK_RV kReturnValues_C_VerifyFinal[] = {
 CK_RV Checked_C_VerifyFinal(CK_SESSION_HANDLE session, unsigned char *signature, unsigned long signature_len)
 {
     const CK_RV rv = g_module.C_VerifyFinal(session, signature, signature_len);
+    RecordCall("C_VerifyFinal", "session,signature,signature_len", {ArgText(session), ArgText(signature), ArgText(signature_len)}, rv);
     CheckReturnValue({"C_VerifyFinal", "5.11", kReturnValues_C_VerifyFinal,
                       sizeof kReturnValues_C_VerifyFinal / sizeof kReturnValues_C_VerifyFinal[0]}, rv);
     return rv;
@@ -1780,6 +1834,7 @@ const CK_RV kReturnValues_C_VerifyRecoverInit[] = {
 CK_RV Checked_C_VerifyRecoverInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_VerifyRecoverInit(session, mechanism, key);
+    RecordCall("C_VerifyRecoverInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
     CheckReturnValue({"C_VerifyRecoverInit", "5.11", kReturnValues_C_VerifyRecoverInit,
                       sizeof kReturnValues_C_VerifyRecoverInit / sizeof kReturnValues_C_VerifyRecoverInit[0]}, rv);
     return rv;
@@ -1816,6 +1871,7 @@ const CK_RV kReturnValues_C_VerifyRecover[] = {
 CK_RV Checked_C_VerifyRecover(CK_SESSION_HANDLE session, unsigned char *signature, unsigned long signature_len, unsigned char *data, unsigned long *data_len)
 {
     const CK_RV rv = g_module.C_VerifyRecover(session, signature, signature_len, data, data_len);
+    RecordCall("C_VerifyRecover", "session,signature,signature_len,data,data_len", {ArgText(session), ArgText(signature), ArgText(signature_len), ArgText(data), ArgText(data_len)}, rv);
     CheckReturnValue({"C_VerifyRecover", "5.11", kReturnValues_C_VerifyRecover,
                       sizeof kReturnValues_C_VerifyRecover / sizeof kReturnValues_C_VerifyRecover[0]}, rv);
     return rv;
@@ -1849,6 +1905,7 @@ const CK_RV kReturnValues_C_DigestEncryptUpdate[] = {
 CK_RV Checked_C_DigestEncryptUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len, unsigned char *encrypted_part, unsigned long *encrypted_part_len)
 {
     const CK_RV rv = g_module.C_DigestEncryptUpdate(session, part, part_len, encrypted_part, encrypted_part_len);
+    RecordCall("C_DigestEncryptUpdate", "session,part,part_len,encrypted_part,encrypted_part_len", {ArgText(session), ArgText(part), ArgText(part_len), ArgText(encrypted_part), ArgText(encrypted_part_len)}, rv);
     CheckReturnValue({"C_DigestEncryptUpdate", "5.12", kReturnValues_C_DigestEncryptUpdate,
                       sizeof kReturnValues_C_DigestEncryptUpdate / sizeof kReturnValues_C_DigestEncryptUpdate[0]}, rv);
     return rv;
@@ -1883,6 +1940,7 @@ const CK_RV kReturnValues_C_DecryptDigestUpdate[] = {
 CK_RV Checked_C_DecryptDigestUpdate(CK_SESSION_HANDLE session, unsigned char *encrypted_part, unsigned long encrypted_part_len, unsigned char *part, unsigned long *part_len)
 {
     const CK_RV rv = g_module.C_DecryptDigestUpdate(session, encrypted_part, encrypted_part_len, part, part_len);
+    RecordCall("C_DecryptDigestUpdate", "session,encrypted_part,encrypted_part_len,part,part_len", {ArgText(session), ArgText(encrypted_part), ArgText(encrypted_part_len), ArgText(part), ArgText(part_len)}, rv);
     CheckReturnValue({"C_DecryptDigestUpdate", "5.12", kReturnValues_C_DecryptDigestUpdate,
                       sizeof kReturnValues_C_DecryptDigestUpdate / sizeof kReturnValues_C_DecryptDigestUpdate[0]}, rv);
     return rv;
@@ -1917,6 +1975,7 @@ const CK_RV kReturnValues_C_SignEncryptUpdate[] = {
 CK_RV Checked_C_SignEncryptUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len, unsigned char *encrypted_part, unsigned long *encrypted_part_len)
 {
     const CK_RV rv = g_module.C_SignEncryptUpdate(session, part, part_len, encrypted_part, encrypted_part_len);
+    RecordCall("C_SignEncryptUpdate", "session,part,part_len,encrypted_part,encrypted_part_len", {ArgText(session), ArgText(part), ArgText(part_len), ArgText(encrypted_part), ArgText(encrypted_part_len)}, rv);
     CheckReturnValue({"C_SignEncryptUpdate", "5.12", kReturnValues_C_SignEncryptUpdate,
                       sizeof kReturnValues_C_SignEncryptUpdate / sizeof kReturnValues_C_SignEncryptUpdate[0]}, rv);
     return rv;
@@ -1952,6 +2011,7 @@ const CK_RV kReturnValues_C_DecryptVerifyUpdate[] = {
 CK_RV Checked_C_DecryptVerifyUpdate(CK_SESSION_HANDLE session, unsigned char *encrypted_part, unsigned long encrypted_part_len, unsigned char *part, unsigned long *part_len)
 {
     const CK_RV rv = g_module.C_DecryptVerifyUpdate(session, encrypted_part, encrypted_part_len, part, part_len);
+    RecordCall("C_DecryptVerifyUpdate", "session,encrypted_part,encrypted_part_len,part,part_len", {ArgText(session), ArgText(encrypted_part), ArgText(encrypted_part_len), ArgText(part), ArgText(part_len)}, rv);
     CheckReturnValue({"C_DecryptVerifyUpdate", "5.12", kReturnValues_C_DecryptVerifyUpdate,
                       sizeof kReturnValues_C_DecryptVerifyUpdate / sizeof kReturnValues_C_DecryptVerifyUpdate[0]}, rv);
     return rv;
@@ -1995,6 +2055,7 @@ const CK_RV kReturnValues_C_GenerateKey[] = {
 CK_RV Checked_C_GenerateKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, struct _CK_ATTRIBUTE *templ, unsigned long ulCount, CK_OBJECT_HANDLE *key)
 {
     const CK_RV rv = g_module.C_GenerateKey(session, mechanism, templ, ulCount, key);
+    RecordCall("C_GenerateKey", "session,mechanism,templ,ulCount,key", {ArgText(session), ArgText(mechanism), ArgText(templ), ArgText(ulCount), ArgText(key)}, rv);
     CheckReturnValue({"C_GenerateKey", "5.13", kReturnValues_C_GenerateKey,
                       sizeof kReturnValues_C_GenerateKey / sizeof kReturnValues_C_GenerateKey[0]}, rv);
     return rv;
@@ -2039,6 +2100,7 @@ const CK_RV kReturnValues_C_GenerateKeyPair[] = {
 CK_RV Checked_C_GenerateKeyPair(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, struct _CK_ATTRIBUTE *public_key_template, unsigned long public_key_attribute_count, struct _CK_ATTRIBUTE *private_key_template, unsigned long private_key_attribute_count, CK_OBJECT_HANDLE *public_key, CK_OBJECT_HANDLE *private_key)
 {
     const CK_RV rv = g_module.C_GenerateKeyPair(session, mechanism, public_key_template, public_key_attribute_count, private_key_template, private_key_attribute_count, public_key, private_key);
+    RecordCall("C_GenerateKeyPair", "session,mechanism,public_key_template,public_key_attribute_count,private_key_template,private_key_attribute_count,public_key,private_key", {ArgText(session), ArgText(mechanism), ArgText(public_key_template), ArgText(public_key_attribute_count), ArgText(private_key_template), ArgText(private_key_attribute_count), ArgText(public_key), ArgText(private_key)}, rv);
     CheckReturnValue({"C_GenerateKeyPair", "5.13", kReturnValues_C_GenerateKeyPair,
                       sizeof kReturnValues_C_GenerateKeyPair / sizeof kReturnValues_C_GenerateKeyPair[0]}, rv);
     return rv;
@@ -2082,6 +2144,7 @@ const CK_RV kReturnValues_C_WrapKey[] = {
 CK_RV Checked_C_WrapKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE wrapping_key, CK_OBJECT_HANDLE key, unsigned char *wrapped_key, unsigned long *wrapped_key_len)
 {
     const CK_RV rv = g_module.C_WrapKey(session, mechanism, wrapping_key, key, wrapped_key, wrapped_key_len);
+    RecordCall("C_WrapKey", "session,mechanism,wrapping_key,key,wrapped_key,wrapped_key_len", {ArgText(session), ArgText(mechanism), ArgText(wrapping_key), ArgText(key), ArgText(wrapped_key), ArgText(wrapped_key_len)}, rv);
     CheckReturnValue({"C_WrapKey", "5.13", kReturnValues_C_WrapKey,
                       sizeof kReturnValues_C_WrapKey / sizeof kReturnValues_C_WrapKey[0]}, rv);
     return rv;
@@ -2132,6 +2195,7 @@ const CK_RV kReturnValues_C_UnwrapKey[] = {
 CK_RV Checked_C_UnwrapKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE unwrapping_key, unsigned char *wrapped_key, unsigned long wrapped_key_len, struct _CK_ATTRIBUTE *templ, unsigned long attribute_count, CK_OBJECT_HANDLE *key)
 {
     const CK_RV rv = g_module.C_UnwrapKey(session, mechanism, unwrapping_key, wrapped_key, wrapped_key_len, templ, attribute_count, key);
+    RecordCall("C_UnwrapKey", "session,mechanism,unwrapping_key,wrapped_key,wrapped_key_len,templ,attribute_count,key", {ArgText(session), ArgText(mechanism), ArgText(unwrapping_key), ArgText(wrapped_key), ArgText(wrapped_key_len), ArgText(templ), ArgText(attribute_count), ArgText(key)}, rv);
     CheckReturnValue({"C_UnwrapKey", "5.13", kReturnValues_C_UnwrapKey,
                       sizeof kReturnValues_C_UnwrapKey / sizeof kReturnValues_C_UnwrapKey[0]}, rv);
     return rv;
@@ -2179,6 +2243,7 @@ const CK_RV kReturnValues_C_DeriveKey[] = {
 CK_RV Checked_C_DeriveKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE base_key, struct _CK_ATTRIBUTE *templ, unsigned long attribute_count, CK_OBJECT_HANDLE *key)
 {
     const CK_RV rv = g_module.C_DeriveKey(session, mechanism, base_key, templ, attribute_count, key);
+    RecordCall("C_DeriveKey", "session,mechanism,base_key,templ,attribute_count,key", {ArgText(session), ArgText(mechanism), ArgText(base_key), ArgText(templ), ArgText(attribute_count), ArgText(key)}, rv);
     CheckReturnValue({"C_DeriveKey", "5.13", kReturnValues_C_DeriveKey,
                       sizeof kReturnValues_C_DeriveKey / sizeof kReturnValues_C_DeriveKey[0]}, rv);
     return rv;
@@ -2213,6 +2278,7 @@ const CK_RV kReturnValues_C_SeedRandom[] = {
 CK_RV Checked_C_SeedRandom(CK_SESSION_HANDLE session, unsigned char *seed, unsigned long seed_len)
 {
     const CK_RV rv = g_module.C_SeedRandom(session, seed, seed_len);
+    RecordCall("C_SeedRandom", "session,seed,seed_len", {ArgText(session), ArgText(seed), ArgText(seed_len)}, rv);
     CheckReturnValue({"C_SeedRandom", "5.14", kReturnValues_C_SeedRandom,
                       sizeof kReturnValues_C_SeedRandom / sizeof kReturnValues_C_SeedRandom[0]}, rv);
     return rv;
@@ -2246,6 +2312,7 @@ const CK_RV kReturnValues_C_GenerateRandom[] = {
 CK_RV Checked_C_GenerateRandom(CK_SESSION_HANDLE session, unsigned char *random_data, unsigned long random_len)
 {
     const CK_RV rv = g_module.C_GenerateRandom(session, random_data, random_len);
+    RecordCall("C_GenerateRandom", "session,random_data,random_len", {ArgText(session), ArgText(random_data), ArgText(random_len)}, rv);
     CheckReturnValue({"C_GenerateRandom", "5.14", kReturnValues_C_GenerateRandom,
                       sizeof kReturnValues_C_GenerateRandom / sizeof kReturnValues_C_GenerateRandom[0]}, rv);
     return rv;
@@ -2271,6 +2338,7 @@ const CK_RV kReturnValues_C_GetFunctionStatus[] = {
 CK_RV Checked_C_GetFunctionStatus(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_GetFunctionStatus(session);
+    RecordCall("C_GetFunctionStatus", "session", {ArgText(session)}, rv);
     CheckReturnValue({"C_GetFunctionStatus", "5.15", kReturnValues_C_GetFunctionStatus,
                       sizeof kReturnValues_C_GetFunctionStatus / sizeof kReturnValues_C_GetFunctionStatus[0]}, rv);
     return rv;
@@ -2296,6 +2364,7 @@ const CK_RV kReturnValues_C_CancelFunction[] = {
 CK_RV Checked_C_CancelFunction(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_CancelFunction(session);
+    RecordCall("C_CancelFunction", "session", {ArgText(session)}, rv);
     CheckReturnValue({"C_CancelFunction", "5.15", kReturnValues_C_CancelFunction,
                       sizeof kReturnValues_C_CancelFunction / sizeof kReturnValues_C_CancelFunction[0]}, rv);
     return rv;
@@ -2321,6 +2390,7 @@ const CK_RV kReturnValues_C_WaitForSlotEvent[] = {
 CK_RV Checked_C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *slot, void *pReserved)
 {
     const CK_RV rv = g_module.C_WaitForSlotEvent(flags, slot, pReserved);
+    RecordCall("C_WaitForSlotEvent", "flags,slot,pReserved", {SessionFlagsText(flags), ArgText(slot), ArgText(pReserved)}, rv);
     CheckReturnValue({"C_WaitForSlotEvent", "5.5", kReturnValues_C_WaitForSlotEvent,
                       sizeof kReturnValues_C_WaitForSlotEvent / sizeof kReturnValues_C_WaitForSlotEvent[0]}, rv);
     return rv;
