@@ -214,6 +214,13 @@ void WriteFailures(const RunReport &r, std::ostream &out)
         }
         out << "### " << result.info->FullName() << "\n\n";
         out << "- Specification: " << result.info->section << "\n";
+        if (!result.info->mechanisms.empty()) {
+            std::string mechanisms;
+            for (const std::string &mechanism : result.info->mechanisms) {
+                mechanisms += (mechanisms.empty() ? "" : ", ") + mechanism;
+            }
+            out << "- Mechanisms of the case: " << mechanisms << "\n";
+        }
         for (const FailureDetail &f : result.failures) {
             if (!f.call.empty()) {
                 out << "- Call: `" << f.call << "`\n  - expected: " << f.expected << "\n  - actual: " << f.actual
