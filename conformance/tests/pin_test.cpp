@@ -3,6 +3,7 @@
 // Every test that changes a PIN puts the original back, so the run leaves the
 // token as it found it.
 #include <string>
+#include <vector>
 
 #include "module_fixture.h"
 #include "token_setup.h"
@@ -112,6 +113,36 @@ P11_CASE(PinManagement, InitPinAsSecurityOfficerSetsTheUserPin, .group = "pin", 
     ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
     EXPECT_RV(LoginUser(new_pin), CKR_OK) << "the PIN set by the SO works";
     EXPECT_RV(SetPin(session_, new_pin, user_pin_), CKR_OK) << "restoring the PIN";
+}
+
+P11_CASE(PinManagement, InitPinOutsideTheTokensLengthRangeIsPinLenRange, .group = "pin",
+         .functions = "C_InitPIN C_GetTokenInfo C_Login", .section = "v2.40 §5.5 C_InitPIN", .destructive = true)
+{
+    if (so_pin_.empty()) {
+        GTEST_SKIP() << "not applicable: no SO PIN (pass --so-pin)";
+    }
+    CK_TOKEN_INFO info{};
+    ASSERT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
+    std::vector<std::string> outside;
+    if (info.ulMinPinLen > 1) {
+        outside.push_back(std::string(info.ulMinPinLen - 1, '7'));
+    }
+    if (info.ulMaxPinLen < 256) {
+        outside.push_back(std::string(info.ulMaxPinLen + 1, '7'));
+    }
+    if (outside.empty()) {
+        GTEST_SKIP() << "not applicable: the token takes PINs of " << info.ulMinPinLen << ".." << info.ulMaxPinLen
+                     << " bytes, no length outside that to try";
+    }
+    std::string so_pin = so_pin_;
+    ASSERT_RV(fl()->C_Login(session_, CKU_SO, Pin(so_pin), so_pin.size()), CKR_OK);
+    for (std::string pin : outside) {
+        EXPECT_RV(fl()->C_InitPIN(session_, Pin(pin), pin.size()), CKR_PIN_LEN_RANGE)
+            << "a " << pin.size() << "-byte PIN where CK_TOKEN_INFO says " << info.ulMinPinLen << ".."
+            << info.ulMaxPinLen << ": §5.1.6 \"CKR_PIN_LEN_RANGE: The specified PIN is too long or too short\"";
+    }
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    EXPECT_RV(LoginUser(user_pin_), CKR_OK) << "the user PIN is still the one it was";
 }
 
 // v2.40 §3.2, CK_TOKEN_INFO flags: "CKF_USER_PIN_TO_BE_CHANGED: True if the

@@ -84,5 +84,36 @@ P11_CASE(Session, CloseAllSessionsClosesEveryOne, .group = "session",
     EXPECT_RV(fl()->C_CloseAllSessions(0x7A11BAD), CKR_SLOT_ID_INVALID);
 }
 
+// v2.40 §5.6 C_OpenSession: CKR_SESSION_COUNT, "This value can only be
+// returned by C_OpenSession. It indicates that the attempt to open a session
+// failed, either because the token has too many sessions already open, or
+// because the token has too many read/write sessions already open".
+P11_CASE(Session, OneSessionMoreThanTheTokensMaximumIsSessionCount, .group = "session",
+         .functions = "C_OpenSession C_GetTokenInfo C_CloseAllSessions", .section = "v2.40 §5.6 C_OpenSession")
+{
+    CK_TOKEN_INFO info{};
+    ASSERT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
+    for (bool rw : {false, true}) {
+        const CK_ULONG limit = rw ? info.ulMaxRwSessionCount : info.ulMaxSessionCount;
+        if (limit == CK_EFFECTIVELY_INFINITE || limit == CK_UNAVAILABLE_INFORMATION || limit > 1024) {
+            continue;
+        }
+        const CK_FLAGS flags = CKF_SERIAL_SESSION | (rw ? CKF_RW_SESSION : 0);
+        CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+        for (CK_ULONG i = 0; i < limit; ++i) {
+            ASSERT_RV(fl()->C_OpenSession(slot_, flags, nullptr, nullptr, &session), CKR_OK)
+                << "session " << i + 1 << " of the " << limit << (rw ? " R/W" : "") << " the token allows";
+        }
+        EXPECT_RV(fl()->C_OpenSession(slot_, flags, nullptr, nullptr, &session), CKR_SESSION_COUNT)
+            << "one " << (rw ? "R/W " : "") << "session more than CK_TOKEN_INFO's " << limit;
+        ASSERT_RV(fl()->C_CloseAllSessions(slot_), CKR_OK);
+        ASSERT_RV(fl()->C_OpenSession(slot_, flags, nullptr, nullptr, &session), CKR_OK) << "room again after closing";
+        ASSERT_RV(fl()->C_CloseAllSessions(slot_), CKR_OK);
+        return;
+    }
+    GTEST_SKIP() << "not applicable: the token gives no session maximum (ulMaxSessionCount "
+                 << info.ulMaxSessionCount << ")";
+}
+
 } // namespace
 } // namespace p11conf
