@@ -3,6 +3,9 @@
 // is invalid, the user is logged out, no operation is still active and
 // session objects are gone, while token objects are found again by label and
 // class. FreeRTOS's reference let sessions survive C_Finalize.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <string>
 #include <vector>
 
@@ -184,6 +187,66 @@ P11_CASE(Finalize, TokenCopyOfAnObjectIsKept, .group = "general",
     const std::string expected = "payload of Original";
     EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
     EXPECT_TRUE(FindData("Original", false).empty()) << "the session object it was copied from outlived C_Finalize";
+}
+
+P11_CASE(Finalize, AllowedMechanismsOfATokenKeyAreKept, .group = "keys",
+         .functions = "C_Finalize C_CreateObject C_GetAttributeValue C_VerifyInit C_FindObjectsInit C_FindObjects "
+                      "C_FindObjectsFinal",
+         .mechanisms = "CKM_ECDSA CKM_ECDSA_SHA256", .section = "v2.40 §4.8 CKA_ALLOWED_MECHANISMS")
+{
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA_SHA256, CKF_VERIFY) && Offers(CKM_ECDSA, CKF_VERIFY));
+    const ref::EcKey key = ref::GenerateEcKey("P-256");
+    Template tmpl = EcPublicTemplate(key);
+    tmpl.Bytes(CKA_ALLOWED_MECHANISMS, MechanismList({CKM_ECDSA_SHA256}));
+    ASSERT_NE(CreateObject(tmpl, "Code Verify Key", true), CK_INVALID_HANDLE);
+    created_.clear();
+    ASSERT_NO_FATAL_FAILURE(Reinitialize());
+    ASSERT_TRUE(OpenSession());
+    Template query;
+    query.Text(CKA_LABEL, Label("Code Verify Key", true)).Ulong(CKA_CLASS, CKO_PUBLIC_KEY);
+    const std::vector<CK_OBJECT_HANDLE> found = Find(query);
+    for (CK_OBJECT_HANDLE object : found) {
+        Keep(object);
+    }
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(Attribute(found[0], CKA_ALLOWED_MECHANISMS), MechanismList({CKM_ECDSA_SHA256}))
+        << "CKA_ALLOWED_MECHANISMS read back from the store";
+    ASSERT_RV(VerifyInit(CKM_ECDSA_SHA256, found[0]), CKR_OK) << "the mechanism the key allows";
+    ByteVector data = kMessage, signature(64, 0x01);
+    fl()->C_Verify(session_, data.data(), data.size(), signature.data(), signature.size()); // ends the operation
+    EXPECT_RV(VerifyInit(CKM_ECDSA, found[0]), CKR_MECHANISM_INVALID) << "a mechanism the key does not allow";
+}
+
+P11_CASE(Finalize, PublicTokenSecretKeyMadeWithoutALoginIsKept, .group = "keys",
+         .functions = "C_Finalize C_CreateObject C_SignInit C_Sign C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
+         .mechanisms = "CKM_SHA256_HMAC", .section = "v2.40 §4.4 CKA_PRIVATE")
+{
+    P11_SKIP_UNLESS(Offers(CKM_SHA256_HMAC, CKF_SIGN));
+    // No login: v2.40 §4.4 lets a R/W public session create public
+    // (CKA_PRIVATE false) token objects, and they are the token's like any.
+    const ByteVector secret = HmacSecret();
+    Template tmpl = HmacTemplate(secret);
+    tmpl.Bool(CKA_PRIVATE, false).Bool(CKA_TOKEN, true).Text(CKA_LABEL, Label("HMAC Key", true));
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    const CK_RV created = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &key);
+    if (created == CKR_USER_NOT_LOGGED_IN || created == CKR_TEMPLATE_INCONSISTENT) {
+        GTEST_SKIP() << "not applicable: the token keeps secret keys private (" << RvName(created) << ")";
+    }
+    ASSERT_RV(created, CKR_OK) << "a public token secret key, no login";
+    ASSERT_NO_FATAL_FAILURE(Reinitialize());
+    ASSERT_TRUE(OpenSession());
+    Template query;
+    query.Text(CKA_LABEL, Label("HMAC Key", true)).Ulong(CKA_CLASS, CKO_SECRET_KEY);
+    const std::vector<CK_OBJECT_HANDLE> found = Find(query);
+    for (CK_OBJECT_HANDLE object : found) {
+        Keep(object);
+    }
+    ASSERT_EQ(found.size(), 1u) << "the public token key made without a login did not outlive C_Finalize";
+    ByteVector expected(32);
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), kMessage.data(), kMessage.size(),
+         expected.data(), &length);
+    EXPECT_EQ(Sign(found[0], CKM_SHA256_HMAC, kMessage), expected) << "the key read back is not the key made";
 }
 
 P11_CASE(Finalize, SessionObjectsAreGone, .group = "general",

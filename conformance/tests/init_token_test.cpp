@@ -2,6 +2,7 @@
 // leaves the token initialized with the run's PINs.
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "module_fixture.h"
 
@@ -70,6 +71,45 @@ P11_CASE(InitToken, ReinitializingSetsTheLabelAndClearsTheUserPin, .group = "ini
     EXPECT_RV(fl()->C_Login(session_, CKU_USER, Bytes(user_pin_), user_pin_.size()), CKR_USER_PIN_NOT_INITIALIZED)
         << "v2.40 §5.6 C_Login";
     ASSERT_RV(fl()->C_CloseSession(session_), CKR_OK);
+    RestoreUserPin();
+}
+
+// v2.40 §5.5 C_InitToken: "When a token is initialized, all objects that can
+// be destroyed are destroyed". Initialized again and again, each time with
+// one new token object, the token holds exactly that object after C_Finalize
+// and C_Initialize: no object of an earlier round comes back.
+P11_CASE(InitToken, ReinitializedAgainAndAgainKeepsOnlyTheNewestObject, .group = "init_token",
+         .functions = "C_InitToken C_InitPIN C_CreateObject C_Finalize C_FindObjectsInit C_FindObjects "
+                      "C_FindObjectsFinal",
+         .section = "v2.40 §5.5 C_InitToken", .destructive = true)
+{
+    for (int round = 0; round < 5; ++round) {
+        ASSERT_RV(InitTokenWith(so_pin_), CKR_OK) << "round " << round;
+        ASSERT_NO_FATAL_FAILURE(RestoreUserPin());
+        ASSERT_TRUE(OpenSession());
+        ASSERT_RV(fl()->C_Login(session_, CKU_USER, Bytes(user_pin_), user_pin_.size()), CKR_OK);
+        Template tmpl;
+        const std::string value = "round " + std::to_string(round);
+        tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_TOKEN, true).Bool(CKA_PRIVATE, false);
+        tmpl.Text(CKA_LABEL, TestObjectLabel("JITP Cert", true)).Text(CKA_VALUE, value);
+        ASSERT_NE(Create(tmpl), CK_INVALID_HANDLE) << "round " << round;
+        ASSERT_RV(fl()->C_Finalize(nullptr), CKR_OK);
+        ASSERT_NO_FATAL_FAILURE(Initialize());
+        ASSERT_TRUE(OpenSession());
+        Template every;
+        every.Ulong(CKA_CLASS, CKO_DATA);
+        const std::vector<CK_OBJECT_HANDLE> found = Find(every);
+        ASSERT_EQ(found.size(), 1u) << "after round " << round << " the token holds " << found.size()
+                                    << " data objects: objects of earlier rounds came back";
+        ByteVector read(64);
+        CK_ATTRIBUTE attribute = {CKA_VALUE, read.data(), read.size()};
+        ASSERT_RV(fl()->C_GetAttributeValue(session_, found[0], &attribute, 1), CKR_OK);
+        read.resize(attribute.ulValueLen);
+        EXPECT_EQ(read, ByteVector(value.begin(), value.end())) << "round " << round;
+        ASSERT_RV(fl()->C_CloseSession(session_), CKR_OK);
+    }
+    // The last round's object goes, the token as the run found it otherwise.
+    ASSERT_RV(InitTokenWith(so_pin_), CKR_OK);
     RestoreUserPin();
 }
 

@@ -4,6 +4,7 @@
 // and end (FreeRTOS's reference matched a label prefix, ignored the class and
 // never ended). A copy takes the template's changes to what can ordinarily be
 // modified, and nothing else.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -279,6 +280,45 @@ P11_CASE(Objects, SessionObjectsAreSharedUntilTheirSessionCloses, .group = "obje
     EXPECT_EQ(FindByLabel(Label("session object")).size(), 1u) << "visible to every session of the application";
     ASSERT_RV(fl()->C_CloseSession(creator), CKR_OK);
     EXPECT_TRUE(FindByLabel(Label("session object")).empty()) << "destroyed with the session that created it";
+}
+
+P11_CASE(Objects, HandleOfAnObjectOfAClosedSessionIsObjectHandleInvalid, .group = "objects",
+         .functions = "C_CloseSession C_CreateObject C_GetAttributeValue", .section = "v2.40 §5.6 C_CloseSession")
+{
+    const CK_SESSION_HANDLE creator = session_;
+    const CK_OBJECT_HANDLE object = CreateData("session object");
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    created_.clear(); // destroyed with its session
+    ASSERT_TRUE(OpenSession());
+    ASSERT_RV(fl()->C_CloseSession(creator), CKR_OK);
+    CK_OBJECT_CLASS klass = 0;
+    CK_ATTRIBUTE read = {CKA_CLASS, &klass, sizeof(klass)};
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &read, 1), CKR_OBJECT_HANDLE_INVALID)
+        << "§5.6 C_CloseSession: \"all session objects created by the session are destroyed\"; its handle "
+           "reaches nothing from another session";
+}
+
+P11_CASE(Objects, FindByCkaTokenAloneSeparatesTokenAndSessionObjects, .group = "objects",
+         .functions = "C_CreateObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
+         .section = "v2.40 §5.7 C_FindObjectsInit")
+{
+    const CK_OBJECT_HANDLE session_object = CreateData("Session Cert", false);
+    const CK_OBJECT_HANDLE token_object = CreateData("JITP Cert", true);
+    ASSERT_NE(session_object, CK_INVALID_HANDLE);
+    ASSERT_NE(token_object, CK_INVALID_HANDLE);
+    for (bool token : {true, false}) {
+        Template query;
+        query.Bool(CKA_TOKEN, token); // no label, class or id: every object is a candidate
+        const std::vector<CK_OBJECT_HANDLE> found = Find(query);
+        const CK_OBJECT_HANDLE wanted = token ? token_object : session_object;
+        const CK_OBJECT_HANDLE other = token ? session_object : token_object;
+        EXPECT_NE(std::find(found.begin(), found.end(), wanted), found.end())
+            << "{CKA_TOKEN " << (token ? "true" : "false") << "} misses the " << (token ? "token" : "session")
+            << " object";
+        EXPECT_EQ(std::find(found.begin(), found.end(), other), found.end())
+            << "{CKA_TOKEN " << (token ? "true" : "false") << "} finds the " << (token ? "session" : "token")
+            << " object: \"objects that match the template\" only (§5.7)";
+    }
 }
 
 P11_CASE(Objects, CopyOfADataObjectHasItsAttributesAndANewHandle, .group = "objects",
