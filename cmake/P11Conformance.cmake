@@ -49,7 +49,7 @@ function(p11_add_conformance_runner)
   file(GLOB behaviour_tests CONFIGURE_DEPENDS ${c}/tests/*_test.cpp)
   add_executable(p11conform
     ${c}/runner_main.cpp ${c}/runtime_profile.cpp ${c}/case_registry.cpp ${c}/case_selection.cpp
-    ${c}/rv_check.cpp ${c}/return_value_check.cpp ${c}/coverage_report.cpp ${c}/call_trace.cpp ${c}/module_fixture.cpp ${c}/token_setup.cpp ${c}/openssl_reference.cpp
+    ${c}/rv_check.cpp ${c}/return_value_check.cpp ${c}/coverage_report.cpp ${c}/call_trace.cpp ${c}/second_process.cpp ${c}/module_fixture.cpp ${c}/token_setup.cpp ${c}/openssl_reference.cpp
     ${c}/module_info.cpp ${c}/run_start.cpp ${c}/console_listener.cpp ${c}/test_report.cpp ${c}/markdown_report.cpp ${c}/junit_report.cpp
     ${embedded} ${shared_outputs} ${behaviour_tests})
   target_include_directories(p11conform PRIVATE ${c})

@@ -16,6 +16,7 @@
 
 #include "case_selection.h"
 #include "coverage_report.h"
+#include "second_process.h"
 #include "console_listener.h"
 #include "module_fixture.h"
 #include "parse_number.h"
@@ -226,6 +227,9 @@ bool WriteReport(const std::string &path, const RunReport &report, bool markdown
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && std::strcmp(argv[1], "--second-process") == 0) {
+        return SecondProcessMain(argc, argv); // started by a case: another application on the token
+    }
     // --help is the runner's own; Google Test's flags on request (it would
     // otherwise print its 80 lines in place of ours).
     static char gtest_help[] = "--help";

@@ -1,0 +1,70 @@
+// Another application on the same token (a second process, second_process.h):
+// what it creates or destroys among the token objects, this one sees without
+// C_Finalize (PKCS #11 Usage Guide v2.40: "Token objects are visible by all
+// applications connected to the token that have sufficient permission").
+#include <string>
+#include <vector>
+
+#include "key_fixture.h"
+#include "second_process.h"
+
+namespace p11conf {
+namespace {
+
+class SecondProcess : public WithSession<KeyTest> {
+  protected:
+    std::vector<CK_OBJECT_HANDLE> FindData(const std::string &label)
+    {
+        Template query;
+        query.Text(CKA_LABEL, label).Ulong(CKA_CLASS, CKO_DATA);
+        return Find(query);
+    }
+
+    void InAnotherProcess(const std::string &action, const std::string &label, const std::string &value = "")
+    {
+        std::string output;
+        const int status = RunSecondProcess(options().module_path, slot_, action, label, value, &output);
+        ASSERT_EQ(status, 0) << "the second process could not " << action << " \"" << label << "\": " << output;
+    }
+};
+
+P11_CASE(SecondProcess, TokenObjectAnotherProcessCreatesIsFound, .group = "objects",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_GetAttributeValue C_CreateObject",
+         .section = "v2.40 §4.4 CKA_TOKEN")
+{
+    const std::string label = Label("JITP Cert", true);
+    ASSERT_TRUE(FindData(label).empty()) << "left over from an earlier run";
+    ASSERT_NO_FATAL_FAILURE(InAnotherProcess("create", label, "made by another process"));
+    const std::vector<CK_OBJECT_HANDLE> found = FindData(label);
+    for (CK_OBJECT_HANDLE object : found) {
+        Keep(object);
+    }
+    ASSERT_EQ(found.size(), 1u) << "a token object another application created, while this one was initialized";
+    const std::string expected = "made by another process";
+    EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
+}
+
+P11_CASE(SecondProcess, TokenObjectAnotherProcessDestroysIsGone, .group = "objects",
+         .functions = "C_CreateObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_GetAttributeValue",
+         .section = "v2.40 §5.7 C_DestroyObject")
+{
+    const std::string label = Label("Root Cert", true);
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "doomed");
+    const CK_OBJECT_HANDLE object = CreateObject(tmpl, "Root Cert", true);
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    ASSERT_NO_FATAL_FAILURE(InAnotherProcess("destroy", label));
+    created_.clear();
+    const std::vector<CK_OBJECT_HANDLE> found = FindData(label);
+    for (CK_OBJECT_HANDLE left : found) {
+        Keep(left);
+    }
+    EXPECT_TRUE(found.empty()) << "another application destroyed the token object; this one still finds it";
+    CK_OBJECT_CLASS klass = 0;
+    CK_ATTRIBUTE read = {CKA_CLASS, &klass, sizeof(klass)};
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &read, 1), CKR_OBJECT_HANDLE_INVALID)
+        << "the old handle of an object another application destroyed";
+}
+
+} // namespace
+} // namespace p11conf
