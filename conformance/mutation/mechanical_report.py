@@ -9,6 +9,9 @@ Every survivor of the run is explained in the triage file, under one class:
   invisible    behaviour changes, but no PKCS #11 call can observe it: memory
                freed later or never (a leak), a key kept in RAM longer, a
                cache, a log line
+  unspecified  behaviour changes where v2.40 leaves the choice to the module
+               (e.g. whether a search returns an object changed after
+               C_FindObjectsInit): no conformance case may require either
   unreachable  the mutated line runs only when the heap, the PAL, the store's
                files or wolfCrypt fail, or on a store written by an older
                version: a client of a module cannot bring that about (the
@@ -28,7 +31,7 @@ import sys
 
 import yaml
 
-CLASSES = ("equivalent", "invisible", "unreachable", "open")
+CLASSES = ("equivalent", "invisible", "unspecified", "unreachable", "open")
 
 
 def load(run_path, triage_path):
@@ -69,8 +72,8 @@ def report(rows, triage):
     lines.append(f"- killed: {len(killed)} of {len(counted)} ({percent(len(killed), len(counted))})")
     lines.append(f"- **score over non-equivalent mutants: {len(killed)}/{non_equivalent} "
                  f"({percent(len(killed), non_equivalent)})**")
-    reachable = non_equivalent - by_class["invisible"] - by_class["unreachable"]
-    lines.append(f"- over the mutants a client can observe (without invisible and unreachable): "
+    reachable = non_equivalent - by_class["invisible"] - by_class["unspecified"] - by_class["unreachable"]
+    lines.append(f"- over the mutants a conformance case can observe (without invisible, unspecified and unreachable): "
                  f"{len(killed)}/{reachable} ({percent(len(killed), reachable)})")
     lines.append("- survivors by class: " + ", ".join(f"{name} {by_class[name]}"
                                                        for name in (*CLASSES, "untriaged") if by_class[name]))

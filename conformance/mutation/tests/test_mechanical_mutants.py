@@ -104,5 +104,39 @@ class MechanicalMutantsTest(unittest.TestCase):
             self.assertEqual(mutant.as_dict(), again.as_dict())
 
 
+class MechanicalReportTest(unittest.TestCase):
+    """mechanical_report.py: every survivor explained, nothing explained that did not survive."""
+
+    @staticmethod
+    def row(mutant_id, verdict, operator="lcr"):
+        return {"id": mutant_id, "verdict": verdict, "operator": operator, "file": "backend_wolfssl/x.cpp",
+                "line": 1, "original": "&&", "replacement": "||", "detail": ""}
+
+    def test_a_survivor_without_triage_and_a_triage_of_a_killed_mutant_are_problems(self):
+        import mechanical_report
+        rows = [self.row("a", "killed"), self.row("b", "survived"), self.row("c", "survived"),
+                self.row("d", "stillborn")]
+        triage = {"b": {"class": "equivalent", "reason": "checked earlier"},
+                  "a": {"class": "open", "reason": "x"}}
+        problems = mechanical_report.problems(rows, triage)
+        self.assertIn("survivor c has no triage entry", problems)
+        self.assertIn("triage names a, which the run has as killed", problems)
+        self.assertEqual(2, len(problems))
+        self.assertIn("triage of b: needs class",
+                      " ".join(mechanical_report.problems(rows, {"b": {"class": "maybe", "reason": "x"}})))
+
+    def test_scores_leave_out_stillborn_and_equivalent_and_say_which_are_observable(self):
+        import mechanical_report
+        rows = [self.row("k1", "killed"), self.row("k2", "killed"), self.row("s1", "survived"),
+                self.row("s2", "survived"), self.row("s3", "survived"), self.row("x", "stillborn")]
+        triage = {"s1": {"class": "equivalent", "reason": "r"}, "s2": {"class": "unreachable", "reason": "r"},
+                  "s3": {"class": "open", "reason": "r"}}
+        text = mechanical_report.report(rows, triage)
+        self.assertIn("killed: 2 of 5 (40.0%)", text)
+        self.assertIn("score over non-equivalent mutants: 2/4 (50.0%)", text)
+        self.assertIn("2/3 (66.7%)", text)
+        self.assertIn("| s3 (backend_wolfssl/x.cpp:1) |", text)
+
+
 if __name__ == "__main__":
     unittest.main()
