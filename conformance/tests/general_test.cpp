@@ -158,7 +158,9 @@ P11_CASE(General, ApplicationMutexesAreAllDestroyedByFinalize, .group = "general
     ASSERT_TRUE(ChooseSlot(fl(), &slot, &error)) << error;
     // A session left open here, and one another thread opens and uses,
     // the thread still running when C_Finalize is called.
-    CK_SESSION_HANDLE mine = CK_INVALID_HANDLE;
+    CK_SESSION_HANDLE mine = CK_INVALID_HANDLE, closed = CK_INVALID_HANDLE;
+    ASSERT_RV(fl()->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr, &closed), CKR_OK);
+    ASSERT_RV(fl()->C_CloseSession(closed), CKR_OK); // and one closed on the way
     ASSERT_RV(fl()->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr, &mine), CKR_OK);
     std::atomic<bool> used{false}, release{false};
     std::thread worker([&] {
