@@ -22,6 +22,16 @@ int Fail(const char *call, CK_RV rv)
 int Act(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, const std::string &action, const std::string &label,
         const std::string &value)
 {
+    if (action == "create-many") { // VALUE objects labelled "LABEL 0", "LABEL 1", ...
+        const unsigned long count = std::strtoul(value.c_str(), nullptr, 10);
+        for (unsigned long i = 0; i < count; ++i) {
+            const int status = Act(fl, slot, "create", label + " " + std::to_string(i), "object " + std::to_string(i));
+            if (status != 0) {
+                return status;
+            }
+        }
+        return 0;
+    }
     CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
     CK_RV rv = fl->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &session);
     if (rv != CKR_OK) {
@@ -38,6 +48,7 @@ int Act(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, const std::string &action, const 
                                {CKA_VALUE, &value_copy[0], value_copy.size()}};
         CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
         rv = fl->C_CreateObject(session, tmpl, 5, &object);
+        fl->C_CloseSession(session); // a token may allow few sessions
         return rv == CKR_OK ? 0 : Fail("C_CreateObject", rv);
     }
     CK_ATTRIBUTE query[] = {{CKA_CLASS, &klass, sizeof(klass)}, {CKA_LABEL, &label_copy[0], label_copy.size()}};
@@ -67,8 +78,9 @@ int Act(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, const std::string &action, const 
 
 int SecondProcessMain(int argc, char **argv)
 {
-    if (argc < 6 || (std::strcmp(argv[2], "create") != 0 && std::strcmp(argv[2], "destroy") != 0)) {
-        std::printf("usage: p11conform --second-process create|destroy MODULE SLOT LABEL [VALUE]\n");
+    if (argc < 6 || (std::strcmp(argv[2], "create") != 0 && std::strcmp(argv[2], "destroy") != 0 &&
+                     std::strcmp(argv[2], "create-many") != 0)) {
+        std::printf("usage: p11conform --second-process create|create-many|destroy MODULE SLOT LABEL [VALUE]\n");
         return 2;
     }
     std::string error;

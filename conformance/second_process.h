@@ -5,10 +5,11 @@
 // The runner starts itself again (/proc/self/exe) to act as that
 // other application:
 //
-//   p11conform --second-process create|destroy MODULE SLOT LABEL [VALUE]
+//   p11conform --second-process create|create-many|destroy MODULE SLOT LABEL [VALUE]
 //
 // loads MODULE, opens a R/W session on SLOT, creates a public token data
-// object LABEL with VALUE (or destroys every data object labelled LABEL),
+// object LABEL with VALUE (create-many: VALUE objects "LABEL 0", "LABEL 1",
+// ... with values "object 0", ...; destroy: every data object labelled LABEL),
 // finalizes and exits 0, or prints what failed and exits 1.
 #ifndef P11CONF_SECOND_PROCESS_H
 #define P11CONF_SECOND_PROCESS_H

@@ -282,6 +282,25 @@ P11_CASE(Objects, SessionObjectsAreSharedUntilTheirSessionCloses, .group = "obje
     EXPECT_TRUE(FindByLabel(Label("session object")).empty()) << "destroyed with the session that created it";
 }
 
+P11_CASE(Objects, ObjectsSharingALabelAreFoundUntilEachIsDestroyed, .group = "objects",
+         .functions = "C_CreateObject C_DestroyObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
+         .section = "v2.40 §5.7 C_FindObjectsInit")
+{
+    const std::string label = Label("shared");
+    std::vector<CK_OBJECT_HANDLE> objects;
+    for (int i = 0; i < 3; ++i) {
+        objects.push_back(CreateDataLabelled(label));
+        ASSERT_NE(objects.back(), CK_INVALID_HANDLE);
+    }
+    EXPECT_EQ(FindByLabel(label).size(), 3u);
+    ASSERT_RV(fl()->C_DestroyObject(session_, objects[1]), CKR_OK);
+    std::vector<CK_OBJECT_HANDLE> found = FindByLabel(label);
+    std::sort(found.begin(), found.end());
+    std::vector<CK_OBJECT_HANDLE> left = {objects[0], objects[2]};
+    std::sort(left.begin(), left.end());
+    EXPECT_EQ(found, left) << "three objects with one label, the middle one destroyed";
+}
+
 P11_CASE(Objects, HandleOfAnObjectOfAClosedSessionIsObjectHandleInvalid, .group = "objects",
          .functions = "C_CloseSession C_CreateObject C_GetAttributeValue", .section = "v2.40 §5.6 C_CloseSession")
 {

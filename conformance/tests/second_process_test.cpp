@@ -66,5 +66,27 @@ P11_CASE(SecondProcess, TokenObjectAnotherProcessDestroysIsGone, .group = "objec
         << "the old handle of an object another application destroyed";
 }
 
+P11_CASE(SecondProcess, FortyTokenObjectsAnotherProcessCreatesAreAllFound, .group = "objects",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_GetAttributeValue C_CreateObject",
+         .section = "v2.40 §4.4 CKA_TOKEN")
+{
+    if (ActiveProfile().FixedLabelStore()) {
+        GTEST_SKIP() << "not applicable: the store keeps token objects under its fixed labels only";
+    }
+    // More changes than a store may note one by one while this application
+    // waits: it must still see every object.
+    const std::string label = Label("Batch", true);
+    ASSERT_NO_FATAL_FAILURE(InAnotherProcess("create-many", label, "40"));
+    for (int i = 0; i < 40; ++i) {
+        const std::vector<CK_OBJECT_HANDLE> found = FindData(label + " " + std::to_string(i));
+        for (CK_OBJECT_HANDLE object : found) {
+            Keep(object);
+        }
+        ASSERT_EQ(found.size(), 1u) << "object " << i << " of the 40 the other application created";
+        const std::string expected = "object " + std::to_string(i);
+        EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
+    }
+}
+
 } // namespace
 } // namespace p11conf

@@ -1,6 +1,8 @@
 // Session management (v2.40 §5.6): opening, states, closing.
 #include <set>
 
+#include <vector>
+
 #include "module_fixture.h"
 
 namespace p11conf {
@@ -113,6 +115,31 @@ P11_CASE(Session, OneSessionMoreThanTheTokensMaximumIsSessionCount, .group = "se
     }
     GTEST_SKIP() << "not applicable: the token gives no session maximum (ulMaxSessionCount "
                  << info.ulMaxSessionCount << ")";
+}
+
+P11_CASE(Session, EveryOneOfTwentySessionsStaysValidAsMoreOpen, .group = "session",
+         .functions = "C_OpenSession C_GetSessionInfo C_CloseAllSessions", .section = "v2.40 §5.6 C_OpenSession")
+{
+    CK_TOKEN_INFO info{};
+    ASSERT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
+    CK_ULONG count = 20;
+    if (info.ulMaxSessionCount != CK_EFFECTIVELY_INFINITE && info.ulMaxSessionCount != CK_UNAVAILABLE_INFORMATION &&
+        info.ulMaxSessionCount < count) {
+        count = info.ulMaxSessionCount;
+    }
+    std::vector<CK_SESSION_HANDLE> open;
+    for (CK_ULONG i = 0; i < count; ++i) {
+        CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+        ASSERT_RV(fl()->C_OpenSession(slot_, CKF_SERIAL_SESSION, nullptr, nullptr, &session), CKR_OK) << "session " << i;
+        open.push_back(session);
+        for (size_t j = 0; j < open.size(); ++j) {
+            CK_SESSION_INFO session_info{};
+            ASSERT_RV(fl()->C_GetSessionInfo(open[j], &session_info), CKR_OK)
+                << "session " << j << " after " << open.size() << " were opened";
+            EXPECT_EQ(session_info.slotID, slot_);
+        }
+    }
+    EXPECT_RV(fl()->C_CloseAllSessions(slot_), CKR_OK);
 }
 
 } // namespace
