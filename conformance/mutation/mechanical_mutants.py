@@ -44,7 +44,11 @@ import sys
 
 import clang.cindex as ci
 
-LIBCLANG = "/usr/lib/llvm-14/lib/libclang-14.so.1"
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+# libclang is set up as the generator sets it up (codegen/p11gen/header_model.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "codegen"))
+from p11gen.header_model import _index  # noqa: E402
+
 
 RELATIONAL_NEGATION = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 RELATIONAL_BOUNDARY = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
@@ -55,18 +59,6 @@ ARITHMETIC = {"+", "-", "*", "/", "%", "<<", ">>", "&", "|", "^"}
 RV_CONTEXT = {"return", "=", "?", ":", "(", ","}
 LOG_CALL = re.compile(r"^(P11_LOG|p11_log|p11_warn|log_)")
 SKIPPED_FILES = ("backend_wolfssl/log.cpp",)
-
-_configured = False
-
-
-def _index():
-    global _configured
-    if not _configured:
-        if os.path.exists(LIBCLANG):
-            ci.Config.set_library_file(LIBCLANG)
-        _configured = True
-    return ci.Index.create()
-
 
 class Mutant:
     __slots__ = ("id", "file", "line", "offset", "original", "replacement", "operator", "function")

@@ -108,14 +108,21 @@ CK_RV TestUnlockMutex(CK_VOID_PTR mutex)
     return CKR_OK;
 }
 
-P11_CASE(General, InitializeWithApplicationMutexCallbacksWorks, .group = "general", .functions = "C_Initialize",
-         .section = "v2.40 §5.4 C_Initialize")
+// Application locking through the counting callbacks above, no CKF_OS_LOCKING_OK.
+CK_C_INITIALIZE_ARGS CountingMutexArgs()
 {
     CK_C_INITIALIZE_ARGS args{};
     args.CreateMutex = TestCreateMutex;
     args.DestroyMutex = TestDestroyMutex;
     args.LockMutex = TestLockMutex;
     args.UnlockMutex = TestUnlockMutex;
+    return args;
+}
+
+P11_CASE(General, InitializeWithApplicationMutexCallbacksWorks, .group = "general", .functions = "C_Initialize",
+         .section = "v2.40 §5.4 C_Initialize")
+{
+    CK_C_INITIALIZE_ARGS args = CountingMutexArgs();
     g_mutex_calls = 0;
     CK_RV rv = fl()->C_Initialize(&args);
     if (rv == CKR_CANT_LOCK) {
@@ -142,11 +149,7 @@ P11_CASE(General, InitializeWithApplicationMutexCallbacksWorks, .group = "genera
 P11_CASE(General, ApplicationMutexesAreAllDestroyedByFinalize, .group = "general",
          .functions = "C_Initialize C_Finalize C_OpenSession C_GetSessionInfo", .section = "v2.40 §5.4 C_Finalize")
 {
-    CK_C_INITIALIZE_ARGS args{};
-    args.CreateMutex = TestCreateMutex;
-    args.DestroyMutex = TestDestroyMutex;
-    args.LockMutex = TestLockMutex;
-    args.UnlockMutex = TestUnlockMutex;
+    CK_C_INITIALIZE_ARGS args = CountingMutexArgs();
     g_live_mutexes = 0;
     CK_RV rv = fl()->C_Initialize(&args);
     if (rv == CKR_CANT_LOCK) {

@@ -36,6 +36,15 @@ class ProvokedCodes : public KeyTest {
         return key;
     }
 
+    // C_VerifyInit(CKM_ECDSA_SHA256), C_VerifyUpdate of kMessage, then C_VerifyFinal of `signature`: its code.
+    CK_RV MultiPartVerify(CK_OBJECT_HANDLE key, ByteVector signature)
+    {
+        EXPECT_RV(VerifyInit(CKM_ECDSA_SHA256, key), CKR_OK);
+        ByteVector data = kMessage;
+        EXPECT_RV(fl()->C_VerifyUpdate(session_, data.data(), data.size()), CKR_OK);
+        return fl()->C_VerifyFinal(session_, signature.data(), signature.size());
+    }
+
     // The P-256 public key of SigningKey() and a valid CKM_ECDSA_SHA256 signature of kMessage.
     CK_OBJECT_HANDLE SignedMessage(ByteVector *signature)
     {
@@ -105,19 +114,13 @@ P11_CASE(ProvokedCodes, MultiPartVerifyOfATamperedSignatureIsSignatureInvalid, .
     for (size_t flipped : {size_t(0), size_t(31), size_t(32), size_t(63)}) { // first/last byte of r and of s
         ByteVector tampered = signature;
         tampered[flipped] ^= 0x01;
-        ASSERT_RV(VerifyInit(CKM_ECDSA_SHA256, key), CKR_OK);
+        EXPECT_RV(MultiPartVerify(key, tampered), CKR_SIGNATURE_INVALID) << "byte " << flipped << " of r||s flipped";
         ByteVector data = kMessage;
-        ASSERT_RV(fl()->C_VerifyUpdate(session_, data.data(), data.size()), CKR_OK);
-        EXPECT_RV(fl()->C_VerifyFinal(session_, tampered.data(), tampered.size()), CKR_SIGNATURE_INVALID)
-            << "byte " << flipped << " of r||s flipped";
         EXPECT_RV(fl()->C_VerifyUpdate(session_, data.data(), data.size()), CKR_OPERATION_NOT_INITIALIZED)
             << "C_VerifyFinal ends the operation whatever its verdict (§5.11)";
     }
     // The untampered signature still verifies the same way.
-    ASSERT_RV(VerifyInit(CKM_ECDSA_SHA256, key), CKR_OK);
-    ByteVector data = kMessage;
-    ASSERT_RV(fl()->C_VerifyUpdate(session_, data.data(), data.size()), CKR_OK);
-    EXPECT_RV(fl()->C_VerifyFinal(session_, signature.data(), signature.size()), CKR_OK);
+    EXPECT_RV(MultiPartVerify(key, signature), CKR_OK);
 }
 
 P11_CASE(ProvokedCodes, VerifyFinalOfASignatureOfTheWrongLengthIsSignatureLenRange, .group = "keys",
@@ -131,10 +134,7 @@ P11_CASE(ProvokedCodes, VerifyFinalOfASignatureOfTheWrongLengthIsSignatureLenRan
     for (size_t length : {size_t(63), size_t(65)}) {
         ByteVector wrong = signature;
         wrong.resize(length, 0x00);
-        ASSERT_RV(VerifyInit(CKM_ECDSA_SHA256, key), CKR_OK);
-        ByteVector data = kMessage;
-        ASSERT_RV(fl()->C_VerifyUpdate(session_, data.data(), data.size()), CKR_OK);
-        EXPECT_RV(fl()->C_VerifyFinal(session_, wrong.data(), wrong.size()), CKR_SIGNATURE_LEN_RANGE)
+        EXPECT_RV(MultiPartVerify(key, wrong), CKR_SIGNATURE_LEN_RANGE)
             << "a " << length << "-byte signature for P-256 (64 bytes): §5.1.6 \"CKR_SIGNATURE_LEN_RANGE: The "
                "provided signature/MAC can be seen to be invalid solely on the basis of its length\"";
     }
