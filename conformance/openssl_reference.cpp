@@ -22,6 +22,7 @@ struct Free {
     void operator()(EVP_PKEY *p) const { EVP_PKEY_free(p); }
     void operator()(EVP_PKEY_CTX *p) const { EVP_PKEY_CTX_free(p); }
     void operator()(BIGNUM *p) const { BN_free(p); }
+    void operator()(BN_CTX *p) const { BN_CTX_free(p); }
     void operator()(OSSL_PARAM_BLD *p) const { OSSL_PARAM_BLD_free(p); }
     void operator()(OSSL_PARAM *p) const { OSSL_PARAM_free(p); }
     void operator()(ECDSA_SIG *p) const { ECDSA_SIG_free(p); }
@@ -231,6 +232,43 @@ RsaKey GenerateRsaKey(int bits)
     key.exponent_2 = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_EXPONENT2);
     key.coefficient = KeyBn(pkey.get(), OSSL_PKEY_PARAM_RSA_COEFFICIENT1);
     return key;
+}
+
+RsaKey RsaKeyFromPrimes(int prime_1_bits, int prime_2_bits)
+{
+    // BN_generate_prime_ex sets each prime's two top bits, so p * q has
+    // exactly prime_1_bits + prime_2_bits bits.
+    Owned<BN_CTX> ctx(BN_CTX_new());
+    Owned<BIGNUM> p(BN_new()), q(BN_new()), e(BN_new()), n(BN_new()), d(BN_new());
+    Owned<BIGNUM> p1(BN_new()), q1(BN_new()), lambda(BN_new()), gcd(BN_new());
+    Owned<BIGNUM> dp(BN_new()), dq(BN_new()), qinv(BN_new());
+    for (const BIGNUM *made : {p.get(), q.get(), e.get(), n.get(), d.get(), p1.get(), q1.get(), lambda.get(),
+                               gcd.get(), dp.get(), dq.get(), qinv.get()}) {
+        if (made == nullptr) {
+            Fail("BN_new");
+        }
+    }
+    if (!ctx || BN_set_word(e.get(), 65537) != 1) {
+        Fail("BN_CTX_new");
+    }
+    do {
+        if (BN_generate_prime_ex(p.get(), prime_1_bits, 0, nullptr, nullptr, nullptr) != 1 ||
+            BN_generate_prime_ex(q.get(), prime_2_bits, 0, nullptr, nullptr, nullptr) != 1 ||
+            BN_sub(p1.get(), p.get(), BN_value_one()) != 1 || BN_sub(q1.get(), q.get(), BN_value_one()) != 1 ||
+            BN_gcd(gcd.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
+            BN_mul(lambda.get(), p1.get(), q1.get(), ctx.get()) != 1 ||
+            BN_div(lambda.get(), nullptr, lambda.get(), gcd.get(), ctx.get()) != 1) {
+            Fail("RSA primes");
+        }
+    } while (BN_cmp(p.get(), q.get()) == 0 || BN_mod_inverse(d.get(), e.get(), lambda.get(), ctx.get()) == nullptr);
+    if (BN_mul(n.get(), p.get(), q.get(), ctx.get()) != 1 || BN_mod(dp.get(), d.get(), p1.get(), ctx.get()) != 1 ||
+        BN_mod(dq.get(), d.get(), q1.get(), ctx.get()) != 1 ||
+        BN_mod_inverse(qinv.get(), q.get(), p.get(), ctx.get()) == nullptr ||
+        BN_num_bits(n.get()) != prime_1_bits + prime_2_bits) {
+        Fail("RSA key from primes");
+    }
+    return RsaKey{BnBytes(n.get()),  BnBytes(e.get()),  BnBytes(d.get()),  BnBytes(p.get()),
+                  BnBytes(q.get()),  BnBytes(dp.get()), BnBytes(dq.get()), BnBytes(qinv.get())};
 }
 
 Bytes EcdsaSignRaw(const EcKey &key, const Bytes &hash)

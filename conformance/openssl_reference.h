@@ -25,6 +25,10 @@ struct RsaKey {
 
 EcKey GenerateEcKey(const std::string &curve);
 RsaKey GenerateRsaKey(int bits);
+// An RSA key (e = 65537) of prime_1_bits + prime_2_bits modulus bits, built
+// from two primes: OpenSSL's key generation rounds odd sizes such as 2049
+// down to a multiple of 8.
+RsaKey RsaKeyFromPrimes(int prime_1_bits, int prime_2_bits);
 
 // DER OCTET STRING around an uncompressed point (CKA_EC_POINT).
 Bytes DerOctetString(const Bytes &content);

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "module_loader.h"
 #include "rv_check.h"
@@ -19,40 +21,31 @@ int Fail(const char *call, CK_RV rv)
     return 1;
 }
 
-int Act(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, const std::string &action, const std::string &label,
-        const std::string &value)
+CK_UTF8CHAR *Utf8(std::string &text)
 {
-    if (action == "create-many") { // VALUE objects labelled "LABEL 0", "LABEL 1", ...
-        const unsigned long count = std::strtoul(value.c_str(), nullptr, 10);
-        for (unsigned long i = 0; i < count; ++i) {
-            const int status = Act(fl, slot, "create", label + " " + std::to_string(i), "object " + std::to_string(i));
-            if (status != 0) {
-                return status;
-            }
-        }
-        return 0;
-    }
-    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-    CK_RV rv = fl->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &session);
-    if (rv != CKR_OK) {
-        return Fail("C_OpenSession", rv);
-    }
+    return reinterpret_cast<CK_UTF8CHAR *>(&text[0]);
+}
+
+int CreateData(CK_FUNCTION_LIST *fl, CK_SESSION_HANDLE session, std::string label, std::string value)
+{
     CK_OBJECT_CLASS klass = CKO_DATA;
     CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-    std::string label_copy = label, value_copy = value;
-    if (action == "create") {
-        CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &klass, sizeof(klass)},
-                               {CKA_TOKEN, &yes, sizeof(yes)},
-                               {CKA_PRIVATE, &no, sizeof(no)},
-                               {CKA_LABEL, &label_copy[0], label_copy.size()},
-                               {CKA_VALUE, &value_copy[0], value_copy.size()}};
-        CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
-        rv = fl->C_CreateObject(session, tmpl, 5, &object);
-        fl->C_CloseSession(session); // a token may allow few sessions
-        return rv == CKR_OK ? 0 : Fail("C_CreateObject", rv);
-    }
-    CK_ATTRIBUTE query[] = {{CKA_CLASS, &klass, sizeof(klass)}, {CKA_LABEL, &label_copy[0], label_copy.size()}};
-    if ((rv = fl->C_FindObjectsInit(session, query, 2)) != CKR_OK) {
+    CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &klass, sizeof(klass)},
+                           {CKA_TOKEN, &yes, sizeof(yes)},
+                           {CKA_PRIVATE, &no, sizeof(no)},
+                           {CKA_LABEL, &label[0], label.size()},
+                           {CKA_VALUE, &value[0], value.size()}};
+    CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+    const CK_RV rv = fl->C_CreateObject(session, tmpl, 5, &object);
+    return rv == CKR_OK ? 0 : Fail("C_CreateObject", rv);
+}
+
+int DestroyData(CK_FUNCTION_LIST *fl, CK_SESSION_HANDLE session, std::string label)
+{
+    CK_OBJECT_CLASS klass = CKO_DATA;
+    CK_ATTRIBUTE query[] = {{CKA_CLASS, &klass, sizeof(klass)}, {CKA_LABEL, &label[0], label.size()}};
+    CK_RV rv = fl->C_FindObjectsInit(session, query, 2);
+    if (rv != CKR_OK) {
         return Fail("C_FindObjectsInit", rv);
     }
     CK_OBJECT_HANDLE found[16];
@@ -74,13 +67,87 @@ int Act(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, const std::string &action, const 
     return 0;
 }
 
+// C_InitToken, the user PIN set by the SO, and a private token HMAC key made
+// by the user: a token another application has just started again.
+int ReinitWithKey(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, std::string so_pin, std::string user_pin,
+                  std::string token_label, std::string key_label, std::string secret)
+{
+    token_label.resize(32, ' ');
+    CK_RV rv = fl->C_InitToken(slot, Utf8(so_pin), so_pin.size(), Utf8(token_label));
+    if (rv != CKR_OK) {
+        return Fail("C_InitToken", rv);
+    }
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    if ((rv = fl->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &session)) != CKR_OK) {
+        return Fail("C_OpenSession", rv);
+    }
+    if ((rv = fl->C_Login(session, CKU_SO, Utf8(so_pin), so_pin.size())) != CKR_OK) {
+        return Fail("C_Login(CKU_SO)", rv);
+    }
+    if ((rv = fl->C_InitPIN(session, Utf8(user_pin), user_pin.size())) != CKR_OK) {
+        return Fail("C_InitPIN", rv);
+    }
+    if ((rv = fl->C_Logout(session)) != CKR_OK) {
+        return Fail("C_Logout", rv);
+    }
+    if ((rv = fl->C_Login(session, CKU_USER, Utf8(user_pin), user_pin.size())) != CKR_OK) {
+        return Fail("C_Login(CKU_USER)", rv);
+    }
+    CK_OBJECT_CLASS klass = CKO_SECRET_KEY;
+    CK_KEY_TYPE type = CKK_GENERIC_SECRET;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &klass, sizeof(klass)},      {CKA_KEY_TYPE, &type, sizeof(type)},
+                           {CKA_TOKEN, &yes, sizeof(yes)},          {CKA_PRIVATE, &yes, sizeof(yes)},
+                           {CKA_SIGN, &yes, sizeof(yes)},           {CKA_VERIFY, &yes, sizeof(yes)},
+                           {CKA_LABEL, &key_label[0], key_label.size()}, {CKA_VALUE, &secret[0], secret.size()}};
+    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+    if ((rv = fl->C_CreateObject(session, tmpl, 8, &key)) != CKR_OK) {
+        return Fail("C_CreateObject", rv);
+    }
+    return 0;
+}
+
+int Act(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, const std::string &action, const std::vector<std::string> &args)
+{
+    if (action == "reinit-with-key") {
+        return ReinitWithKey(fl, slot, args[0], args[1], args[2], args[3], args[4]);
+    }
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    const CK_RV rv = fl->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr, nullptr, &session);
+    if (rv != CKR_OK) {
+        return Fail("C_OpenSession", rv);
+    }
+    int status = 0;
+    if (action == "create") {
+        status = CreateData(fl, session, args[0], args[1]);
+    } else if (action == "create-many") { // COUNT objects labelled "LABEL 0", "LABEL 1", ...
+        const unsigned long count = std::strtoul(args[1].c_str(), nullptr, 10);
+        for (unsigned long i = 0; i < count && status == 0; ++i) {
+            status = CreateData(fl, session, args[0] + " " + std::to_string(i), "object " + std::to_string(i));
+        }
+    } else {
+        status = DestroyData(fl, session, args[0]);
+    }
+    fl->C_CloseSession(session); // a token may allow few sessions
+    return status;
+}
+
+// How many arguments after SLOT each action takes.
+int ArgumentsOf(const std::string &action)
+{
+    return action == "create" || action == "create-many" ? 2 : action == "destroy" ? 1
+           : action == "reinit-with-key"                  ? 5
+                                                          : -1;
+}
+
 } // namespace
 
 int SecondProcessMain(int argc, char **argv)
 {
-    if (argc < 6 || (std::strcmp(argv[2], "create") != 0 && std::strcmp(argv[2], "destroy") != 0 &&
-                     std::strcmp(argv[2], "create-many") != 0)) {
-        std::printf("usage: p11conform --second-process create|create-many|destroy MODULE SLOT LABEL [VALUE]\n");
+    const int wanted = argc > 2 ? ArgumentsOf(argv[2]) : -1;
+    if (wanted < 0 || argc != 5 + wanted) {
+        std::printf("usage: p11conform --second-process create LABEL VALUE | create-many LABEL COUNT | destroy LABEL |"
+                    " reinit-with-key SO_PIN USER_PIN TOKEN_LABEL KEY_LABEL SECRET (each after MODULE SLOT)\n");
         return 2;
     }
     std::string error;
@@ -96,29 +163,35 @@ int SecondProcessMain(int argc, char **argv)
     if (rv != CKR_OK) {
         return Fail("C_Initialize", rv);
     }
-    const int status = Act(fl, std::strtoul(argv[4], nullptr, 0), argv[2], argv[5], argc > 6 ? argv[6] : "");
+    const std::vector<std::string> arguments(argv + 5, argv + argc);
+    const int status = Act(fl, std::strtoul(argv[4], nullptr, 0), argv[2], arguments);
     rv = fl->C_Finalize(nullptr);
     return status != 0 ? status : rv == CKR_OK ? 0 : Fail("C_Finalize", rv);
 }
 
-int RunSecondProcess(const std::string &module, CK_SLOT_ID slot, const std::string &action, const std::string &label,
-                     const std::string &value, std::string *output)
+int RunSecondProcess(const std::string &module, CK_SLOT_ID slot, const std::string &action,
+                     const std::vector<std::string> &arguments, std::string *output)
 {
     int pipe_ends[2];
     if (pipe(pipe_ends) != 0) {
         *output = "pipe() failed";
         return -1;
     }
+    // argv is built before fork: the child may only make async-signal-safe calls.
     const std::string slot_text = std::to_string(slot);
+    std::vector<const char *> args = {"p11conform", "--second-process", action.c_str(), module.c_str(),
+                                      slot_text.c_str()};
+    for (const std::string &argument : arguments) {
+        args.push_back(argument.c_str());
+    }
+    args.push_back(nullptr);
     const pid_t pid = fork();
     if (pid == 0) {
         // Only async-signal-safe calls until exec: the test process may hold locks.
         dup2(pipe_ends[1], STDOUT_FILENO);
         dup2(pipe_ends[1], STDERR_FILENO);
         close(pipe_ends[0]);
-        const char *args[] = {"p11conform",  "--second-process", action.c_str(), module.c_str(),
-                              slot_text.c_str(), label.c_str(), value.c_str(), nullptr};
-        execv("/proc/self/exe", const_cast<char *const *>(args));
+        execv("/proc/self/exe", const_cast<char *const *>(args.data()));
         _exit(127);
     }
     close(pipe_ends[1]);

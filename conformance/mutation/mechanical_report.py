@@ -21,6 +21,12 @@ Every survivor of the run is explained in the triage file, under one class:
 A mutant killed by a case added after the run is recorded killed in the run
 file (rerun with run_mechanical.py --only ID --rerun).
 
+Rows may also carry "units": the verdict of the project's own tests (the
+backend's unit and storage tests, run_mechanical.py --unit-tests) on a
+survivor of the suite. The report gives the suite's score alone and the
+score of the suite and the unit tests together; the triage still says why
+the suite alone cannot see each of its survivors.
+
 --check exits 1 when a survivor has no triage entry, or the triage names a
 mutant the run does not have or that was killed.
 """
@@ -53,6 +59,10 @@ def problems(rows, triage):
             found.append(f"triage names {mutant}, which the run has as {verdicts.get(mutant, 'absent')}")
         if not isinstance(entry, dict) or entry.get("class") not in CLASSES or not entry.get("reason"):
             found.append(f"triage of {mutant}: needs class ({', '.join(CLASSES)}) and reason")
+    for row in rows:
+        if row.get("units") == "killed" and triage.get(row["id"], {}).get("class") == "equivalent":
+            found.append(f"triage has {row['id']} as equivalent, but the unit tests kill it "
+                         f"({row.get('units_detail', '')})")
     return found
 
 
@@ -75,8 +85,17 @@ def report(rows, triage):
     reachable = non_equivalent - by_class["invisible"] - by_class["unspecified"] - by_class["unreachable"]
     lines.append(f"- over the mutants a conformance case can observe (without invisible, unspecified and unreachable): "
                  f"{len(killed)}/{reachable} ({percent(len(killed), reachable)})")
-    lines.append("- survivors by class: " + ", ".join(f"{name} {by_class[name]}"
-                                                       for name in (*CLASSES, "untriaged") if by_class[name]))
+    lines.append("- survivors of the suite by class: " + ", ".join(f"{name} {by_class[name]}"
+                                                                for name in (*CLASSES, "untriaged") if by_class[name]))
+    by_units = [r for r in survivors if r.get("units") == "killed"]
+    if any("units" in r for r in survivors):
+        both = len(killed) + len(by_units)
+        lines.append(f"- **with the project's unit and storage tests as a second killer: {both}/{non_equivalent} "
+                     f"({percent(both, non_equivalent)})** — the units kill {len(by_units)} of the suite's "
+                     f"{len(survivors) - equivalent} non-equivalent survivors")
+        left = collections.Counter(triage.get(r["id"], {}).get("class", "untriaged") for r in survivors
+                                   if r.get("units") != "killed" and triage.get(r["id"], {}).get("class") != "equivalent")
+        lines.append("- surviving both, by class: " + ", ".join(f"{name} {left[name]}" for name in CLASSES if left[name]))
     lines.append("")
     lines.append("| operator | run | killed | survived |")
     lines.append("|---|---|---|---|")
@@ -89,15 +108,18 @@ def report(rows, triage):
         lines.append(f"| {name} | {total} | {counts['killed']} ({percent(counts['killed'], total)}) "
                      f"| {counts['survived']} |")
     lines.append("")
-    lines.append("| survivor | change | class | why |")
-    lines.append("|---|---|---|---|")
+    lines.append("| survivor | change | class | why the suite cannot see it | unit tests |")
+    lines.append("|---|---|---|---|---|")
     order = {name: index for index, name in enumerate(CLASSES)}
     for row in sorted(survivors, key=lambda r: (order.get(triage.get(r["id"], {}).get("class"), 9), r["id"])):
         entry = triage.get(row["id"], {})
         change = f"`{row['original'][:50]}` → `{row['replacement'][:50] or '(nothing)'}`".replace("|", "\\|")
         where = f"{row['id']} ({row['file']}:{row['line']})"
+        units = row.get("units", "not run")
+        if units == "killed":
+            units = f"killed by {row.get('units_detail', '')}"
         lines.append(f"| {where} | {change} | {entry.get('class', '**untriaged**')} "
-                     f"| {str(entry.get('reason', '')).replace('|', '/')} |")
+                     f"| {str(entry.get('reason', '')).replace('|', '/')} | {units} |")
     return "\n".join(lines) + "\n"
 
 

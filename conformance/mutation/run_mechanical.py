@@ -28,6 +28,16 @@ so a long run can be stopped and resumed. --record compares with a recorded
 run (docs/mutation/mechanical-run.jsonl): a mutant recorded killed that now
 survives is a regression of the suite, and the exit status is 1; new
 survivors of mutants never recorded are listed. Exit 0 otherwise.
+
+--unit-tests REGEX adds a second killer: every mutant the suite lets survive
+is written into the tree again, the test programs of the ctest tests that
+match REGEX (e.g. '^(backend|crypto|storage|secrets|clients)\\.') are rebuilt
+with it and run. The row then also has "units" (killed / survived /
+stillborn) and "units_detail" (the first test that failed). The suite's own
+score stays the "verdict"; the units catch what no PKCS #11 call can show
+(a fault of the heap, the PAL or a stored file, a leak a test counts).
+--units-only skips the suite and runs the units on the survivors already in
+--results.
 """
 import argparse
 import concurrent.futures
@@ -109,10 +119,47 @@ class SourceTree:
                 stream.write(self.originals.pop(name))
 
 
-def build(build_dir, target, log):
+def build(build_dir, target, log, jobs=1):
+    targets = [target] if isinstance(target, str) else list(target)
     with open(log, "w", encoding="utf-8") as out:
-        return subprocess.run(["cmake", "--build", build_dir, "--target", target, "-j", "1"],
+        return subprocess.run(["cmake", "--build", build_dir, "--target", *targets, "-j", str(jobs)],
                               stdout=out, stderr=subprocess.STDOUT).returncode == 0
+
+
+def unit_targets(build_dir, regex):
+    """The programs (CMake targets named like their executables) of the ctest tests matching regex."""
+    listing = subprocess.run(["ctest", "--test-dir", build_dir, "-R", regex, "--show-only=json-v1"],
+                             capture_output=True, text=True, check=True).stdout
+    tests = json.loads(listing).get("tests", [])
+    programs = sorted({os.path.basename(t["command"][0]) for t in tests if t.get("command")})
+    if not programs:
+        raise SystemExit(f"run_mechanical: no ctest test matches {regex!r}")
+    return programs
+
+
+def run_unit_tests(args, targets, name):
+    """(verdict, detail) of the project's own tests on the tree as it is now."""
+    if not build(args.build_dir, targets, os.path.join(args.work_dir, name + ".units.build.log"), jobs=2):
+        return "stillborn", "does not compile"
+    log = os.path.join(args.work_dir, name + ".units.log")
+    with open(log, "w", encoding="utf-8") as out:
+        rc = subprocess.run(["ctest", "--test-dir", args.build_dir, "-R", args.unit_tests, "-j", "2",
+                             "--timeout", str(args.timeout)], stdout=out, stderr=subprocess.STDOUT).returncode
+    if rc == 0:
+        return "survived", ""
+    with open(log, encoding="utf-8", errors="replace") as stream:
+        failed = first_failed_test(stream.read())
+    return "killed", failed or f"ctest exit {rc}"
+
+
+def first_failed_test(ctest_output):
+    """The first name under ctest's "The following tests FAILED:" ("  12 - name (Failed)"), or ""."""
+    _, found, listing = ctest_output.partition("The following tests FAILED:")
+    for line in listing.splitlines() if found else []:
+        number, dash, rest = line.strip().partition(" - ")
+        if dash and number.isdigit() and rest:
+            return rest.split()[0]
+    return ""
 
 
 def run_suite(args, module, name):
@@ -149,6 +196,41 @@ def run_suite(args, module, name):
         said = [line.strip() for line in stream
                 if line.strip() and not line.startswith("p11conform: module ")][:1] or [f"exit {rc}"]
     return "killed", f"runner exit {rc}: {said[0][:160]}", seconds
+
+
+def save_row(path, row):
+    """Replaces (or adds) the row of one mutant in a JSON-lines results file."""
+    if not path:
+        return
+    kept = [r for r in read_jsonl(path) if r["id"] != row["id"]]
+    with open(path + ".new", "w", encoding="utf-8") as stream:
+        for old in kept + [row]:
+            stream.write(json.dumps(old, sort_keys=True) + "\n")
+    os.replace(path + ".new", path)
+
+
+def run_units_on_survivors(args, tree, mutants, rows):
+    """The second killer: the project's own tests on each survivor of the suite (row["units"])."""
+    by_id = {m.id: m for m in mutants}
+    todo = [r for r in rows if r["verdict"] == "survived" and (args.rerun or "units" not in r)]
+    missing = [r["id"] for r in todo if r["id"] not in by_id]
+    if missing:
+        raise SystemExit(f"run_mechanical: no longer a mutant of these sources: {', '.join(missing)}")
+    targets = unit_targets(args.build_dir, args.unit_tests)
+    tree.restore()
+    verdict, detail = run_unit_tests(args, targets, "control")
+    if verdict != "survived":
+        raise SystemExit(f"run_mechanical: the unit tests fail unmutated ({detail})")
+    print(f"units control: passed; {len(todo)} survivors of the suite to run them on "
+          f"({len(targets)} programs)", flush=True)
+    for number, row in enumerate(todo):
+        tree.write(by_id[row["id"]])
+        start = time.monotonic()
+        verdict, detail = run_unit_tests(args, targets, f"u{number:05d}")
+        row.update(units=verdict, units_detail=detail, units_seconds=round(time.monotonic() - start, 1))
+        save_row(args.results, row)
+        print(f"  units [{number + 1}/{len(todo)}] {verdict:9} {row['id']}  {detail}", flush=True)
+    tree.restore()
 
 
 def select(mutants, args, done):
@@ -190,8 +272,14 @@ def main(argv):
     parser.add_argument("--record", help="a recorded run to compare with")
     parser.add_argument("--timeout", type=int, default=90)
     parser.add_argument("--list", action="store_true", help="print the selected mutants and stop")
+    parser.add_argument("--unit-tests", metavar="REGEX",
+                        help="second killer: the ctest tests matching REGEX, on every survivor of the suite")
+    parser.add_argument("--units-only", action="store_true",
+                        help="with --results and --unit-tests: run only the units, on the survivors in --results")
     args = parser.parse_args(argv)
-    if not (args.sample or args.only or args.all or args.list):
+    if args.units_only and not (args.results and args.unit_tests):
+        parser.error("--units-only needs --results and --unit-tests")
+    if not (args.sample or args.only or args.all or args.list or args.units_only):
         parser.error("say which mutants: --sample N, --only IDS or --all")
     args.source_root = os.path.realpath(args.source_root)
     args.build_dir = os.path.realpath(args.build_dir)
@@ -205,7 +293,7 @@ def main(argv):
     start = time.monotonic()
     mutants = enumerate_mutants(args.source_root, args.build_dir, args.profile)
     done = {row["id"] for row in read_jsonl(args.results)}
-    chosen = select(mutants, args, done)
+    chosen = [] if args.units_only else select(mutants, args, done)
     print(f"{len(mutants)} mechanical mutants of {target}; {len(chosen)} to run "
           f"({time.monotonic() - start:.0f} s to find them)", flush=True)
     if args.list:
@@ -224,6 +312,9 @@ def main(argv):
 
     results = []
     try:
+        if args.units_only:
+            run_units_on_survivors(args, tree, mutants, read_jsonl(args.results))
+            return 0
         if not build(args.build_dir, target, os.path.join(args.work_dir, "control.build.log")):
             raise SystemExit(f"run_mechanical: {target} does not build unmutated")
         control = os.path.join(args.work_dir, "control.so")
@@ -246,12 +337,7 @@ def main(argv):
                 row = dict(mutant.as_dict(), verdict=verdict, detail=detail,
                            build_seconds=round(build_seconds, 1), seconds=round(seconds, 1))
                 results.append(row)
-                if args.results:
-                    kept = [r for r in read_jsonl(args.results) if r["id"] != row["id"]]
-                    with open(args.results + ".new", "w", encoding="utf-8") as stream:
-                        for old in kept + [row]:
-                            stream.write(json.dumps(old, sort_keys=True) + "\n")
-                    os.replace(args.results + ".new", args.results)
+                save_row(args.results, row)
                 print(f"  [{len(results)}/{len(chosen)}] {verdict:9} {mutant.id}  "
                       f"{mutant.original[:40]!r} -> {mutant.replacement[:40]!r}  {detail}", flush=True)
 
@@ -272,6 +358,8 @@ def main(argv):
                 pending = (mutant, pool.submit(run_suite, args, copy, name), build_seconds)
             if pending is not None:
                 finish(pending)
+        if args.unit_tests:
+            run_units_on_survivors(args, tree, mutants, results)
     finally:
         tree.restore()
         build(args.build_dir, target, os.path.join(args.work_dir, "restore.build.log"))

@@ -121,6 +121,82 @@ P11_CASE(EdgeInputs, SignIntoABiggerBufferGivesTheSignaturesOwnLength, .group = 
     EXPECT_TRUE(ref::EcdsaVerifyRaw(key.point, "P-256", hash, signature)) << "OpenSSL rejects the signature";
 }
 
+P11_CASE(EdgeInputs, HashThenSignIntoABiggerBufferGivesTheSignaturesOwnLength, .group = "keys",
+         .functions = "C_CreateObject C_SignInit C_Sign C_SignUpdate C_SignFinal", .mechanisms = "CKM_ECDSA_SHA256",
+         .section = "v2.40 §5.2")
+{
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA_SHA256, CKF_SIGN));
+    const ref::EcKey key = ref::GenerateEcKey("P-256");
+    Template tmpl = EcPrivateTemplate(key);
+    const CK_OBJECT_HANDLE private_key = CreateObject(tmpl, "Device Priv TLS Key", false);
+    ASSERT_NE(private_key, CK_INVALID_HANDLE);
+    const ByteVector hash = ref::Sha256(kMessage);
+    ASSERT_RV(SignInit(CKM_ECDSA_SHA256, private_key), CKR_OK);
+    ByteVector signature;
+    ASSERT_RV(SignInto(kMessage, 128, &signature), CKR_OK) << "C_Sign into 128 bytes";
+    EXPECT_EQ(signature.size(), 64u) << "C_Sign: §5.2 \"*pulBufLen is set to the exact number of bytes\" returned";
+    EXPECT_TRUE(ref::EcdsaVerifyRaw(key.point, "P-256", hash, signature)) << "OpenSSL rejects C_Sign's signature";
+
+    ASSERT_RV(SignInit(CKM_ECDSA_SHA256, private_key), CKR_OK);
+    ByteVector data = kMessage;
+    ASSERT_RV(fl()->C_SignUpdate(session_, data.data(), data.size()), CKR_OK);
+    ByteVector final_signature(128, 0);
+    CK_ULONG length = final_signature.size();
+    ASSERT_RV(fl()->C_SignFinal(session_, final_signature.data(), &length), CKR_OK) << "C_SignFinal into 128 bytes";
+    EXPECT_EQ(length, 64u) << "C_SignFinal: §5.2 \"*pulBufLen is set to the exact number of bytes\" returned";
+    final_signature.resize(length <= 128 ? length : 0);
+    EXPECT_TRUE(ref::EcdsaVerifyRaw(key.point, "P-256", hash, final_signature))
+        << "OpenSSL rejects C_SignFinal's signature";
+}
+
+// An empty message is a message (§5.11 C_Sign takes ulDataLen 0). It is
+// given at a real address: whether NULL_PTR with a length of 0 is an empty
+// message or CKR_ARGUMENTS_BAD v2.40 does not say (SoftHSMv2 refuses it).
+P11_CASE(EdgeInputs, EmptyMessageSignsAndVerifies, .group = "keys",
+         .functions = "C_CreateObject C_SignInit C_Sign C_VerifyInit C_Verify",
+         .mechanisms = "CKM_SHA256_HMAC CKM_ECDSA_SHA256", .section = "v2.40 §5.12 C_Verify")
+{
+    const bool hmac = Offers(CKM_SHA256_HMAC, CKF_SIGN | CKF_VERIFY);
+    const bool ecdsa = Offers(CKM_ECDSA_SHA256, CKF_SIGN | CKF_VERIFY);
+    P11_SKIP_UNLESS(hmac || ecdsa);
+    const ByteVector empty_hash = ref::Sha256({});
+    unsigned char nothing[1] = {0};
+    if (hmac) {
+        const ByteVector secret = HmacSecret();
+        Template tmpl = HmacTemplate(secret);
+        const CK_OBJECT_HANDLE mac_key = CreateObject(tmpl, "HMAC Key", false);
+        ASSERT_NE(mac_key, CK_INVALID_HANDLE);
+        ASSERT_RV(SignInit(CKM_SHA256_HMAC, mac_key), CKR_OK);
+        ByteVector mac(32, 0);
+        CK_ULONG length = mac.size();
+        ASSERT_RV(fl()->C_Sign(session_, nothing, 0, mac.data(), &length), CKR_OK) << "HMAC of the empty message";
+        EXPECT_EQ(mac, ref::HmacSha256(secret, {})) << "OpenSSL's HMAC-SHA256 of the empty message";
+        ASSERT_RV(VerifyInit(CKM_SHA256_HMAC, mac_key), CKR_OK);
+        EXPECT_RV(fl()->C_Verify(session_, nothing, 0, mac.data(), mac.size()), CKR_OK)
+            << "C_Verify of the empty message's HMAC";
+    }
+    if (ecdsa) {
+        const ref::EcKey key = ref::GenerateEcKey("P-256");
+        Template priv = EcPrivateTemplate(key);
+        const CK_OBJECT_HANDLE private_key = CreateObject(priv, "Device Priv TLS Key", false);
+        Template pub = EcPublicTemplate(key);
+        const CK_OBJECT_HANDLE public_key = CreateObject(pub, "Device Pub TLS Key", false);
+        ASSERT_NE(private_key, CK_INVALID_HANDLE);
+        ASSERT_NE(public_key, CK_INVALID_HANDLE);
+        ASSERT_RV(SignInit(CKM_ECDSA_SHA256, private_key), CKR_OK);
+        ByteVector signature(64, 0);
+        CK_ULONG length = signature.size();
+        ASSERT_RV(fl()->C_Sign(session_, nothing, 0, signature.data(), &length), CKR_OK) << "ECDSA of the empty message";
+        signature.resize(length <= 64 ? length : 0);
+        EXPECT_TRUE(ref::EcdsaVerifyRaw(key.point, "P-256", empty_hash, signature))
+            << "OpenSSL rejects the signature of the empty message";
+        ByteVector theirs = ref::EcdsaSignRaw(key, empty_hash);
+        ASSERT_RV(VerifyInit(CKM_ECDSA_SHA256, public_key), CKR_OK);
+        EXPECT_RV(fl()->C_Verify(session_, nothing, 0, theirs.data(), theirs.size()), CKR_OK)
+            << "C_Verify of OpenSSL's signature of the empty message";
+    }
+}
+
 P11_CASE(EdgeInputs, RawEcdsaOfHashesShorterAndLongerThanTheCurveMatchesOpenSsl, .group = "keys",
          .functions = "C_CreateObject C_SignInit C_Sign C_VerifyInit C_Verify", .mechanisms = "CKM_ECDSA",
          .section = "v2.40 §5.11 C_Sign")

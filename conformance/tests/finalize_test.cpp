@@ -3,8 +3,6 @@
 // is invalid, the user is logged out, no operation is still active and
 // session objects are gone, while token objects are found again by label and
 // class. FreeRTOS's reference let sessions survive C_Finalize.
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <string>
 #include <vector>
@@ -35,6 +33,41 @@ class Finalize : public WithSession<KeyTest> {
         Template tmpl;
         tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "payload of " + role);
         return CreateObject(tmpl, role, token);
+    }
+
+    // A public token HMAC key created (by the user when `logged_in`, else
+    // with no login), then C_Finalize + C_Initialize: found again (without
+    // a login) and signing as OpenSSL does with the same secret.
+    void ExpectPublicTokenSecretKeyKept(bool logged_in)
+    {
+        P11_SKIP_UNLESS(Offers(CKM_SHA256_HMAC, CKF_SIGN));
+        if (logged_in) {
+            P11_SKIP_UNLESS(LoginUser());
+        }
+        const std::string label = Label("HMAC Key", true);
+        const ByteVector secret = HmacSecret();
+        Template tmpl = HmacTemplate(secret);
+        tmpl.Bool(CKA_PRIVATE, false).Bool(CKA_TOKEN, true).Text(CKA_LABEL, label);
+        CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+        const CK_RV created = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &key);
+        if (created == CKR_TEMPLATE_INCONSISTENT || created == CKR_ATTRIBUTE_VALUE_INVALID) {
+            GTEST_SKIP() << "not applicable: the token keeps secret keys private (" << RvName(created) << ")";
+        }
+        ASSERT_RV(created, CKR_OK) << "a public token secret key, " << (logged_in ? "by the user" : "no login")
+                                   << ": \"Only public objects can be created unless the normal user is logged "
+                                      "in\" (§5.7 C_CreateObject)";
+        ASSERT_NO_FATAL_FAILURE(Reinitialize());
+        ASSERT_TRUE(OpenSession());
+        Template query;
+        query.Text(CKA_LABEL, label).Ulong(CKA_CLASS, CKO_SECRET_KEY);
+        const std::vector<CK_OBJECT_HANDLE> found = Find(query);
+        for (CK_OBJECT_HANDLE object : found) {
+            Keep(object);
+        }
+        ASSERT_EQ(found.size(), 1u) << "the public token key made " << (logged_in ? "by the user" : "without a login")
+                                    << " did not outlive C_Finalize";
+        EXPECT_EQ(Sign(found[0], CKM_SHA256_HMAC, kMessage), ref::HmacSha256(secret, kMessage))
+            << "the key read back is not the key made";
     }
 
     std::vector<CK_OBJECT_HANDLE> FindData(const std::string &role, bool token)
@@ -217,36 +250,22 @@ P11_CASE(Finalize, AllowedMechanismsOfATokenKeyAreKept, .group = "keys",
     EXPECT_RV(VerifyInit(CKM_ECDSA, found[0]), CKR_MECHANISM_INVALID) << "a mechanism the key does not allow";
 }
 
+// v2.40 §5.7 C_CreateObject: "Only public objects can be created unless the
+// normal user is logged in": a public (CKA_PRIVATE false) token secret key,
+// made without a login and with one, is the token's like any other object.
 P11_CASE(Finalize, PublicTokenSecretKeyMadeWithoutALoginIsKept, .group = "keys",
          .functions = "C_Finalize C_CreateObject C_SignInit C_Sign C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
          .mechanisms = "CKM_SHA256_HMAC", .section = "v2.40 §4.4 CKA_PRIVATE")
 {
-    P11_SKIP_UNLESS(Offers(CKM_SHA256_HMAC, CKF_SIGN));
-    // No login: v2.40 §4.4 lets a R/W public session create public
-    // (CKA_PRIVATE false) token objects, and they are the token's like any.
-    const ByteVector secret = HmacSecret();
-    Template tmpl = HmacTemplate(secret);
-    tmpl.Bool(CKA_PRIVATE, false).Bool(CKA_TOKEN, true).Text(CKA_LABEL, Label("HMAC Key", true));
-    CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
-    const CK_RV created = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &key);
-    if (created == CKR_USER_NOT_LOGGED_IN || created == CKR_TEMPLATE_INCONSISTENT) {
-        GTEST_SKIP() << "not applicable: the token keeps secret keys private (" << RvName(created) << ")";
-    }
-    ASSERT_RV(created, CKR_OK) << "a public token secret key, no login";
-    ASSERT_NO_FATAL_FAILURE(Reinitialize());
-    ASSERT_TRUE(OpenSession());
-    Template query;
-    query.Text(CKA_LABEL, Label("HMAC Key", true)).Ulong(CKA_CLASS, CKO_SECRET_KEY);
-    const std::vector<CK_OBJECT_HANDLE> found = Find(query);
-    for (CK_OBJECT_HANDLE object : found) {
-        Keep(object);
-    }
-    ASSERT_EQ(found.size(), 1u) << "the public token key made without a login did not outlive C_Finalize";
-    ByteVector expected(32);
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), kMessage.data(), kMessage.size(),
-         expected.data(), &length);
-    EXPECT_EQ(Sign(found[0], CKM_SHA256_HMAC, kMessage), expected) << "the key read back is not the key made";
+    ExpectPublicTokenSecretKeyKept(false);
+}
+
+P11_CASE(Finalize, PublicTokenSecretKeyMadeByTheUserIsKept, .group = "keys",
+         .functions = "C_Finalize C_Login C_CreateObject C_SignInit C_Sign C_FindObjectsInit C_FindObjects "
+                      "C_FindObjectsFinal",
+         .mechanisms = "CKM_SHA256_HMAC", .section = "v2.40 §4.4 CKA_PRIVATE")
+{
+    ExpectPublicTokenSecretKeyKept(true);
 }
 
 P11_CASE(Finalize, SessionObjectsAreGone, .group = "general",

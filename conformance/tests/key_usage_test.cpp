@@ -390,6 +390,35 @@ class RsaPssSaltLength : public KeyTest {
             << "OpenSSL rejects the RSASSA-PSS signature with a " << largest << "-byte salt";
     }
 
+    // RFC 8017 §9.1.1 takes emLen = ceil((modBits - 1) / 8), one byte less
+    // than the modulus when modBits is 8k + 1: with a 2049-bit key a salt of
+    // emLen - hLen - 2 = 222 bytes is the largest, 223 has no room.
+    void ExpectSaltLimitOfA2049BitModulus(CK_MECHANISM_TYPE type)
+    {
+        P11_SKIP_UNLESS(OffersKeySize(type, CKF_SIGN, 2049));
+        static const ref::RsaKey key = ref::RsaKeyFromPrimes(1025, 1024);
+        Template priv = RsaPrivateTemplate(key);
+        const CK_RV created = TryCreateObject(priv, "Device Priv TLS Key", &private_key_);
+        if (created != CKR_OK) {
+            GTEST_SKIP() << "the module does not take a 2049-bit RSA key (" << RvName(created)
+                         << "), though its mechanism info covers 2049 bits";
+        }
+        ASSERT_EQ(key.modulus.size(), 257u) << "the reference key has 2049 bits";
+        EXPECT_RV(Init(true, type, 223), CKR_MECHANISM_PARAM_INVALID)
+            << "sLen 223 with a 2049-bit modulus: emLen = ceil(2048 / 8) = 256 < hLen + sLen + 2 = 257 (RFC 8017 "
+               "§9.1.1 step 3; mechanisms v2.40 §2.1.14: sLen is bounded by the key)";
+        ASSERT_RV(Init(true, type, 222), CKR_OK) << "sLen 222 = emLen - hLen - 2 with a 2049-bit modulus";
+        const ByteVector hash = ref::Sha256(kMessage);
+        ByteVector data = type == CKM_RSA_PKCS_PSS ? hash : kMessage;
+        ByteVector signature(key.modulus.size());
+        CK_ULONG length = signature.size();
+        ASSERT_RV(fl()->C_Sign(session_, data.data(), data.size(), signature.data(), &length), CKR_OK);
+        signature.resize(length);
+        EXPECT_EQ(length, 257u) << "an RSA signature has the modulus's length (RFC 8017 §8.1.1)";
+        EXPECT_TRUE(ref::RsaPssSha256VerifySalt(key.modulus, key.public_exponent, hash, signature, 222))
+            << "OpenSSL rejects the RSASSA-PSS signature of the 2049-bit key with a 222-byte salt";
+    }
+
     bool sign_ = false;
     bool verify_ = false;
     CK_OBJECT_HANDLE private_key_ = CK_INVALID_HANDLE;
@@ -408,6 +437,12 @@ class RsaPssSaltLength : public KeyTest {
              .section = "v2.40 §5.11 C_Sign")                                                                          \
     {                                                                                                                  \
         ExpectLargestSaltSigns(MECHANISM);                                                                             \
+    }                                                                                                                  \
+    P11_CASE(RsaPssSaltLength, Name##SaltLimitOfA2049BitModulusIsOneByteShorter, .group = "keys",                      \
+             .functions = "C_CreateObject C_SignInit C_Sign", .mechanisms = #MECHANISM,                                \
+             .section = "v2.40 §5.11 C_SignInit")                                                                      \
+    {                                                                                                                  \
+        ExpectSaltLimitOfA2049BitModulus(MECHANISM);                                                                   \
     }
 
 P11_PSS_SALT_CASES(RsaPkcsPss, CKM_RSA_PKCS_PSS)

@@ -150,5 +150,57 @@ P11_CASE(ManyTokenObjects, TwentyCreatedTenDestroyedTheRestFoundAfterReinitializ
     }
 }
 
+// Enough token objects to fill more than one of any store's pages or blocks
+// (ours keeps 256 per index page), then the earlier ones destroyed: whatever
+// a store frees or compacts, the later objects stay findable.
+P11_CASE(ManyTokenObjects, ThreeHundredCreatedTheFirst256DestroyedTheRestFoundAfterReinitialize, .group = "objects",
+         .functions = "C_Finalize C_CreateObject C_DestroyObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal "
+                      "C_GetAttributeValue",
+         .section = "v2.40 §4.4 CKA_TOKEN")
+{
+    if (ActiveProfile().FixedLabelStore()) {
+        GTEST_SKIP() << "not applicable: the store keeps token objects under its fixed labels only";
+    }
+    constexpr int kCount = 300;
+    constexpr int kDestroyed = 256;
+    std::vector<CK_OBJECT_HANDLE> objects;
+    for (int i = 0; i < kCount; ++i) {
+        Template tmpl;
+        tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "bulk " + std::to_string(i));
+        tmpl.Bool(CKA_TOKEN, true).Text(CKA_LABEL, Label("Bulk " + std::to_string(i), true));
+        CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+        const CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &object);
+        if (rv == CKR_DEVICE_MEMORY && i >= 20) {
+            GTEST_SKIP() << "not applicable: the token holds " << i << " such objects (C_CreateObject answers "
+                         << "CKR_DEVICE_MEMORY), fewer than this case needs";
+        }
+        ASSERT_RV(rv, CKR_OK) << "token object " << i;
+        objects.push_back(Keep(object));
+    }
+    for (int i = 0; i < kDestroyed; ++i) {
+        ASSERT_RV(fl()->C_DestroyObject(session_, objects[static_cast<size_t>(i)]), CKR_OK) << "object " << i;
+    }
+    created_.clear();
+    ASSERT_RV(fl()->C_Finalize(nullptr), CKR_OK);
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    ASSERT_TRUE(OpenSession());
+    for (int i = 0; i < kCount; ++i) {
+        Template query;
+        query.Text(CKA_LABEL, Label("Bulk " + std::to_string(i), true)).Ulong(CKA_CLASS, CKO_DATA);
+        const std::vector<CK_OBJECT_HANDLE> found = Find(query);
+        for (CK_OBJECT_HANDLE object : found) {
+            Keep(object);
+        }
+        if (i < kDestroyed) {
+            EXPECT_TRUE(found.empty()) << "destroyed token object " << i << " came back";
+            continue;
+        }
+        ASSERT_EQ(found.size(), 1u) << "token object " << i << " of " << kCount << " (the first " << kDestroyed
+                                    << " destroyed) was not found again after C_Finalize / C_Initialize";
+        const std::string value = "bulk " + std::to_string(i);
+        EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(value.begin(), value.end())) << "object " << i;
+    }
+}
+
 } // namespace
 } // namespace p11conf

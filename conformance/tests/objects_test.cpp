@@ -197,6 +197,31 @@ P11_CASE(Objects, FindObjectsAfterFinalIsOperationNotInitialized, .group = "obje
     EXPECT_RV(FindNext(&count), CKR_OPERATION_NOT_INITIALIZED) << "C_FindObjectsFinal ends the search";
 }
 
+// v2.40 §5.7: C_FindObjects continues "a search for token and session
+// objects that match a template". An object that matched when the search
+// began and still matches, changed meanwhile in an attribute the template
+// does not name, is one of them.
+P11_CASE(Objects, ObjectChangedDuringASearchIsStillFound, .group = "objects",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_SetAttributeValue C_CreateObject",
+         .section = "v2.40 §5.7 C_FindObjects")
+{
+    const CK_OBJECT_HANDLE object = CreateData("data");
+    ASSERT_NE(object, CK_INVALID_HANDLE);
+    const std::string label = Label("data");
+    Template query;
+    query.Text(CKA_LABEL, label);
+    ASSERT_RV(fl()->C_FindObjectsInit(session_, query.data(), query.size()), CKR_OK);
+    std::string application = "changed during the search";
+    CK_ATTRIBUTE change = {CKA_APPLICATION, &application[0], application.size()};
+    ASSERT_RV(fl()->C_SetAttributeValue(session_, object, &change, 1), CKR_OK) << "CKA_APPLICATION of a data object";
+    CK_OBJECT_HANDLE found[4] = {};
+    CK_ULONG count = 0;
+    EXPECT_RV(fl()->C_FindObjects(session_, found, 4, &count), CKR_OK);
+    EXPECT_RV(fl()->C_FindObjectsFinal(session_), CKR_OK);
+    ASSERT_EQ(count, 1u) << "the object labelled " << label << " matched when C_FindObjectsInit ran and still matches";
+    EXPECT_EQ(found[0], object);
+}
+
 P11_CASE(Objects, GetAttributeValueGivesSizesValuesAndPerAttributeErrors, .group = "objects",
          .functions = "C_GetAttributeValue C_CreateObject", .section = "v2.40 §5.7 C_GetAttributeValue")
 {

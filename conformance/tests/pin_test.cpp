@@ -175,6 +175,64 @@ P11_CASE(PinManagement, SetPinAsSecurityOfficerClearsSoPinToBeChanged, .group = 
     EXPECT_EQ(flags & CKF_SO_PIN_TO_BE_CHANGED, 0u) << "the SO has just changed the SO PIN with C_SetPIN";
 }
 
+// v2.40 §3.2 CK_TOKEN_INFO flags: "CKF_USER_PIN_COUNT_LOW: True if an
+// incorrect user login PIN has been entered at least once since the last
+// successful authentication" and "CKF_USER_PIN_FINAL_TRY: True if supplying
+// an incorrect user PIN will cause it to become locked". A token may leave
+// both false; when it sets FINAL_TRY, the next wrong PIN must lock the PIN.
+// Wrong PINs are given until the token says FINAL_TRY or locks (at most 20),
+// then the SO sets the user PIN again with C_InitPIN.
+P11_CASE(PinManagement, PinCountFlagsSayWhatTheNextWrongPinDoes, .group = "pin",
+         .functions = "C_Login C_Logout C_GetTokenInfo C_InitPIN", .section = "v2.40 §3.2 CK_TOKEN_INFO",
+         .destructive = true)
+{
+    if (so_pin_.empty()) {
+        GTEST_SKIP() << "not applicable: no SO PIN to set the user PIN again (pass --so-pin)";
+    }
+    ASSERT_RV(LoginUser(user_pin_), CKR_OK);
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    CK_FLAGS flags = TokenFlags();
+    EXPECT_EQ(flags & CKF_USER_PIN_COUNT_LOW, 0u) << "no wrong PIN since the last successful C_Login";
+    const std::string wrong = user_pin_ + "x";
+    if (!(flags & CKF_USER_PIN_FINAL_TRY)) {
+        ASSERT_RV(LoginUser(wrong), CKR_PIN_INCORRECT) << "one wrong PIN";
+        ASSERT_RV(LoginUser(user_pin_), CKR_OK) << "one wrong PIN does not lock a PIN the token did not flag";
+        ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+        flags = TokenFlags();
+        EXPECT_EQ(flags & CKF_USER_PIN_COUNT_LOW, 0u) << "a successful C_Login came after the wrong PIN";
+    }
+
+    int wrong_pins = 0;
+    bool locked = false;
+    for (; wrong_pins < 20 && !(flags & CKF_USER_PIN_FINAL_TRY); ++wrong_pins) {
+        const CK_RV rv = LoginUser(wrong);
+        flags = TokenFlags();
+        if (rv == CKR_PIN_LOCKED || (flags & CKF_USER_PIN_LOCKED)) {
+            locked = true;
+            break;
+        }
+        ASSERT_RV(rv, CKR_PIN_INCORRECT) << "wrong PIN " << wrong_pins + 1;
+    }
+    if (flags & CKF_USER_PIN_FINAL_TRY) {
+        EXPECT_TRUE(RvIsOneOf(LoginUser(wrong), {CKR_PIN_INCORRECT, CKR_PIN_LOCKED}))
+            << "the wrong PIN after CKF_USER_PIN_FINAL_TRY";
+        EXPECT_RV(LoginUser(user_pin_), CKR_PIN_LOCKED)
+            << "the token set CKF_USER_PIN_FINAL_TRY after " << wrong_pins
+            << " wrong PIN(s): \"supplying an incorrect user PIN will cause it to become locked\"";
+        EXPECT_NE(TokenFlags() & CKF_USER_PIN_LOCKED, 0u) << "CKF_USER_PIN_LOCKED after the final try";
+        locked = true;
+    }
+    if (locked) {
+        std::string so_pin = so_pin_;
+        std::string user_pin = user_pin_;
+        ASSERT_RV(fl()->C_Login(session_, CKU_SO, Pin(so_pin), so_pin.size()), CKR_OK);
+        ASSERT_RV(fl()->C_InitPIN(session_, Pin(user_pin), user_pin.size()), CKR_OK)
+            << "the SO sets the locked user PIN again";
+        ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    }
+    EXPECT_RV(LoginUser(user_pin_), CKR_OK) << "the user PIN works again";
+}
+
 // A case that changes a PIN (and puts it back), or would if the module were
 // wrong, is destructive: it runs only with --init-token, never on a token
 // whose PINs the run must not touch.

@@ -5,6 +5,11 @@
 // library is initialized with CKF_OS_LOCKING_OK, so it must lock for itself
 // (v2.40 §5.4 C_Initialize). Failures inside a thread are collected and
 // reported after the join.
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +21,7 @@ namespace {
 
 constexpr int kThreads = 2;
 constexpr int kIterations = 10;
+constexpr int kDeadlineSeconds = 120;
 
 using Failures = std::vector<std::string>;
 
@@ -37,19 +43,42 @@ class Threads : public WithSession<KeyTest> {
   protected:
     // Runs body(thread, session, failures) on kThreads threads; each gets its
     // own session when `shared` is CK_INVALID_HANDLE, else all use `shared`.
-    template <typename Body> void Run(Body body, CK_SESSION_HANDLE shared = CK_INVALID_HANDLE)
+    // A module that deadlocks would hang the run: after kDeadlineSeconds the
+    // runner says so and exits 1 (the stuck threads cannot be joined).
+    template <typename Body>
+    void Run(Body body, CK_SESSION_HANDLE shared = CK_INVALID_HANDLE, CK_FLAGS flags = CKF_SERIAL_SESSION)
     {
         CK_SESSION_HANDLE sessions[kThreads];
         for (CK_SESSION_HANDLE &session : sessions) {
             session = shared;
             if (shared == CK_INVALID_HANDLE) {
-                ASSERT_RV(fl()->C_OpenSession(slot_, CKF_SERIAL_SESSION, nullptr, nullptr, &session), CKR_OK);
+                ASSERT_RV(fl()->C_OpenSession(slot_, flags, nullptr, nullptr, &session), CKR_OK);
             }
         }
         Failures failures[kThreads];
+        std::mutex mutex;
+        std::condition_variable finished;
+        int done = 0;
         std::vector<std::thread> threads;
         for (int t = 0; t < kThreads; ++t) {
-            threads.emplace_back([&, t] { body(t, sessions[t], &failures[t]); });
+            threads.emplace_back([&, t] {
+                body(t, sessions[t], &failures[t]);
+                const std::lock_guard<std::mutex> lock(mutex);
+                ++done;
+                finished.notify_all();
+            });
+        }
+        {
+            std::unique_lock<std::mutex> lock(mutex);
+            if (!finished.wait_for(lock, std::chrono::seconds(kDeadlineSeconds), [&] { return done == kThreads; })) {
+                const ::testing::TestInfo *test = ::testing::UnitTest::GetInstance()->current_test_info();
+                std::fprintf(stderr,
+                             "p11conform: %s.%s: %d of %d threads still inside the module after %d s: a deadlock "
+                             "(v2.40 §5.4: with CKF_OS_LOCKING_OK the library locks for itself); stopping the run\n",
+                             test->test_suite_name(), test->name(), kThreads - done, kThreads, kDeadlineSeconds);
+                std::fflush(stderr);
+                std::_Exit(1);
+            }
         }
         for (std::thread &thread : threads) {
             thread.join();
@@ -146,6 +175,118 @@ P11_CASE(Threads, TwoThreadsFindReadSignAndVerifyOnTheirOwnSessions, .group = "t
             }
         }
     });
+}
+
+// Writers of the store at once: each thread creates a public token object,
+// changes it and destroys it, again and again. Create, change and destroy
+// take a module's locks (its tables, its store) in their own order; two
+// orders that differ deadlock.
+P11_CASE(Threads, TwoThreadsCreateChangeAndDestroyTokenObjectsAtOnce, .group = "threads",
+         .functions = "C_CreateObject C_SetAttributeValue C_DestroyObject", .section = "v2.40 §5.4 C_Initialize")
+{
+    if (ActiveProfile().FixedLabelStore()) {
+        GTEST_SKIP() << "not applicable: the store keeps token objects under its fixed labels only";
+    }
+    const std::string labels[kThreads] = {Label("Thread 0 Object", true), Label("Thread 1 Object", true)};
+    Run(
+        [&](int t, CK_SESSION_HANDLE session, Failures *failures) {
+            for (int i = 0; i < 4 * kIterations; ++i) {
+                CK_OBJECT_CLASS klass = CKO_DATA;
+                CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+                std::string value = "iteration " + std::to_string(i);
+                CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &klass, sizeof(klass)},
+                                       {CKA_TOKEN, &yes, sizeof(yes)},
+                                       {CKA_PRIVATE, &no, sizeof(no)},
+                                       {CKA_LABEL, const_cast<char *>(labels[t].data()), labels[t].size()},
+                                       {CKA_VALUE, &value[0], value.size()}};
+                CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+                if (!Ok(fl()->C_CreateObject(session, tmpl, 5, &object), "C_CreateObject", failures)) {
+                    continue;
+                }
+                std::string application = "thread " + std::to_string(t);
+                CK_ATTRIBUTE change = {CKA_APPLICATION, &application[0], application.size()};
+                Ok(fl()->C_SetAttributeValue(session, object, &change, 1), "C_SetAttributeValue", failures);
+                Ok(fl()->C_DestroyObject(session, object), "C_DestroyObject", failures);
+            }
+        },
+        CK_INVALID_HANDLE, CKF_SERIAL_SESSION | CKF_RW_SESSION);
+    for (const std::string &label : labels) {
+        Template query;
+        query.Text(CKA_LABEL, label);
+        EXPECT_TRUE(Find(query).empty()) << "every object labelled " << label << " was destroyed";
+    }
+}
+
+// One thread makes private token keys while another logs the user out and
+// in again: each C_CreateObject either makes the key (CKR_OK) or finds no
+// user logged in (CKR_USER_NOT_LOGGED_IN, §5.7: "Only public objects can be
+// created unless the normal user is logged in"); every key it made is kept.
+P11_CASE(Threads, PrivateTokenKeysMadeWhileAnotherThreadLogsOutAndInAreKept, .group = "threads",
+         .functions = "C_CreateObject C_Login C_Logout C_Finalize C_FindObjectsInit C_FindObjects C_FindObjectsFinal",
+         .mechanisms = "CKM_SHA256_HMAC", .section = "v2.40 §5.4 C_Initialize")
+{
+    P11_SKIP_UNLESS(Offers(CKM_SHA256_HMAC, CKF_SIGN));
+    if (ActiveProfile().FixedLabelStore()) {
+        GTEST_SKIP() << "not applicable: the store keeps token objects under its fixed labels only";
+    }
+    P11_SKIP_UNLESS(LoginUser());
+    const std::string label = Label("HMAC Key", true);
+    const ByteVector secret = HmacSecret();
+    const std::string pin = UserPin();
+    int made = 0;
+    Run(
+        [&](int t, CK_SESSION_HANDLE session, Failures *failures) {
+            for (int i = 0; i < 3 * kIterations; ++i) {
+                if (t == 1) {
+                    std::string copy = pin;
+                    const CK_RV out = fl()->C_Logout(session);
+                    if (out != CKR_OK && out != CKR_USER_NOT_LOGGED_IN) {
+                        Ok(out, "C_Logout", failures);
+                    }
+                    const CK_RV in = fl()->C_Login(session, CKU_USER, reinterpret_cast<CK_UTF8CHAR *>(&copy[0]),
+                                                   copy.size());
+                    if (in != CKR_OK && in != CKR_USER_ALREADY_LOGGED_IN) {
+                        Ok(in, "C_Login", failures);
+                    }
+                    continue;
+                }
+                CK_OBJECT_CLASS klass = CKO_SECRET_KEY;
+                CK_KEY_TYPE type = CKK_GENERIC_SECRET;
+                CK_BBOOL yes = CK_TRUE;
+                ByteVector value = secret;
+                CK_ATTRIBUTE tmpl[] = {{CKA_CLASS, &klass, sizeof(klass)},
+                                       {CKA_KEY_TYPE, &type, sizeof(type)},
+                                       {CKA_TOKEN, &yes, sizeof(yes)},
+                                       {CKA_PRIVATE, &yes, sizeof(yes)},
+                                       {CKA_SIGN, &yes, sizeof(yes)},
+                                       {CKA_LABEL, const_cast<char *>(label.data()), label.size()},
+                                       {CKA_VALUE, value.data(), value.size()}};
+                CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
+                const CK_RV rv = fl()->C_CreateObject(session, tmpl, 7, &key);
+                if (rv == CKR_OK) {
+                    ++made;
+                } else if (rv != CKR_USER_NOT_LOGGED_IN) {
+                    Ok(rv, "C_CreateObject of a private token key", failures);
+                }
+            }
+        },
+        CK_INVALID_HANDLE, CKF_SERIAL_SESSION | CKF_RW_SESSION);
+    ASSERT_RV(fl()->C_Finalize(nullptr), CKR_OK);
+    ASSERT_NO_FATAL_FAILURE(Initialize());
+    ASSERT_TRUE(OpenSession());
+    ASSERT_TRUE(LoginUser());
+    Template query;
+    query.Text(CKA_LABEL, label).Ulong(CKA_CLASS, CKO_SECRET_KEY);
+    const std::vector<CK_OBJECT_HANDLE> found = Find(query);
+    for (CK_OBJECT_HANDLE key : found) {
+        Keep(key);
+    }
+    EXPECT_EQ(found.size(), static_cast<size_t>(made))
+        << made << " keys were made (C_CreateObject answered CKR_OK); after C_Finalize and C_Initialize the token has "
+        << found.size();
+    for (CK_OBJECT_HANDLE key : found) {
+        EXPECT_EQ(Sign(key, CKM_SHA256_HMAC, kMessage), ref::HmacSha256(secret, kMessage));
+    }
 }
 
 P11_CASE(Threads, TwoThreadsDrawRandomOnTheirOwnSessions, .group = "threads", .functions = "C_GenerateRandom",

@@ -232,6 +232,30 @@ TEST(Ecdsa, OnlyTheHashThenSignMechanismsAreMultiPart)
     sign_engine_free(engine);
 }
 
+// The entry points pass an empty message as (NULL, 0) (p11_buffer_ok takes
+// it): the engines sign and verify it as the empty message.
+TEST(Ecdsa, EmptyMessageGivenAsNullSignsAndVerifies)
+{
+    EcKey key = make_key(kCurves[0]);
+    CK_MECHANISM mech = mechanism(CKM_ECDSA_SHA256);
+    SignEngine *engine = nullptr;
+    ASSERT_EQ(sign_engine_init(&mech, CKK_EC, CKO_PRIVATE_KEY, key.priv, SignPurpose::sign, test_rng(), &engine),
+              CKR_OK);
+    unsigned char sig[64];
+    CK_ULONG len = sizeof sig;
+    ASSERT_EQ(sign_engine_sign(engine, nullptr, 0, sig, &len), CKR_OK);
+    sign_engine_free(engine);
+    ASSERT_EQ(sign_engine_init(&mech, CKK_EC, CKO_PUBLIC_KEY, key.pub, SignPurpose::verify, test_rng(), &engine),
+              CKR_OK);
+    EXPECT_EQ(sign_engine_verify(engine, nullptr, 0, sig, len), CKR_OK);
+    sign_engine_free(engine);
+    ASSERT_EQ(sign_engine_init(&mech, CKK_EC, CKO_PUBLIC_KEY, key.pub, SignPurpose::verify, test_rng(), &engine),
+              CKR_OK);
+    const unsigned char one = 0;
+    EXPECT_EQ(sign_engine_verify(engine, &one, 1, sig, len), CKR_SIGNATURE_INVALID) << "one zero byte is not empty";
+    sign_engine_free(engine);
+}
+
 TEST(Ecdsa, EngineIsSpentAfterFinal)
 {
     EcKey key = make_key(kCurves[0]);

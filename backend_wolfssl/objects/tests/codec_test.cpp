@@ -6,6 +6,7 @@
 #include <cstring>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "objects/der_certificate.h"
 #include "crypto/ec_params.h"
@@ -324,6 +325,111 @@ TEST(DerCertificateTest, EveryTruncationIsRejected)
     for (std::size_t len = 0; len < p11test::kTestCertificateSize; ++len) {
         EXPECT_FALSE(p11::parse_certificate(p11test::kTestCertificate, len, &fields)) << len;
     }
+}
+
+// DER pieces to build certificates that differ from the test certificate in
+// one structural point (X.690 §8.1: tag, definite length, contents).
+using Der = std::vector<unsigned char>;
+
+Der DerElement(unsigned char tag, const Der &content)
+{
+    Der out{tag};
+    const std::size_t n = content.size();
+    if (n < 0x80) {
+        out.push_back(static_cast<unsigned char>(n));
+    } else if (n < 0x100) {
+        out.insert(out.end(), {0x81, static_cast<unsigned char>(n)});
+    } else {
+        out.insert(out.end(), {0x82, static_cast<unsigned char>(n >> 8), static_cast<unsigned char>(n)});
+    }
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+// Size of the tag and length octets of the element at p (short or long form).
+std::size_t HeaderSize(const unsigned char *p)
+{
+    return (p[1] & 0x80) ? 2 + (p[1] & 0x7f) : 2;
+}
+
+std::size_t ElementSize(const unsigned char *p)
+{
+    std::size_t length = p[1];
+    if (p[1] & 0x80) {
+        length = 0;
+        for (std::size_t i = 0; i < (p[1] & 0x7fu); ++i) {
+            length = (length << 8) | p[2 + i];
+        }
+    }
+    return HeaderSize(p) + length;
+}
+
+// The three elements of the test certificate: tbsCertificate,
+// signatureAlgorithm, signatureValue (RFC 5280 §4.1).
+std::vector<Der> CertificateParts()
+{
+    const unsigned char *cert = p11test::kTestCertificate;
+    const unsigned char *p = cert + HeaderSize(cert);
+    std::vector<Der> parts;
+    for (int i = 0; i < 3; ++i) {
+        parts.emplace_back(p, p + ElementSize(p));
+        p += parts.back().size();
+    }
+    return parts;
+}
+
+Der Joined(const std::vector<Der> &parts)
+{
+    Der out;
+    for (const Der &part : parts) {
+        out.insert(out.end(), part.begin(), part.end());
+    }
+    return out;
+}
+
+bool Parses(const Der &der)
+{
+    p11::CertificateFields fields;
+    return p11::parse_certificate(der.data(), der.size(), &fields);
+}
+
+TEST(DerCertificateTest, RebuiltFromItsPartsItStillParses)
+{
+    const Der rebuilt = DerElement(0x30, Joined(CertificateParts()));
+    ASSERT_EQ(Der(p11test::kTestCertificate, p11test::kTestCertificate + p11test::kTestCertificateSize), rebuilt);
+    EXPECT_TRUE(Parses(rebuilt));
+}
+
+TEST(DerCertificateTest, AnElementMoreOrLessInTheCertificateSequenceIsRejected)
+{
+    std::vector<Der> parts = CertificateParts();
+    std::vector<Der> extra = parts;
+    extra.push_back({0x05, 0x00}); // a NULL after signatureValue
+    EXPECT_FALSE(Parses(DerElement(0x30, Joined(extra))));
+    std::vector<Der> unsigned_parts(parts.begin(), parts.begin() + 2); // no signatureValue
+    EXPECT_FALSE(Parses(DerElement(0x30, Joined(unsigned_parts))));
+    parts[2][0] = 0x04; // signatureValue as an OCTET STRING, not a BIT STRING
+    EXPECT_FALSE(Parses(DerElement(0x30, Joined(parts))));
+}
+
+TEST(DerCertificateTest, ASerialNumberWithoutContentOctetsIsRejected)
+{
+    // X.690 §8.3.1: an INTEGER has one or more contents octets; 02 00 is none.
+    std::vector<Der> parts = CertificateParts();
+    const Der &tbs = parts[0];
+    const std::size_t tbs_at = p11test::kTestCertificateSize - Joined(parts).size(); // the outer header
+    const std::size_t serial_at = p11test::kTestCertificateSerial.offset - tbs_at;
+    ASSERT_EQ(0x02, tbs[serial_at]);
+    Der content(tbs.begin() + static_cast<long>(HeaderSize(tbs.data())), tbs.begin() + static_cast<long>(serial_at));
+    content.insert(content.end(), {0x02, 0x00});
+    content.insert(content.end(), tbs.begin() + static_cast<long>(serial_at + p11test::kTestCertificateSerial.size),
+                   tbs.end());
+    parts[0] = DerElement(0x30, content);
+    EXPECT_FALSE(Parses(DerElement(0x30, Joined(parts))));
+    content[serial_at - HeaderSize(tbs.data()) + 1] = 0x01; // 02 01 <next byte>: one octet, parses as a serial
+    content.insert(content.begin() + static_cast<long>(serial_at - HeaderSize(tbs.data()) + 2), 0x07);
+    parts[0] = DerElement(0x30, content);
+    EXPECT_TRUE(Parses(DerElement(0x30, Joined(parts)))) << "the same certificate with a one-octet serial";
 }
 
 TEST(EcEncodingTest, CurvesAndPointForms)

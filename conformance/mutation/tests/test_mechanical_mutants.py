@@ -137,6 +137,34 @@ class MechanicalReportTest(unittest.TestCase):
         self.assertIn("2/3 (66.7%)", text)
         self.assertIn("| s3 (backend_wolfssl/x.cpp:1) |", text)
 
+    def test_unit_tests_are_a_second_killer_and_cannot_kill_an_equivalent_mutant(self):
+        import mechanical_report
+        rows = [self.row("k1", "killed"), self.row("s1", "survived"), self.row("s2", "survived"),
+                self.row("s3", "survived")]
+        rows[1].update(units="killed", units_detail="backend.StorageTest.X")
+        rows[2].update(units="survived", units_detail="")
+        triage = {"s1": {"class": "unreachable", "reason": "r"}, "s2": {"class": "invisible", "reason": "r"},
+                  "s3": {"class": "equivalent", "reason": "r"}}
+        text = mechanical_report.report(rows, triage)
+        self.assertIn("score over non-equivalent mutants: 1/3 (33.3%)", text)
+        self.assertIn("second killer: 2/3 (66.7%)", text)
+        self.assertIn("surviving both, by class: invisible 1", text)
+        self.assertIn("killed by backend.StorageTest.X", text)
+        self.assertEqual([], mechanical_report.problems(rows, triage))
+        rows[3].update(units="killed", units_detail="backend.T.Y")
+        self.assertIn("triage has s3 as equivalent, but the unit tests kill it (backend.T.Y)",
+                      mechanical_report.problems(rows, triage))
+
+    def test_the_first_failed_test_is_read_from_ctests_summary(self):
+        import run_mechanical
+        output = ("  3/414 Test  #12: backend.A.B ....***Failed    0.01 sec\n"
+                  "99% tests passed, 2 tests failed out of 414\n\n"
+                  "The following tests FAILED:\n"
+                  "\t 12 - backend.A.B (Failed)\n"
+                  "\t 40 - crypto.C.D (Timeout)\n")
+        self.assertEqual("backend.A.B", run_mechanical.first_failed_test(output))
+        self.assertEqual("", run_mechanical.first_failed_test("100% tests passed, 0 tests failed out of 4\n"))
+
 
 if __name__ == "__main__":
     unittest.main()
