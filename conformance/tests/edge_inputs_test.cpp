@@ -14,6 +14,18 @@ namespace {
 
 class EdgeInputs : public KeyTest {
   protected:
+    // Session key objects of an OpenSSL EC key (the FreeRTOS roles).
+    CK_OBJECT_HANDLE EcPrivateKey(const ref::EcKey &key)
+    {
+        Template tmpl = EcPrivateTemplate(key);
+        return CreateObject(tmpl, "Device Priv TLS Key", false);
+    }
+    CK_OBJECT_HANDLE EcPublicKey(const ref::EcKey &key)
+    {
+        Template tmpl = EcPublicTemplate(key);
+        return CreateObject(tmpl, "Device Pub TLS Key", false);
+    }
+
     static ByteVector WithoutLeadingZeros(ByteVector value)
     {
         while (value.size() > 1 && value.front() == 0) {
@@ -110,8 +122,7 @@ P11_CASE(EdgeInputs, SignIntoABiggerBufferGivesTheSignaturesOwnLength, .group = 
 {
     P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    Template tmpl = EcPrivateTemplate(key);
-    const CK_OBJECT_HANDLE private_key = CreateObject(tmpl, "Device Priv TLS Key", false);
+    const CK_OBJECT_HANDLE private_key = EcPrivateKey(key);
     ASSERT_NE(private_key, CK_INVALID_HANDLE);
     const ByteVector hash = ref::Sha256(kMessage);
     ASSERT_RV(SignInit(CKM_ECDSA, private_key), CKR_OK);
@@ -127,8 +138,7 @@ P11_CASE(EdgeInputs, HashThenSignIntoABiggerBufferGivesTheSignaturesOwnLength, .
 {
     P11_SKIP_UNLESS(Offers(CKM_ECDSA_SHA256, CKF_SIGN));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    Template tmpl = EcPrivateTemplate(key);
-    const CK_OBJECT_HANDLE private_key = CreateObject(tmpl, "Device Priv TLS Key", false);
+    const CK_OBJECT_HANDLE private_key = EcPrivateKey(key);
     ASSERT_NE(private_key, CK_INVALID_HANDLE);
     const ByteVector hash = ref::Sha256(kMessage);
     ASSERT_RV(SignInit(CKM_ECDSA_SHA256, private_key), CKR_OK);
@@ -177,10 +187,8 @@ P11_CASE(EdgeInputs, EmptyMessageSignsAndVerifies, .group = "keys",
     }
     if (ecdsa) {
         const ref::EcKey key = ref::GenerateEcKey("P-256");
-        Template priv = EcPrivateTemplate(key);
-        const CK_OBJECT_HANDLE private_key = CreateObject(priv, "Device Priv TLS Key", false);
-        Template pub = EcPublicTemplate(key);
-        const CK_OBJECT_HANDLE public_key = CreateObject(pub, "Device Pub TLS Key", false);
+        const CK_OBJECT_HANDLE private_key = EcPrivateKey(key);
+        const CK_OBJECT_HANDLE public_key = EcPublicKey(key);
         ASSERT_NE(private_key, CK_INVALID_HANDLE);
         ASSERT_NE(public_key, CK_INVALID_HANDLE);
         ASSERT_RV(SignInit(CKM_ECDSA_SHA256, private_key), CKR_OK);
@@ -203,10 +211,8 @@ P11_CASE(EdgeInputs, RawEcdsaOfHashesShorterAndLongerThanTheCurveMatchesOpenSsl,
 {
     P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN | CKF_VERIFY));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    Template priv = EcPrivateTemplate(key);
-    const CK_OBJECT_HANDLE private_key = CreateObject(priv, "Device Priv TLS Key", false);
-    Template pub = EcPublicTemplate(key);
-    const CK_OBJECT_HANDLE public_key = CreateObject(pub, "Device Pub TLS Key", false);
+    const CK_OBJECT_HANDLE private_key = EcPrivateKey(key);
+    const CK_OBJECT_HANDLE public_key = EcPublicKey(key);
     ASSERT_NE(private_key, CK_INVALID_HANDLE);
     ASSERT_NE(public_key, CK_INVALID_HANDLE);
     // SHA-1's 20 bytes (left-padded), SHA-384's 48 (its leftmost 32 used,

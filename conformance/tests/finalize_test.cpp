@@ -60,10 +60,7 @@ class Finalize : public WithSession<KeyTest> {
         ASSERT_TRUE(OpenSession());
         Template query;
         query.Text(CKA_LABEL, label).Ulong(CKA_CLASS, CKO_SECRET_KEY);
-        const std::vector<CK_OBJECT_HANDLE> found = Find(query);
-        for (CK_OBJECT_HANDLE object : found) {
-            Keep(object);
-        }
+        const std::vector<CK_OBJECT_HANDLE> found = KeepAll(Find(query));
         ASSERT_EQ(found.size(), 1u) << "the public token key made " << (logged_in ? "by the user" : "without a login")
                                     << " did not outlive C_Finalize";
         EXPECT_EQ(Sign(found[0], CKM_SHA256_HMAC, kMessage), ref::HmacSha256(secret, kMessage))
@@ -152,15 +149,9 @@ P11_CASE(Finalize, DestroyedTokenObjectStaysDestroyed, .group = "general",
     created_.clear();
     ASSERT_NO_FATAL_FAILURE(Reinitialize());
     ASSERT_TRUE(OpenSession());
-    const std::vector<CK_OBJECT_HANDLE> kept = FindData("JITP Cert", true);
-    for (CK_OBJECT_HANDLE object : kept) {
-        Keep(object);
-    }
+    const std::vector<CK_OBJECT_HANDLE> kept = KeepAll(FindData("JITP Cert", true));
     EXPECT_EQ(kept.size(), 1u) << "the token object not destroyed is still there";
-    const std::vector<CK_OBJECT_HANDLE> back = FindData("Root Cert", true);
-    for (CK_OBJECT_HANDLE object : back) {
-        Keep(object);
-    }
+    const std::vector<CK_OBJECT_HANDLE> back = KeepAll(FindData("Root Cert", true));
     EXPECT_TRUE(back.empty()) << "a destroyed token object came back after C_Finalize / C_Initialize";
 }
 
@@ -212,10 +203,7 @@ P11_CASE(Finalize, TokenCopyOfAnObjectIsKept, .group = "general",
     created_.clear();
     ASSERT_NO_FATAL_FAILURE(Reinitialize());
     ASSERT_TRUE(OpenSession());
-    const std::vector<CK_OBJECT_HANDLE> found = FindData("Root Cert", true);
-    for (CK_OBJECT_HANDLE object : found) {
-        Keep(object);
-    }
+    const std::vector<CK_OBJECT_HANDLE> found = KeepAll(FindData("Root Cert", true));
     ASSERT_EQ(found.size(), 1u) << "the token copy did not outlive C_Finalize";
     const std::string expected = "payload of Original";
     EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
@@ -237,10 +225,7 @@ P11_CASE(Finalize, AllowedMechanismsOfATokenKeyAreKept, .group = "keys",
     ASSERT_TRUE(OpenSession());
     Template query;
     query.Text(CKA_LABEL, Label("Code Verify Key", true)).Ulong(CKA_CLASS, CKO_PUBLIC_KEY);
-    const std::vector<CK_OBJECT_HANDLE> found = Find(query);
-    for (CK_OBJECT_HANDLE object : found) {
-        Keep(object);
-    }
+    const std::vector<CK_OBJECT_HANDLE> found = KeepAll(Find(query));
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(Attribute(found[0], CKA_ALLOWED_MECHANISMS), MechanismList({CKM_ECDSA_SHA256}))
         << "CKA_ALLOWED_MECHANISMS read back from the store";

@@ -275,6 +275,15 @@ class KeyTest : public ModuleTest {
         return object;
     }
 
+    // Keeps every object of `found` (a search's result) for cleanup.
+    std::vector<CK_OBJECT_HANDLE> KeepAll(std::vector<CK_OBJECT_HANDLE> found)
+    {
+        for (CK_OBJECT_HANDLE object : found) {
+            Keep(object);
+        }
+        return found;
+    }
+
     // A label unique to the running test (see TestObjectLabel).
     std::string Label(const std::string &role, bool token_object = false) const
     {

@@ -379,15 +379,25 @@ class RsaPssSaltLength : public KeyTest {
         const size_t em_length = (modulus_bits - 1 + 7) / 8;
         const CK_ULONG largest = em_length - 32 - 2; // RFC 8017 §9.1.1 with hLen 32
         ASSERT_RV(Init(true, type, largest), CKR_OK) << "sLen " << largest << " = emLen - hLen - 2, the largest";
+        ByteVector signature;
+        ASSERT_NO_FATAL_FAILURE(SignAndCheckWithOpenSsl(type, key, largest, &signature));
+    }
+
+    // C_Sign of kMessage (its SHA-256 for CKM_RSA_PKCS_PSS) in the operation
+    // Init started, and OpenSSL's verdict on the signature with that salt.
+    void SignAndCheckWithOpenSsl(CK_MECHANISM_TYPE type, const ref::RsaKey &key, CK_ULONG salt_length,
+                                 ByteVector *signature)
+    {
         const ByteVector hash = ref::Sha256(kMessage);
         ByteVector data = type == CKM_RSA_PKCS_PSS ? hash : kMessage;
-        ByteVector signature(key.modulus.size());
-        CK_ULONG length = signature.size();
-        ASSERT_RV(fl()->C_Sign(session_, data.data(), data.size(), signature.data(), &length), CKR_OK);
-        signature.resize(length);
-        EXPECT_TRUE(
-            ref::RsaPssSha256VerifySalt(key.modulus, key.public_exponent, hash, signature, static_cast<int>(largest)))
-            << "OpenSSL rejects the RSASSA-PSS signature with a " << largest << "-byte salt";
+        signature->assign(key.modulus.size(), 0);
+        CK_ULONG length = signature->size();
+        ASSERT_RV(fl()->C_Sign(session_, data.data(), data.size(), signature->data(), &length), CKR_OK);
+        signature->resize(length);
+        EXPECT_TRUE(ref::RsaPssSha256VerifySalt(key.modulus, key.public_exponent, hash, *signature,
+                                                static_cast<int>(salt_length)))
+            << "OpenSSL rejects the RSASSA-PSS signature of a " << key.modulus.size() * 8 << "-bit key with a "
+            << salt_length << "-byte salt";
     }
 
     // RFC 8017 §9.1.1 takes emLen = ceil((modBits - 1) / 8), one byte less
@@ -408,15 +418,9 @@ class RsaPssSaltLength : public KeyTest {
             << "sLen 223 with a 2049-bit modulus: emLen = ceil(2048 / 8) = 256 < hLen + sLen + 2 = 257 (RFC 8017 "
                "§9.1.1 step 3; mechanisms v2.40 §2.1.14: sLen is bounded by the key)";
         ASSERT_RV(Init(true, type, 222), CKR_OK) << "sLen 222 = emLen - hLen - 2 with a 2049-bit modulus";
-        const ByteVector hash = ref::Sha256(kMessage);
-        ByteVector data = type == CKM_RSA_PKCS_PSS ? hash : kMessage;
-        ByteVector signature(key.modulus.size());
-        CK_ULONG length = signature.size();
-        ASSERT_RV(fl()->C_Sign(session_, data.data(), data.size(), signature.data(), &length), CKR_OK);
-        signature.resize(length);
-        EXPECT_EQ(length, 257u) << "an RSA signature has the modulus's length (RFC 8017 §8.1.1)";
-        EXPECT_TRUE(ref::RsaPssSha256VerifySalt(key.modulus, key.public_exponent, hash, signature, 222))
-            << "OpenSSL rejects the RSASSA-PSS signature of the 2049-bit key with a 222-byte salt";
+        ByteVector signature;
+        ASSERT_NO_FATAL_FAILURE(SignAndCheckWithOpenSsl(type, key, 222, &signature));
+        EXPECT_EQ(signature.size(), 257u) << "an RSA signature has the modulus's length (RFC 8017 §8.1.1)";
     }
 
     bool sign_ = false;

@@ -2,6 +2,7 @@
 // CKA_DESTROYABLE, CKA_MODIFIABLE), a template that gives one attribute two
 // values (§4.1.1), a CKA_CHECK_VALUE that does not match the key (§4.10), and
 // many token objects kept across C_Finalize / C_Initialize.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -108,46 +109,62 @@ P11_CASE(ObjectRules, SecretKeyWithACheckValueThatDoesNotMatchIsAttributeValueIn
            "§4.1.1 an invalid value for a valid attribute is CKR_ATTRIBUTE_VALUE_INVALID";
 }
 
-class ManyTokenObjects : public KeyTest {};
+class ManyTokenObjects : public KeyTest {
+  protected:
+    // Creates `count` public token data objects ("<role> 0", ...), destroys
+    // those `destroyed` picks, and after C_Finalize + C_Initialize finds
+    // every other one with its value and none of the destroyed.
+    void CreateDestroyAndFindAgain(const std::string &role, int count, const std::function<bool(int)> &destroyed,
+                                   const std::string &which)
+    {
+        if (ActiveProfile().FixedLabelStore()) {
+            GTEST_SKIP() << "not applicable: the store keeps token objects under its fixed labels only";
+        }
+        std::vector<CK_OBJECT_HANDLE> objects;
+        for (int i = 0; i < count; ++i) {
+            Template tmpl;
+            tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "object " + std::to_string(i));
+            tmpl.Bool(CKA_TOKEN, true).Text(CKA_LABEL, Label(role + " " + std::to_string(i), true));
+            CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+            const CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &object);
+            if (rv == CKR_DEVICE_MEMORY && i >= 20) {
+                GTEST_SKIP() << "not applicable: the token holds " << i << " such objects (C_CreateObject answers "
+                             << "CKR_DEVICE_MEMORY), fewer than this case needs";
+            }
+            ASSERT_RV(rv, CKR_OK) << "token object " << i;
+            objects.push_back(Keep(object));
+        }
+        for (int i = 0; i < count; ++i) {
+            if (destroyed(i)) {
+                ASSERT_RV(fl()->C_DestroyObject(session_, objects[static_cast<size_t>(i)]), CKR_OK) << "object " << i;
+            }
+        }
+        created_.clear();
+        ASSERT_RV(fl()->C_Finalize(nullptr), CKR_OK);
+        ASSERT_NO_FATAL_FAILURE(Initialize());
+        ASSERT_TRUE(OpenSession());
+        for (int i = 0; i < count; ++i) {
+            Template query;
+            query.Text(CKA_LABEL, Label(role + " " + std::to_string(i), true)).Ulong(CKA_CLASS, CKO_DATA);
+            const std::vector<CK_OBJECT_HANDLE> found = KeepAll(Find(query));
+            if (destroyed(i)) {
+                EXPECT_TRUE(found.empty()) << "destroyed token object " << i << " came back";
+                continue;
+            }
+            ASSERT_EQ(found.size(), 1u) << "token object " << i << " of " << count << " (" << which
+                                        << " destroyed) was not found again after C_Finalize / C_Initialize";
+            const std::string value = "object " + std::to_string(i);
+            EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(value.begin(), value.end())) << "object " << i;
+        }
+    }
+};
 
 P11_CASE(ManyTokenObjects, TwentyCreatedTenDestroyedTheRestFoundAfterReinitialize, .group = "objects",
          .functions = "C_Finalize C_CreateObject C_DestroyObject C_FindObjectsInit C_FindObjects C_FindObjectsFinal "
                       "C_GetAttributeValue",
          .section = "v2.40 §4.4 CKA_TOKEN")
 {
-    if (ActiveProfile().FixedLabelStore()) {
-        GTEST_SKIP() << "not applicable: the store keeps token objects under its fixed labels only";
-    }
-    constexpr int kCount = 20;
-    std::vector<CK_OBJECT_HANDLE> objects;
-    for (int i = 0; i < kCount; ++i) {
-        Template tmpl;
-        tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "object " + std::to_string(i));
-        objects.push_back(CreateObject(tmpl, "Object " + std::to_string(i), true));
-        ASSERT_NE(objects.back(), CK_INVALID_HANDLE) << "token object " << i;
-    }
-    for (int i = 0; i < kCount; i += 2) { // every other one, the first included
-        ASSERT_RV(fl()->C_DestroyObject(session_, objects[static_cast<size_t>(i)]), CKR_OK) << "object " << i;
-    }
-    created_.clear();
-    ASSERT_RV(fl()->C_Finalize(nullptr), CKR_OK);
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    ASSERT_TRUE(OpenSession());
-    for (int i = 0; i < kCount; ++i) {
-        Template query;
-        query.Text(CKA_LABEL, Label("Object " + std::to_string(i), true)).Ulong(CKA_CLASS, CKO_DATA);
-        const std::vector<CK_OBJECT_HANDLE> found = Find(query);
-        for (CK_OBJECT_HANDLE object : found) {
-            Keep(object);
-        }
-        if (i % 2 == 0) {
-            EXPECT_TRUE(found.empty()) << "destroyed token object " << i << " came back";
-            continue;
-        }
-        ASSERT_EQ(found.size(), 1u) << "token object " << i << " of " << kCount << " was not found again";
-        const std::string value = "object " + std::to_string(i);
-        EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(value.begin(), value.end())) << "object " << i;
-    }
+    CreateDestroyAndFindAgain("Object", 20, [](int i) { return i % 2 == 0; }, "every other one, the first included");
 }
 
 // Enough token objects to fill more than one of any store's pages or blocks
@@ -158,48 +175,7 @@ P11_CASE(ManyTokenObjects, ThreeHundredCreatedTheFirst256DestroyedTheRestFoundAf
                       "C_GetAttributeValue",
          .section = "v2.40 §4.4 CKA_TOKEN")
 {
-    if (ActiveProfile().FixedLabelStore()) {
-        GTEST_SKIP() << "not applicable: the store keeps token objects under its fixed labels only";
-    }
-    constexpr int kCount = 300;
-    constexpr int kDestroyed = 256;
-    std::vector<CK_OBJECT_HANDLE> objects;
-    for (int i = 0; i < kCount; ++i) {
-        Template tmpl;
-        tmpl.Ulong(CKA_CLASS, CKO_DATA).Bool(CKA_PRIVATE, false).Text(CKA_VALUE, "bulk " + std::to_string(i));
-        tmpl.Bool(CKA_TOKEN, true).Text(CKA_LABEL, Label("Bulk " + std::to_string(i), true));
-        CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
-        const CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &object);
-        if (rv == CKR_DEVICE_MEMORY && i >= 20) {
-            GTEST_SKIP() << "not applicable: the token holds " << i << " such objects (C_CreateObject answers "
-                         << "CKR_DEVICE_MEMORY), fewer than this case needs";
-        }
-        ASSERT_RV(rv, CKR_OK) << "token object " << i;
-        objects.push_back(Keep(object));
-    }
-    for (int i = 0; i < kDestroyed; ++i) {
-        ASSERT_RV(fl()->C_DestroyObject(session_, objects[static_cast<size_t>(i)]), CKR_OK) << "object " << i;
-    }
-    created_.clear();
-    ASSERT_RV(fl()->C_Finalize(nullptr), CKR_OK);
-    ASSERT_NO_FATAL_FAILURE(Initialize());
-    ASSERT_TRUE(OpenSession());
-    for (int i = 0; i < kCount; ++i) {
-        Template query;
-        query.Text(CKA_LABEL, Label("Bulk " + std::to_string(i), true)).Ulong(CKA_CLASS, CKO_DATA);
-        const std::vector<CK_OBJECT_HANDLE> found = Find(query);
-        for (CK_OBJECT_HANDLE object : found) {
-            Keep(object);
-        }
-        if (i < kDestroyed) {
-            EXPECT_TRUE(found.empty()) << "destroyed token object " << i << " came back";
-            continue;
-        }
-        ASSERT_EQ(found.size(), 1u) << "token object " << i << " of " << kCount << " (the first " << kDestroyed
-                                    << " destroyed) was not found again after C_Finalize / C_Initialize";
-        const std::string value = "bulk " + std::to_string(i);
-        EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(value.begin(), value.end())) << "object " << i;
-    }
+    CreateDestroyAndFindAgain("Bulk", 300, [](int i) { return i < 256; }, "the first 256");
 }
 
 } // namespace

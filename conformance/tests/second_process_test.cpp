@@ -36,10 +36,7 @@ P11_CASE(SecondProcess, TokenObjectAnotherProcessCreatesIsFound, .group = "objec
     const std::string label = Label("JITP Cert", true);
     ASSERT_TRUE(FindData(label).empty()) << "left over from an earlier run";
     ASSERT_NO_FATAL_FAILURE(InAnotherProcess("create", {label, "made by another process"}));
-    const std::vector<CK_OBJECT_HANDLE> found = FindData(label);
-    for (CK_OBJECT_HANDLE object : found) {
-        Keep(object);
-    }
+    const std::vector<CK_OBJECT_HANDLE> found = KeepAll(FindData(label));
     ASSERT_EQ(found.size(), 1u) << "a token object another application created, while this one was initialized";
     const std::string expected = "made by another process";
     EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
@@ -56,10 +53,7 @@ P11_CASE(SecondProcess, TokenObjectAnotherProcessDestroysIsGone, .group = "objec
     ASSERT_NE(object, CK_INVALID_HANDLE);
     ASSERT_NO_FATAL_FAILURE(InAnotherProcess("destroy", {label}));
     created_.clear();
-    const std::vector<CK_OBJECT_HANDLE> found = FindData(label);
-    for (CK_OBJECT_HANDLE left : found) {
-        Keep(left);
-    }
+    const std::vector<CK_OBJECT_HANDLE> found = KeepAll(FindData(label));
     EXPECT_TRUE(found.empty()) << "another application destroyed the token object; this one still finds it";
     CK_OBJECT_CLASS klass = 0;
     CK_ATTRIBUTE read = {CKA_CLASS, &klass, sizeof(klass)};
@@ -79,10 +73,7 @@ P11_CASE(SecondProcess, FortyTokenObjectsAnotherProcessCreatesAreAllFound, .grou
     const std::string label = Label("Batch", true);
     ASSERT_NO_FATAL_FAILURE(InAnotherProcess("create-many", {label, "40"}));
     for (int i = 0; i < 40; ++i) {
-        const std::vector<CK_OBJECT_HANDLE> found = FindData(label + " " + std::to_string(i));
-        for (CK_OBJECT_HANDLE object : found) {
-            Keep(object);
-        }
+        const std::vector<CK_OBJECT_HANDLE> found = KeepAll(FindData(label + " " + std::to_string(i)));
         ASSERT_EQ(found.size(), 1u) << "object " << i << " of the 40 the other application created";
         const std::string expected = "object " + std::to_string(i);
         EXPECT_EQ(Attribute(found[0], CKA_VALUE), ByteVector(expected.begin(), expected.end()));
@@ -118,10 +109,7 @@ P11_CASE(SecondProcess, PrivateKeyMadeAfterAnotherProcessReinitializedTheTokenIs
     ASSERT_TRUE(LoginUser()) << "the user PIN the other application set (the same as before)";
     Template query;
     query.Text(CKA_LABEL, label).Ulong(CKA_CLASS, CKO_SECRET_KEY);
-    const std::vector<CK_OBJECT_HANDLE> found = Find(query);
-    for (CK_OBJECT_HANDLE object : found) {
-        Keep(object);
-    }
+    const std::vector<CK_OBJECT_HANDLE> found = KeepAll(Find(query));
     ASSERT_EQ(found.size(), 1u) << "the private key the other application made after its C_InitToken";
     EXPECT_EQ(Sign(found[0], CKM_SHA256_HMAC, kMessage),
               ref::HmacSha256(ByteVector(secret.begin(), secret.end()), kMessage))

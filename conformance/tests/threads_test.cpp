@@ -277,10 +277,7 @@ P11_CASE(Threads, PrivateTokenKeysMadeWhileAnotherThreadLogsOutAndInAreKept, .gr
     ASSERT_TRUE(LoginUser());
     Template query;
     query.Text(CKA_LABEL, label).Ulong(CKA_CLASS, CKO_SECRET_KEY);
-    const std::vector<CK_OBJECT_HANDLE> found = Find(query);
-    for (CK_OBJECT_HANDLE key : found) {
-        Keep(key);
-    }
+    const std::vector<CK_OBJECT_HANDLE> found = KeepAll(Find(query));
     EXPECT_EQ(found.size(), static_cast<size_t>(made))
         << made << " keys were made (C_CreateObject answered CKR_OK); after C_Finalize and C_Initialize the token has "
         << found.size();

@@ -237,23 +237,13 @@ TEST(Ecdsa, OnlyTheHashThenSignMechanismsAreMultiPart)
 TEST(Ecdsa, EmptyMessageGivenAsNullSignsAndVerifies)
 {
     EcKey key = make_key(kCurves[0]);
-    CK_MECHANISM mech = mechanism(CKM_ECDSA_SHA256);
-    SignEngine *engine = nullptr;
-    ASSERT_EQ(sign_engine_init(&mech, CKK_EC, CKO_PRIVATE_KEY, key.priv, SignPurpose::sign, test_rng(), &engine),
-              CKR_OK);
-    unsigned char sig[64];
-    CK_ULONG len = sizeof sig;
-    ASSERT_EQ(sign_engine_sign(engine, nullptr, 0, sig, &len), CKR_OK);
-    sign_engine_free(engine);
-    ASSERT_EQ(sign_engine_init(&mech, CKK_EC, CKO_PUBLIC_KEY, key.pub, SignPurpose::verify, test_rng(), &engine),
-              CKR_OK);
-    EXPECT_EQ(sign_engine_verify(engine, nullptr, 0, sig, len), CKR_OK);
-    sign_engine_free(engine);
-    ASSERT_EQ(sign_engine_init(&mech, CKK_EC, CKO_PUBLIC_KEY, key.pub, SignPurpose::verify, test_rng(), &engine),
-              CKR_OK);
-    const unsigned char one = 0;
-    EXPECT_EQ(sign_engine_verify(engine, &one, 1, sig, len), CKR_SIGNATURE_INVALID) << "one zero byte is not empty";
-    sign_engine_free(engine);
+    const Bytes empty;
+    ASSERT_EQ(empty.data(), nullptr) << "the helpers pass data.data(): NULL for an empty vector";
+    Bytes sig;
+    ASSERT_EQ(engine_sign(mechanism(CKM_ECDSA_SHA256), CKK_EC, key.priv, empty, &sig), CKR_OK);
+    EXPECT_EQ(engine_verify(mechanism(CKM_ECDSA_SHA256), CKK_EC, key.pub, empty, sig), CKR_OK);
+    EXPECT_EQ(engine_verify(mechanism(CKM_ECDSA_SHA256), CKK_EC, key.pub, Bytes{0}, sig), CKR_SIGNATURE_INVALID)
+        << "one zero byte is not empty";
 }
 
 TEST(Ecdsa, EngineIsSpentAfterFinal)
