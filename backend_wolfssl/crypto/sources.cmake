@@ -28,9 +28,11 @@ if(BUILD_TESTING)
     ${CMAKE_CURRENT_LIST_DIR}/tests/key_generation_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tests/key_check_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tests/key_pool_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/tests/pbkdf2_sha256_test.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/tests/pbkdf2_sha256_test.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/tests/refused_new.cpp)
   target_include_directories(p11_crypto_test PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_CURRENT_LIST_DIR}/tests ${CMAKE_CURRENT_LIST_DIR}/..)
+    ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_CURRENT_LIST_DIR}/tests ${CMAKE_CURRENT_LIST_DIR}/..
+    ${CMAKE_CURRENT_SOURCE_DIR}/tests)
   target_link_libraries(p11_crypto_test PRIVATE
     p11_backend_wolfssl p11_warnings OpenSSL::Crypto GTest::gtest_main Threads::Threads)
   set_target_properties(p11_crypto_test PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)

@@ -21,8 +21,9 @@ if(BUILD_TESTING)
   # Two programs, each with its own p11_active_profile: a store that takes
   # any label (with an index record) and a device store with fixed labels.
   set(p11_objects_any_labels_tests
+    ../../tests/refused_new.cpp
     attributes_test.cpp access_test.cpp find_test.cpp storage_test.cpp codec_test.cpp paged_index_test.cpp
-    key_cache_test.cpp value_index_test.cpp object_table_test.cpp object_fields_test.cpp logout_race_test.cpp
+    key_cache_test.cpp value_index_test.cpp object_index_test.cpp object_table_test.cpp object_fields_test.cpp logout_race_test.cpp
     sealed_record_test.cpp
     memory_sealing_test.cpp)
   set(p11_objects_fixed_labels_tests fixed_labels_test.cpp)

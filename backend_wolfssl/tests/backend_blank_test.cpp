@@ -67,6 +67,18 @@ TEST_F(BlankTokenTest, InitTokenThenSoSetsUserPinThenUserLogsIn)
     EXPECT_EQ(CKS_RW_USER_FUNCTIONS, State(h));
 }
 
+// C_InitToken leaves the SO's wrap of the new token key in the record: the
+// SO's first login has nothing to add (its attempt count is raised and
+// cleared again, pin_attempt.h).
+TEST_F(BlankTokenTest, SoLoginAfterInitTokenLeavesTheRecordAsItWas)
+{
+    ASSERT_EQ(CKR_OK, InitToken(kSoPin, "My card"));
+    const std::vector<std::uint8_t> record = ReadRecord();
+    CK_SESSION_HANDLE h = Open(true);
+    EXPECT_EQ(CKR_OK, Login(h, CKU_SO, kSoPin));
+    EXPECT_EQ(record, ReadRecord());
+}
+
 TEST_F(BlankTokenTest, SetPinWithoutUserPinIsPinIncorrect)
 {
     ASSERT_EQ(CKR_OK, InitToken(kSoPin, "Card"));

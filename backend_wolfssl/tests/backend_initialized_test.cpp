@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "backend_test_support.h"
+#include "pal_memory.h"
+#include "pin_attempt.h"
 
 #include "wolfcrypt.h"
 
@@ -96,6 +98,21 @@ TEST_F(GeneralTest, FinalizeForgetsLoginState)
     Restart();
     h = Open(true);
     EXPECT_EQ(CKS_RW_PUBLIC_SESSION, State(h));
+    EXPECT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
+}
+
+TEST_F(GeneralTest, StoreThatCannotBeOpenedFailsInitializeUntilItCan)
+{
+    ASSERT_EQ(CKR_OK, p11be_C_Finalize(nullptr));
+    p11_pal_memory_fail_initialize(CKR_DEVICE_ERROR);
+    // v2.40 §5.4 lists no device codes for C_Initialize.
+    EXPECT_EQ(CKR_FUNCTION_FAILED, p11be_C_Initialize(nullptr));
+    EXPECT_FALSE(p11be_initialized());
+    p11_pal_memory_fail_initialize(CKR_HOST_MEMORY); // worth a retry: said as it is
+    EXPECT_EQ(CKR_HOST_MEMORY, p11be_C_Initialize(nullptr));
+    p11_pal_memory_fail_initialize(CKR_OK);
+    EXPECT_EQ(CKR_OK, p11be_C_Initialize(nullptr));
+    CK_SESSION_HANDLE h = Open(false);
     EXPECT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
 }
 
@@ -502,6 +519,25 @@ TEST_F(LoginTest, DefaultUserPinLogsIn)
     EXPECT_EQ(CKR_OK, Login(h, CKU_USER, kUserPin));
 }
 
+// FreeRTOS logs in at every TLS session set-up: once the record holds the
+// user's key wrap, a login leaves it as it was (its attempt count is raised
+// and cleared again, pin_attempt.h) and has nothing to report.
+TEST_F(LoginTest, RepeatedLoginsLeaveTheRecordAsItWasAndReportNothing)
+{
+    CK_SESSION_HANDLE h = Open(true);
+    for (CK_USER_TYPE user : {CKU_USER, CKU_SO}) {
+        const char *pin = user == CKU_USER ? kUserPin : kSoPin;
+        ASSERT_EQ(CKR_OK, Login(h, user, pin)); // a first login may complete the record
+        ASSERT_EQ(CKR_OK, Logout(h));
+        const std::vector<std::uint8_t> record = ReadRecord();
+        testing::internal::CaptureStderr();
+        EXPECT_EQ(CKR_OK, Login(h, user, pin));
+        EXPECT_EQ("", testing::internal::GetCapturedStderr()) << user;
+        EXPECT_EQ(record, ReadRecord()) << user;
+        ASSERT_EQ(CKR_OK, Logout(h));
+    }
+}
+
 TEST_F(LoginTest, WrongPinIsRejectedWithPinIncorrect)
 {
     CK_SESSION_HANDLE h = Open(false);
@@ -648,6 +684,24 @@ TEST_F(LoginTest, ContextLoginWithoutAnOperationChecksAndCountsNothing)
 // ---- PIN management -------------------------------------------------------
 
 using PinTest = BackendTest;
+
+// pin_attempt.h: the process's copy of a wrong-PIN count changes once the
+// store has it, so copy and store agree after every attempt.
+TEST_F(PinTest, AttemptLeavesTheCountInMemoryAsStored)
+{
+    p11::TokenState token;
+    ASSERT_EQ(CKR_OK, p11::token_refresh(&token));
+    ASSERT_EQ(0u, token.record.user_failures);
+    EXPECT_EQ(CKR_PIN_INCORRECT, p11::pin_attempt(&token, p11_active_profile, p11::Login::user, Pin("4321"), 4));
+    EXPECT_EQ(1u, token.record.user_failures);
+    p11::TokenState stored;
+    ASSERT_EQ(CKR_OK, p11::token_refresh(&stored));
+    EXPECT_EQ(1u, stored.record.user_failures);
+    EXPECT_EQ(CKR_OK, p11::pin_attempt(&token, p11_active_profile, p11::Login::user, Pin(kUserPin), 4));
+    EXPECT_EQ(0u, token.record.user_failures);
+    ASSERT_EQ(CKR_OK, p11::token_refresh(&stored));
+    EXPECT_EQ(0u, stored.record.user_failures);
+}
 
 TEST_F(PinTest, InitPinOutsideSoSessionIsUserNotLoggedIn)
 {

@@ -23,7 +23,15 @@ void BackendTest::TearDown()
     if (p11be_initialized()) {
         EXPECT_EQ(CKR_OK, p11be_C_Finalize(nullptr));
     }
+    // A value read from the store is wiped only when handed back.
+    EXPECT_EQ(0u, p11_pal_memory_counts().values_out) << "store values not handed back to the PAL";
+    p11_pal_memory_fail_initialize(CKR_OK);
     p11_pal_memory_reset();
+}
+
+unsigned long BackendTest::Saves()
+{
+    return p11_pal_memory_counts().saves;
 }
 
 void BackendTest::Restart()

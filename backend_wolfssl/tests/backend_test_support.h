@@ -66,6 +66,10 @@ protected:
     CK_TOKEN_INFO TokenInfo();
     CK_STATE State(CK_SESSION_HANDLE handle);
 
+    // How many values the store has saved (pal_memory.h): a call that
+    // changes nothing must not wear a device's flash.
+    static unsigned long Saves();
+
     // The token record's raw bytes, read and written through the PAL.
     std::vector<std::uint8_t> ReadRecord();
     void WriteRecord(const std::vector<std::uint8_t> &bytes);

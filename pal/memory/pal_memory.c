@@ -25,6 +25,8 @@ struct stored_value {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct p11_label_index labels = P11_LABEL_INDEX_INIT;
+static struct p11_pal_memory_counts counts; /* under lock */
+static CK_RV initialize_rv = CKR_OK;        /* under lock */
 
 static void free_value(struct stored_value *value)
 {
@@ -38,7 +40,10 @@ static void free_value(struct stored_value *value)
 CK_RV PKCS11_PAL_Initialize(void)
 {
     /* Nothing to prepare, and nothing to clear: objects outlive C_Finalize. */
-    return CKR_OK;
+    pthread_mutex_lock(&lock);
+    CK_RV rv = initialize_rv;
+    pthread_mutex_unlock(&lock);
+    return rv;
 }
 
 CK_OBJECT_HANDLE PKCS11_PAL_SaveObject(CK_ATTRIBUTE_PTR pxLabel,
@@ -70,6 +75,7 @@ CK_OBJECT_HANDLE PKCS11_PAL_SaveObject(CK_ATTRIBUTE_PTR pxLabel,
         old = entry->value;
         entry->value = value;
         value = NULL;
+        counts.saves++;
     }
     pthread_mutex_unlock(&lock);
 
@@ -125,6 +131,7 @@ CK_RV PKCS11_PAL_GetObjectValue(CK_OBJECT_HANDLE xHandle,
             }
             *ppucData = copy;
             *pulDataSize = (CK_ULONG)value->size;
+            counts.values_out++;
             /* As in the POSIX PAL: every value is treated as secret. */
             *pIsPrivate = CK_TRUE;
         }
@@ -140,6 +147,9 @@ void PKCS11_PAL_GetObjectValueCleanup(CK_BYTE_PTR pucData, CK_ULONG ulDataSize)
     }
     explicit_bzero(pucData, ulDataSize);
     free(pucData);
+    pthread_mutex_lock(&lock);
+    counts.values_out--;
+    pthread_mutex_unlock(&lock);
 }
 
 CK_RV PKCS11_PAL_DestroyObject(CK_OBJECT_HANDLE xHandle)
@@ -196,5 +206,21 @@ void p11_pal_memory_reset(void)
         entry->value = NULL;
     }
     p11_label_index_clear(&labels);
+    memset(&counts, 0, sizeof counts);
+    pthread_mutex_unlock(&lock);
+}
+
+struct p11_pal_memory_counts p11_pal_memory_counts(void)
+{
+    pthread_mutex_lock(&lock);
+    struct p11_pal_memory_counts now = counts;
+    pthread_mutex_unlock(&lock);
+    return now;
+}
+
+void p11_pal_memory_fail_initialize(CK_RV rv)
+{
+    pthread_mutex_lock(&lock);
+    initialize_rv = rv;
     pthread_mutex_unlock(&lock);
 }

@@ -2,6 +2,8 @@
 #ifndef P11_PAL_MEMORY_H
 #define P11_PAL_MEMORY_H
 
+#include "pkcs11.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -10,6 +12,21 @@ extern "C" {
  * process had just started. PKCS11_PAL_Initialize does not do this: the
  * store survives C_Finalize + C_Initialize. */
 void p11_pal_memory_reset(void);
+
+/* What the token asked of the store, counted since the last reset: lets a
+ * test check that a call wrote nothing (every write wears a device's flash)
+ * and that every value handed out was handed back (its copy is wiped only
+ * then). */
+struct p11_pal_memory_counts {
+    unsigned long saves;      /* PKCS11_PAL_SaveObject calls that stored a value */
+    unsigned long values_out; /* values given by GetObjectValue, not yet cleaned up */
+};
+struct p11_pal_memory_counts p11_pal_memory_counts(void);
+
+/* A store that cannot be opened, as a missing folder or a broken device:
+ * PKCS11_PAL_Initialize answers rv (CKR_OK again when rv is CKR_OK). Kept
+ * until changed; p11_pal_memory_reset does not change it. */
+void p11_pal_memory_fail_initialize(CK_RV rv);
 
 #ifdef __cplusplus
 }

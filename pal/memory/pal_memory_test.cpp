@@ -1,5 +1,5 @@
 // Behaviour of the in-memory PAL: the same contract as the POSIX PAL, plus
-// p11_pal_memory_reset.
+// p11_pal_memory_reset and the tests' counts and faults.
 #include "core_pkcs11_pal.h"
 #include "pal_memory.h"
 #include "pal_test_helpers.h"
@@ -271,6 +271,34 @@ TEST_F(PalMemoryTest, ConcurrentSavesKeepOneHandlePerLabelAndWholeValues)
     size_t t = static_cast<size_t>(value[0] - 'a');
     ASSERT_LT(t, static_cast<size_t>(kThreads));
     EXPECT_EQ(std::string(100 + 1000 * t, static_cast<char>('a' + t)), value);
+}
+
+TEST_F(PalMemoryTest, CountsStoredValuesAndValuesNotHandedBack)
+{
+    CK_OBJECT_HANDLE handle = Save("a", "one");
+    Save("a", "two");
+    EXPECT_EQ(2u, p11_pal_memory_counts().saves);
+    CK_BYTE_PTR data = nullptr;
+    CK_ULONG size = 0;
+    CK_BBOOL is_private = CK_FALSE;
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_GetObjectValue(handle, &data, &size, &is_private));
+    EXPECT_EQ(1u, p11_pal_memory_counts().values_out);
+    PKCS11_PAL_GetObjectValueCleanup(data, size);
+    EXPECT_EQ(0u, p11_pal_memory_counts().values_out);
+    EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID, PKCS11_PAL_GetObjectValue(handle + 100, &data, &size, &is_private));
+    EXPECT_EQ(0u, p11_pal_memory_counts().values_out) << "a failed read hands out nothing";
+    p11_pal_memory_reset();
+    EXPECT_EQ(0u, p11_pal_memory_counts().saves);
+}
+
+TEST_F(PalMemoryTest, InitializeFailsWhileAskedTo)
+{
+    p11_pal_memory_fail_initialize(CKR_DEVICE_ERROR);
+    EXPECT_EQ(CKR_DEVICE_ERROR, PKCS11_PAL_Initialize());
+    p11_pal_memory_reset();
+    EXPECT_EQ(CKR_DEVICE_ERROR, PKCS11_PAL_Initialize()) << "a reset forgets the store, not the fault";
+    p11_pal_memory_fail_initialize(CKR_OK);
+    EXPECT_EQ(CKR_OK, PKCS11_PAL_Initialize());
 }
 
 } // namespace

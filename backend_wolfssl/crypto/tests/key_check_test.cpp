@@ -6,6 +6,7 @@
 #include "crypto/key_check.h"
 #include "crypto/parsed_key.h"
 #include "openssl_keys.h"
+#include "refused_new.h"
 
 using namespace p11;
 using namespace p11test;
@@ -189,4 +190,54 @@ TEST(KeyCheck, StoredKeyFailingTheChecksIsNotUsed)
               CKR_FUNCTION_FAILED);
     ASSERT_EQ(parsed_key_make(CKK_RSA, CKO_PUBLIC_KEY, rsa, &parsed), CKR_OK);
     parsed_key_free(parsed);
+}
+
+// A full heap at key parsing is said as it is (worth a retry), never taken
+// for a bad key.
+TEST(KeyCheck, FullHeapWhileParsingAKeyIsHostMemory)
+{
+    AttributeSet rsa = rsa_public_attrs(ossl_rsa_cached(2048));
+    ParsedKey *parsed = nullptr;
+    const int refusals = p11test::NothrowNewRefusals();
+    p11test::RefuseNothrowNew(1);
+    EXPECT_EQ(parsed_key_make(CKK_RSA, CKO_PUBLIC_KEY, rsa, &parsed), CKR_HOST_MEMORY);
+    EXPECT_EQ(parsed, nullptr);
+    EXPECT_EQ(p11test::NothrowNewRefusals(), refusals + 1);
+    ASSERT_EQ(parsed_key_make(CKK_RSA, CKO_PUBLIC_KEY, rsa, &parsed), CKR_OK);
+    parsed_key_free(parsed);
+}
+
+// Whichever allocation of a check the heap refuses, the answer is
+// CKR_HOST_MEMORY (worth a retry), never a verdict on the key: the n-th
+// allocation is refused for n = 1, 2, ... until a check runs without one.
+TEST(KeyCheck, FullHeapAtAnyAllocationOfACheckIsHostMemory)
+{
+    Pkey ec = ossl_ec_generate("P-256");
+    struct Case {
+        const char *name;
+        CK_OBJECT_CLASS key_class;
+        CK_KEY_TYPE key_type;
+        AttributeSet attrs;
+    };
+    const Case cases[] = {
+        {"EC private with its point", CKO_PRIVATE_KEY, CKK_EC, ec_private_attrs(ec.get(), kP256Params, true)},
+        {"EC public", CKO_PUBLIC_KEY, CKK_EC, ec_public_attrs(ec.get(), kP256Params)},
+        {"RSA private", CKO_PRIVATE_KEY, CKK_RSA, rsa_private_attrs(ossl_rsa_cached(2048))},
+    };
+    for (const Case &c : cases) {
+        int nth = 1;
+        for (;; ++nth) {
+            const int refusals = p11test::NothrowNewRefusals();
+            p11test::RefuseNothrowNew(nth);
+            const CK_RV rv = check_key_material(c.key_class, c.key_type, c.attrs);
+            p11test::RefuseNothrowNew(0);
+            if (p11test::NothrowNewRefusals() == refusals) {
+                EXPECT_EQ(rv, CKR_OK) << c.name;
+                break;
+            }
+            EXPECT_EQ(rv, CKR_HOST_MEMORY) << c.name << ", allocation " << nth;
+            ASSERT_LT(nth, 200) << c.name;
+        }
+        EXPECT_GT(nth, 1) << c.name << " allocated nothing: the sweep proved nothing";
+    }
 }

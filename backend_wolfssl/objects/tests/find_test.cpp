@@ -1,6 +1,7 @@
 /* C_FindObjectsInit / C_FindObjects / C_FindObjectsFinal: exact matching,
  * batches, operation state, visibility, and the indexes at scale. */
 #include "object_test_support.h"
+#include "refused_new.h"
 
 using namespace p11test;
 
@@ -42,6 +43,22 @@ TEST_F(FindTest, FindByLabelAndClassReturnsTheMatch)
     Tmpl both;
     both.Str(CKA_LABEL, "Device TLS Key");
     EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{priv, pub}), Find(h, both));
+}
+
+// v2.40 §5.2 lists CKR_HOST_MEMORY for C_FindObjectsInit; a search that
+// could not start leaves none active, so the next one can.
+TEST_F(FindTest, FullHeapAtFindObjectsInitIsHostMemoryAndLeavesNoSearch)
+{
+    CK_SESSION_HANDLE h = Open(false);
+    Tmpl all;
+    p11test::RefuseNothrowNew(1);
+    EXPECT_EQ(CKR_HOST_MEMORY, FindInit(h, all));
+    p11test::RefuseNothrowNew(0);
+    CK_OBJECT_HANDLE found[1];
+    CK_ULONG count = 1;
+    EXPECT_EQ(CKR_OPERATION_NOT_INITIALIZED, FindNext(h, found, 1, &count));
+    EXPECT_EQ(CKR_OK, FindInit(h, all));
+    EXPECT_EQ(CKR_OK, FindFinal(h));
 }
 
 TEST_F(FindTest, FindReturnsEveryMatchInBatchesThenZero)

@@ -230,6 +230,59 @@ TEST_F(PagedIndexTest, Format1StoreSpanningPagesKeepsEveryNumber)
     EXPECT_EQ(2u, Stored());
 }
 
+// Format 1 handed out numbers from 1; a store with a single object is the
+// smallest that still needs a page (number 1 is on page 0).
+TEST_F(PagedIndexTest, Format1StoreOfOneObjectKeepsItThroughTheConversion)
+{
+    CreateMany(1);
+    const ByteVec record = PalRead(Obj(1));
+    RewriteAsFormat1(2, {Obj(1)}, 1);
+    RestartCapturingErrors();
+    CreateOk(h, DataTemplate("new", true)); // the first write converts
+    EXPECT_EQ(record, PalRead(Obj(1))) << "number 1 was handed out again";
+    EXPECT_TRUE(PalHas(Obj(2)));
+    EXPECT_EQ("", RestartCapturingErrors()) << "the converted head lists every page";
+    EXPECT_EQ(2u, Stored());
+    EXPECT_EQ(1u, Labelled("object 0"));
+}
+
+// A format 1 index whose next number lags behind a label it lists (written
+// by hand, or by a version that saved the record first): the conversion
+// takes the highest number, so no listed record is ever overwritten.
+TEST_F(PagedIndexTest, Format1StoreListingANumberPastItsNextKeepsThatObject)
+{
+    CreateMany(3);
+    const ByteVec third = PalRead(Obj(3));
+    RewriteAsFormat1(2, {Obj(1), Obj(2), Obj(3)}, 1);
+    RestartCapturingErrors();
+    ASSERT_EQ(3u, Stored());
+    CreateOk(h, DataTemplate("new", true));
+    EXPECT_EQ(third, PalRead(Obj(3))) << "a listed number was handed out again";
+    EXPECT_TRUE(PalHas(Obj(4)));
+    EXPECT_EQ("", RestartCapturingErrors());
+    EXPECT_EQ(4u, Stored());
+    EXPECT_EQ(1u, Labelled("object 2"));
+}
+
+// Every write wears a device's flash: starting reads the store and writes
+// nothing, and a destroy that went well has nothing to report.
+TEST_F(PagedIndexTest, StartingWritesNothingAndAGoodDestroyReportsNothing)
+{
+    CreateMany(3);
+    const unsigned long saves = Saves();
+    testing::internal::CaptureStderr();
+    Restart();
+    EXPECT_EQ("", testing::internal::GetCapturedStderr());
+    EXPECT_EQ(saves, Saves());
+    Reopen();
+    std::vector<CK_OBJECT_HANDLE> found = Find(h, Tmpl());
+    ASSERT_EQ(3u, found.size());
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(CKR_OK, Destroy(h, found[1]));
+    EXPECT_EQ("", testing::internal::GetCapturedStderr());
+    EXPECT_FALSE(PalHas(Obj(2)));
+}
+
 TEST_F(PagedIndexTest, InitTokenRemovesEveryRecordAndPageAndNumbersGoOn)
 {
     CreateMany(300);

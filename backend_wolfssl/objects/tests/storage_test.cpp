@@ -192,7 +192,10 @@ TEST_F(StorageTest, MissingIndexHeadAndCopyLoseNothingAndOverwriteNothing)
     EXPECT_EQ(3u, Find(h, Tmpl().Ulong(CKA_CLASS, CKO_DATA)).size()) << "page 0 lists them";
     CreateOk(h, DataTemplate("four", true));
     EXPECT_EQ(first, PalRead("p11forge obj 00000001")) << "a stored record's number was handed out again";
+    testing::internal::CaptureStderr();
     RestartAndReopen();
+    errors = testing::internal::GetCapturedStderr();
+    EXPECT_EQ("", errors) << "the head the first start repaired was stored";
     EXPECT_EQ(4u, Find(h, Tmpl().Ulong(CKA_CLASS, CKO_DATA)).size());
 }
 
