@@ -49,7 +49,7 @@ function(p11_add_conformance_runner)
   file(GLOB behaviour_tests CONFIGURE_DEPENDS ${c}/tests/*_test.cpp)
   add_executable(p11conform
     ${c}/runner_main.cpp ${c}/runtime_profile.cpp ${c}/case_registry.cpp ${c}/case_selection.cpp
-    ${c}/rv_check.cpp ${c}/return_value_check.cpp ${c}/coverage_report.cpp ${c}/call_trace.cpp ${c}/second_process.cpp ${c}/module_fixture.cpp ${c}/token_setup.cpp ${c}/openssl_reference.cpp
+    ${c}/rv_check.cpp ${c}/return_value_check.cpp ${c}/coverage_report.cpp ${c}/call_trace.cpp ${c}/case_use.cpp ${c}/second_process.cpp ${c}/module_fixture.cpp ${c}/token_setup.cpp ${c}/openssl_reference.cpp
     ${c}/module_info.cpp ${c}/run_start.cpp ${c}/console_listener.cpp ${c}/test_report.cpp ${c}/markdown_report.cpp ${c}/junit_report.cpp
     ${embedded} ${shared_outputs} ${behaviour_tests})
   target_include_directories(p11conform PRIVATE ${c})
@@ -90,7 +90,7 @@ function(p11_add_conformance_self_tests)
     ${c}/self_tests/runtime_profile_test.cpp ${c}/self_tests/case_selection_test.cpp ${c}/self_tests/report_test.cpp
     ${c}/self_tests/return_value_check_test.cpp ${c}/return_value_check.cpp
     ${c}/runtime_profile.cpp ${c}/case_registry.cpp ${c}/case_selection.cpp ${c}/rv_check.cpp
-    ${c}/test_report.cpp ${c}/markdown_report.cpp ${c}/junit_report.cpp ${c}/call_trace.cpp
+    ${c}/test_report.cpp ${c}/markdown_report.cpp ${c}/junit_report.cpp ${c}/call_trace.cpp ${c}/case_use.cpp
     ${CMAKE_CURRENT_BINARY_DIR}/conformance/builtin_profiles.cpp ${P11_CONFORMANCE_GENERATED}/constant_names.cpp)
   target_include_directories(p11conform_self_test PRIVATE ${c})
   target_compile_features(p11conform_self_test PRIVATE cxx_std_20)

@@ -92,6 +92,13 @@ void WriteJunitReport(const RunReport &report, std::ostream &out)
                 out << "      <skipped message=\"" << Xml(c->skip_reason) << "\"/>\n";
             } else {
                 out << "      <failure message=\"" << Xml(FailureSummary(*c)) << "\" type=\"conformance\">";
+                if (!c->used.empty()) {
+                    out << "ran:";
+                    for (const std::string &use : c->used) {
+                        out << " " << Xml(use) << ";";
+                    }
+                    out << "\n";
+                }
                 for (const FailureDetail &f : c->failures) {
                     out << Xml(f.file) << ":" << f.line << "\n";
                     if (!f.call.empty()) {

@@ -25,6 +25,15 @@ const char *OutcomeText(Outcome outcome)
 }
 
 // Table cells must not break the table.
+std::string Joined(const std::vector<std::string> &items)
+{
+    std::string text;
+    for (const std::string &item : items) {
+        text += (text.empty() ? "" : "; ") + item;
+    }
+    return text;
+}
+
 std::string Cell(const std::string &text)
 {
     std::string cell;
@@ -221,6 +230,9 @@ void WriteFailures(const RunReport &r, std::ostream &out)
             }
             out << "- Mechanisms of the case: " << mechanisms << "\n";
         }
+        if (!result.used.empty()) {
+            out << "- Ran: " << Joined(result.used) << "\n";
+        }
         for (const FailureDetail &f : result.failures) {
             if (!f.call.empty()) {
                 out << "- Call: `" << f.call << "`\n  - expected: " << f.expected << "\n  - actual: " << f.actual
@@ -241,6 +253,29 @@ void WriteFailures(const RunReport &r, std::ostream &out)
         }
         out << "\n";
     }
+}
+
+// Each mechanism and key the passed and failed cases ran, and how many cases
+// ran it: what a vendor's result covers, key sizes included.
+void WriteUse(const RunReport &r, std::ostream &out)
+{
+    std::map<std::string, std::pair<size_t, size_t>> cases; // passed, failed
+    for (const CaseResult &result : r.results) {
+        for (const std::string &use : result.used) {
+            auto &[passed, failed] = cases[use];
+            passed += result.outcome == Outcome::kPassed;
+            failed += result.outcome == Outcome::kFailed;
+        }
+    }
+    if (cases.empty()) {
+        return;
+    }
+    out << "## Mechanisms and keys the cases ran\n\nEvery mechanism a call accepted, with the key it ran with (its type "
+           "and size as the module reports them).\n\n| Mechanism and key | Cases passed | Cases failed |\n|---|---:|---:|\n";
+    for (const auto &[use, counts] : cases) {
+        out << "| " << Cell(use) << " | " << counts.first << " | " << counts.second << " |\n";
+    }
+    out << "\n";
 }
 
 void WriteNotApplicable(const RunReport &r, std::ostream &out)
@@ -295,6 +330,7 @@ void WriteMarkdownReport(const RunReport &report, std::ostream &out)
     WriteHeader(report, out);
     WriteFamilies(report, out);
     WriteFailures(report, out);
+    WriteUse(report, out);
     WriteNotApplicable(report, out);
     WriteAllResults(report, out);
     WriteNotSelected(report, out);

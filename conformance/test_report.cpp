@@ -1,6 +1,8 @@
 // Collecting results from GoogleTest's events.
 #include "test_report.h"
 
+#include "case_use.h"
+
 #include "call_trace.h"
 
 #include <sstream>
@@ -61,6 +63,7 @@ void ReportListener::OnTestStart(const ::testing::TestInfo &test)
 {
     current_ = CaseResult{};
     current_.info = FindCase(test.test_suite_name(), test.name());
+    StartCaseUse();
 }
 
 void ReportListener::OnTestPartResult(const ::testing::TestPartResult &part)
@@ -81,6 +84,7 @@ void ReportListener::OnTestPartResult(const ::testing::TestPartResult &part)
 void ReportListener::OnTestEnd(const ::testing::TestInfo &test)
 {
     const ::testing::TestResult *result = test.result();
+    current_.used = TakeCaseUse();
     current_.seconds = static_cast<double>(result->elapsed_time()) / 1000.0;
     if (result->Failed()) {
         current_.outcome = Outcome::kFailed;

@@ -34,6 +34,7 @@ struct CaseResult {
     double seconds = 0;
     std::string skip_reason;
     std::vector<FailureDetail> failures;
+    std::vector<std::string> used; // mechanisms and keys the case ran (case_use.h)
 };
 
 struct NotSelected {

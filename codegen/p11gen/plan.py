@@ -85,6 +85,7 @@ class GuardEntry:
     args: str = ""                 # its call of the module's entry: "hSession, pData"
     section: str = ""              # v2.40 section of the function ("5.11"); "" when the spec lists nothing
     return_values: tuple = ()      # the CKR_ names of its v2.40 "Return values" paragraph
+    use_args: str = ""             # NoteUse's arguments (session, mechanism, key) when it takes a mechanism
 
     @property
     def arg_list(self):
@@ -352,8 +353,33 @@ def guard_entries(header, api, returns=None):
         section, codes = (returns or {}).get(name, ("", ()))
         entries.append(GuardEntry(name, ", ".join(p.type for p in params) or "void",
                                   ", ".join(declare(p.type, n) for p, n in zip(params, names)) or "void",
-                                  ", ".join(names), section, codes))
+                                  ", ".join(names), section, codes,
+                                  _use_args([p.type for p in params], names)))
     return entries
+
+
+_MECHANISM_TYPES = {"struct _CK_MECHANISM *", "CK_MECHANISM *", "CK_MECHANISM_PTR"}
+_HANDLE_POINTER_TYPES = {"CK_OBJECT_HANDLE *", "CK_OBJECT_HANDLE_PTR"}
+
+
+def _use_args(types, names):
+    """What the runner notes of a call that takes a mechanism (call_trace.h NoteUse):
+    the session, the mechanism, and the key it ran with: the first key handle
+    given (the key of an *Init, the wrapping, unwrapping or base key), else the
+    last one made (C_GenerateKey's key, C_GenerateKeyPair's private key).
+    Found by type, so any header's parameter names do."""
+    mechanism = next((n for t, n in zip(types, names) if t in _MECHANISM_TYPES), None)
+    if mechanism is None or not types or types[0] != "CK_SESSION_HANDLE":
+        return ""
+    given = next((n for t, n in zip(types, names) if t == "CK_OBJECT_HANDLE"), None)
+    made = [n for t, n in zip(types, names) if t in _HANDLE_POINTER_TYPES]
+    if given is not None:
+        key = given
+    elif made:
+        key = f"{made[-1]} != nullptr ? *{made[-1]} : CK_INVALID_HANDLE"
+    else:
+        key = "CK_INVALID_HANDLE"
+    return f"{names[0]}, {mechanism}, {key}"
 
 
 def constant_table(constants, prefix):

@@ -209,6 +209,31 @@ class SharedConformanceTest(unittest.TestCase):
                       "unsigned long *)", guard)
         self.assertIn("return CKR_GENERAL_ERROR;", guard)
 
+    def test_guard_notes_each_mechanism_with_the_key_it_ran_with(self):
+        guard = shared_files()["function_list_guard.cpp"]
+        notes = {}
+        for chunk in guard.split("CK_RV Checked_")[1:]:
+            note = re.search(r"NoteUse\((.*)\);", chunk.split("\n}\n")[0])
+            if note:
+                notes[chunk.split("(")[0]] = note.group(1)
+        self.assertEqual(notes["C_SignInit"], "session, mechanism, key")
+        self.assertEqual(notes["C_DigestInit"], "session, mechanism, CK_INVALID_HANDLE")
+        self.assertEqual(notes["C_WrapKey"], "session, mechanism, wrapping_key")
+        self.assertEqual(notes["C_GenerateKeyPair"],
+                         "session, mechanism, private_key != nullptr ? *private_key : CK_INVALID_HANDLE")
+        self.assertEqual(len(notes), 12, "the functions that take a CK_MECHANISM")
+        self.assertIn("SetUseQuery(module.C_GetAttributeValue);", guard)
+
+    def test_use_notes_follow_types_not_parameter_names(self):
+        from p11gen.plan import _use_args
+        self.assertEqual(_use_args(["CK_SESSION_HANDLE", "CK_MECHANISM_PTR", "CK_OBJECT_HANDLE"],
+                                   ["hSession", "pMechanism", "hKey"]), "hSession, pMechanism, hKey")
+        self.assertEqual(_use_args(["CK_SESSION_HANDLE", "CK_MECHANISM_PTR", "CK_ATTRIBUTE_PTR", "CK_ULONG",
+                                    "CK_OBJECT_HANDLE_PTR"], ["hSession", "pMechanism", "pTemplate", "ulCount", "phKey"]),
+                         "hSession, pMechanism, phKey != nullptr ? *phKey : CK_INVALID_HANDLE")
+        self.assertEqual(_use_args(["CK_SLOT_ID", "CK_MECHANISM_TYPE", "CK_MECHANISM_INFO_PTR"],
+                                   ["slotID", "type", "pInfo"]), "")
+
     def test_constant_names_are_sorted_tables(self):
         names = shared_files()["constant_names.cpp"]
         for table, sample in (("kReturnValueNames", "CKR_PIN_INCORRECT"), ("kMechanismNames", "CKM_ECDSA"),

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "call_trace.h"
+#include "case_use.h"
 
+#include <cstring>
 #include <sstream>
 
 #include "test_report.h"
@@ -153,6 +155,90 @@ TEST(CallTrace, KeepsTheLastCallsOfThisThreadWithNamedArguments)
     EXPECT_EQ(calls[0], "C_CloseSession(session=4) = CKR_OK");
     EXPECT_EQ(calls[1], "C_OpenSession(slotID=1, flags=CKF_SERIAL_SESSION|CKF_RW_SESSION, notify=NULL) = CKR_OK");
     EXPECT_EQ(calls[2], "C_SignInit(session=2, mechanism={CKM_ECDSA}, key=7, len=&64) = CKR_KEY_HANDLE_INVALID");
+}
+
+// A stand-in for a module's C_GetAttributeValue: object 1 an RSA key whose
+// modulus has a leading zero byte and a 2047-bit value, object 2 an EC P-384
+// key, object 3 a 32-byte secret, object 4 refuses everything.
+CK_RV FakeGetAttributeValue(CK_SESSION_HANDLE, CK_OBJECT_HANDLE object, CK_ATTRIBUTE *attrs, CK_ULONG count)
+{
+    static const std::vector<CK_BYTE> kModulus = [] {
+        std::vector<CK_BYTE> modulus(257, 0xff);
+        modulus[0] = 0x00;
+        modulus[1] = 0x7f; // 2047 bits
+        return modulus;
+    }();
+    static const std::vector<CK_BYTE> kP384 = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+    if (object == 4 || count != 1) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    CK_ATTRIBUTE &a = attrs[0];
+    auto give = [&](const void *value, CK_ULONG size) {
+        if (a.pValue != nullptr) {
+            if (a.ulValueLen < size) {
+                return CKR_BUFFER_TOO_SMALL;
+            }
+            std::memcpy(a.pValue, value, size);
+        }
+        a.ulValueLen = size;
+        return CKR_OK;
+    };
+    const CK_KEY_TYPE type = object == 1 ? CKK_RSA : object == 2 ? CKK_EC : CKK_GENERIC_SECRET;
+    const CK_ULONG length = 32;
+    switch (a.type) {
+    case CKA_KEY_TYPE:
+        return give(&type, sizeof type);
+    case CKA_MODULUS:
+        return object == 1 ? give(kModulus.data(), kModulus.size()) : CKR_ATTRIBUTE_TYPE_INVALID;
+    case CKA_EC_PARAMS:
+        return object == 2 ? give(kP384.data(), kP384.size()) : CKR_ATTRIBUTE_TYPE_INVALID;
+    case CKA_VALUE_LEN:
+        return object == 3 ? give(&length, sizeof length) : CKR_ATTRIBUTE_TYPE_INVALID;
+    default:
+        return CKR_ATTRIBUTE_TYPE_INVALID;
+    }
+}
+
+TEST(CaseUse, KeysAreNamedByTypeAndSizeAsTheModuleReportsThem)
+{
+    EXPECT_EQ(KeyText(&FakeGetAttributeValue, 1, 1), "RSA 2047");
+    EXPECT_EQ(KeyText(&FakeGetAttributeValue, 1, 2), "EC P-384");
+    EXPECT_EQ(KeyText(&FakeGetAttributeValue, 1, 3), "secret key of 32 bytes");
+    EXPECT_EQ(KeyText(&FakeGetAttributeValue, 1, 4), "");
+    EXPECT_EQ(KeyText(nullptr, 1, 1), "") << "a module without C_GetAttributeValue";
+}
+
+TEST(CaseUse, EachCaseGetsItsOwnNotesOnceAndSorted)
+{
+    SetUseQuery(&FakeGetAttributeValue);
+    CK_MECHANISM sign = {CKM_SHA256_RSA_PKCS, nullptr, 0};
+    CK_MECHANISM digest = {CKM_SHA256, nullptr, 0};
+    StartCaseUse();
+    NoteUse(1, &sign, 1);
+    NoteUse(1, &digest, CK_INVALID_HANDLE);
+    NoteUse(1, &sign, 1);
+    EXPECT_EQ(TakeCaseUse(), (std::vector<std::string>{"CKM_SHA256", "CKM_SHA256_RSA_PKCS with RSA 2047"}));
+    EXPECT_TRUE(TakeCaseUse().empty());
+    SetUseQuery(nullptr);
+}
+
+TEST_F(Report, EachMechanismAndKeyRunIsCountedByOutcomeAndNamedAtItsFailures)
+{
+    report_.results[0].used = {"CKM_ECDSA with EC P-256", "CKM_SHA256"};
+    CaseResult passed = report_.results[0];
+    passed.outcome = Outcome::kPassed;
+    passed.failures.clear();
+    passed.used = {"CKM_ECDSA with EC P-256"};
+    report_.results.push_back(passed);
+    std::ostringstream out;
+    WriteMarkdownReport(report_, out);
+    const std::string text = out.str();
+    EXPECT_NE(text.find("- Ran: CKM_ECDSA with EC P-256; CKM_SHA256\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("| CKM_ECDSA with EC P-256 | 1 | 1 |\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("| CKM_SHA256 | 0 | 1 |\n"), std::string::npos) << text;
+    std::ostringstream junit;
+    WriteJunitReport(report_, junit);
+    EXPECT_NE(junit.str().find("ran: CKM_ECDSA with EC P-256; CKM_SHA256;\n"), std::string::npos) << junit.str();
 }
 
 TEST_F(Report, JunitCountsAndEscapes)

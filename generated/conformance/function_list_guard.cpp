@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "call_trace.h"
+#include "case_use.h"
 #include "function_list_guard.h"
 #include "return_value_check.h"
 #include "rv_check.h"
@@ -993,6 +994,9 @@ CK_RV Checked_C_EncryptInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mec
 {
     const CK_RV rv = g_module.C_EncryptInit(session, mechanism, key);
     RecordCall("C_EncryptInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, key);
+    }
     CheckReturnValue({"C_EncryptInit", "5.8", kReturnValues_C_EncryptInit,
                       sizeof kReturnValues_C_EncryptInit / sizeof kReturnValues_C_EncryptInit[0]}, rv);
     return rv;
@@ -1139,6 +1143,9 @@ CK_RV Checked_C_DecryptInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mec
 {
     const CK_RV rv = g_module.C_DecryptInit(session, mechanism, key);
     RecordCall("C_DecryptInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, key);
+    }
     CheckReturnValue({"C_DecryptInit", "5.9", kReturnValues_C_DecryptInit,
                       sizeof kReturnValues_C_DecryptInit / sizeof kReturnValues_C_DecryptInit[0]}, rv);
     return rv;
@@ -1286,6 +1293,9 @@ CK_RV Checked_C_DigestInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mech
 {
     const CK_RV rv = g_module.C_DigestInit(session, mechanism);
     RecordCall("C_DigestInit", "session,mechanism", {ArgText(session), ArgText(mechanism)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, CK_INVALID_HANDLE);
+    }
     CheckReturnValue({"C_DigestInit", "5.10", kReturnValues_C_DigestInit,
                       sizeof kReturnValues_C_DigestInit / sizeof kReturnValues_C_DigestInit[0]}, rv);
     return rv;
@@ -1462,6 +1472,9 @@ CK_RV Checked_C_SignInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechan
 {
     const CK_RV rv = g_module.C_SignInit(session, mechanism, key);
     RecordCall("C_SignInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, key);
+    }
     CheckReturnValue({"C_SignInit", "5.11", kReturnValues_C_SignInit,
                       sizeof kReturnValues_C_SignInit / sizeof kReturnValues_C_SignInit[0]}, rv);
     return rv;
@@ -1612,6 +1625,9 @@ CK_RV Checked_C_SignRecoverInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM 
 {
     const CK_RV rv = g_module.C_SignRecoverInit(session, mechanism, key);
     RecordCall("C_SignRecoverInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, key);
+    }
     CheckReturnValue({"C_SignRecoverInit", "5.11", kReturnValues_C_SignRecoverInit,
                       sizeof kReturnValues_C_SignRecoverInit / sizeof kReturnValues_C_SignRecoverInit[0]}, rv);
     return rv;
@@ -1688,6 +1704,9 @@ CK_RV Checked_C_VerifyInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mech
 {
     const CK_RV rv = g_module.C_VerifyInit(session, mechanism, key);
     RecordCall("C_VerifyInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, key);
+    }
     CheckReturnValue({"C_VerifyInit", "5.11", kReturnValues_C_VerifyInit,
                       sizeof kReturnValues_C_VerifyInit / sizeof kReturnValues_C_VerifyInit[0]}, rv);
     return rv;
@@ -1835,6 +1854,9 @@ CK_RV Checked_C_VerifyRecoverInit(CK_SESSION_HANDLE session, struct _CK_MECHANIS
 {
     const CK_RV rv = g_module.C_VerifyRecoverInit(session, mechanism, key);
     RecordCall("C_VerifyRecoverInit", "session,mechanism,key", {ArgText(session), ArgText(mechanism), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, key);
+    }
     CheckReturnValue({"C_VerifyRecoverInit", "5.11", kReturnValues_C_VerifyRecoverInit,
                       sizeof kReturnValues_C_VerifyRecoverInit / sizeof kReturnValues_C_VerifyRecoverInit[0]}, rv);
     return rv;
@@ -2056,6 +2078,9 @@ CK_RV Checked_C_GenerateKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mec
 {
     const CK_RV rv = g_module.C_GenerateKey(session, mechanism, templ, ulCount, key);
     RecordCall("C_GenerateKey", "session,mechanism,templ,ulCount,key", {ArgText(session), ArgText(mechanism), ArgText(templ), ArgText(ulCount), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, key != nullptr ? *key : CK_INVALID_HANDLE);
+    }
     CheckReturnValue({"C_GenerateKey", "5.13", kReturnValues_C_GenerateKey,
                       sizeof kReturnValues_C_GenerateKey / sizeof kReturnValues_C_GenerateKey[0]}, rv);
     return rv;
@@ -2101,6 +2126,9 @@ CK_RV Checked_C_GenerateKeyPair(CK_SESSION_HANDLE session, struct _CK_MECHANISM 
 {
     const CK_RV rv = g_module.C_GenerateKeyPair(session, mechanism, public_key_template, public_key_attribute_count, private_key_template, private_key_attribute_count, public_key, private_key);
     RecordCall("C_GenerateKeyPair", "session,mechanism,public_key_template,public_key_attribute_count,private_key_template,private_key_attribute_count,public_key,private_key", {ArgText(session), ArgText(mechanism), ArgText(public_key_template), ArgText(public_key_attribute_count), ArgText(private_key_template), ArgText(private_key_attribute_count), ArgText(public_key), ArgText(private_key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, private_key != nullptr ? *private_key : CK_INVALID_HANDLE);
+    }
     CheckReturnValue({"C_GenerateKeyPair", "5.13", kReturnValues_C_GenerateKeyPair,
                       sizeof kReturnValues_C_GenerateKeyPair / sizeof kReturnValues_C_GenerateKeyPair[0]}, rv);
     return rv;
@@ -2145,6 +2173,9 @@ CK_RV Checked_C_WrapKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechani
 {
     const CK_RV rv = g_module.C_WrapKey(session, mechanism, wrapping_key, key, wrapped_key, wrapped_key_len);
     RecordCall("C_WrapKey", "session,mechanism,wrapping_key,key,wrapped_key,wrapped_key_len", {ArgText(session), ArgText(mechanism), ArgText(wrapping_key), ArgText(key), ArgText(wrapped_key), ArgText(wrapped_key_len)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, wrapping_key);
+    }
     CheckReturnValue({"C_WrapKey", "5.13", kReturnValues_C_WrapKey,
                       sizeof kReturnValues_C_WrapKey / sizeof kReturnValues_C_WrapKey[0]}, rv);
     return rv;
@@ -2196,6 +2227,9 @@ CK_RV Checked_C_UnwrapKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mecha
 {
     const CK_RV rv = g_module.C_UnwrapKey(session, mechanism, unwrapping_key, wrapped_key, wrapped_key_len, templ, attribute_count, key);
     RecordCall("C_UnwrapKey", "session,mechanism,unwrapping_key,wrapped_key,wrapped_key_len,templ,attribute_count,key", {ArgText(session), ArgText(mechanism), ArgText(unwrapping_key), ArgText(wrapped_key), ArgText(wrapped_key_len), ArgText(templ), ArgText(attribute_count), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, unwrapping_key);
+    }
     CheckReturnValue({"C_UnwrapKey", "5.13", kReturnValues_C_UnwrapKey,
                       sizeof kReturnValues_C_UnwrapKey / sizeof kReturnValues_C_UnwrapKey[0]}, rv);
     return rv;
@@ -2244,6 +2278,9 @@ CK_RV Checked_C_DeriveKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mecha
 {
     const CK_RV rv = g_module.C_DeriveKey(session, mechanism, base_key, templ, attribute_count, key);
     RecordCall("C_DeriveKey", "session,mechanism,base_key,templ,attribute_count,key", {ArgText(session), ArgText(mechanism), ArgText(base_key), ArgText(templ), ArgText(attribute_count), ArgText(key)}, rv);
+    if (rv == CKR_OK) {
+        NoteUse(session, mechanism, base_key);
+    }
     CheckReturnValue({"C_DeriveKey", "5.13", kReturnValues_C_DeriveKey,
                       sizeof kReturnValues_C_DeriveKey / sizeof kReturnValues_C_DeriveKey[0]}, rv);
     return rv;
@@ -2403,6 +2440,7 @@ void GuardFunctionList(const CK_FUNCTION_LIST &module, CK_FUNCTION_LIST *guarded
 {
     g_module = module;
     guarded->version = module.version;
+    SetUseQuery(module.C_GetAttributeValue);
     if (g_module.C_Initialize == nullptr) {
         g_module.C_Initialize = &NullEntry_C_Initialize;
         null_entries->push_back("C_Initialize");
