@@ -92,7 +92,9 @@ def generate(args, out_dir):
             written.append(_write(os.path.join(out_dir, profile.name), render.render(api, profile, sources)))
     if args.only_shared or _writes_all(args):
         returns = plan.return_values(args.return_values, header)
-        files = render.render_shared(api, header, _shared_sources(args) + [_display(args.return_values)], returns)
+        meanings = plan.return_value_meanings(args.return_values, header)
+        files = render.render_shared(api, header, _shared_sources(args) + [_display(args.return_values)], returns,
+                                     meanings)
         written.append(_write(os.path.join(out_dir, render.SHARED_FOLDER), files))
     return written
 

@@ -21,6 +21,16 @@ extern const std::size_t kMechanismNameCount;
 extern const ConstantName kFlagNames[];
 extern const std::size_t kFlagNameCount;
 
+// A code's definition in v2.40 §5.1 (spec/return_values.yaml "meanings"),
+// sorted by name.
+struct ReturnValueMeaning {
+    CK_RV value;
+    const char *section; // "5.1.6"
+    const char *text;    // the specification's sentence(s)
+};
+extern const ReturnValueMeaning kReturnValueMeanings[];
+extern const std::size_t kReturnValueMeaningCount;
+
 } // namespace p11conf
 
 #endif // P11CONF_CONSTANT_NAMES_H

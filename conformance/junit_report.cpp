@@ -104,6 +104,9 @@ void WriteJunitReport(const RunReport &report, std::ostream &out)
                     if (!f.call.empty()) {
                         out << "call: " << Xml(f.call) << "\nexpected: " << Xml(f.expected)
                             << "\nactual: " << Xml(f.actual) << "\n";
+                        for (const std::string &rule : f.rules) {
+                            out << "rule: " << Xml(rule) << "\n";
+                        }
                     }
                     if (!f.message.empty()) {
                         out << Xml(f.message) << "\n";

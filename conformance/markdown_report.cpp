@@ -237,6 +237,9 @@ void WriteFailures(const RunReport &r, std::ostream &out)
             if (!f.call.empty()) {
                 out << "- Call: `" << f.call << "`\n  - expected: " << f.expected << "\n  - actual: " << f.actual
                     << "\n";
+                for (const std::string &rule : f.rules) {
+                    out << "  - the specification: " << rule << "\n";
+                }
             }
             const std::string note = Note(f.message, result.info->section);
             if (!note.empty()) {

@@ -59,6 +59,17 @@ std::string MechanismName(CK_MECHANISM_TYPE type)
     return NameIn(kMechanismNames, kMechanismNameCount, type);
 }
 
+std::string RvRule(CK_RV rv)
+{
+    for (std::size_t i = 0; i < kReturnValueMeaningCount; ++i) {
+        const ReturnValueMeaning &meaning = kReturnValueMeanings[i];
+        if (meaning.value == rv) {
+            return RvName(rv) + " (v2.40 §" + meaning.section + "): \u201c" + meaning.text + "\u201d";
+        }
+    }
+    return "";
+}
+
 ::testing::AssertionResult RvCheck(const char *call, CK_RV actual, std::initializer_list<CK_RV> expected)
 {
     for (CK_RV code : expected) {
@@ -66,8 +77,17 @@ std::string MechanismName(CK_MECHANISM_TYPE type)
             return ::testing::AssertionSuccess();
         }
     }
-    return ::testing::AssertionFailure() << "call: " << CallText(call) << "\nexpected: " << Alternatives(expected)
-                                         << "\nactual: " << RvName(actual) << "\n";
+    ::testing::AssertionResult failure = ::testing::AssertionFailure();
+    failure << "call: " << CallText(call) << "\nexpected: " << Alternatives(expected) << "\nactual: " << RvName(actual)
+            << "\n";
+    for (CK_RV code : expected) {
+        // CKR_OK's sentence ("executed successfully") adds nothing to the case's own section.
+        const std::string rule = code == CKR_OK ? "" : RvRule(code);
+        if (!rule.empty()) {
+            failure << "rule: " << rule << "\n";
+        }
+    }
+    return failure;
 }
 
 ::testing::AssertionResult RvIsOneOf(CK_RV actual, std::initializer_list<CK_RV> expected)

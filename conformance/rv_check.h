@@ -7,6 +7,8 @@
 //   call: C_Sign(session_, data, size, nullptr, &length)
 //   expected: CKR_OK
 //   actual: CKR_ARGUMENTS_BAD
+// and, for each expected code but CKR_OK, its sentence from §5.1:
+//   rule: CKR_BUFFER_TOO_SMALL (v2.40 §5.1.6): “The output of the function is too large ...”
 // followed by whatever was streamed into it. ASSERT_RV returns from the test.
 #ifndef P11CONF_RV_CHECK_H
 #define P11CONF_RV_CHECK_H
@@ -25,7 +27,13 @@ std::string RvName(CK_RV rv);
 // The name of a mechanism ("CKM_ECDSA"), or its hex value.
 std::string MechanismName(CK_MECHANISM_TYPE type);
 
-// Success when `actual` is one of `expected`; else the three-line message above.
+// What v2.40 §5.1 says a code means, quoted: "CKR_OPERATION_ACTIVE (v2.40
+// §5.1.6): “There is already an active operation ...”"; "" for a code §5.1
+// does not define (a vendor's).
+std::string RvRule(CK_RV rv);
+
+// Success when `actual` is one of `expected`; else the three-line message
+// above, then one "rule:" line per expected code but CKR_OK (RvRule).
 ::testing::AssertionResult RvCheck(const char *call, CK_RV actual, std::initializer_list<CK_RV> expected);
 
 // The same without the call text (for values computed earlier).

@@ -51,6 +51,8 @@ FailureDetail ParseFailure(const std::string &file, int line, const std::string 
             detail.expected = text.substr(10);
         } else if (text.rfind("actual: ", 0) == 0 && detail.actual.empty()) {
             detail.actual = text.substr(8);
+        } else if (text.rfind("rule: ", 0) == 0 && !detail.call.empty()) {
+            detail.rules.push_back(text.substr(6));
         } else if (text != "Failed" && !text.empty()) {
             rest += (rest.empty() ? "" : "\n") + text;
         }

@@ -24,6 +24,7 @@ struct FailureDetail {
     std::string call;     // from EXPECT_RV, else empty
     std::string expected;
     std::string actual;
+    std::vector<std::string> rules; // v2.40 §5.1's sentence for each expected code (rv_check.h RvRule)
     std::string message;  // the rest of the failure text
     std::vector<std::string> calls; // the module calls just before, oldest first (call_trace.h)
 };

@@ -382,6 +382,25 @@ def _use_args(types, names):
     return f"{names[0]}, {mechanism}, {key}"
 
 
+def return_value_meanings(path, header):
+    """The 'meanings' of spec/return_values.yaml as [(CKR_ name, section, sentence)], sorted by name,
+    checked against the header: §5.1's sentence for each code, which a failed check quotes."""
+    data = yaml_lines.load(path)
+    meanings = data.get("meanings") if hasattr(data, "get") else None
+    if not meanings:
+        raise SpecError(path, 1, "expected a mapping 'meanings' (v2.40 §5.1: what each code means)")
+    table = []
+    for code, entry in meanings.items():
+        line = meanings.line_of(code)
+        if code not in header.constants:
+            raise SpecError(path, line, f"{code} is not a constant of the header")
+        if not hasattr(entry, "get") or not isinstance(entry.get("text"), str) or not entry["text"].strip() \
+                or not str(entry.get("section", "")).startswith("5.1"):
+            raise SpecError(path, line, f"{code}: needs a 'section' of 5.1 and a non-empty 'text'")
+        table.append((code, str(entry["section"]), " ".join(entry["text"].split())))
+    return sorted(table)
+
+
 def constant_table(constants, prefix):
     """The header's `prefix` constants, sorted by name, for the runner's name tables.
 

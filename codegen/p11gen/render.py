@@ -36,6 +36,11 @@ def _c_string(value, null="NULL"):
     return null if value is None else '"' + value + '"'
 
 
+def _c_text(value):
+    """A C string literal of any text (the specification's sentences): quotes and backslashes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _one_line(text):
     """Whitespace runs (newlines included) as one space: the text format is line based."""
     return " ".join(str(text).split())
@@ -45,6 +50,7 @@ def _environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["c_string"] = _c_string
+    env.filters["c_text"] = _c_text
     env.filters["one_line"] = _one_line
     return env
 
@@ -78,11 +84,12 @@ def render_profile_text(api, profile, sources):
     return _render(outputs, _profile_context(api, profile, sources))[PROFILE_TEXT]
 
 
-def render_shared(api, header, sources, returns=None):
+def render_shared(api, header, sources, returns=None, meanings=()):
     """Returns {file name: text} for generated/conformance/, the same for every profile.
 
     `returns`: plan.return_values() of spec/return_values.yaml, for the
-    runner's return-value check."""
+    runner's return-value check; `meanings`: plan.return_value_meanings(),
+    the sentence a failed check quotes."""
     context = {
         "skeletons": plan_module.skeletons(api),
         "outside_cite": plan_module.OUTSIDE_CITE,
@@ -90,6 +97,7 @@ def render_shared(api, header, sources, returns=None):
         "rv_names": plan_module.constant_table(header.constants, "CKR_"),
         "mechanism_names": plan_module.constant_table(header.constants, "CKM_"),
         "flag_names": plan_module.constant_table(header.constants, "CKF_"),
+        "meanings": meanings,
         "sources": sources,
     }
     return _render(SHARED_OUTPUTS, context)

@@ -56,6 +56,45 @@ class ReturnValuesTest(unittest.TestCase):
                   - {why: x, codes: [CKR_OK], functions: [C_Sign]}
                 """)
 
+    def test_every_code_of_v240_section_5_1_has_its_sentence(self):
+        meanings = plan.return_value_meanings(RETURN_VALUES, support.p11kit_header())
+        self.assertEqual(92, len(meanings))
+        self.assertEqual(sorted(meanings), meanings)
+        by_code = {code: (section, text) for code, section, text in meanings}
+        self.assertEqual(("5.1.6", "The output of the function is too large to fit in the supplied buffer."),
+                         by_code["CKR_BUFFER_TOO_SMALL"])
+        self.assertEqual("5.1.2", by_code["CKR_SESSION_HANDLE_INVALID"][0])
+        listed = {code for _, codes in plan.return_values(RETURN_VALUES, support.p11kit_header()).values()
+                  for code in codes}
+        self.assertEqual(set(), listed - set(by_code), "a code some function lists has no sentence")
+
+    def test_meanings_are_checked_with_their_line(self):
+        def meanings(text):
+            with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as stream:
+                stream.write(textwrap.dedent(text))
+            try:
+                return plan.return_value_meanings(stream.name, support.p11kit_header())
+            finally:
+                os.remove(stream.name)
+        with self.assertRaisesRegex(SpecError, r":3: CKR_NOPE is not a constant of the header"):
+            meanings("""\
+                meanings:
+                  CKR_OK: {section: "5.1.1", text: "Fine."}
+                  CKR_NOPE: {section: "5.1.6", text: "No."}
+                """)
+        with self.assertRaisesRegex(SpecError, r":2: CKR_OK: needs a 'section' of 5.1 and a non-empty 'text'"):
+            meanings("""\
+                meanings:
+                  CKR_OK: {section: "5.2", text: "Fine."}
+                """)
+        with self.assertRaisesRegex(SpecError, r"expected a mapping 'meanings'"):
+            meanings("functions: {}\n")
+
+    def test_a_sentence_with_quotes_is_a_valid_c_string(self):
+        text = render.render_shared(support.api(), support.p11kit_header(), ["test"], {},
+                                    [("CKR_OK", "5.1.1", 'A "quoted" \\ word.')])["constant_names.cpp"]
+        self.assertIn(r'{CKR_OK, "5.1.1", "A \"quoted\" \\ word."},', text)
+
     def test_each_wrapper_checks_its_functions_list(self):
         table = plan.return_values(RETURN_VALUES, support.p11kit_header())
         text = render.render_shared(support.api(), support.p11kit_header(), ["test"], table)["function_list_guard.cpp"]

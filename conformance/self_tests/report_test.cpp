@@ -7,6 +7,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "constant_names.h"
+#include "rv_check.h"
 #include "test_report.h"
 
 namespace p11conf {
@@ -239,6 +241,36 @@ TEST_F(Report, EachMechanismAndKeyRunIsCountedByOutcomeAndNamedAtItsFailures)
     std::ostringstream junit;
     WriteJunitReport(report_, junit);
     EXPECT_NE(junit.str().find("ran: CKM_ECDSA with EC P-256; CKM_SHA256;\n"), std::string::npos) << junit.str();
+}
+
+TEST(RvRule, QuotesTheSpecificationsSentenceForTheCode)
+{
+    EXPECT_EQ(RvRule(CKR_OPERATION_ACTIVE).rfind("CKR_OPERATION_ACTIVE (v2.40 §5.1.6): \u201cThere is already an active "
+                                                  "operation",
+                                                  0),
+              0u)
+        << RvRule(CKR_OPERATION_ACTIVE);
+    EXPECT_NE(RvRule(CKR_SESSION_HANDLE_INVALID).find("(v2.40 §5.1.2)"), std::string::npos);
+    EXPECT_EQ(RvRule(CKR_VENDOR_DEFINED | 5), "") << "§5.1 defines no vendor's code";
+    for (std::size_t i = 0; i < kReturnValueMeaningCount; ++i) {
+        EXPECT_NE(RvName(kReturnValueMeanings[i].value).rfind("CKR_", 0), std::string::npos) << i;
+        EXPECT_NE(std::string(kReturnValueMeanings[i].text), "");
+    }
+    EXPECT_GE(kReturnValueMeaningCount, 90u) << "v2.40 §5.1 defines 92 codes";
+}
+
+TEST(RvRule, AFailedCheckCarriesTheRuleOfEachExpectedCodeIntoTheReport)
+{
+    const ::testing::AssertionResult result =
+        RvCheck("fl()->C_SignInit(session_, &mechanism, key)", CKR_OK, {CKR_OPERATION_ACTIVE, CKR_KEY_HANDLE_INVALID});
+    ASSERT_FALSE(result);
+    const FailureDetail detail = ParseFailure("x.cpp", 3, result.message());
+    EXPECT_EQ(detail.call, "C_SignInit(session_, &mechanism, key)");
+    EXPECT_EQ(detail.expected, "CKR_OPERATION_ACTIVE or CKR_KEY_HANDLE_INVALID");
+    ASSERT_EQ(detail.rules.size(), 2u);
+    EXPECT_EQ(detail.rules[0], RvRule(CKR_OPERATION_ACTIVE));
+    EXPECT_EQ(detail.rules[1], RvRule(CKR_KEY_HANDLE_INVALID));
+    EXPECT_EQ(detail.message, "") << "the rules are not left in the note";
 }
 
 TEST_F(Report, JunitCountsAndEscapes)
