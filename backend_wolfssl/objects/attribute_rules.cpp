@@ -610,7 +610,11 @@ CK_RV build_new(const CK_ATTRIBUTE *tmpl, CK_ULONG count, ObjectOrigin origin, C
             return CKR_ATTRIBUTE_READ_ONLY;
         }
         if ((rule->flags & forbidden) != 0) {
-            return CKR_TEMPLATE_INCONSISTENT;
+            // §4.1.1 item 3: an attribute C_CreateObject must not be given
+            // (footnote 2: CKA_MODULUS_BITS, CKA_VALUE_LEN) is read-only there.
+            // Key material in a template to generate from also contradicts
+            // the generation (item 5), which the generators answer.
+            return origin == ObjectOrigin::create ? CKR_ATTRIBUTE_READ_ONLY : CKR_TEMPLATE_INCONSISTENT;
         }
         Bytes value;
         rv = check_value(*rule, tmpl[i], &value);

@@ -139,11 +139,15 @@ TEST_F(AttributeTest, RsaPublicKeyGetsModulusBitsFromModulus)
     EXPECT_EQ((ByteVec{0x01, 0x00, 0x01}), Get(h, key, CKA_PUBLIC_EXPONENT));
 }
 
-TEST_F(AttributeTest, ModulusBitsInCreateTemplateIsTemplateInconsistent)
+// v2.40 §4.1.1 item 3; CKA_MODULUS_BITS has footnote 2 (the token sets it).
+TEST_F(AttributeTest, ModulusBitsOrValueLenInCreateTemplateIsReadOnly)
 {
     Tmpl t = RsaPublicTemplate("k", false);
     t.Ulong(CKA_MODULUS_BITS, 2048);
-    EXPECT_EQ(CKR_TEMPLATE_INCONSISTENT, CreateRv(t));
+    EXPECT_EQ(CKR_ATTRIBUTE_READ_ONLY, CreateRv(t));
+    Tmpl secret = SecretTemplate("s", false, true);
+    secret.Ulong(CKA_VALUE_LEN, 32);
+    EXPECT_EQ(CKR_ATTRIBUTE_READ_ONLY, CreateRv(secret));
 }
 
 TEST_F(AttributeTest, GenericSecretGetsValueLenAndHidesValue)
