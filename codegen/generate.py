@@ -24,7 +24,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from p11gen import header_model, plan, profile as profile_module, render, spec_model, yaml_lines  # noqa: E402
+from p11gen import (header_model, plan, profile as profile_module, profile_checks, render,  # noqa: E402
+                    spec_model, yaml_lines)
 from p11gen.errors import SpecError  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -87,8 +88,11 @@ def generate(args, out_dir):
     header, api = _load_api(args)
     written = []
     if not args.only_shared:
+        catalog = profile_checks.load_catalog(args.backend_mechanisms)
         for path in _profile_paths(args.profile, args.profile_dir):
             profile, sources = _load_profile(path, api, args)
+            # A module is built on the wolfSSL backend: only what it implements.
+            profile_checks.check_backend(profile, catalog, _display(args.backend_mechanisms))
             written.append(_write(os.path.join(out_dir, profile.name), render.render(api, profile, sources)))
     if args.only_shared or _writes_all(args):
         returns = plan.return_values(args.return_values, header)
@@ -160,6 +164,8 @@ def main(argv=None):
     parser.add_argument("--include-dir", action="append", default=[], help="include folder for the header")
     parser.add_argument("--prelude", help="a header included before the PKCS #11 header (platform macros)")
     parser.add_argument("--rules", default=os.path.join(ROOT, "spec", "rules.yaml"))
+    parser.add_argument("--backend-mechanisms", default=os.path.join(ROOT, "spec", "backend_mechanisms.yaml"),
+                        help="what the wolfSSL backend implements: a module's profile may offer only that")
     parser.add_argument("--return-values", default=os.path.join(ROOT, "spec", "return_values.yaml"),
                         help="each function's v2.40 return values, for the runner's check")
     parser.add_argument("--profile-dir", default=os.path.join(ROOT, "spec", "profiles"),

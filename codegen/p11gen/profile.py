@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import os
 import re
 
-from . import yaml_lines
+from . import profile_checks, yaml_lines
 from .errors import SpecError
 
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
@@ -54,6 +54,8 @@ class Mechanism:
     flags: list
     min_key_size: int
     max_key_size: int
+    path: str = ""                   # where it was named (the profile or a base)
+    line: int = 0
 
 
 @dataclass
@@ -74,6 +76,8 @@ class Profile:
     firmware_budgets: dict = field(default_factory=dict)   # BUDGET_KEYS -> bytes, those set
     firmware_sp_math: str = "small"                         # SP_MATH_CHOICES
     deviations: list = field(default_factory=list)         # DEVIATIONS declared, in that order
+    functions_line: int = 0          # of 'functions' in the profile's own file (or its first base's)
+    tests_lines: dict = field(default_factory=dict)        # test group -> (path, line)
 
     def has(self, function):
         return function in self.functions
@@ -194,7 +198,7 @@ def _mechanism(name, spec, path, line, api):
     high = _int(sizes[1], path, spec.line_of("key_size"), "key_size max")
     if low > high:
         raise SpecError(path, spec.line_of("key_size"), "key_size min is above max")
-    return Mechanism(str(name), list(flags), low, high)
+    return Mechanism(str(name), list(flags), low, high, str(path), line)
 
 
 def _limits(raw):
@@ -353,21 +357,27 @@ def load(path, api, search_dirs=()):
     mechanisms = [_mechanism(n, spec, p, line, api) for n, (spec, p, line) in raw["mechanisms"].items()]
     limits = _limits(raw["limits"])
     tests = []
+    tests_lines = {}
     for value, tpath, line in raw["tests"]:
         if value not in TEST_GROUPS:
             raise SpecError(tpath, line, f"unknown test group '{value}' (known: {', '.join(TEST_GROUPS)})")
         if value not in tests:
             tests.append(value)
+        tests_lines[value] = (tpath, line)
     provisioning = _provisioning(raw["provisioning"], api, name, search_dirs)
     declared = set()
     for value, dpath, line in raw["deviations"]:
         if value not in DEVIATIONS:
             raise SpecError(dpath, line, f"unknown deviation '{value}' (known: {', '.join(DEVIATIONS)})")
         declared.add(value)
-    return Profile(name=name, path=path, description=str(raw["description"]).strip(), provisioning=provisioning,
+    own = [line for _, fpath, line in raw["functions"] if os.path.abspath(fpath) == os.path.abspath(path)]
+    profile = Profile(name=name, path=path, description=str(raw["description"]).strip(), provisioning=provisioning,
                    functions=[f for f in api.functions if f in wanted], families=resolved_families,
                    mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),
                    storage_labels=_storage(raw["storage"]), storage_secrets=_secrets(raw["storage"]), tests=tests,
                    chain=raw["chain"], firmware_budgets=_firmware_budgets(raw["firmware"]),
                    firmware_sp_math=_firmware_sp_math(raw["firmware"]),
-                   deviations=[d for d in DEVIATIONS if d in declared])
+                   deviations=[d for d in DEVIATIONS if d in declared],
+                   functions_line=own[0] if own else raw["root"].line_of("extends"), tests_lines=tests_lines)
+    profile_checks.check(profile)
+    return profile

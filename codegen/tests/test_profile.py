@@ -11,7 +11,7 @@ BASE = """
 description: a base
 abstract: true
 families:
-  Core: [Initialize, Finalize, GetSlotList, Session]
+  Core: [Initialize, Finalize, GetInfo, GetSlotList, GetTokenInfo, Session]
 functions: [Core]
 limits:
   sessions: 4
@@ -25,7 +25,7 @@ token:
 
 CHILD = """
 extends: base
-functions: [Core, Login, C_DigestInit]
+functions: [Core, Login, C_DigestInit, C_SignInit, C_VerifyInit]
 mechanisms:
   CKM_SHA256: {flags: [CKF_DIGEST]}
   CKM_ECDSA: {flags: [CKF_SIGN, CKF_VERIFY], key_size: [256, 384]}
@@ -188,7 +188,8 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.assert_error("child", "logins", "unknown test group 'logins'")
 
     def test_cipher_and_key_management_groups(self):
-        self.write(base=BASE, child=CHILD.replace("[skeleton, login]", "[skeleton, cipher, key_management]"))
+        child = CHILD.replace("[skeleton, login]", "[skeleton, cipher, key_management]")
+        self.write(base=BASE, child=child.replace("C_VerifyInit]", "C_VerifyInit, C_EncryptInit, C_GenerateKey]"))
         self.assertEqual(self.load().tests, ["skeleton", "cipher", "key_management"])
 
     def test_provisioning_must_name_a_profile_that_creates_objects(self):
@@ -243,7 +244,7 @@ class VendorProfileTest(support.TempDirMixin, unittest.TestCase):
 
     def test_own_folder_comes_first(self):
         support.write_files(self.tmp, {
-            "freertos.yaml": "description: a local stand-in\nfunctions: [Initialize, Finalize]\n",
+            "freertos.yaml": "description: a local stand-in\nfunctions: [Initialize, Finalize, GetInfo, GetSlotList, GetTokenInfo]\n",
             "vendor.yaml": "extends: freertos\n"})
         self.assertNotIn("C_Sign", self.load("vendor").functions)
 
