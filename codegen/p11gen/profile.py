@@ -15,7 +15,11 @@ from . import profile_checks, yaml_lines
 from .errors import SpecError
 
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
-                "limits", "token", "storage", "tests", "provisioning", "firmware", "deviations"}
+                "limits", "token", "storage", "tests", "provisioning", "firmware", "deviations", "remove"}
+# What `remove` can take away from the bases (docs/profiles.md): functions or
+# families, mechanisms, test groups, deviations. A mechanism can also be
+# removed in place: `CKM_X: remove` (or null) under `mechanisms`.
+REMOVABLE_KEYS = ("functions", "mechanisms", "tests", "deviations")
 MECHANISM_KEYS = {"flags", "key_size"}
 LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length", "pin_tries", "pin_iterations"}
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
@@ -137,21 +141,54 @@ def _load_chain(path, stack, search_dirs):
             merged[key].update(base[key])
         for key in ("functions", "tests", "deviations", "chain"):
             merged[key] += [v for v in base[key] if v not in merged[key]]
+    _remove_inherited(data, merged)
     for key in ("families", "mechanisms", "limits", "token", "storage", "firmware"):
         section = _mapping(data, key)
         for sub_key, value in section.items():
+            if key == "mechanisms" and (value is None or value == "remove"):
+                _remove_mechanism(merged, sub_key, section.path, section.line_of(sub_key))
+                continue
             merged[key][sub_key] = (value, section.path, section.line_of(sub_key))
     for key in ("functions", "tests", "deviations"):
         items = _list(data, key)
         for index, value in enumerate(items):
             line = items.line_of(index) if hasattr(items, "line_of") else data.line_of(key)
-            merged[key].append((value, data.path, line))
+            merged[key].append((value, data.path, line) + ((False,) if key == "functions" else ()))
     merged["chain"].append(path)
     merged["description"] = data.get("description", "")
     merged["provisioning"] = (data.get("provisioning", ""), path, data.line_of("provisioning"))
     merged["abstract"] = bool(data.get("abstract", False))
     merged["root"] = data
     return merged
+
+
+def _remove_mechanism(merged, name, path, line):
+    if name not in merged["mechanisms"]:
+        raise SpecError(path, line, f"cannot remove {name}: no base profile offers it")
+    del merged["mechanisms"][name]
+
+
+def _remove_inherited(data, merged):
+    """Applies the profile's `remove` to what its bases gave (before its own entries)."""
+    removal = _mapping(data, "remove")
+    for key, items in removal.items():
+        line = removal.line_of(key)
+        if key not in REMOVABLE_KEYS:
+            raise SpecError(removal.path, line, f"remove takes {', '.join(REMOVABLE_KEYS)}, not '{key}'")
+        if isinstance(items, str):
+            items = [items]
+        if not isinstance(items, list):
+            raise SpecError(removal.path, line, f"remove.{key} must be a list")
+        for value in items:
+            if key == "mechanisms":
+                _remove_mechanism(merged, value, removal.path, line)
+            elif key == "functions":
+                # Order matters: a later entry (this profile's own) may add it back.
+                merged["functions"].append((value, removal.path, line, True))
+            else:
+                if not any(entry[0] == value for entry in merged[key]):
+                    raise SpecError(removal.path, line, f"cannot remove {key} entry '{value}': no base profile has it")
+                merged[key] = [entry for entry in merged[key] if entry[0] != value]
 
 
 def _expand(name, path, line, api, families, seen):
@@ -344,10 +381,17 @@ def load(path, api, search_dirs=()):
     if raw["abstract"]:
         raise SpecError(path, raw["root"].line_of("abstract"), "an abstract profile is only a base for others")
     families = raw["families"]
-    wanted = set(ALWAYS_PRESENT)
-    for value, vpath, line in raw["functions"]:
-        wanted.update(_expand(value, vpath, line, api, families, set()))
-    if not raw["functions"]:
+    wanted = set()
+    for value, vpath, line, removed in raw["functions"]:
+        expanded = _expand(value, vpath, line, api, families, set())
+        if removed:
+            if not wanted & set(expanded):
+                raise SpecError(vpath, line, f"cannot remove '{value}': the bases select none of its functions")
+            wanted -= set(expanded)
+        else:
+            wanted.update(expanded)
+    wanted.update(ALWAYS_PRESENT)
+    if not any(not removed for *_, removed in raw["functions"]):
         raise SpecError(path, 0, "the profile selects no functions")
     resolved_families = {}
     for family, (members, fpath, fline) in families.items():
@@ -370,7 +414,7 @@ def load(path, api, search_dirs=()):
         if value not in DEVIATIONS:
             raise SpecError(dpath, line, f"unknown deviation '{value}' (known: {', '.join(DEVIATIONS)})")
         declared.add(value)
-    own = [line for _, fpath, line in raw["functions"] if os.path.abspath(fpath) == os.path.abspath(path)]
+    own = [line for _, fpath, line, _ in raw["functions"] if os.path.abspath(fpath) == os.path.abspath(path)]
     profile = Profile(name=name, path=path, description=str(raw["description"]).strip(), provisioning=provisioning,
                    functions=[f for f in api.functions if f in wanted], families=resolved_families,
                    mechanisms=mechanisms, limits=limits, token=_token(raw["token"], limits),

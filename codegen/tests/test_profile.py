@@ -187,6 +187,35 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD.replace("[skeleton, login]", "[skeleton, logins]"))
         self.assert_error("child", "logins", "unknown test group 'logins'")
 
+    def test_remove_takes_functions_mechanisms_and_tests_away_from_the_bases(self):
+        grandchild = ("extends: child\nremove:\n  functions: [Login, C_SignInit]\n  mechanisms: [CKM_ECDSA]\n"
+                      "  tests: [login]\nfunctions: [C_GenerateRandom]\n")
+        self.write(base=BASE, child=CHILD, grandchild=grandchild)
+        resolved = self.load("grandchild")
+        self.assertNotIn("C_Login", resolved.functions)
+        self.assertNotIn("C_Logout", resolved.functions, "the whole family goes")
+        self.assertNotIn("C_SignInit", resolved.functions)
+        self.assertIn("C_VerifyInit", resolved.functions)
+        self.assertIn("C_GenerateRandom", resolved.functions, "the profile's own entries come after the removal")
+        self.assertEqual([m.name for m in resolved.mechanisms], ["CKM_SHA256"])
+        self.assertEqual(resolved.tests, ["skeleton"])
+
+    def test_a_mechanism_set_to_remove_or_null_is_taken_away(self):
+        for spelling in ("remove", "null", "~"):
+            self.write(base=BASE, child=CHILD,
+                       grandchild=f"extends: child\nmechanisms:\n  CKM_ECDSA: {spelling}\nfunctions: [Core]\n")
+            self.assertEqual([m.name for m in self.load("grandchild").mechanisms], ["CKM_SHA256"], spelling)
+
+    def test_removing_what_no_base_has_is_an_error_with_its_line(self):
+        self.write(base=BASE, child=CHILD, grandchild="extends: child\nmechanisms:\n  CKM_AES_CBC: remove\n")
+        self.assert_error("grandchild", "CKM_AES_CBC", "cannot remove CKM_AES_CBC: no base profile offers it")
+        self.write(grandchild="extends: child\nremove:\n  functions: [Random]\n")
+        self.assert_error("grandchild", "functions: [Random]", "cannot remove 'Random'")
+        self.write(grandchild="extends: child\nremove:\n  tests: [digest]\n")
+        self.assert_error("grandchild", "tests: [digest]", "no base profile has it")
+        self.write(grandchild="extends: child\nremove:\n  limits: [sessions]\n")
+        self.assert_error("grandchild", "limits:", "remove takes functions, mechanisms, tests, deviations")
+
     def test_cipher_and_key_management_groups(self):
         child = CHILD.replace("[skeleton, login]", "[skeleton, cipher, key_management]")
         self.write(base=BASE, child=child.replace("C_VerifyInit]", "C_VerifyInit, C_EncryptInit, C_GenerateKey]"))
