@@ -114,16 +114,23 @@ def resolve(args):
 def _diff_folder(fresh_folder, checked_in):
     """Prints a unified diff per differing file (extra files included); returns their count."""
     fresh_names = set(os.listdir(fresh_folder))
-    old_names = set(os.listdir(checked_in)) if os.path.isdir(checked_in) else set()
+    if not os.path.isdir(checked_in):
+        print(f"{_display(checked_in)}/: missing: the inputs generate {len(fresh_names)} file(s) there")
+        return 1
+    old_names = set(os.listdir(checked_in))
     differences = 0
     for file_name in sorted(fresh_names | old_names):
         fresh = _read(os.path.join(fresh_folder, file_name))
         old = _read(os.path.join(checked_in, file_name))
-        if fresh != old:
+        shown = _display(os.path.join(checked_in, file_name))
+        if file_name not in fresh_names:
             differences += 1
-            shown = _display(os.path.join(checked_in, file_name))
-            if file_name not in fresh_names:
-                print(f"{shown}: stale, the inputs no longer generate it")
+            print(f"{shown}: extra: the inputs do not generate it")
+        elif file_name not in old_names:
+            differences += 1
+            print(f"{shown}: missing: the inputs generate it")
+        elif fresh != old:
+            differences += 1
             sys.stdout.writelines(difflib.unified_diff(old, fresh, f"a/{shown}", f"b/{shown} (regenerated)"))
     return differences
 

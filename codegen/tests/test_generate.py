@@ -2,6 +2,7 @@
 import contextlib
 import io
 import os
+import shutil
 import unittest
 
 import generate
@@ -116,13 +117,24 @@ class VerifyTest(support.TempDirMixin, unittest.TestCase):
         support.write_files(self.tmp, {os.path.join("conformance", "old_tests.cpp"): "// left over\n"})
         code, out, _ = self.verify()
         self.assertEqual(code, 1)
-        self.assertIn("conformance/old_tests.cpp: stale", out)
+        self.assertIn("conformance/old_tests.cpp: extra: the inputs do not generate it", out)
 
     def test_an_obsolete_profile_file_is_found(self):
         support.write_files(self.tmp, {os.path.join("freertos", "skeleton_tests.cpp"): "// per-profile, obsolete\n"})
         code, out, _ = self.verify("--profile", "freertos")
         self.assertEqual(code, 1)
-        self.assertIn("freertos/skeleton_tests.cpp: stale", out)
+        self.assertIn("freertos/skeleton_tests.cpp: extra", out)
+
+    def test_a_missing_file_or_folder_is_named_as_missing(self):
+        os.remove(os.path.join(self.tmp, "freertos", "profile.c"))
+        code, out, _ = self.verify("--profile", "freertos")
+        self.assertEqual(code, 1)
+        self.assertIn("freertos/profile.c: missing: the inputs generate it", out)
+        shutil.rmtree(os.path.join(self.tmp, "freertos"))
+        code, out, _ = self.verify("--profile", "freertos")
+        self.assertEqual(code, 1)
+        self.assertRegex(out, r"freertos/: missing: the inputs generate \d+ file\(s\) there")
+        self.assertNotIn("@@", out, "no diff of every file")
 
     def test_a_folder_no_profile_generates_is_found(self):
         os.makedirs(os.path.join(self.tmp, "removed-profile"))
