@@ -109,4 +109,14 @@ function(p11_add_conformance_self_tests)
                     GENERATED_DIR ${CMAKE_BINARY_DIR}/generated/verify-without-login
                     CONFORMANCE_ARGS --init-token --provision-module $<TARGET_FILE:p11forge-freertos>)
   endif()
+  # docs/profiles.md's examples: generated, built and run like any profile,
+  # so the page never shows a profile that does not work.
+  if(P11_CAN_GENERATE AND TARGET p11forge-freertos)
+    set(examples ${P11_SOURCE_ROOT}/docs/examples/profiles)
+    p11_add_profile(verify-only-p256 PROFILE_DIR ${examples}
+                    GENERATED_DIR ${CMAKE_BINARY_DIR}/generated/verify-only-p256
+                    CONFORMANCE_ARGS --init-token --provision-module $<TARGET_FILE:p11forge-freertos>)
+    p11_add_profile(rsa3072-only PROFILE_DIR ${examples} GENERATED_DIR ${CMAKE_BINARY_DIR}/generated/rsa3072-only
+                    CONFORMANCE_ARGS --init-token)
+  endif()
 endfunction()

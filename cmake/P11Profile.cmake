@@ -45,6 +45,7 @@ endif()
 file(GLOB P11_CODEGEN_INPUTS CONFIGURE_DEPENDS
   ${P11_SOURCE_ROOT}/codegen/*.py ${P11_SOURCE_ROOT}/codegen/p11gen/*.py
   ${P11_SOURCE_ROOT}/codegen/templates/*.j2 ${P11_SOURCE_ROOT}/spec/rules.yaml ${P11_SOURCE_ROOT}/spec/return_values.yaml
+  ${P11_SOURCE_ROOT}/spec/backend_mechanisms.yaml
   ${P11_SOURCE_ROOT}/spec/profiles/*.yaml)
 
 function(p11_add_profile name)

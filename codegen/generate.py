@@ -66,7 +66,10 @@ def _shared_sources(args):
 
 
 def _load_profile(path, api, args):
-    profile = profile_module.load(path, api, [args.profile_dir])
+    # extends and provisioning may name a built-in profile from any folder.
+    builtin = os.path.join(ROOT, "spec", "profiles")
+    search = [args.profile_dir] + ([builtin] if os.path.abspath(args.profile_dir) != builtin else [])
+    profile = profile_module.load(path, api, search)
     return profile, _shared_sources(args) + [_display(p) for p in profile.chain]
 
 
@@ -177,7 +180,8 @@ def main(argv=None):
                         help="each function's v2.40 return values, for the runner's check")
     parser.add_argument("--profile-dir", default=os.path.join(ROOT, "spec", "profiles"),
                         help="where profile names are found; also searched by extends and provisioning "
-                             "after the profile's own folder (default spec/profiles)")
+                             "after the profile's own folder, and before the built-in spec/profiles "
+                             "(default spec/profiles)")
     selection = parser.add_mutually_exclusive_group()
     selection.add_argument("--profile", action="append",
                            help="profile name or .yaml path; only these profiles, not generated/conformance/ "

@@ -156,8 +156,9 @@ P11_CASE(CrossCheckedKeys, Sha256RsaPkcsVerifyRejectsADigestInfoWrongInAnyPart, 
          .functions = "C_CreateObject C_VerifyInit C_Verify", .mechanisms = "CKM_SHA256_RSA_PKCS",
          .section = "v2.40 §5.11 C_Verify")
 {
-    P11_SKIP_UNLESS(OffersKeySize(CKM_SHA256_RSA_PKCS, CKF_VERIFY, 2048));
-    const ref::RsaKey &rsa = ReferenceRsaKey();
+    const CK_ULONG bits = OfferedRsaBits(CKM_SHA256_RSA_PKCS);
+    P11_SKIP_UNLESS(OffersKeySize(CKM_SHA256_RSA_PKCS, CKF_VERIFY, bits));
+    const ref::RsaKey &rsa = ReferenceRsaKeyOfSize(bits);
     Template tmpl = RsaPublicTemplate(rsa);
     const CK_OBJECT_HANDLE key = Install(tmpl, "RSA Verify Key", CKO_PUBLIC_KEY);
     P11_SKIP_UNLESS(key != CK_INVALID_HANDLE);

@@ -10,6 +10,8 @@
 
 #include <cstring>
 #include <initializer_list>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -26,11 +28,22 @@ inline const ByteVector kP256Params = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d,
 inline const ByteVector kP384Params = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
 inline const ByteVector kMessage = {'F', 'r', 'e', 'e', 'R', 'T', 'O', 'S', ' ', 'P', 'K', 'C', 'S', '#', '1', '1'};
 
-// One RSA-2048 key per run: OpenSSL takes a while to make one.
+// One RSA key per size and run: OpenSSL takes a while to make one.
+inline const ref::RsaKey &ReferenceRsaKeyOfSize(CK_ULONG bits)
+{
+    static std::mutex lock; // thread cases ask at once
+    static std::map<CK_ULONG, ref::RsaKey> keys;
+    const std::lock_guard<std::mutex> hold(lock);
+    auto found = keys.find(bits);
+    if (found == keys.end()) {
+        found = keys.emplace(bits, ref::GenerateRsaKey(static_cast<int>(bits))).first;
+    }
+    return found->second;
+}
+
 inline const ref::RsaKey &ReferenceRsaKey()
 {
-    static const ref::RsaKey key = ref::GenerateRsaKey(2048);
-    return key;
+    return ReferenceRsaKeyOfSize(2048);
 }
 
 // A 32-byte HMAC key.
@@ -267,6 +280,22 @@ class KeyTest : public ModuleTest {
         return true;
     }
 
+    // The smallest usual RSA size (2048, 3072, 4096 bits) the module offers
+    // `type` with (CK_MECHANISM_INFO); 2048 when it does not say. Cases that
+    // only need some RSA key use it, so a profile of larger keys runs them.
+    CK_ULONG OfferedRsaBits(CK_MECHANISM_TYPE type)
+    {
+        CK_MECHANISM_INFO info{};
+        if (MechanismInfoOf(type, &info)) {
+            for (CK_ULONG bits : {2048UL, 3072UL, 4096UL}) {
+                if (bits >= info.ulMinKeySize && bits <= info.ulMaxKeySize) {
+                    return bits;
+                }
+            }
+        }
+        return 2048;
+    }
+
     CK_OBJECT_HANDLE Keep(CK_OBJECT_HANDLE object)
     {
         if (object != CK_INVALID_HANDLE) {
@@ -371,12 +400,12 @@ class KeyTest : public ModuleTest {
         return GeneratePair(CKM_EC_KEY_PAIR_GEN, pub, priv);
     }
 
-    // C_GenerateKeyPair of an RSA-2048 pair, session objects.
-    KeyPair GenerateRsa2048(bool sensitive = false)
+    // C_GenerateKeyPair of an RSA pair of `bits`, session objects.
+    KeyPair GenerateRsa(CK_ULONG bits, bool sensitive = false)
     {
         Template pub;
         pub.Ulong(CKA_KEY_TYPE, CKK_RSA).Bool(CKA_TOKEN, false).Bool(CKA_VERIFY, true);
-        pub.Ulong(CKA_MODULUS_BITS, 2048).Bytes(CKA_PUBLIC_EXPONENT, ByteVector{0x01, 0x00, 0x01});
+        pub.Ulong(CKA_MODULUS_BITS, bits).Bytes(CKA_PUBLIC_EXPONENT, ByteVector{0x01, 0x00, 0x01});
         pub.Text(CKA_LABEL, Label("Device Pub TLS Key"));
         Template priv;
         priv.Ulong(CKA_KEY_TYPE, CKK_RSA).Bool(CKA_TOKEN, false).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);

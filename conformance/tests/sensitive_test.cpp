@@ -81,7 +81,7 @@ P11_CASE(Sensitive, GeneratedRsaPrivateExponentAndPrimesAreNotRevealed, .group =
          .section = "v2.40 §5.7 C_GetAttributeValue")
 {
     P11_SKIP_UNLESS(Offers(CKM_RSA_PKCS_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
-    const KeyPair pair = GenerateRsa2048(true);
+    const KeyPair pair = GenerateRsa(OfferedRsaBits(CKM_RSA_PKCS_KEY_PAIR_GEN), true);
     ASSERT_TRUE(pair.ok());
     ExpectRsaSecretsHidden(pair.private_key);
 }

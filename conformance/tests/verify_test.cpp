@@ -34,7 +34,7 @@ class Verification : public KeyTest {
             out->data = type == CKM_ECDSA ? hash : kMessage;
             out->signature = ref::EcdsaSignRaw(key, hash);
         } else if (type == CKM_RSA_PKCS || type == CKM_SHA256_RSA_PKCS) {
-            const ref::RsaKey &key = ReferenceRsaKey();
+            const ref::RsaKey &key = ReferenceRsaKeyOfSize(OfferedRsaBits(type));
             Template tmpl = RsaPublicTemplate(key);
             out->key = Install(tmpl, "Code Verify Key", CKO_PUBLIC_KEY);
             const ByteVector digest_info = ref::Sha256DigestInfo(hash);
@@ -48,7 +48,7 @@ class Verification : public KeyTest {
             out->data = kMessage;
             out->signature = ref::EcdsaSignRaw(key, ref::Sha384(kMessage));
         } else if (type == CKM_SHA384_RSA_PKCS) {
-            const ref::RsaKey &key = ReferenceRsaKey();
+            const ref::RsaKey &key = ReferenceRsaKeyOfSize(OfferedRsaBits(type));
             Template tmpl = RsaPublicTemplate(key);
             out->key = Install(tmpl, "Code Verify Key", CKO_PUBLIC_KEY);
             out->data = kMessage;
@@ -61,7 +61,7 @@ class Verification : public KeyTest {
             out->signature = ref::HmacSha256(secret, kMessage);
         } else { // PSS: randomized, signed by the module's private key
             P11_SKIP_UNLESS(Offers(type, CKF_SIGN));
-            const ref::RsaKey &key = ReferenceRsaKey();
+            const ref::RsaKey &key = ReferenceRsaKeyOfSize(OfferedRsaBits(type));
             Template priv = RsaPrivateTemplate(key);
             const CK_OBJECT_HANDLE priv_key = CreateObject(priv, "Device Priv TLS Key", false);
             Template pub = RsaPublicTemplate(key);
