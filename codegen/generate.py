@@ -9,6 +9,9 @@
                                    (what the same options would write)
   generate.py --resolve freertos   print the resolved profile text
                                    (conformance_profile.txt) to stdout
+  generate.py --lint freertos      print every setting of the profile and
+                                   where it comes from (a file:line or the
+                                   default it relies on, and what that means)
 
 Each profile's folder holds its module's entry points and the resolved
 profile text the conformance runner reads; generated/conformance/ holds the
@@ -24,8 +27,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from p11gen import (header_model, plan, profile as profile_module, profile_checks, render,  # noqa: E402
-                    spec_model, yaml_lines)
+from p11gen import (header_model, plan, profile as profile_module, profile_checks,  # noqa: E402
+                    profile_lint, render, spec_model, yaml_lines)
 from p11gen.errors import SpecError  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -114,6 +117,16 @@ def resolve(args):
     return 0
 
 
+def lint(args):
+    """Prints every setting of one profile and its origin (profile_lint.py)."""
+    _, api = _load_api(args)
+    builtin = os.path.join(ROOT, "spec", "profiles")
+    search = [args.profile_dir] + ([builtin] if os.path.abspath(args.profile_dir) != builtin else [])
+    for line in profile_lint.lint(_profile_path(args.lint, args.profile_dir), api, search, os.getcwd()):
+        print(line)
+    return 0
+
+
 def _diff_folder(fresh_folder, checked_in):
     """Prints a unified diff per differing file (extra files included); returns their count."""
     fresh_names = set(os.listdir(fresh_folder))
@@ -190,15 +203,20 @@ def main(argv=None):
                            help="only <out>/conformance/, the runner's sources shared by every profile")
     selection.add_argument("--resolve", metavar="NAME_OR_PATH",
                            help="print the profile's resolved text (conformance_profile.txt) and exit")
+    selection.add_argument("--lint", metavar="NAME_OR_PATH",
+                           help="print every setting of the profile and where it comes from (a file:line, or the "
+                                "default it relies on and what that means) and exit")
     parser.add_argument("--out", default=os.path.join(ROOT, "generated"), help="output folder (default generated/)")
     parser.add_argument("--verify", action="store_true", help="compare with --out instead of writing it")
     args = parser.parse_args(argv)
     args.header = args.header or [DEFAULT_HEADER]
-    if args.resolve and args.verify:
-        parser.error("--resolve writes nothing to verify")
+    if (args.resolve or args.lint) and args.verify:
+        parser.error("--resolve and --lint write nothing to verify")
     try:
         if args.resolve:
             return resolve(args)
+        if args.lint:
+            return lint(args)
         if args.verify:
             return verify(args)
         for folder in generate(args, args.out):

@@ -238,13 +238,16 @@ def _mechanism(name, spec, path, line, api):
     return Mechanism(str(name), list(flags), low, high, str(path), line)
 
 
+# pin_tries: wrong PINs in a row before a PIN locks (0: never).
+# pin_iterations: PBKDF2 iterations of a new PIN verifier (about 50 ms on a
+# desktop core at the default; a device whose firmware logs in at every boot
+# with a built-in PIN may lower it).
+LIMIT_DEFAULTS = {"sessions": 0, "rw_sessions": 0, "objects": 0, "label_length": 32, "pin_length": [4, 64],
+                  "pin_tries": 10, "pin_iterations": 100000}
+
+
 def _limits(raw):
-    # pin_tries: wrong PINs in a row before a PIN locks (0: never).
-    # pin_iterations: PBKDF2 iterations of a new PIN verifier (about 50 ms on
-    # a desktop core at the default; a device whose firmware logs in at every
-    # boot with a built-in PIN may lower it).
-    limits = {"sessions": 0, "rw_sessions": 0, "objects": 0, "label_length": 32, "pin_length": [4, 64],
-              "pin_tries": 10, "pin_iterations": 100000}
+    limits = {key: list(value) if isinstance(value, list) else value for key, value in LIMIT_DEFAULTS.items()}
     for key, (value, path, line) in raw.items():
         if key not in LIMIT_KEYS:
             raise SpecError(path, line, f"unknown limits key '{key}'")
