@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import os
 import re
 
-from . import profile_checks, yaml_lines
+from . import profile_checks, spec_model, yaml_lines
 from .errors import SpecError
 
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
@@ -207,6 +207,9 @@ def _expand(name, path, line, api, families, seen):
         return result
     if name in api.families:
         return list(api.families[name])
+    if name in spec_model.V30_FUNCTIONS:
+        raise SpecError(path, line, f"{name} is a PKCS #11 v3.0 function: a profile selects from the v2.40 "
+                                    "functions of spec/rules.yaml")
     raise SpecError(path, line, f"unknown function or family '{name}'")
 
 

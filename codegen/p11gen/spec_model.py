@@ -12,6 +12,16 @@ from . import yaml_lines
 from .errors import SpecError
 
 RULE_KEYS = {"section", "family", "params", "needs", "destructive", "before_initialize", "error_ends"}
+# The functions PKCS #11 v3.0 added to v2.40's (base v3.0 §5): interfaces,
+# C_LoginUser, C_SessionCancel and message-based operations. spec/rules.yaml
+# describes v2.40; these are named as such when a header declares them.
+V30_FUNCTIONS = ("C_GetInterfaceList", "C_GetInterface", "C_LoginUser", "C_SessionCancel",
+                 "C_MessageEncryptInit", "C_EncryptMessage", "C_EncryptMessageBegin", "C_EncryptMessageNext",
+                 "C_MessageEncryptFinal", "C_MessageDecryptInit", "C_DecryptMessage", "C_DecryptMessageBegin",
+                 "C_DecryptMessageNext", "C_MessageDecryptFinal", "C_MessageSignInit", "C_SignMessage",
+                 "C_SignMessageBegin", "C_SignMessageNext", "C_MessageSignFinal", "C_MessageVerifyInit",
+                 "C_VerifyMessage", "C_VerifyMessageBegin", "C_VerifyMessageNext", "C_MessageVerifyFinal")
+
 # Operations a failing call ends (v2.40 §5.8-§5.13); runtime/p11_backend_core.h p11_operation.
 OPERATIONS = ("digest", "sign", "verify", "encrypt", "decrypt", "sign_recover", "verify_recover")
 PARAM_KEYS = {"name", "role", "length", "allowed", "required", "rv_missing", "cite_missing",
@@ -133,6 +143,12 @@ def load(rules_path, header):
     roles = data["roles"]
     rules = data["functions"]
     for name in rules:
+        if name in V30_FUNCTIONS:
+            # Its entry point would need v3.0's CK_FUNCTION_LIST_3_0 and
+            # C_GetInterface, which the generator does not write.
+            raise SpecError(path, rules.line_of(name),
+                            f"rule for {name}, a PKCS #11 v3.0 function: the generator writes the v2.40 function "
+                            f"list (CK_FUNCTION_LIST) only, and v3.0 interfaces are not supported yet")
         if name not in header.functions:
             raise SpecError(path, rules.line_of(name), f"rule for {name}, which the header does not declare")
     functions, families, unruled = {}, {}, []

@@ -216,6 +216,10 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(grandchild="extends: child\nremove:\n  limits: [sessions]\n")
         self.assert_error("grandchild", "limits:", "remove takes functions, mechanisms, tests, deviations")
 
+    def test_a_v30_function_is_named_as_such_not_as_a_typo(self):
+        self.write(base=BASE, child=CHILD.replace("C_DigestInit,", "C_DigestInit, C_GetInterface,"))
+        self.assert_error("child", "C_GetInterface", "C_GetInterface is a PKCS #11 v3.0 function")
+
     def test_cipher_and_key_management_groups(self):
         child = CHILD.replace("[skeleton, login]", "[skeleton, cipher, key_management]")
         self.write(base=BASE, child=child.replace("C_VerifyInit]", "C_VerifyInit, C_EncryptInit, C_GenerateKey]"))

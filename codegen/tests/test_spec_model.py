@@ -93,6 +93,11 @@ class RuleErrorTest(support.TempDirMixin, unittest.TestCase):
         text = TINY_RULES + "  C_Bogus:\n    section: '5.4'\n    family: X\n    params: []\n"
         self.assert_error(text, "C_Bogus:", "C_Bogus, which the header does not declare")
 
+    def test_rule_for_a_v30_function_is_refused_before_it_could_generate_code(self):
+        text = TINY_RULES + "  C_SessionCancel:\n    section: '5.6'\n    family: Session\n    params: []\n"
+        self.assert_error(text, "C_SessionCancel:", "C_SessionCancel, a PKCS #11 v3.0 function: the generator writes "
+                                                    "the v2.40 function list (CK_FUNCTION_LIST) only")
+
     def test_pointer_role_on_a_value(self):
         text = TINY_RULES.replace("{name: ulDataLen, role: in_len}", "{name: ulDataLen, role: out_buffer}")
         self.assert_error(text, "name: ulDataLen", "role 'out_buffer' needs a pointer")
