@@ -70,7 +70,12 @@ def _load_api(args):
 
 
 def _shared_sources(args):
-    return [_display(h) for h in args.header] + [_display(args.rules)]
+    """The inputs each generated file names in its banner: the header with the
+    options it was read with (so a --verify without them shows which to give),
+    and the rules."""
+    options = ([f"--prelude {_display(args.prelude)}"] if args.prelude else []) + \
+        [f"--define {d}" for d in args.define] + [f"--include-dir {_display(d)}" for d in args.include_dir]
+    return [_display(h) for h in args.header] + options + [_display(args.rules)]
 
 
 def _load_profile(path, api, args):

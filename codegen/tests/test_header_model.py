@@ -44,7 +44,7 @@ class P11KitHeaderTest(unittest.TestCase):
 
     def test_header_without_functions_is_an_error(self):
         with self.assertRaises(header_model.HeaderError):
-            header_model.load([os.path.join(support.FIXTURES, "oasis_platform.h")])
+            header_model.load([os.path.join(support.ROOT, "spec", "oasis_prelude.h")])
 
 
 class PlatformMacrosTest(unittest.TestCase):
@@ -58,7 +58,7 @@ class PlatformMacrosTest(unittest.TestCase):
         self.assertIn("oasis_style.h", str(caught.exception))
 
     def test_prelude_supplies_the_platform_macros(self):
-        model = header_model.load([self.HEADER], prelude=os.path.join(support.FIXTURES, "oasis_platform.h"))
+        model = header_model.load([self.HEADER], prelude=os.path.join(support.ROOT, "spec", "oasis_prelude.h"))
         params = model.functions["C_GetSlotList"].params
         self.assertEqual([p.type for p in params], ["CK_BBOOL", "CK_SLOT_ID_PTR", "CK_ULONG_PTR"])
         self.assertEqual(params[2].pointee, "CK_ULONG")
