@@ -8,6 +8,7 @@ platform).
 """
 from dataclasses import dataclass, field
 import os
+import re
 
 import clang.cindex as ci
 
@@ -108,7 +109,11 @@ def load(headers, defines=(), include_dirs=(), prelude=None):
     if errors:
         first = errors[0]
         where = f"{first.location.file}:{first.location.line}" if first.location.file else "header"
-        raise HeaderError(f"{where}: {first.spelling}")
+        hint = ""
+        if not prelude and _uses_platform_macros(list(headers) + [str(first.location.file or "")]):
+            hint = (" (an OASIS-style header: its platform macros CK_PTR, CK_DECLARE_FUNCTION, ... come from the "
+                    "includer; give --prelude spec/oasis_prelude.h, see docs/profiles.md)")
+        raise HeaderError(f"{where}: {first.spelling}{hint}")
     model = HeaderModel(headers=headers)
     for cursor in tu.cursor.get_children():
         if cursor.kind == ci.CursorKind.FUNCTION_DECL and cursor.spelling.startswith("C_"):
@@ -128,6 +133,19 @@ def load(headers, defines=(), include_dirs=(), prelude=None):
     if not model.functions:
         raise HeaderError(f"{', '.join(headers)}: no C_ functions declared (missing platform macros?)")
     return model
+
+
+def _uses_platform_macros(paths):
+    """A file the parse failed in uses the OASIS platform macros without defining them."""
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as stream:
+                text = stream.read()
+        except OSError:
+            continue
+        if re.search(r"\bCK_(PTR|DECLARE_FUNCTION)\b", text) and not re.search(r"#\s*define\s+CK_PTR\b", text):
+            return True
+    return False
 
 
 class HeaderError(Exception):

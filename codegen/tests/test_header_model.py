@@ -56,6 +56,7 @@ class PlatformMacrosTest(unittest.TestCase):
         with self.assertRaises(header_model.HeaderError) as caught:
             header_model.load([self.HEADER])
         self.assertIn("oasis_style.h", str(caught.exception))
+        self.assertIn("give --prelude spec/oasis_prelude.h", str(caught.exception), "the error says what to do")
 
     def test_prelude_supplies_the_platform_macros(self):
         model = header_model.load([self.HEADER], prelude=os.path.join(support.ROOT, "spec", "oasis_prelude.h"))
