@@ -122,12 +122,15 @@ def _find(name, path, search_dirs):
     return None
 
 
-def _load_chain(path, stack, search_dirs):
-    """The merged raw data of a profile and its bases, with each value's origin kept."""
+def _load_chain(path, stack, search_dirs, extends_line=0):
+    """The merged raw data of a profile and its bases, with each value's origin kept.
+
+    `extends_line`: the line of the `extends` that named this file in the
+    last file of `stack` (where a cycle closes)."""
     path = os.path.abspath(path)
     if path in stack:
         cycle = " -> ".join(os.path.basename(p) for p in stack + [path])
-        raise SpecError(stack[-1], 0, f"cycle in extends: {cycle}")
+        raise SpecError(stack[-1], extends_line, f"cycle in extends: {cycle}")
     data = yaml_lines.load(path)
     _unknown_keys(data, PROFILE_KEYS, "profile")
     merged = {"families": {}, "functions": [], "mechanisms": {}, "limits": {}, "token": {},
@@ -136,7 +139,7 @@ def _load_chain(path, stack, search_dirs):
         parent_path = _find(parent, path, search_dirs)
         if parent_path is None:
             raise SpecError(path, data.line_of("extends"), f"extends unknown profile '{parent}'")
-        base = _load_chain(parent_path, stack + [path], search_dirs)
+        base = _load_chain(parent_path, stack + [path], search_dirs, data.line_of("extends"))
         for key in ("families", "mechanisms", "limits", "token", "storage", "firmware"):
             merged[key].update(base[key])
         for key in ("functions", "tests", "deviations", "chain"):

@@ -88,6 +88,19 @@ class ResolveTest(support.TempDirMixin, unittest.TestCase):
         self.assertIn("no-such-profile.yaml", err)
 
 
+class HeaderOptionsTest(support.TempDirMixin, unittest.TestCase):
+    def test_the_banner_records_the_options_the_header_was_read_with(self):
+        code, _, err = run("--out", self.tmp, "--profile", "freertos", "--prelude",
+                           os.path.join(support.ROOT, "spec", "oasis_prelude.h"), "--define", "P11_TEST_MACRO=1")
+        self.assertEqual(code, 0, err)
+        banner = read(os.path.join(self.tmp, "freertos", "entry_points.c"))[:600]
+        self.assertIn(" *   --prelude spec/oasis_prelude.h\n", banner)
+        self.assertIn(" *   --define P11_TEST_MACRO=1\n", banner)
+        code, out, _ = run("--out", self.tmp, "--profile", "freertos", "--verify")
+        self.assertEqual(code, 1, "without the options the banner differs")
+        self.assertIn("\n- *   --prelude spec/oasis_prelude.h\n", out, "and the diff names the option to give")
+
+
 class VerifyTest(support.TempDirMixin, unittest.TestCase):
     def setUp(self):
         super().setUp()

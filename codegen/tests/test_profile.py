@@ -160,10 +160,8 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.assert_error("base", "sesions", "unknown limits key 'sesions'", load="child")
 
     def test_cycle_in_extends(self):
-        self.write(a="extends: b\nfunctions: [Core]\n", b="extends: a\nfunctions: [Core]\n")
-        with self.assertRaises(SpecError) as caught:
-            self.load("a")
-        self.assertIn("cycle in extends: a.yaml -> b.yaml -> a.yaml", caught.exception.reason)
+        self.write(a="extends: b\nfunctions: [Core]\n", b="description: b\nextends: a\nfunctions: [Core]\n")
+        self.assert_error("b", "extends: a", "cycle in extends: a.yaml -> b.yaml -> a.yaml", load="a")
 
     def test_extends_unknown_profile(self):
         self.write(child=CHILD.replace("extends: base", "extends: nowhere"))
