@@ -21,7 +21,7 @@ if(BUILD_TESTING)
   # Two programs, each with its own p11_active_profile: a store that takes
   # any label (with an index record) and a device store with fixed labels.
   set(p11_objects_any_labels_tests
-    ../../tests/refused_new.cpp
+    ../../../pal/flash_sim/tests/failing_operator_new.cpp
     attributes_test.cpp access_test.cpp find_test.cpp storage_test.cpp codec_test.cpp paged_index_test.cpp
     key_cache_test.cpp value_index_test.cpp object_index_test.cpp object_table_test.cpp object_fields_test.cpp logout_race_test.cpp
     sealed_record_test.cpp
@@ -41,7 +41,8 @@ if(BUILD_TESTING)
       ${CMAKE_CURRENT_LIST_DIR}/tests/test_keys.cpp
       ${CMAKE_CURRENT_SOURCE_DIR}/tests/backend_test_support.cpp)
     target_include_directories(p11_objects_${kind}_test PRIVATE
-      ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/tests ${CMAKE_CURRENT_LIST_DIR}/tests)
+      ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/tests ${CMAKE_CURRENT_LIST_DIR}/tests
+      ${PROJECT_SOURCE_DIR}/pal/flash_sim/tests)
     target_link_libraries(p11_objects_${kind}_test PRIVATE
       p11_backend_wolfssl p11_pal_memory p11_warnings GTest::gtest_main Threads::Threads)
     # Built like the backend: the tests hold its shared_ptr<const Object>, and

@@ -1,7 +1,7 @@
 /* C_FindObjectsInit / C_FindObjects / C_FindObjectsFinal: exact matching,
  * batches, operation state, visibility, and the indexes at scale. */
 #include "object_test_support.h"
-#include "refused_new.h"
+#include "failing_operator_new.h"
 
 using namespace p11test;
 
@@ -45,20 +45,37 @@ TEST_F(FindTest, FindByLabelAndClassReturnsTheMatch)
     EXPECT_EQ((std::vector<CK_OBJECT_HANDLE>{priv, pub}), Find(h, both));
 }
 
-// v2.40 §5.2 lists CKR_HOST_MEMORY for C_FindObjectsInit; a search that
-// could not start leaves none active, so the next one can.
-TEST_F(FindTest, FullHeapAtFindObjectsInitIsHostMemoryAndLeavesNoSearch)
+// v2.40 §5.7 lists CKR_HOST_MEMORY for C_FindObjectsInit. Whichever
+// allocation the heap refuses (the n-th and all after it, for n = 0, 1, ...
+// until a search starts without a refusal), the answer is CKR_HOST_MEMORY
+// and no search is left active, so the next one can start.
+TEST_F(FindTest, FullHeapAtAnyAllocationOfFindObjectsInitIsHostMemoryAndLeavesNoSearch)
 {
     CK_SESSION_HANDLE h = Open(false);
-    Tmpl all;
-    p11test::RefuseNothrowNew(1);
-    EXPECT_EQ(CKR_HOST_MEMORY, FindInit(h, all));
-    p11test::RefuseNothrowNew(0);
-    CK_OBJECT_HANDLE found[1];
-    CK_ULONG count = 1;
-    EXPECT_EQ(CKR_OPERATION_NOT_INITIALIZED, FindNext(h, found, 1, &count));
-    EXPECT_EQ(CKR_OK, FindInit(h, all));
-    EXPECT_EQ(CKR_OK, FindFinal(h));
+    CreateOk(h, DataTemplate("found", false));
+    Tmpl labelled;
+    labelled.Str(CKA_LABEL, "found");
+    for (long n = 0;; ++n) {
+        p11test::FailAllocationsAfter(n);
+        const CK_RV rv = FindInit(h, labelled);
+        const bool refused = p11test::AnAllocationFailed();
+        p11test::FailAllocationsAfter(-1);
+        if (!refused) {
+            EXPECT_EQ(CKR_OK, rv);
+            EXPECT_EQ(CKR_OK, FindFinal(h));
+            EXPECT_GT(n, 0) << "the search allocated nothing: the sweep proved nothing";
+            break;
+        }
+        EXPECT_EQ(CKR_HOST_MEMORY, rv) << "allocation " << n;
+        if (rv == CKR_OK) {
+            FindFinal(h);
+        }
+        CK_OBJECT_HANDLE found[1];
+        CK_ULONG count = 1;
+        EXPECT_EQ(CKR_OPERATION_NOT_INITIALIZED, FindNext(h, found, 1, &count)) << "allocation " << n;
+        ASSERT_LT(n, 100);
+    }
+    EXPECT_EQ(1u, Find(h, labelled).size());
 }
 
 TEST_F(FindTest, FindReturnsEveryMatchInBatchesThenZero)

@@ -6,15 +6,17 @@
 #include <cstdlib>
 #include <new>
 
-#include <wolfssl/wolfcrypt/settings.h>
-#include <wolfssl/wolfcrypt/memory.h>
 
 namespace {
 
 long countdown = -1;
 bool failed = false;
 
-bool ShouldFail()
+} // namespace
+
+namespace p11test {
+
+bool AllocationShouldFail()
 {
     if (countdown == 0) {
         failed = true;
@@ -26,9 +28,13 @@ bool ShouldFail()
     return false;
 }
 
+} // namespace p11test
+
+namespace {
+
 void *Allocate(std::size_t size, std::size_t align)
 {
-    if (ShouldFail()) {
+    if (p11test::AllocationShouldFail()) {
         return nullptr;
     }
     if (size == 0) {
@@ -49,29 +55,9 @@ void *AllocateOrThrow(std::size_t size, std::size_t align)
     return block;
 }
 
-void *WolfMalloc(size_t size)
-{
-    return Allocate(size, 0);
-}
-
-void WolfFree(void *block)
-{
-    std::free(block);
-}
-
-void *WolfRealloc(void *block, size_t size)
-{
-    return ShouldFail() ? nullptr : std::realloc(block, size);
-}
-
 } // namespace
 
 namespace p11test {
-
-void InstallFailingWolfcryptAllocators()
-{
-    wolfSSL_SetAllocators(WolfMalloc, WolfFree, WolfRealloc);
-}
 
 
 void FailAllocationsAfter(long n)

@@ -2,7 +2,7 @@
 // every new throws std::bad_alloc (the nothrow forms return nullptr), as a
 // full heap does. wolfCrypt's allocations count and fail with them
 // (InstallFailingWolfcryptAllocators): on a device one heap serves both.
-// Linked into one test binary only.
+// Linked into the test programs that inject a full heap.
 #ifndef P11_FAILING_OPERATOR_NEW_H
 #define P11_FAILING_OPERATOR_NEW_H
 
@@ -12,7 +12,10 @@ namespace p11test {
 void FailAllocationsAfter(long n);
 // Whether an allocation failed since the last FailAllocationsAfter.
 bool AnAllocationFailed();
-// Routes wolfCrypt's XMALLOC/XREALLOC/XFREE through the same countdown.
+// Counts one allocation: true when it must fail (for other allocators).
+bool AllocationShouldFail();
+// Routes wolfCrypt's XMALLOC/XREALLOC/XFREE through the same countdown
+// (failing_wolfcrypt_allocators.cpp, linked beside this file when needed).
 void InstallFailingWolfcryptAllocators();
 
 } // namespace p11test
