@@ -16,6 +16,7 @@
 #include "objects/index_records.h"
 #include "objects/index_v1.h"
 #include "objects/object_codec.h"
+#include "store_fuzz_keys.h"
 #include "token_record.h"
 #include "wolfcrypt.h"
 
@@ -41,24 +42,6 @@ WC_RNG &Rng()
     return rng;
 }
 
-// Fixed keys, so that records this target seals itself open again.
-const SealKeys &Keys()
-{
-    static SecretKey token;
-    static SecretKey device;
-    static const SealKeys keys = [] {
-        for (std::size_t i = 0; i < sizeof token.bytes; ++i) {
-            token.bytes[i] = static_cast<std::uint8_t>(i);
-            device.bytes[i] = static_cast<std::uint8_t>(0xA0 + i);
-        }
-        SealKeys both;
-        both.token = &token;
-        both.device = &device;
-        return both;
-    }();
-    return keys;
-}
-
 bool SameAttributes(const AttributeSet &a, const AttributeSet &b)
 {
     if (a.size() != b.size()) {
@@ -79,17 +62,17 @@ void ObjectRecord(const std::uint8_t *data, std::size_t size)
 {
     AttributeSet attrs;
     SecretsState secrets = SecretsState::none;
-    if (object_record_decode(data, size, Keys(), &attrs, &secrets) != RecordStatus::ok ||
+    if (object_record_decode(data, size, StoreFuzzKeys(), &attrs, &secrets) != RecordStatus::ok ||
         secrets == SecretsState::sealed) {
         return; // a record missing its secrets is not written back
     }
     Bytes again;
-    if (object_record_encode(attrs, Keys(), Rng(), &again) != CKR_OK) {
+    if (object_record_encode(attrs, StoreFuzzKeys(), Rng(), &again) != CKR_OK) {
         return; // e.g. attributes the active profile would not seal
     }
     AttributeSet reread;
     SecretsState reread_secrets = SecretsState::none;
-    Require(object_record_decode(again.data(), again.size(), Keys(), &reread, &reread_secrets) == RecordStatus::ok);
+    Require(object_record_decode(again.data(), again.size(), StoreFuzzKeys(), &reread, &reread_secrets) == RecordStatus::ok);
     Require(SameAttributes(attrs, reread));
 }
 

@@ -4,8 +4,9 @@
 # normal build and in the AddressSanitizer + UndefinedBehaviorSanitizer build;
 # then the multi-thread tests under ThreadSanitizer; then the FreeRTOS
 # profiles cross-built for a Cortex-M4, their self-tests under QEMU and their
-# size report (firmware-cm4: it reads a flash image the default build provisions).
-#   tools/test.sh [default|asan|tsan|firmware-cm4]...     (default: all four)
+# size report (firmware-cm4: it reads a flash image the default build provisions);
+# then each fuzz target for a bounded time (fuzz: docs/fuzzing.md).
+#   tools/test.sh [default|asan|tsan|firmware-cm4|fuzz]...     (default: all five)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -30,7 +31,9 @@ mutation_sample() {
   timings+=("mechanical mutant sample: $((SECONDS - begin)) s")
 }
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(default asan tsan firmware-cm4)
+[ ${#presets[@]} -gt 0 ] || presets=(default asan tsan firmware-cm4 fuzz)
+# Seconds each fuzz target runs in the fuzz stage (at most 5 minutes in all).
+fuzz_seconds=${P11_FUZZ_SECONDS:-60}
 timings=()
 for preset in "${presets[@]}"; do
   echo "== $preset build"
@@ -38,6 +41,12 @@ for preset in "${presets[@]}"; do
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$(nproc)"
   built=$SECONDS
+  if [ "$preset" = fuzz ]; then
+    fuzz/run_fuzz.sh "$fuzz_seconds"
+    timings+=("$preset: build $((built - start)) s, fuzzing $((SECONDS - built)) s")
+    echo "== $preset done in $((SECONDS - start)) s"
+    continue
+  fi
   ctest --preset "$preset"
   # What the suite's own checks found (CTest shows test output only on failure).
   grep -h -E "mutation score:|explained in KNOWN_FAILURES" "build/$preset/Testing/Temporary/LastTest.log" || true
