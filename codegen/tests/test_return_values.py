@@ -11,11 +11,11 @@ from tests import support
 RETURN_VALUES = os.path.join(support.ROOT, "spec", "return_values.yaml")
 
 
-def load_text(text):
+def load_text(text, loader=plan.return_values):
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as stream:
         stream.write(textwrap.dedent(text))
     try:
-        return plan.return_values(stream.name, support.p11kit_header())
+        return loader(stream.name, support.p11kit_header())
     finally:
         os.remove(stream.name)
 
@@ -70,12 +70,7 @@ class ReturnValuesTest(unittest.TestCase):
 
     def test_meanings_are_checked_with_their_line(self):
         def meanings(text):
-            with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as stream:
-                stream.write(textwrap.dedent(text))
-            try:
-                return plan.return_value_meanings(stream.name, support.p11kit_header())
-            finally:
-                os.remove(stream.name)
+            return load_text(text, plan.return_value_meanings)
         with self.assertRaisesRegex(SpecError, r":3: CKR_NOPE is not a constant of the header"):
             meanings("""\
                 meanings:
