@@ -488,6 +488,66 @@ P11_CASE(AttributeTables, CopyTakesNewValuesOfModifiableAttributesAndRefusesFixe
     });
 }
 
+// Footnote 4 of Table 10: what C_GenerateKeyPair makes (the key material,
+// CKA_LOCAL and the other attributes only the token sets) must not be given
+// in its templates. §4.1.1: such an attribute is read-only there (item 3),
+// and key material contradicts the generation (item 5); "if more than one of
+// the situations listed above applies ... any of the error codes ... that
+// applies". Nothing may be made from such a template.
+P11_CASE(AttributeTables, EachAttributeTheGeneratorSetsIsRefusedInGenerateKeyPair, .group = "keys",
+         .functions = "C_GenerateKeyPair", .mechanisms = "CKM_EC_KEY_PAIR_GEN CKM_RSA_PKCS_KEY_PAIR_GEN",
+         .section = "v2.40 §4.1.1 (footnote 4 of Table 10), §5.14 C_GenerateKeyPair")
+{
+    struct Given {
+        CK_MECHANISM_TYPE mechanism;
+        bool in_private; // else the public template
+        const char *name;
+        CK_ATTRIBUTE_TYPE type;
+        ByteVector value;
+    };
+    const ref::EcKey ec = ref::GenerateEcKey("P-256");
+    const Given cases[] = {
+        {CKM_EC_KEY_PAIR_GEN, true, "CKA_VALUE", CKA_VALUE, ec.private_value},
+        {CKM_EC_KEY_PAIR_GEN, false, "CKA_EC_POINT", CKA_EC_POINT, ref::DerOctetString(ec.point)},
+        {CKM_EC_KEY_PAIR_GEN, true, "CKA_LOCAL", CKA_LOCAL, B(true)},
+        {CKM_EC_KEY_PAIR_GEN, true, "CKA_ALWAYS_SENSITIVE", CKA_ALWAYS_SENSITIVE, B(true)},
+        {CKM_RSA_PKCS_KEY_PAIR_GEN, false, "CKA_MODULUS", CKA_MODULUS, ReferenceRsaKey().modulus},
+        {CKM_RSA_PKCS_KEY_PAIR_GEN, true, "CKA_PRIVATE_EXPONENT", CKA_PRIVATE_EXPONENT,
+         ReferenceRsaKey().private_exponent},
+    };
+    int judged = 0;
+    for (const Given &given : cases) {
+        if (!Offers(given.mechanism, CKF_GENERATE_KEY_PAIR)) {
+            continue;
+        }
+        ++judged;
+        Template pub;
+        Template priv;
+        pub.Bool(CKA_TOKEN, false).Bool(CKA_VERIFY, true);
+        priv.Bool(CKA_TOKEN, false).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);
+        if (given.mechanism == CKM_EC_KEY_PAIR_GEN) {
+            pub.Bytes(CKA_EC_PARAMS, kP256Params);
+        } else {
+            pub.Ulong(CKA_MODULUS_BITS, OfferedRsaBits(CKM_RSA_PKCS_KEY_PAIR_GEN));
+            pub.Bytes(CKA_PUBLIC_EXPONENT, ByteVector{0x01, 0x00, 0x01});
+        }
+        (given.in_private ? priv : pub).Bytes(given.type, given.value);
+        CK_MECHANISM mechanism = {given.mechanism, nullptr, 0};
+        CK_OBJECT_HANDLE public_key = CK_INVALID_HANDLE;
+        CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
+        const CK_RV rv = fl()->C_GenerateKeyPair(session_, &mechanism, pub.data(), pub.size(), priv.data(),
+                                                 priv.size(), &public_key, &private_key);
+        Keep(public_key);
+        Keep(private_key);
+        const std::string call = "C_GenerateKeyPair(" + MechanismName(given.mechanism) + ", " +
+                                 (given.in_private ? "private" : "public") + " template giving " + given.name + ")";
+        EXPECT_RV_OF(call.c_str(), rv, CKR_ATTRIBUTE_READ_ONLY, CKR_TEMPLATE_INCONSISTENT);
+    }
+    if (judged == 0) {
+        GTEST_SKIP() << skip_reason();
+    }
+}
+
 #undef ROW
 
 } // namespace
