@@ -517,11 +517,15 @@ CK_RV finish_class(const ClassTable &table, ObjectOrigin origin, AttributeSet *a
         if (der == nullptr || !parse_certificate(der->data(), der->size(), &fields)) {
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }
-        const std::pair<CK_ATTRIBUTE_TYPE, DerSpan> derived[] = {
-            {CKA_SUBJECT, fields.subject}, {CKA_ISSUER, fields.issuer}, {CKA_SERIAL_NUMBER, fields.serial}};
+        // Copied out first: the spans point into the DER in attrs' buffer,
+        // which each set below may move.
+        const auto copy = [](const DerSpan &span) { return Bytes(span.data, span.data + span.size); };
+        const std::pair<CK_ATTRIBUTE_TYPE, Bytes> derived[] = {{CKA_SUBJECT, copy(fields.subject)},
+                                                               {CKA_ISSUER, copy(fields.issuer)},
+                                                               {CKA_SERIAL_NUMBER, copy(fields.serial)}};
         for (const auto &item : derived) {
             if (!attrs->has(item.first)) {
-                attrs->set(item.first, item.second.data, item.second.size);
+                attrs->set(item.first, item.second.data(), item.second.size());
             }
         }
         return set_check_value(attrs);

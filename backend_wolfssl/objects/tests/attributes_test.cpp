@@ -293,6 +293,27 @@ TEST_F(AttributeTest, CertificateSubjectIssuerSerialComeFromDer)
     EXPECT_EQ(0u, GetUlong(h, cert, CKA_CERTIFICATE_CATEGORY));
 }
 
+// Deriving the fields adds values to the set the DER lives in, which moves
+// its buffer when it is full: every derived field must still be the
+// certificate's own, whatever room the template's other values leave (labels
+// and CKA_IDs of many sizes; found by the conformance case
+// AttributeTables.EachRequiredAttributeLeftOutIsTemplateIncomplete under
+// AddressSanitizer as a read of the freed buffer).
+TEST_F(AttributeTest, CertificateFieldsDerivedAfterTheBufferMovesAreTheCertificates)
+{
+    for (std::size_t label = 1; label <= 40; ++label) {
+        for (std::size_t id = 0; id <= 120; id += 3) {
+            Tmpl t = CertificateTemplate(std::string(label, 'L'), false);
+            t.Bytes(CKA_ID, Filled(id, 7));
+            CK_OBJECT_HANDLE cert = CreateOk(h, t);
+            ASSERT_EQ(CertPart(kTestCertificateSubject), Get(h, cert, CKA_SUBJECT)) << label << ", " << id;
+            ASSERT_EQ(CertPart(kTestCertificateIssuer), Get(h, cert, CKA_ISSUER)) << label << ", " << id;
+            ASSERT_EQ(CertPart(kTestCertificateSerial), Get(h, cert, CKA_SERIAL_NUMBER)) << label << ", " << id;
+            ASSERT_EQ(CKR_OK, Destroy(h, cert));
+        }
+    }
+}
+
 TEST_F(AttributeTest, CertificateKeepsSubjectGivenInTemplate)
 {
     Tmpl t = CertificateTemplate("c", false);
