@@ -166,7 +166,7 @@ def _load_chain(path, stack, search_dirs, extends_line=0):
 
 
 def _remove_mechanism(merged, name, path, line):
-    if name not in merged["mechanisms"]:
+    if not isinstance(name, str) or name not in merged["mechanisms"]:
         raise SpecError(path, line, f"cannot remove {name}: no base profile offers it")
     del merged["mechanisms"][name]
 
@@ -195,6 +195,8 @@ def _remove_inherited(data, merged):
 
 
 def _expand(name, path, line, api, families, seen):
+    if not isinstance(name, str):
+        raise SpecError(path, line, f"a function or family is named by a string, not {name!r}")
     if name in api.functions:
         return [name]
     if name in families:

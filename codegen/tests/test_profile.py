@@ -218,6 +218,13 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD.replace("C_DigestInit,", "C_DigestInit, C_GetInterface,"))
         self.assert_error("child", "C_GetInterface", "C_GetInterface is a PKCS #11 v3.0 function")
 
+    def test_a_function_entry_that_is_not_a_name_is_refused_with_its_line(self):
+        # Found by test_profile_fuzz.py: a list here raised TypeError.
+        self.write(base=BASE, child=CHILD.replace("C_DigestInit,", "[C_DigestInit],"))
+        self.assert_error("child", "[C_DigestInit]", "a function or family is named by a string")
+        self.write(child="extends: base\nremove:\n  mechanisms: [[CKM_SHA256]]\nfunctions: [Core]\n")
+        self.assert_error("child", "mechanisms: [[CKM_SHA256]]", "cannot remove")
+
     def test_cipher_and_key_management_groups(self):
         child = CHILD.replace("[skeleton, login]", "[skeleton, cipher, key_management]")
         self.write(base=BASE, child=child.replace("C_VerifyInit]", "C_VerifyInit, C_EncryptInit, C_GenerateKey]"))
