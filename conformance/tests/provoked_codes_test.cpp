@@ -179,7 +179,7 @@ P11_CASE(ProvokedCodes, GetAttributeValueOfAnAttributeTheObjectLacksIsAttributeT
     CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
     ASSERT_RV(TryCreateObject(tmpl, "Data", &object), CKR_OK);
     // Alone, as a size query and with a buffer; then beside one it has.
-    unsigned char buffer[64];
+    unsigned char buffer[64] = {};
     for (void *value : {static_cast<void *>(nullptr), static_cast<void *>(buffer)}) {
         CK_ATTRIBUTE query = {CKA_MODULUS, value, value == nullptr ? 0 : sizeof(buffer)};
         EXPECT_RV(fl()->C_GetAttributeValue(session_, object, &query, 1), CKR_ATTRIBUTE_TYPE_INVALID)
