@@ -78,11 +78,15 @@ def _shared_sources(args):
     return [_display(h) for h in args.header] + options + [_display(args.rules)]
 
 
-def _load_profile(path, api, args):
-    # extends and provisioning may name a built-in profile from any folder.
+def _search_dirs(args):
+    """Where extends and provisioning look after the profile's own folder:
+    --profile-dir, then the built-in profiles (reachable from any folder)."""
     builtin = os.path.join(ROOT, "spec", "profiles")
-    search = [args.profile_dir] + ([builtin] if os.path.abspath(args.profile_dir) != builtin else [])
-    profile = profile_module.load(path, api, search)
+    return [args.profile_dir] + ([builtin] if os.path.abspath(args.profile_dir) != builtin else [])
+
+
+def _load_profile(path, api, args):
+    profile = profile_module.load(path, api, _search_dirs(args))
     return profile, _shared_sources(args) + [_display(p) for p in profile.chain]
 
 
@@ -130,9 +134,7 @@ def resolve(args):
 def lint(args):
     """Prints every setting of one profile and its origin (profile_lint.py)."""
     _, api = _load_api(args)
-    builtin = os.path.join(ROOT, "spec", "profiles")
-    search = [args.profile_dir] + ([builtin] if os.path.abspath(args.profile_dir) != builtin else [])
-    for line in profile_lint.lint(_profile_path(args.lint, args.profile_dir), api, search, os.getcwd()):
+    for line in profile_lint.lint(_profile_path(args.lint, args.profile_dir), api, _search_dirs(args), os.getcwd()):
         print(line)
     return 0
 

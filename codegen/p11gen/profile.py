@@ -194,6 +194,12 @@ def _remove_inherited(data, merged):
                 merged[key] = [entry for entry in merged[key] if entry[0] != value]
 
 
+def load_chain(path, search_dirs=()):
+    """The merged raw data of a profile and its bases, each value with the
+    (path, line) it came from (for --lint); load() resolves and checks it."""
+    return _load_chain(os.path.abspath(path), [], [str(d) for d in search_dirs])
+
+
 def _expand(name, path, line, api, families, seen):
     if not isinstance(name, str):
         raise SpecError(path, line, f"a function or family is named by a string, not {name!r}")

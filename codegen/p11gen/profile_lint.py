@@ -36,7 +36,7 @@ def _where(path, line, root):
 def lint(path, api, search_dirs=(), root="."):
     """The lines --lint prints for the profile at `path` (loading checks it first)."""
     resolved = profile_module.load(path, api, search_dirs)
-    raw = profile_module._load_chain(os.path.abspath(path), [], [str(d) for d in search_dirs])
+    raw = profile_module.load_chain(path, search_dirs)
     lines = [f"profile {resolved.name}: read from " + ", then ".join(_where(p, 0, root) for p in resolved.chain)]
 
     def setting(name, value, entry):
