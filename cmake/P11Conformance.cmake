@@ -6,7 +6,8 @@
 # of the built-in profiles; a profile is chosen at run time (--profile).
 
 set(P11_CONFORMANCE_GENERATED ${P11_SOURCE_ROOT}/generated/conformance)
-set(P11_CONFORMANCE_GENERATED_FILES skeleton_tests.cpp function_list_guard.cpp constant_names.cpp)
+set(P11_CONFORMANCE_GENERATED_FILES skeleton_tests.cpp function_list_guard.cpp constant_names.cpp
+                                    return_value_table.cpp)
 
 # Loading any module by path (dlopen + C_GetFunctionList): the runner,
 # p11bench and p11forge-provision share it.
@@ -49,7 +50,7 @@ function(p11_add_conformance_runner)
   file(GLOB behaviour_tests CONFIGURE_DEPENDS ${c}/tests/*_test.cpp)
   add_executable(p11conform
     ${c}/runner_main.cpp ${c}/runtime_profile.cpp ${c}/case_registry.cpp ${c}/case_selection.cpp
-    ${c}/rv_check.cpp ${c}/return_value_check.cpp ${c}/coverage_report.cpp ${c}/call_trace.cpp ${c}/case_use.cpp ${c}/second_process.cpp ${c}/module_fixture.cpp ${c}/token_setup.cpp ${c}/openssl_reference.cpp
+    ${c}/rv_check.cpp ${c}/return_value_check.cpp ${c}/return_value_table.cpp ${c}/coverage_report.cpp ${c}/call_trace.cpp ${c}/case_use.cpp ${c}/second_process.cpp ${c}/module_fixture.cpp ${c}/token_setup.cpp ${c}/openssl_reference.cpp
     ${c}/module_info.cpp ${c}/run_start.cpp ${c}/console_listener.cpp ${c}/test_report.cpp ${c}/markdown_report.cpp ${c}/junit_report.cpp
     ${embedded} ${shared_outputs} ${behaviour_tests})
   target_include_directories(p11conform PRIVATE ${c})
@@ -88,10 +89,11 @@ function(p11_add_conformance_self_tests)
   set(c ${P11_SOURCE_ROOT}/conformance)
   add_executable(p11conform_self_test
     ${c}/self_tests/runtime_profile_test.cpp ${c}/self_tests/case_selection_test.cpp ${c}/self_tests/report_test.cpp
-    ${c}/self_tests/return_value_check_test.cpp ${c}/return_value_check.cpp
+    ${c}/self_tests/return_value_check_test.cpp ${c}/return_value_check.cpp ${c}/return_value_table.cpp
     ${c}/runtime_profile.cpp ${c}/case_registry.cpp ${c}/case_selection.cpp ${c}/rv_check.cpp
     ${c}/test_report.cpp ${c}/markdown_report.cpp ${c}/junit_report.cpp ${c}/call_trace.cpp ${c}/case_use.cpp
-    ${CMAKE_CURRENT_BINARY_DIR}/conformance/builtin_profiles.cpp ${P11_CONFORMANCE_GENERATED}/constant_names.cpp)
+    ${CMAKE_CURRENT_BINARY_DIR}/conformance/builtin_profiles.cpp ${P11_CONFORMANCE_GENERATED}/constant_names.cpp
+    ${P11_CONFORMANCE_GENERATED}/return_value_table.cpp)
   target_include_directories(p11conform_self_test PRIVATE ${c})
   target_compile_features(p11conform_self_test PRIVATE cxx_std_20)
   get_filename_component(p11_source_root ${P11_SOURCE_ROOT} ABSOLUTE)

@@ -11,19 +11,6 @@
 
 namespace p11conf {
 
-bool ReturnValueAllowed(const ReturnValues &list, CK_RV rv)
-{
-    if (list.codes == nullptr || rv == CKR_FUNCTION_NOT_SUPPORTED || rv >= CKR_VENDOR_DEFINED) {
-        return true;
-    }
-    for (std::size_t i = 0; i < list.count; ++i) {
-        if (list.codes[i] == rv) {
-            return true;
-        }
-    }
-    return false;
-}
-
 std::string ReturnValueMessage(const ReturnValues &list, CK_RV rv)
 {
     return std::string(list.function) + " returned " + RvName(rv) + ", which is not among the return values v2.40 §" +

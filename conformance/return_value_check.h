@@ -6,25 +6,12 @@
 #ifndef P11CONF_RETURN_VALUE_CHECK_H
 #define P11CONF_RETURN_VALUE_CHECK_H
 
-#include <cstddef>
 #include <string>
 #include <vector>
 
-#include "pkcs11.h"
+#include "return_value_table.h"
 
 namespace p11conf {
-
-struct ReturnValues {
-    const char *function;   // "C_SignInit"
-    const char *section;    // "5.11"; "" when the specification lists nothing for it
-    const CK_RV *codes;     // its v2.40 list
-    std::size_t count;
-};
-
-// True when v2.40 allows `function` to return `rv`: a code of its list,
-// CKR_FUNCTION_NOT_SUPPORTED (§5.1.6: every function may be a stub), or a
-// vendor-defined code (CKR_VENDOR_DEFINED and above).
-bool ReturnValueAllowed(const ReturnValues &list, CK_RV rv);
 
 // ADD_FAILURE()s the running case when `rv` is not allowed; outside a case
 // (the runner's own set-up) it prints a warning to stderr instead.

@@ -27,6 +27,7 @@ SHARED_OUTPUTS = (
     ("skeleton_tests.cpp", "skeleton_tests.cpp.j2"),
     ("function_list_guard.cpp", "function_list_guard.cpp.j2"),
     ("constant_names.cpp", "constant_names.cpp.j2"),
+    ("return_value_table.cpp", "return_value_table.cpp.j2"),
 )
 PROFILE_TEXT = "conformance_profile.txt"
 

@@ -36,7 +36,8 @@ class GenerateTest(support.TempDirMixin, unittest.TestCase):
                          ["conformance_profile.txt", "entry_points.c", "firmware_budgets.txt", "p11_backend.h",
                           "profile.c", "profile.h", "wolfcrypt_user_settings.h"])
         self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, "conformance"))),
-                         ["constant_names.cpp", "function_list_guard.cpp", "skeleton_tests.cpp"])
+                         ["constant_names.cpp", "function_list_guard.cpp", "return_value_table.cpp",
+                          "skeleton_tests.cpp"])
 
     def test_profile_writes_only_that_profile(self):
         self.generate("--profile", "freertos-ota")

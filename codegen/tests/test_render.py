@@ -155,7 +155,7 @@ class SharedConformanceTest(unittest.TestCase):
 
     def test_the_shared_files(self):
         self.assertEqual(sorted(shared_files()), ["constant_names.cpp", "function_list_guard.cpp",
-                                                  "skeleton_tests.cpp"])
+                                                  "return_value_table.cpp", "skeleton_tests.cpp"])
 
     def test_skeletons_cover_null_arguments_and_precedence(self):
         tests = shared_files()["skeleton_tests.cpp"]

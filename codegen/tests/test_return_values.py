@@ -92,14 +92,20 @@ class ReturnValuesTest(unittest.TestCase):
 
     def test_each_wrapper_checks_its_functions_list(self):
         table = plan.return_values(RETURN_VALUES, support.p11kit_header())
-        text = render.render_shared(support.api(), support.p11kit_header(), ["test"], table)["function_list_guard.cpp"]
-        self.assertIn("CK_RV Checked_C_SignInit(", text)
-        self.assertIn('CheckReturnValue({"C_SignInit", "5.11", kReturnValues_C_SignInit,', text)
-        self.assertIn("guarded->C_SignInit = &Checked_C_SignInit;", text)
-        block = text.split("const CK_RV kReturnValues_C_SignInit[] = {")[1].split("};")[0]
+        files = render.render_shared(support.api(), support.p11kit_header(), ["test"], table)
+        guard = files["function_list_guard.cpp"]
+        self.assertIn("CK_RV Checked_C_SignInit(", guard)
+        self.assertIn('ReturnValuesOf("C_SignInit");', guard)
+        self.assertIn("guarded->C_SignInit = &Checked_C_SignInit;", guard)
+        lists = files["return_value_table.cpp"]
+        self.assertIn('{"C_SignInit", "5.11", kC_SignInit, sizeof kC_SignInit / sizeof kC_SignInit[0]},', lists)
+        block = lists.split("const CK_RV kC_SignInit[] = {")[1].split("};")[0]
         self.assertIn("CKR_KEY_HANDLE_INVALID", block)
         self.assertNotIn("CKR_OBJECT_HANDLE_INVALID", block)
 
+    def test_a_function_without_a_list_has_an_empty_entry(self):
+        files = render.render_shared(support.api(), support.p11kit_header(), ["test"], {})
+        self.assertIn('{"C_SignInit", "", nullptr, 0},', files["return_value_table.cpp"])
 
 if __name__ == "__main__":
     unittest.main()

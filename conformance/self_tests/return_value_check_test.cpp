@@ -26,6 +26,19 @@ TEST(ReturnValueCheck, StubsAndVendorCodesAreAlwaysAllowed)
     EXPECT_TRUE(ReturnValueAllowed({"C_New", "", nullptr, 0}, CKR_PIN_LEN_RANGE)) << "no list, nothing to check";
 }
 
+TEST(ReturnValueCheck, TheGeneratedTableHoldsEveryFunctionsSpecificationList)
+{
+    // v2.40 §5.11 C_SignInit: KEY_HANDLE_INVALID is listed, OBJECT_HANDLE_INVALID is not.
+    const ReturnValues &sign_init = ReturnValuesOf("C_SignInit");
+    EXPECT_STREQ(sign_init.section, "5.11");
+    EXPECT_TRUE(ReturnValueAllowed(sign_init, CKR_KEY_HANDLE_INVALID));
+    EXPECT_FALSE(ReturnValueAllowed(sign_init, CKR_OBJECT_HANDLE_INVALID));
+    // §5.4 C_Initialize may not answer a session error.
+    EXPECT_FALSE(ReturnValueAllowed(ReturnValuesOf("C_Initialize"), CKR_SESSION_HANDLE_INVALID));
+    EXPECT_EQ(kReturnValueTableSize, 68U) << "one entry per member of v2.40's CK_FUNCTION_LIST";
+    EXPECT_EQ(ReturnValuesOf("C_NoSuchFunction").codes, nullptr);
+}
+
 TEST(ReturnValueCheck, MessageNamesFunctionCodeAndSection)
 {
     EXPECT_EQ(ReturnValueMessage(kSignInit, CKR_OBJECT_HANDLE_INVALID),

@@ -7,7 +7,7 @@
 /* p11conf::GuardFunctionList (conformance/function_list_guard.h): the copy of
  * the module's CK_FUNCTION_LIST the suite calls through. Every entry is a
  * wrapper that calls the module's own entry and checks the code it returns
- * against the function's v2.40 "Return values" list (spec/return_values.yaml,
+ * against the function's v2.40 "Return values" list (return_value_table.cpp,
  * CheckReturnValue); a NULL entry of the module becomes a stub with the
  * entry's own signature that fails the running test, so the suite never
  * calls through NULL. One wrapper per member of the header's
@@ -33,23 +33,12 @@ CK_RV NullEntry_C_Initialize(void *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Initialize[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CANT_LOCK,
-    CKR_CRYPTOKI_ALREADY_INITIALIZED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_NEED_TO_CREATE_THREADS,
-    CKR_OK,
-};
-
 CK_RV Checked_C_Initialize(void *init_args)
 {
     const CK_RV rv = g_module.C_Initialize(init_args);
     RecordCall("C_Initialize", "init_args", {ArgText(init_args)}, rv);
-    CheckReturnValue({"C_Initialize", "5.4", kReturnValues_C_Initialize,
-                      sizeof kReturnValues_C_Initialize / sizeof kReturnValues_C_Initialize[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Initialize");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -60,21 +49,12 @@ CK_RV NullEntry_C_Finalize(void *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Finalize[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-};
-
 CK_RV Checked_C_Finalize(void *pReserved)
 {
     const CK_RV rv = g_module.C_Finalize(pReserved);
     RecordCall("C_Finalize", "pReserved", {ArgText(pReserved)}, rv);
-    CheckReturnValue({"C_Finalize", "5.4", kReturnValues_C_Finalize,
-                      sizeof kReturnValues_C_Finalize / sizeof kReturnValues_C_Finalize[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Finalize");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -85,21 +65,12 @@ CK_RV NullEntry_C_GetInfo(struct _CK_INFO *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetInfo[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-};
-
 CK_RV Checked_C_GetInfo(struct _CK_INFO *info)
 {
     const CK_RV rv = g_module.C_GetInfo(info);
     RecordCall("C_GetInfo", "info", {ArgText(info)}, rv);
-    CheckReturnValue({"C_GetInfo", "5.4", kReturnValues_C_GetInfo,
-                      sizeof kReturnValues_C_GetInfo / sizeof kReturnValues_C_GetInfo[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetInfo");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -110,20 +81,12 @@ CK_RV NullEntry_C_GetFunctionList(struct _CK_FUNCTION_LIST **)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetFunctionList[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-};
-
 CK_RV Checked_C_GetFunctionList(struct _CK_FUNCTION_LIST **function_list)
 {
     const CK_RV rv = g_module.C_GetFunctionList(function_list);
     RecordCall("C_GetFunctionList", "function_list", {ArgText(function_list)}, rv);
-    CheckReturnValue({"C_GetFunctionList", "5.4", kReturnValues_C_GetFunctionList,
-                      sizeof kReturnValues_C_GetFunctionList / sizeof kReturnValues_C_GetFunctionList[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetFunctionList");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -134,22 +97,12 @@ CK_RV NullEntry_C_GetSlotList(unsigned char, CK_SLOT_ID *, unsigned long *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetSlotList[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-};
-
 CK_RV Checked_C_GetSlotList(unsigned char token_present, CK_SLOT_ID *slot_list, unsigned long *ulCount)
 {
     const CK_RV rv = g_module.C_GetSlotList(token_present, slot_list, ulCount);
     RecordCall("C_GetSlotList", "token_present,slot_list,ulCount", {ArgText(token_present), ArgText(slot_list), ArgText(ulCount)}, rv);
-    CheckReturnValue({"C_GetSlotList", "5.5", kReturnValues_C_GetSlotList,
-                      sizeof kReturnValues_C_GetSlotList / sizeof kReturnValues_C_GetSlotList[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetSlotList");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -160,23 +113,12 @@ CK_RV NullEntry_C_GetSlotInfo(CK_SLOT_ID, struct _CK_SLOT_INFO *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetSlotInfo[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_SLOT_ID_INVALID,
-};
-
 CK_RV Checked_C_GetSlotInfo(CK_SLOT_ID slotID, struct _CK_SLOT_INFO *info)
 {
     const CK_RV rv = g_module.C_GetSlotInfo(slotID, info);
     RecordCall("C_GetSlotInfo", "slotID,info", {ArgText(slotID), ArgText(info)}, rv);
-    CheckReturnValue({"C_GetSlotInfo", "5.5", kReturnValues_C_GetSlotInfo,
-                      sizeof kReturnValues_C_GetSlotInfo / sizeof kReturnValues_C_GetSlotInfo[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetSlotInfo");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -187,27 +129,12 @@ CK_RV NullEntry_C_GetTokenInfo(CK_SLOT_ID, struct _CK_TOKEN_INFO *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetTokenInfo[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_SLOT_ID_INVALID,
-    CKR_TOKEN_NOT_PRESENT,
-    CKR_TOKEN_NOT_RECOGNIZED,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_GetTokenInfo(CK_SLOT_ID slotID, struct _CK_TOKEN_INFO *info)
 {
     const CK_RV rv = g_module.C_GetTokenInfo(slotID, info);
     RecordCall("C_GetTokenInfo", "slotID,info", {ArgText(slotID), ArgText(info)}, rv);
-    CheckReturnValue({"C_GetTokenInfo", "5.5", kReturnValues_C_GetTokenInfo,
-                      sizeof kReturnValues_C_GetTokenInfo / sizeof kReturnValues_C_GetTokenInfo[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetTokenInfo");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -218,28 +145,12 @@ CK_RV NullEntry_C_GetMechanismList(CK_SLOT_ID, CK_MECHANISM_TYPE *, unsigned lon
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetMechanismList[] = {
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_SLOT_ID_INVALID,
-    CKR_TOKEN_NOT_PRESENT,
-    CKR_TOKEN_NOT_RECOGNIZED,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE *mechanism_list, unsigned long *ulCount)
 {
     const CK_RV rv = g_module.C_GetMechanismList(slotID, mechanism_list, ulCount);
     RecordCall("C_GetMechanismList", "slotID,mechanism_list,ulCount", {ArgText(slotID), ArgText(mechanism_list), ArgText(ulCount)}, rv);
-    CheckReturnValue({"C_GetMechanismList", "5.5", kReturnValues_C_GetMechanismList,
-                      sizeof kReturnValues_C_GetMechanismList / sizeof kReturnValues_C_GetMechanismList[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetMechanismList");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -250,28 +161,12 @@ CK_RV NullEntry_C_GetMechanismInfo(CK_SLOT_ID, CK_MECHANISM_TYPE, struct _CK_MEC
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetMechanismInfo[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_MECHANISM_INVALID,
-    CKR_OK,
-    CKR_SLOT_ID_INVALID,
-    CKR_TOKEN_NOT_PRESENT,
-    CKR_TOKEN_NOT_RECOGNIZED,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, struct _CK_MECHANISM_INFO *info)
 {
     const CK_RV rv = g_module.C_GetMechanismInfo(slotID, type, info);
     RecordCall("C_GetMechanismInfo", "slotID,type,info", {ArgText(slotID), MechanismName(type), ArgText(info)}, rv);
-    CheckReturnValue({"C_GetMechanismInfo", "5.5", kReturnValues_C_GetMechanismInfo,
-                      sizeof kReturnValues_C_GetMechanismInfo / sizeof kReturnValues_C_GetMechanismInfo[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetMechanismInfo");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -282,32 +177,12 @@ CK_RV NullEntry_C_InitToken(CK_SLOT_ID, unsigned char *, unsigned long, unsigned
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_InitToken[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_PIN_INCORRECT,
-    CKR_PIN_LOCKED,
-    CKR_SESSION_EXISTS,
-    CKR_SLOT_ID_INVALID,
-    CKR_TOKEN_NOT_PRESENT,
-    CKR_TOKEN_NOT_RECOGNIZED,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_InitToken(CK_SLOT_ID slotID, unsigned char *pin, unsigned long pin_len, unsigned char *label)
 {
     const CK_RV rv = g_module.C_InitToken(slotID, pin, pin_len, label);
     RecordCall("C_InitToken", "slotID,pin,pin_len,label", {ArgText(slotID), ArgText(pin), ArgText(pin_len), ArgText(label)}, rv);
-    CheckReturnValue({"C_InitToken", "5.5", kReturnValues_C_InitToken,
-                      sizeof kReturnValues_C_InitToken / sizeof kReturnValues_C_InitToken[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_InitToken");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -318,32 +193,12 @@ CK_RV NullEntry_C_InitPIN(CK_SESSION_HANDLE, unsigned char *, unsigned long)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_InitPIN[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_PIN_INVALID,
-    CKR_PIN_LEN_RANGE,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_READ_ONLY,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_InitPIN(CK_SESSION_HANDLE session, unsigned char *pin, unsigned long pin_len)
 {
     const CK_RV rv = g_module.C_InitPIN(session, pin, pin_len);
     RecordCall("C_InitPIN", "session,pin,pin_len", {ArgText(session), ArgText(pin), ArgText(pin_len)}, rv);
-    CheckReturnValue({"C_InitPIN", "5.5", kReturnValues_C_InitPIN,
-                      sizeof kReturnValues_C_InitPIN / sizeof kReturnValues_C_InitPIN[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_InitPIN");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -354,33 +209,12 @@ CK_RV NullEntry_C_SetPIN(CK_SESSION_HANDLE, unsigned char *, unsigned long, unsi
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SetPIN[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_PIN_INCORRECT,
-    CKR_PIN_INVALID,
-    CKR_PIN_LEN_RANGE,
-    CKR_PIN_LOCKED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_SetPIN(CK_SESSION_HANDLE session, unsigned char *old_pin, unsigned long old_len, unsigned char *new_pin, unsigned long new_len)
 {
     const CK_RV rv = g_module.C_SetPIN(session, old_pin, old_len, new_pin, new_len);
     RecordCall("C_SetPIN", "session,old_pin,old_len,new_pin,new_len", {ArgText(session), ArgText(old_pin), ArgText(old_len), ArgText(new_pin), ArgText(new_len)}, rv);
-    CheckReturnValue({"C_SetPIN", "5.5", kReturnValues_C_SetPIN,
-                      sizeof kReturnValues_C_SetPIN / sizeof kReturnValues_C_SetPIN[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SetPIN");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -391,31 +225,12 @@ CK_RV NullEntry_C_OpenSession(CK_SLOT_ID, CK_FLAGS, void *, CK_NOTIFY, CK_SESSIO
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_OpenSession[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_SESSION_COUNT,
-    CKR_SESSION_PARALLEL_NOT_SUPPORTED,
-    CKR_SESSION_READ_WRITE_SO_EXISTS,
-    CKR_SLOT_ID_INVALID,
-    CKR_TOKEN_NOT_PRESENT,
-    CKR_TOKEN_NOT_RECOGNIZED,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, void *application, CK_NOTIFY notify, CK_SESSION_HANDLE *session)
 {
     const CK_RV rv = g_module.C_OpenSession(slotID, flags, application, notify, session);
     RecordCall("C_OpenSession", "slotID,flags,application,notify,session", {ArgText(slotID), SessionFlagsText(flags), ArgText(application), ArgText(notify), ArgText(session)}, rv);
-    CheckReturnValue({"C_OpenSession", "5.6", kReturnValues_C_OpenSession,
-                      sizeof kReturnValues_C_OpenSession / sizeof kReturnValues_C_OpenSession[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_OpenSession");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -426,25 +241,12 @@ CK_RV NullEntry_C_CloseSession(CK_SESSION_HANDLE)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_CloseSession[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_CloseSession(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_CloseSession(session);
     RecordCall("C_CloseSession", "session", {ArgText(session)}, rv);
-    CheckReturnValue({"C_CloseSession", "5.6", kReturnValues_C_CloseSession,
-                      sizeof kReturnValues_C_CloseSession / sizeof kReturnValues_C_CloseSession[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_CloseSession");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -455,25 +257,12 @@ CK_RV NullEntry_C_CloseAllSessions(CK_SLOT_ID)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_CloseAllSessions[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_SLOT_ID_INVALID,
-    CKR_TOKEN_NOT_PRESENT,
-};
-
 CK_RV Checked_C_CloseAllSessions(CK_SLOT_ID slotID)
 {
     const CK_RV rv = g_module.C_CloseAllSessions(slotID);
     RecordCall("C_CloseAllSessions", "slotID", {ArgText(slotID)}, rv);
-    CheckReturnValue({"C_CloseAllSessions", "5.6", kReturnValues_C_CloseAllSessions,
-                      sizeof kReturnValues_C_CloseAllSessions / sizeof kReturnValues_C_CloseAllSessions[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_CloseAllSessions");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -484,26 +273,12 @@ CK_RV NullEntry_C_GetSessionInfo(CK_SESSION_HANDLE, struct _CK_SESSION_INFO *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetSessionInfo[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_GetSessionInfo(CK_SESSION_HANDLE session, struct _CK_SESSION_INFO *info)
 {
     const CK_RV rv = g_module.C_GetSessionInfo(session, info);
     RecordCall("C_GetSessionInfo", "session,info", {ArgText(session), ArgText(info)}, rv);
-    CheckReturnValue({"C_GetSessionInfo", "5.6", kReturnValues_C_GetSessionInfo,
-                      sizeof kReturnValues_C_GetSessionInfo / sizeof kReturnValues_C_GetSessionInfo[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetSessionInfo");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -514,29 +289,12 @@ CK_RV NullEntry_C_GetOperationState(CK_SESSION_HANDLE, unsigned char *, unsigned
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetOperationState[] = {
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_STATE_UNSAVEABLE,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_GetOperationState(CK_SESSION_HANDLE session, unsigned char *operation_state, unsigned long *operation_state_len)
 {
     const CK_RV rv = g_module.C_GetOperationState(session, operation_state, operation_state_len);
     RecordCall("C_GetOperationState", "session,operation_state,operation_state_len", {ArgText(session), ArgText(operation_state), ArgText(operation_state_len)}, rv);
-    CheckReturnValue({"C_GetOperationState", "5.6", kReturnValues_C_GetOperationState,
-                      sizeof kReturnValues_C_GetOperationState / sizeof kReturnValues_C_GetOperationState[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetOperationState");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -547,30 +305,12 @@ CK_RV NullEntry_C_SetOperationState(CK_SESSION_HANDLE, unsigned char *, unsigned
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SetOperationState[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_CHANGED,
-    CKR_KEY_NEEDED,
-    CKR_KEY_NOT_NEEDED,
-    CKR_OK,
-    CKR_SAVED_STATE_INVALID,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_SetOperationState(CK_SESSION_HANDLE session, unsigned char *operation_state, unsigned long operation_state_len, CK_OBJECT_HANDLE encryption_key, CK_OBJECT_HANDLE authentiation_key)
 {
     const CK_RV rv = g_module.C_SetOperationState(session, operation_state, operation_state_len, encryption_key, authentiation_key);
     RecordCall("C_SetOperationState", "session,operation_state,operation_state_len,encryption_key,authentiation_key", {ArgText(session), ArgText(operation_state), ArgText(operation_state_len), ArgText(encryption_key), ArgText(authentiation_key)}, rv);
-    CheckReturnValue({"C_SetOperationState", "5.6", kReturnValues_C_SetOperationState,
-                      sizeof kReturnValues_C_SetOperationState / sizeof kReturnValues_C_SetOperationState[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SetOperationState");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -581,36 +321,12 @@ CK_RV NullEntry_C_Login(CK_SESSION_HANDLE, CK_USER_TYPE, unsigned char *, unsign
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Login[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_PIN_INCORRECT,
-    CKR_PIN_LOCKED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY_EXISTS,
-    CKR_USER_ALREADY_LOGGED_IN,
-    CKR_USER_ANOTHER_ALREADY_LOGGED_IN,
-    CKR_USER_PIN_NOT_INITIALIZED,
-    CKR_USER_TOO_MANY_TYPES,
-    CKR_USER_TYPE_INVALID,
-};
-
 CK_RV Checked_C_Login(CK_SESSION_HANDLE session, CK_USER_TYPE user_type, unsigned char *pin, unsigned long pin_len)
 {
     const CK_RV rv = g_module.C_Login(session, user_type, pin, pin_len);
     RecordCall("C_Login", "session,user_type,pin,pin_len", {ArgText(session), ArgText(user_type), ArgText(pin), ArgText(pin_len)}, rv);
-    CheckReturnValue({"C_Login", "5.6", kReturnValues_C_Login,
-                      sizeof kReturnValues_C_Login / sizeof kReturnValues_C_Login[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Login");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -621,26 +337,12 @@ CK_RV NullEntry_C_Logout(CK_SESSION_HANDLE)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Logout[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_Logout(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_Logout(session);
     RecordCall("C_Logout", "session", {ArgText(session)}, rv);
-    CheckReturnValue({"C_Logout", "5.6", kReturnValues_C_Logout,
-                      sizeof kReturnValues_C_Logout / sizeof kReturnValues_C_Logout[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Logout");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -651,37 +353,12 @@ CK_RV NullEntry_C_CreateObject(CK_SESSION_HANDLE, struct _CK_ATTRIBUTE *, unsign
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_CreateObject[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_READ_ONLY,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_ATTRIBUTE_VALUE_INVALID,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_CURVE_NOT_SUPPORTED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_DOMAIN_PARAMS_INVALID,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TEMPLATE_INCOMPLETE,
-    CKR_TEMPLATE_INCONSISTENT,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_CreateObject(CK_SESSION_HANDLE session, struct _CK_ATTRIBUTE *templ, unsigned long ulCount, CK_OBJECT_HANDLE *object)
 {
     const CK_RV rv = g_module.C_CreateObject(session, templ, ulCount, object);
     RecordCall("C_CreateObject", "session,templ,ulCount,object", {ArgText(session), ArgText(templ), ArgText(ulCount), ArgText(object)}, rv);
-    CheckReturnValue({"C_CreateObject", "5.7", kReturnValues_C_CreateObject,
-                      sizeof kReturnValues_C_CreateObject / sizeof kReturnValues_C_CreateObject[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_CreateObject");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -692,36 +369,12 @@ CK_RV NullEntry_C_CopyObject(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, struct _CK_ATT
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_CopyObject[] = {
-    CKR_ACTION_PROHIBITED,
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_READ_ONLY,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_ATTRIBUTE_VALUE_INVALID,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OBJECT_HANDLE_INVALID,
-    CKR_OK,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TEMPLATE_INCONSISTENT,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_CopyObject(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, struct _CK_ATTRIBUTE *templ, unsigned long ulCount, CK_OBJECT_HANDLE *new_object)
 {
     const CK_RV rv = g_module.C_CopyObject(session, object, templ, ulCount, new_object);
     RecordCall("C_CopyObject", "session,object,templ,ulCount,new_object", {ArgText(session), ArgText(object), ArgText(templ), ArgText(ulCount), ArgText(new_object)}, rv);
-    CheckReturnValue({"C_CopyObject", "5.7", kReturnValues_C_CopyObject,
-                      sizeof kReturnValues_C_CopyObject / sizeof kReturnValues_C_CopyObject[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_CopyObject");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -732,30 +385,12 @@ CK_RV NullEntry_C_DestroyObject(CK_SESSION_HANDLE, CK_OBJECT_HANDLE)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DestroyObject[] = {
-    CKR_ACTION_PROHIBITED,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OBJECT_HANDLE_INVALID,
-    CKR_OK,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TOKEN_WRITE_PROTECTED,
-};
-
 CK_RV Checked_C_DestroyObject(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object)
 {
     const CK_RV rv = g_module.C_DestroyObject(session, object);
     RecordCall("C_DestroyObject", "session,object", {ArgText(session), ArgText(object)}, rv);
-    CheckReturnValue({"C_DestroyObject", "5.7", kReturnValues_C_DestroyObject,
-                      sizeof kReturnValues_C_DestroyObject / sizeof kReturnValues_C_DestroyObject[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DestroyObject");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -766,28 +401,12 @@ CK_RV NullEntry_C_GetObjectSize(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, unsigned lo
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetObjectSize[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_INFORMATION_SENSITIVE,
-    CKR_OBJECT_HANDLE_INVALID,
-    CKR_OK,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_GetObjectSize(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, unsigned long *size)
 {
     const CK_RV rv = g_module.C_GetObjectSize(session, object, size);
     RecordCall("C_GetObjectSize", "session,object,size", {ArgText(session), ArgText(object), ArgText(size)}, rv);
-    CheckReturnValue({"C_GetObjectSize", "5.7", kReturnValues_C_GetObjectSize,
-                      sizeof kReturnValues_C_GetObjectSize / sizeof kReturnValues_C_GetObjectSize[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetObjectSize");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -798,30 +417,12 @@ CK_RV NullEntry_C_GetAttributeValue(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, struct 
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetAttributeValue[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_SENSITIVE,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OBJECT_HANDLE_INVALID,
-    CKR_OK,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_GetAttributeValue(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, struct _CK_ATTRIBUTE *templ, unsigned long ulCount)
 {
     const CK_RV rv = g_module.C_GetAttributeValue(session, object, templ, ulCount);
     RecordCall("C_GetAttributeValue", "session,object,templ,ulCount", {ArgText(session), ArgText(object), ArgText(templ), ArgText(ulCount)}, rv);
-    CheckReturnValue({"C_GetAttributeValue", "5.7", kReturnValues_C_GetAttributeValue,
-                      sizeof kReturnValues_C_GetAttributeValue / sizeof kReturnValues_C_GetAttributeValue[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetAttributeValue");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -832,35 +433,12 @@ CK_RV NullEntry_C_SetAttributeValue(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, struct 
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SetAttributeValue[] = {
-    CKR_ACTION_PROHIBITED,
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_READ_ONLY,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_ATTRIBUTE_VALUE_INVALID,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OBJECT_HANDLE_INVALID,
-    CKR_OK,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TEMPLATE_INCONSISTENT,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_SetAttributeValue(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, struct _CK_ATTRIBUTE *templ, unsigned long ulCount)
 {
     const CK_RV rv = g_module.C_SetAttributeValue(session, object, templ, ulCount);
     RecordCall("C_SetAttributeValue", "session,object,templ,ulCount", {ArgText(session), ArgText(object), ArgText(templ), ArgText(ulCount)}, rv);
-    CheckReturnValue({"C_SetAttributeValue", "5.7", kReturnValues_C_SetAttributeValue,
-                      sizeof kReturnValues_C_SetAttributeValue / sizeof kReturnValues_C_SetAttributeValue[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SetAttributeValue");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -871,30 +449,12 @@ CK_RV NullEntry_C_FindObjectsInit(CK_SESSION_HANDLE, struct _CK_ATTRIBUTE *, uns
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_FindObjectsInit[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_ATTRIBUTE_VALUE_INVALID,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_FindObjectsInit(CK_SESSION_HANDLE session, struct _CK_ATTRIBUTE *templ, unsigned long ulCount)
 {
     const CK_RV rv = g_module.C_FindObjectsInit(session, templ, ulCount);
     RecordCall("C_FindObjectsInit", "session,templ,ulCount", {ArgText(session), ArgText(templ), ArgText(ulCount)}, rv);
-    CheckReturnValue({"C_FindObjectsInit", "5.7", kReturnValues_C_FindObjectsInit,
-                      sizeof kReturnValues_C_FindObjectsInit / sizeof kReturnValues_C_FindObjectsInit[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_FindObjectsInit");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -905,27 +465,12 @@ CK_RV NullEntry_C_FindObjects(CK_SESSION_HANDLE, CK_OBJECT_HANDLE *, unsigned lo
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_FindObjects[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_FindObjects(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE *object, unsigned long max_object_count, unsigned long *object_count)
 {
     const CK_RV rv = g_module.C_FindObjects(session, object, max_object_count, object_count);
     RecordCall("C_FindObjects", "session,object,max_object_count,object_count", {ArgText(session), ArgText(object), ArgText(max_object_count), ArgText(object_count)}, rv);
-    CheckReturnValue({"C_FindObjects", "5.7", kReturnValues_C_FindObjects,
-                      sizeof kReturnValues_C_FindObjects / sizeof kReturnValues_C_FindObjects[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_FindObjects");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -936,26 +481,12 @@ CK_RV NullEntry_C_FindObjectsFinal(CK_SESSION_HANDLE)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_FindObjectsFinal[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_FindObjectsFinal(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_FindObjectsFinal(session);
     RecordCall("C_FindObjectsFinal", "session", {ArgText(session)}, rv);
-    CheckReturnValue({"C_FindObjectsFinal", "5.7", kReturnValues_C_FindObjectsFinal,
-                      sizeof kReturnValues_C_FindObjectsFinal / sizeof kReturnValues_C_FindObjectsFinal[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_FindObjectsFinal");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -966,30 +497,6 @@ CK_RV NullEntry_C_EncryptInit(CK_SESSION_HANDLE, struct _CK_MECHANISM *, CK_OBJE
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_EncryptInit[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_FUNCTION_NOT_PERMITTED,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_SIZE_RANGE,
-    CKR_KEY_TYPE_INCONSISTENT,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_ARGUMENTS_BAD,
-};
-
 CK_RV Checked_C_EncryptInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_EncryptInit(session, mechanism, key);
@@ -997,8 +504,8 @@ CK_RV Checked_C_EncryptInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mec
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, key);
     }
-    CheckReturnValue({"C_EncryptInit", "5.8", kReturnValues_C_EncryptInit,
-                      sizeof kReturnValues_C_EncryptInit / sizeof kReturnValues_C_EncryptInit[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_EncryptInit");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1009,32 +516,12 @@ CK_RV NullEntry_C_Encrypt(CK_SESSION_HANDLE, unsigned char *, unsigned long, uns
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Encrypt[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_INVALID,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_Encrypt(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *encrypted_data, unsigned long *encrypted_data_len)
 {
     const CK_RV rv = g_module.C_Encrypt(session, data, data_len, encrypted_data, encrypted_data_len);
     RecordCall("C_Encrypt", "session,data,data_len,encrypted_data,encrypted_data_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(encrypted_data), ArgText(encrypted_data_len)}, rv);
-    CheckReturnValue({"C_Encrypt", "5.8", kReturnValues_C_Encrypt,
-                      sizeof kReturnValues_C_Encrypt / sizeof kReturnValues_C_Encrypt[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Encrypt");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1045,31 +532,12 @@ CK_RV NullEntry_C_EncryptUpdate(CK_SESSION_HANDLE, unsigned char *, unsigned lon
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_EncryptUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_EncryptUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len, unsigned char *encrypted_part, unsigned long *encrypted_part_len)
 {
     const CK_RV rv = g_module.C_EncryptUpdate(session, part, part_len, encrypted_part, encrypted_part_len);
     RecordCall("C_EncryptUpdate", "session,part,part_len,encrypted_part,encrypted_part_len", {ArgText(session), ArgText(part), ArgText(part_len), ArgText(encrypted_part), ArgText(encrypted_part_len)}, rv);
-    CheckReturnValue({"C_EncryptUpdate", "5.8", kReturnValues_C_EncryptUpdate,
-                      sizeof kReturnValues_C_EncryptUpdate / sizeof kReturnValues_C_EncryptUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_EncryptUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1080,31 +548,12 @@ CK_RV NullEntry_C_EncryptFinal(CK_SESSION_HANDLE, unsigned char *, unsigned long
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_EncryptFinal[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_EncryptFinal(CK_SESSION_HANDLE session, unsigned char *last_encrypted_part, unsigned long *last_encrypted_part_len)
 {
     const CK_RV rv = g_module.C_EncryptFinal(session, last_encrypted_part, last_encrypted_part_len);
     RecordCall("C_EncryptFinal", "session,last_encrypted_part,last_encrypted_part_len", {ArgText(session), ArgText(last_encrypted_part), ArgText(last_encrypted_part_len)}, rv);
-    CheckReturnValue({"C_EncryptFinal", "5.8", kReturnValues_C_EncryptFinal,
-                      sizeof kReturnValues_C_EncryptFinal / sizeof kReturnValues_C_EncryptFinal[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_EncryptFinal");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1115,30 +564,6 @@ CK_RV NullEntry_C_DecryptInit(CK_SESSION_HANDLE, struct _CK_MECHANISM *, CK_OBJE
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DecryptInit[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_FUNCTION_NOT_PERMITTED,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_SIZE_RANGE,
-    CKR_KEY_TYPE_INCONSISTENT,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_DecryptInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_DecryptInit(session, mechanism, key);
@@ -1146,8 +571,8 @@ CK_RV Checked_C_DecryptInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mec
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, key);
     }
-    CheckReturnValue({"C_DecryptInit", "5.9", kReturnValues_C_DecryptInit,
-                      sizeof kReturnValues_C_DecryptInit / sizeof kReturnValues_C_DecryptInit[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DecryptInit");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1158,33 +583,12 @@ CK_RV NullEntry_C_Decrypt(CK_SESSION_HANDLE, unsigned char *, unsigned long, uns
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Decrypt[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_ENCRYPTED_DATA_INVALID,
-    CKR_ENCRYPTED_DATA_LEN_RANGE,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_Decrypt(CK_SESSION_HANDLE session, unsigned char *encrypted_data, unsigned long encrypted_data_len, unsigned char *data, unsigned long *data_len)
 {
     const CK_RV rv = g_module.C_Decrypt(session, encrypted_data, encrypted_data_len, data, data_len);
     RecordCall("C_Decrypt", "session,encrypted_data,encrypted_data_len,data,data_len", {ArgText(session), ArgText(encrypted_data), ArgText(encrypted_data_len), ArgText(data), ArgText(data_len)}, rv);
-    CheckReturnValue({"C_Decrypt", "5.9", kReturnValues_C_Decrypt,
-                      sizeof kReturnValues_C_Decrypt / sizeof kReturnValues_C_Decrypt[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Decrypt");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1195,33 +599,12 @@ CK_RV NullEntry_C_DecryptUpdate(CK_SESSION_HANDLE, unsigned char *, unsigned lon
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DecryptUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_ENCRYPTED_DATA_INVALID,
-    CKR_ENCRYPTED_DATA_LEN_RANGE,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_DecryptUpdate(CK_SESSION_HANDLE session, unsigned char *encrypted_part, unsigned long encrypted_part_len, unsigned char *part, unsigned long *part_len)
 {
     const CK_RV rv = g_module.C_DecryptUpdate(session, encrypted_part, encrypted_part_len, part, part_len);
     RecordCall("C_DecryptUpdate", "session,encrypted_part,encrypted_part_len,part,part_len", {ArgText(session), ArgText(encrypted_part), ArgText(encrypted_part_len), ArgText(part), ArgText(part_len)}, rv);
-    CheckReturnValue({"C_DecryptUpdate", "5.9", kReturnValues_C_DecryptUpdate,
-                      sizeof kReturnValues_C_DecryptUpdate / sizeof kReturnValues_C_DecryptUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DecryptUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1232,33 +615,12 @@ CK_RV NullEntry_C_DecryptFinal(CK_SESSION_HANDLE, unsigned char *, unsigned long
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DecryptFinal[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_ENCRYPTED_DATA_INVALID,
-    CKR_ENCRYPTED_DATA_LEN_RANGE,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_DecryptFinal(CK_SESSION_HANDLE session, unsigned char *last_part, unsigned long *last_part_len)
 {
     const CK_RV rv = g_module.C_DecryptFinal(session, last_part, last_part_len);
     RecordCall("C_DecryptFinal", "session,last_part,last_part_len", {ArgText(session), ArgText(last_part), ArgText(last_part_len)}, rv);
-    CheckReturnValue({"C_DecryptFinal", "5.9", kReturnValues_C_DecryptFinal,
-                      sizeof kReturnValues_C_DecryptFinal / sizeof kReturnValues_C_DecryptFinal[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DecryptFinal");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1269,26 +631,6 @@ CK_RV NullEntry_C_DigestInit(CK_SESSION_HANDLE, struct _CK_MECHANISM *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DigestInit[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_DigestInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism)
 {
     const CK_RV rv = g_module.C_DigestInit(session, mechanism);
@@ -1296,8 +638,8 @@ CK_RV Checked_C_DigestInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mech
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, CK_INVALID_HANDLE);
     }
-    CheckReturnValue({"C_DigestInit", "5.10", kReturnValues_C_DigestInit,
-                      sizeof kReturnValues_C_DigestInit / sizeof kReturnValues_C_DigestInit[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DigestInit");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1308,30 +650,12 @@ CK_RV NullEntry_C_Digest(CK_SESSION_HANDLE, unsigned char *, unsigned long, unsi
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Digest[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_Digest(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *digest, unsigned long *digest_len)
 {
     const CK_RV rv = g_module.C_Digest(session, data, data_len, digest, digest_len);
     RecordCall("C_Digest", "session,data,data_len,digest,digest_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(digest), ArgText(digest_len)}, rv);
-    CheckReturnValue({"C_Digest", "5.10", kReturnValues_C_Digest,
-                      sizeof kReturnValues_C_Digest / sizeof kReturnValues_C_Digest[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Digest");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1342,29 +666,12 @@ CK_RV NullEntry_C_DigestUpdate(CK_SESSION_HANDLE, unsigned char *, unsigned long
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DigestUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_DigestUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len)
 {
     const CK_RV rv = g_module.C_DigestUpdate(session, part, part_len);
     RecordCall("C_DigestUpdate", "session,part,part_len", {ArgText(session), ArgText(part), ArgText(part_len)}, rv);
-    CheckReturnValue({"C_DigestUpdate", "5.10", kReturnValues_C_DigestUpdate,
-                      sizeof kReturnValues_C_DigestUpdate / sizeof kReturnValues_C_DigestUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DigestUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1375,31 +682,12 @@ CK_RV NullEntry_C_DigestKey(CK_SESSION_HANDLE, CK_OBJECT_HANDLE)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DigestKey[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_INDIGESTIBLE,
-    CKR_KEY_SIZE_RANGE,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_DigestKey(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_DigestKey(session, key);
     RecordCall("C_DigestKey", "session,key", {ArgText(session), ArgText(key)}, rv);
-    CheckReturnValue({"C_DigestKey", "5.10", kReturnValues_C_DigestKey,
-                      sizeof kReturnValues_C_DigestKey / sizeof kReturnValues_C_DigestKey[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DigestKey");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1410,30 +698,12 @@ CK_RV NullEntry_C_DigestFinal(CK_SESSION_HANDLE, unsigned char *, unsigned long 
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DigestFinal[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_DigestFinal(CK_SESSION_HANDLE session, unsigned char *digest, unsigned long *digest_len)
 {
     const CK_RV rv = g_module.C_DigestFinal(session, digest, digest_len);
     RecordCall("C_DigestFinal", "session,digest,digest_len", {ArgText(session), ArgText(digest), ArgText(digest_len)}, rv);
-    CheckReturnValue({"C_DigestFinal", "5.10", kReturnValues_C_DigestFinal,
-                      sizeof kReturnValues_C_DigestFinal / sizeof kReturnValues_C_DigestFinal[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DigestFinal");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1444,30 +714,6 @@ CK_RV NullEntry_C_SignInit(CK_SESSION_HANDLE, struct _CK_MECHANISM *, CK_OBJECT_
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SignInit[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_FUNCTION_NOT_PERMITTED,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_SIZE_RANGE,
-    CKR_KEY_TYPE_INCONSISTENT,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_SignInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_SignInit(session, mechanism, key);
@@ -1475,8 +721,8 @@ CK_RV Checked_C_SignInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechan
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, key);
     }
-    CheckReturnValue({"C_SignInit", "5.11", kReturnValues_C_SignInit,
-                      sizeof kReturnValues_C_SignInit / sizeof kReturnValues_C_SignInit[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SignInit");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1487,34 +733,12 @@ CK_RV NullEntry_C_Sign(CK_SESSION_HANDLE, unsigned char *, unsigned long, unsign
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Sign[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_INVALID,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_FUNCTION_REJECTED,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_Sign(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *signature, unsigned long *signature_len)
 {
     const CK_RV rv = g_module.C_Sign(session, data, data_len, signature, signature_len);
     RecordCall("C_Sign", "session,data,data_len,signature,signature_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(signature), ArgText(signature_len)}, rv);
-    CheckReturnValue({"C_Sign", "5.11", kReturnValues_C_Sign,
-                      sizeof kReturnValues_C_Sign / sizeof kReturnValues_C_Sign[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Sign");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1525,31 +749,12 @@ CK_RV NullEntry_C_SignUpdate(CK_SESSION_HANDLE, unsigned char *, unsigned long)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SignUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_SignUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len)
 {
     const CK_RV rv = g_module.C_SignUpdate(session, part, part_len);
     RecordCall("C_SignUpdate", "session,part,part_len", {ArgText(session), ArgText(part), ArgText(part_len)}, rv);
-    CheckReturnValue({"C_SignUpdate", "5.11", kReturnValues_C_SignUpdate,
-                      sizeof kReturnValues_C_SignUpdate / sizeof kReturnValues_C_SignUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SignUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1560,33 +765,12 @@ CK_RV NullEntry_C_SignFinal(CK_SESSION_HANDLE, unsigned char *, unsigned long *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SignFinal[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_FUNCTION_REJECTED,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_SignFinal(CK_SESSION_HANDLE session, unsigned char *signature, unsigned long *signature_len)
 {
     const CK_RV rv = g_module.C_SignFinal(session, signature, signature_len);
     RecordCall("C_SignFinal", "session,signature,signature_len", {ArgText(session), ArgText(signature), ArgText(signature_len)}, rv);
-    CheckReturnValue({"C_SignFinal", "5.11", kReturnValues_C_SignFinal,
-                      sizeof kReturnValues_C_SignFinal / sizeof kReturnValues_C_SignFinal[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SignFinal");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1597,30 +781,6 @@ CK_RV NullEntry_C_SignRecoverInit(CK_SESSION_HANDLE, struct _CK_MECHANISM *, CK_
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SignRecoverInit[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_FUNCTION_NOT_PERMITTED,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_SIZE_RANGE,
-    CKR_KEY_TYPE_INCONSISTENT,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_SignRecoverInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_SignRecoverInit(session, mechanism, key);
@@ -1628,8 +788,8 @@ CK_RV Checked_C_SignRecoverInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM 
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, key);
     }
-    CheckReturnValue({"C_SignRecoverInit", "5.11", kReturnValues_C_SignRecoverInit,
-                      sizeof kReturnValues_C_SignRecoverInit / sizeof kReturnValues_C_SignRecoverInit[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SignRecoverInit");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1640,32 +800,12 @@ CK_RV NullEntry_C_SignRecover(CK_SESSION_HANDLE, unsigned char *, unsigned long,
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SignRecover[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_INVALID,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_SignRecover(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *signature, unsigned long *signature_len)
 {
     const CK_RV rv = g_module.C_SignRecover(session, data, data_len, signature, signature_len);
     RecordCall("C_SignRecover", "session,data,data_len,signature,signature_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(signature), ArgText(signature_len)}, rv);
-    CheckReturnValue({"C_SignRecover", "5.11", kReturnValues_C_SignRecover,
-                      sizeof kReturnValues_C_SignRecover / sizeof kReturnValues_C_SignRecover[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SignRecover");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1676,30 +816,6 @@ CK_RV NullEntry_C_VerifyInit(CK_SESSION_HANDLE, struct _CK_MECHANISM *, CK_OBJEC
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_VerifyInit[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_FUNCTION_NOT_PERMITTED,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_SIZE_RANGE,
-    CKR_KEY_TYPE_INCONSISTENT,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_VerifyInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_VerifyInit(session, mechanism, key);
@@ -1707,8 +823,8 @@ CK_RV Checked_C_VerifyInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mech
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, key);
     }
-    CheckReturnValue({"C_VerifyInit", "5.11", kReturnValues_C_VerifyInit,
-                      sizeof kReturnValues_C_VerifyInit / sizeof kReturnValues_C_VerifyInit[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_VerifyInit");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1719,33 +835,12 @@ CK_RV NullEntry_C_Verify(CK_SESSION_HANDLE, unsigned char *, unsigned long, unsi
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_Verify[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_INVALID,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SIGNATURE_INVALID,
-    CKR_SIGNATURE_LEN_RANGE,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_Verify(CK_SESSION_HANDLE session, unsigned char *data, unsigned long data_len, unsigned char *signature, unsigned long signature_len)
 {
     const CK_RV rv = g_module.C_Verify(session, data, data_len, signature, signature_len);
     RecordCall("C_Verify", "session,data,data_len,signature,signature_len", {ArgText(session), ArgText(data), ArgText(data_len), ArgText(signature), ArgText(signature_len)}, rv);
-    CheckReturnValue({"C_Verify", "5.11", kReturnValues_C_Verify,
-                      sizeof kReturnValues_C_Verify / sizeof kReturnValues_C_Verify[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_Verify");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1756,30 +851,12 @@ CK_RV NullEntry_C_VerifyUpdate(CK_SESSION_HANDLE, unsigned char *, unsigned long
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_VerifyUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_VerifyUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len)
 {
     const CK_RV rv = g_module.C_VerifyUpdate(session, part, part_len);
     RecordCall("C_VerifyUpdate", "session,part,part_len", {ArgText(session), ArgText(part), ArgText(part_len)}, rv);
-    CheckReturnValue({"C_VerifyUpdate", "5.11", kReturnValues_C_VerifyUpdate,
-                      sizeof kReturnValues_C_VerifyUpdate / sizeof kReturnValues_C_VerifyUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_VerifyUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1790,32 +867,12 @@ CK_RV NullEntry_C_VerifyFinal(CK_SESSION_HANDLE, unsigned char *, unsigned long)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_VerifyFinal[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SIGNATURE_INVALID,
-    CKR_SIGNATURE_LEN_RANGE,
-    CKR_OPERATION_ACTIVE,
-};
-
 CK_RV Checked_C_VerifyFinal(CK_SESSION_HANDLE session, unsigned char *signature, unsigned long signature_len)
 {
     const CK_RV rv = g_module.C_VerifyFinal(session, signature, signature_len);
     RecordCall("C_VerifyFinal", "session,signature,signature_len", {ArgText(session), ArgText(signature), ArgText(signature_len)}, rv);
-    CheckReturnValue({"C_VerifyFinal", "5.11", kReturnValues_C_VerifyFinal,
-                      sizeof kReturnValues_C_VerifyFinal / sizeof kReturnValues_C_VerifyFinal[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_VerifyFinal");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1826,30 +883,6 @@ CK_RV NullEntry_C_VerifyRecoverInit(CK_SESSION_HANDLE, struct _CK_MECHANISM *, C
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_VerifyRecoverInit[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_FUNCTION_NOT_PERMITTED,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_SIZE_RANGE,
-    CKR_KEY_TYPE_INCONSISTENT,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_VerifyRecoverInit(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE key)
 {
     const CK_RV rv = g_module.C_VerifyRecoverInit(session, mechanism, key);
@@ -1857,8 +890,8 @@ CK_RV Checked_C_VerifyRecoverInit(CK_SESSION_HANDLE session, struct _CK_MECHANIS
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, key);
     }
-    CheckReturnValue({"C_VerifyRecoverInit", "5.11", kReturnValues_C_VerifyRecoverInit,
-                      sizeof kReturnValues_C_VerifyRecoverInit / sizeof kReturnValues_C_VerifyRecoverInit[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_VerifyRecoverInit");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1869,33 +902,12 @@ CK_RV NullEntry_C_VerifyRecover(CK_SESSION_HANDLE, unsigned char *, unsigned lon
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_VerifyRecover[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_INVALID,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SIGNATURE_LEN_RANGE,
-    CKR_SIGNATURE_INVALID,
-};
-
 CK_RV Checked_C_VerifyRecover(CK_SESSION_HANDLE session, unsigned char *signature, unsigned long signature_len, unsigned char *data, unsigned long *data_len)
 {
     const CK_RV rv = g_module.C_VerifyRecover(session, signature, signature_len, data, data_len);
     RecordCall("C_VerifyRecover", "session,signature,signature_len,data,data_len", {ArgText(session), ArgText(signature), ArgText(signature_len), ArgText(data), ArgText(data_len)}, rv);
-    CheckReturnValue({"C_VerifyRecover", "5.11", kReturnValues_C_VerifyRecover,
-                      sizeof kReturnValues_C_VerifyRecover / sizeof kReturnValues_C_VerifyRecover[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_VerifyRecover");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1906,30 +918,12 @@ CK_RV NullEntry_C_DigestEncryptUpdate(CK_SESSION_HANDLE, unsigned char *, unsign
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DigestEncryptUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_DigestEncryptUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len, unsigned char *encrypted_part, unsigned long *encrypted_part_len)
 {
     const CK_RV rv = g_module.C_DigestEncryptUpdate(session, part, part_len, encrypted_part, encrypted_part_len);
     RecordCall("C_DigestEncryptUpdate", "session,part,part_len,encrypted_part,encrypted_part_len", {ArgText(session), ArgText(part), ArgText(part_len), ArgText(encrypted_part), ArgText(encrypted_part_len)}, rv);
-    CheckReturnValue({"C_DigestEncryptUpdate", "5.12", kReturnValues_C_DigestEncryptUpdate,
-                      sizeof kReturnValues_C_DigestEncryptUpdate / sizeof kReturnValues_C_DigestEncryptUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DigestEncryptUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1940,31 +934,12 @@ CK_RV NullEntry_C_DecryptDigestUpdate(CK_SESSION_HANDLE, unsigned char *, unsign
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DecryptDigestUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_ENCRYPTED_DATA_INVALID,
-    CKR_ENCRYPTED_DATA_LEN_RANGE,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_DecryptDigestUpdate(CK_SESSION_HANDLE session, unsigned char *encrypted_part, unsigned long encrypted_part_len, unsigned char *part, unsigned long *part_len)
 {
     const CK_RV rv = g_module.C_DecryptDigestUpdate(session, encrypted_part, encrypted_part_len, part, part_len);
     RecordCall("C_DecryptDigestUpdate", "session,encrypted_part,encrypted_part_len,part,part_len", {ArgText(session), ArgText(encrypted_part), ArgText(encrypted_part_len), ArgText(part), ArgText(part_len)}, rv);
-    CheckReturnValue({"C_DecryptDigestUpdate", "5.12", kReturnValues_C_DecryptDigestUpdate,
-                      sizeof kReturnValues_C_DecryptDigestUpdate / sizeof kReturnValues_C_DecryptDigestUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DecryptDigestUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -1975,31 +950,12 @@ CK_RV NullEntry_C_SignEncryptUpdate(CK_SESSION_HANDLE, unsigned char *, unsigned
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SignEncryptUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_SignEncryptUpdate(CK_SESSION_HANDLE session, unsigned char *part, unsigned long part_len, unsigned char *encrypted_part, unsigned long *encrypted_part_len)
 {
     const CK_RV rv = g_module.C_SignEncryptUpdate(session, part, part_len, encrypted_part, encrypted_part_len);
     RecordCall("C_SignEncryptUpdate", "session,part,part_len,encrypted_part,encrypted_part_len", {ArgText(session), ArgText(part), ArgText(part_len), ArgText(encrypted_part), ArgText(encrypted_part_len)}, rv);
-    CheckReturnValue({"C_SignEncryptUpdate", "5.12", kReturnValues_C_SignEncryptUpdate,
-                      sizeof kReturnValues_C_SignEncryptUpdate / sizeof kReturnValues_C_SignEncryptUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SignEncryptUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2010,32 +966,12 @@ CK_RV NullEntry_C_DecryptVerifyUpdate(CK_SESSION_HANDLE, unsigned char *, unsign
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DecryptVerifyUpdate[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DATA_LEN_RANGE,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_ENCRYPTED_DATA_INVALID,
-    CKR_ENCRYPTED_DATA_LEN_RANGE,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_NOT_INITIALIZED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-};
-
 CK_RV Checked_C_DecryptVerifyUpdate(CK_SESSION_HANDLE session, unsigned char *encrypted_part, unsigned long encrypted_part_len, unsigned char *part, unsigned long *part_len)
 {
     const CK_RV rv = g_module.C_DecryptVerifyUpdate(session, encrypted_part, encrypted_part_len, part, part_len);
     RecordCall("C_DecryptVerifyUpdate", "session,encrypted_part,encrypted_part_len,part,part_len", {ArgText(session), ArgText(encrypted_part), ArgText(encrypted_part_len), ArgText(part), ArgText(part_len)}, rv);
-    CheckReturnValue({"C_DecryptVerifyUpdate", "5.12", kReturnValues_C_DecryptVerifyUpdate,
-                      sizeof kReturnValues_C_DecryptVerifyUpdate / sizeof kReturnValues_C_DecryptVerifyUpdate[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DecryptVerifyUpdate");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2046,34 +982,6 @@ CK_RV NullEntry_C_GenerateKey(CK_SESSION_HANDLE, struct _CK_MECHANISM *, struct 
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GenerateKey[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_READ_ONLY,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_ATTRIBUTE_VALUE_INVALID,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_CURVE_NOT_SUPPORTED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TEMPLATE_INCOMPLETE,
-    CKR_TEMPLATE_INCONSISTENT,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_GenerateKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, struct _CK_ATTRIBUTE *templ, unsigned long ulCount, CK_OBJECT_HANDLE *key)
 {
     const CK_RV rv = g_module.C_GenerateKey(session, mechanism, templ, ulCount, key);
@@ -2081,8 +989,8 @@ CK_RV Checked_C_GenerateKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mec
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, key != nullptr ? *key : CK_INVALID_HANDLE);
     }
-    CheckReturnValue({"C_GenerateKey", "5.13", kReturnValues_C_GenerateKey,
-                      sizeof kReturnValues_C_GenerateKey / sizeof kReturnValues_C_GenerateKey[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GenerateKey");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2093,35 +1001,6 @@ CK_RV NullEntry_C_GenerateKeyPair(CK_SESSION_HANDLE, struct _CK_MECHANISM *, str
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GenerateKeyPair[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_READ_ONLY,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_ATTRIBUTE_VALUE_INVALID,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_CURVE_NOT_SUPPORTED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_DOMAIN_PARAMS_INVALID,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TEMPLATE_INCOMPLETE,
-    CKR_TEMPLATE_INCONSISTENT,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_GenerateKeyPair(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, struct _CK_ATTRIBUTE *public_key_template, unsigned long public_key_attribute_count, struct _CK_ATTRIBUTE *private_key_template, unsigned long private_key_attribute_count, CK_OBJECT_HANDLE *public_key, CK_OBJECT_HANDLE *private_key)
 {
     const CK_RV rv = g_module.C_GenerateKeyPair(session, mechanism, public_key_template, public_key_attribute_count, private_key_template, private_key_attribute_count, public_key, private_key);
@@ -2129,8 +1008,8 @@ CK_RV Checked_C_GenerateKeyPair(CK_SESSION_HANDLE session, struct _CK_MECHANISM 
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, private_key != nullptr ? *private_key : CK_INVALID_HANDLE);
     }
-    CheckReturnValue({"C_GenerateKeyPair", "5.13", kReturnValues_C_GenerateKeyPair,
-                      sizeof kReturnValues_C_GenerateKeyPair / sizeof kReturnValues_C_GenerateKeyPair[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GenerateKeyPair");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2141,34 +1020,6 @@ CK_RV NullEntry_C_WrapKey(CK_SESSION_HANDLE, struct _CK_MECHANISM *, CK_OBJECT_H
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_WrapKey[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_NOT_WRAPPABLE,
-    CKR_KEY_SIZE_RANGE,
-    CKR_KEY_UNEXTRACTABLE,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_WRAPPING_KEY_HANDLE_INVALID,
-    CKR_WRAPPING_KEY_SIZE_RANGE,
-    CKR_WRAPPING_KEY_TYPE_INCONSISTENT,
-};
-
 CK_RV Checked_C_WrapKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE wrapping_key, CK_OBJECT_HANDLE key, unsigned char *wrapped_key, unsigned long *wrapped_key_len)
 {
     const CK_RV rv = g_module.C_WrapKey(session, mechanism, wrapping_key, key, wrapped_key, wrapped_key_len);
@@ -2176,8 +1027,8 @@ CK_RV Checked_C_WrapKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechani
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, wrapping_key);
     }
-    CheckReturnValue({"C_WrapKey", "5.13", kReturnValues_C_WrapKey,
-                      sizeof kReturnValues_C_WrapKey / sizeof kReturnValues_C_WrapKey[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_WrapKey");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2188,41 +1039,6 @@ CK_RV NullEntry_C_UnwrapKey(CK_SESSION_HANDLE, struct _CK_MECHANISM *, CK_OBJECT
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_UnwrapKey[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_READ_ONLY,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_ATTRIBUTE_VALUE_INVALID,
-    CKR_BUFFER_TOO_SMALL,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_CURVE_NOT_SUPPORTED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_DOMAIN_PARAMS_INVALID,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TEMPLATE_INCOMPLETE,
-    CKR_TEMPLATE_INCONSISTENT,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_UNWRAPPING_KEY_HANDLE_INVALID,
-    CKR_UNWRAPPING_KEY_SIZE_RANGE,
-    CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT,
-    CKR_USER_NOT_LOGGED_IN,
-    CKR_WRAPPED_KEY_INVALID,
-    CKR_WRAPPED_KEY_LEN_RANGE,
-};
-
 CK_RV Checked_C_UnwrapKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE unwrapping_key, unsigned char *wrapped_key, unsigned long wrapped_key_len, struct _CK_ATTRIBUTE *templ, unsigned long attribute_count, CK_OBJECT_HANDLE *key)
 {
     const CK_RV rv = g_module.C_UnwrapKey(session, mechanism, unwrapping_key, wrapped_key, wrapped_key_len, templ, attribute_count, key);
@@ -2230,8 +1046,8 @@ CK_RV Checked_C_UnwrapKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mecha
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, unwrapping_key);
     }
-    CheckReturnValue({"C_UnwrapKey", "5.13", kReturnValues_C_UnwrapKey,
-                      sizeof kReturnValues_C_UnwrapKey / sizeof kReturnValues_C_UnwrapKey[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_UnwrapKey");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2242,38 +1058,6 @@ CK_RV NullEntry_C_DeriveKey(CK_SESSION_HANDLE, struct _CK_MECHANISM *, CK_OBJECT
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_DeriveKey[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_ATTRIBUTE_READ_ONLY,
-    CKR_ATTRIBUTE_TYPE_INVALID,
-    CKR_ATTRIBUTE_VALUE_INVALID,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_CURVE_NOT_SUPPORTED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_DOMAIN_PARAMS_INVALID,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_KEY_HANDLE_INVALID,
-    CKR_KEY_SIZE_RANGE,
-    CKR_KEY_TYPE_INCONSISTENT,
-    CKR_MECHANISM_INVALID,
-    CKR_MECHANISM_PARAM_INVALID,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_PIN_EXPIRED,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_READ_ONLY,
-    CKR_TEMPLATE_INCOMPLETE,
-    CKR_TEMPLATE_INCONSISTENT,
-    CKR_TOKEN_WRITE_PROTECTED,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_DeriveKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mechanism, CK_OBJECT_HANDLE base_key, struct _CK_ATTRIBUTE *templ, unsigned long attribute_count, CK_OBJECT_HANDLE *key)
 {
     const CK_RV rv = g_module.C_DeriveKey(session, mechanism, base_key, templ, attribute_count, key);
@@ -2281,8 +1065,8 @@ CK_RV Checked_C_DeriveKey(CK_SESSION_HANDLE session, struct _CK_MECHANISM *mecha
     if (rv == CKR_OK) {
         NoteUse(session, mechanism, base_key);
     }
-    CheckReturnValue({"C_DeriveKey", "5.13", kReturnValues_C_DeriveKey,
-                      sizeof kReturnValues_C_DeriveKey / sizeof kReturnValues_C_DeriveKey[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_DeriveKey");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2293,31 +1077,12 @@ CK_RV NullEntry_C_SeedRandom(CK_SESSION_HANDLE, unsigned char *, unsigned long)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_SeedRandom[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_RANDOM_SEED_NOT_SUPPORTED,
-    CKR_RANDOM_NO_RNG,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_SeedRandom(CK_SESSION_HANDLE session, unsigned char *seed, unsigned long seed_len)
 {
     const CK_RV rv = g_module.C_SeedRandom(session, seed, seed_len);
     RecordCall("C_SeedRandom", "session,seed,seed_len", {ArgText(session), ArgText(seed), ArgText(seed_len)}, rv);
-    CheckReturnValue({"C_SeedRandom", "5.14", kReturnValues_C_SeedRandom,
-                      sizeof kReturnValues_C_SeedRandom / sizeof kReturnValues_C_SeedRandom[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_SeedRandom");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2328,30 +1093,12 @@ CK_RV NullEntry_C_GenerateRandom(CK_SESSION_HANDLE, unsigned char *, unsigned lo
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GenerateRandom[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_DEVICE_ERROR,
-    CKR_DEVICE_MEMORY,
-    CKR_DEVICE_REMOVED,
-    CKR_FUNCTION_CANCELED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_OK,
-    CKR_OPERATION_ACTIVE,
-    CKR_RANDOM_NO_RNG,
-    CKR_SESSION_CLOSED,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_USER_NOT_LOGGED_IN,
-};
-
 CK_RV Checked_C_GenerateRandom(CK_SESSION_HANDLE session, unsigned char *random_data, unsigned long random_len)
 {
     const CK_RV rv = g_module.C_GenerateRandom(session, random_data, random_len);
     RecordCall("C_GenerateRandom", "session,random_data,random_len", {ArgText(session), ArgText(random_data), ArgText(random_len)}, rv);
-    CheckReturnValue({"C_GenerateRandom", "5.14", kReturnValues_C_GenerateRandom,
-                      sizeof kReturnValues_C_GenerateRandom / sizeof kReturnValues_C_GenerateRandom[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GenerateRandom");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2362,22 +1109,12 @@ CK_RV NullEntry_C_GetFunctionStatus(CK_SESSION_HANDLE)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_GetFunctionStatus[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_FUNCTION_FAILED,
-    CKR_FUNCTION_NOT_PARALLEL,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_CLOSED,
-};
-
 CK_RV Checked_C_GetFunctionStatus(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_GetFunctionStatus(session);
     RecordCall("C_GetFunctionStatus", "session", {ArgText(session)}, rv);
-    CheckReturnValue({"C_GetFunctionStatus", "5.15", kReturnValues_C_GetFunctionStatus,
-                      sizeof kReturnValues_C_GetFunctionStatus / sizeof kReturnValues_C_GetFunctionStatus[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_GetFunctionStatus");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2388,22 +1125,12 @@ CK_RV NullEntry_C_CancelFunction(CK_SESSION_HANDLE)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_CancelFunction[] = {
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_FUNCTION_FAILED,
-    CKR_FUNCTION_NOT_PARALLEL,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_SESSION_HANDLE_INVALID,
-    CKR_SESSION_CLOSED,
-};
-
 CK_RV Checked_C_CancelFunction(CK_SESSION_HANDLE session)
 {
     const CK_RV rv = g_module.C_CancelFunction(session);
     RecordCall("C_CancelFunction", "session", {ArgText(session)}, rv);
-    CheckReturnValue({"C_CancelFunction", "5.15", kReturnValues_C_CancelFunction,
-                      sizeof kReturnValues_C_CancelFunction / sizeof kReturnValues_C_CancelFunction[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_CancelFunction");
+    CheckReturnValue(list, rv);
     return rv;
 }
 
@@ -2414,22 +1141,12 @@ CK_RV NullEntry_C_WaitForSlotEvent(CK_FLAGS, CK_SLOT_ID *, void *)
     return CKR_GENERAL_ERROR;
 }
 
-const CK_RV kReturnValues_C_WaitForSlotEvent[] = {
-    CKR_ARGUMENTS_BAD,
-    CKR_CRYPTOKI_NOT_INITIALIZED,
-    CKR_FUNCTION_FAILED,
-    CKR_GENERAL_ERROR,
-    CKR_HOST_MEMORY,
-    CKR_NO_EVENT,
-    CKR_OK,
-};
-
 CK_RV Checked_C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID *slot, void *pReserved)
 {
     const CK_RV rv = g_module.C_WaitForSlotEvent(flags, slot, pReserved);
     RecordCall("C_WaitForSlotEvent", "flags,slot,pReserved", {SessionFlagsText(flags), ArgText(slot), ArgText(pReserved)}, rv);
-    CheckReturnValue({"C_WaitForSlotEvent", "5.5", kReturnValues_C_WaitForSlotEvent,
-                      sizeof kReturnValues_C_WaitForSlotEvent / sizeof kReturnValues_C_WaitForSlotEvent[0]}, rv);
+    static const ReturnValues &list = ReturnValuesOf("C_WaitForSlotEvent");
+    CheckReturnValue(list, rv);
     return rv;
 }
 

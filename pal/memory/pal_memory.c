@@ -224,3 +224,97 @@ void p11_pal_memory_fail_initialize(CK_RV rv)
     initialize_rv = rv;
     pthread_mutex_unlock(&lock);
 }
+
+/* The snapshot: labels and values in one array, values owned here. */
+struct snapshot_entry {
+    unsigned char *label;
+    size_t label_len;
+    struct stored_value *value;
+};
+static struct snapshot_entry *snapshot;
+static size_t snapshot_count;
+static unsigned char snapshot_device_key[P11_PAL_DEVICE_KEY_SIZE];
+static int snapshot_device_key_made;
+
+static struct stored_value *copy_value(const struct stored_value *value)
+{
+    struct stored_value *copy = malloc(sizeof(*copy) + value->size);
+    if (copy != NULL) {
+        copy->size = value->size;
+        memcpy(copy->bytes, value->bytes, value->size);
+    }
+    return copy;
+}
+
+static void free_snapshot(struct snapshot_entry *entries, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free(entries[i].label);
+        free_value(entries[i].value);
+    }
+    free(entries);
+}
+
+CK_RV p11_pal_memory_snapshot(void)
+{
+    CK_RV rv = CKR_OK;
+    pthread_mutex_lock(&lock);
+    struct snapshot_entry *entries = calloc(labels.count + 1, sizeof(*entries));
+    size_t count = 0;
+    for (size_t i = 0; entries != NULL && i < labels.count; i++) {
+        const struct p11_label_entry *entry = p11_label_index_at(&labels, i);
+        if (entry->value == NULL) {
+            continue; /* destroyed: nothing to keep */
+        }
+        struct snapshot_entry *kept = &entries[count];
+        kept->label = malloc(entry->label_len + 1);
+        kept->value = copy_value(entry->value);
+        kept->label_len = entry->label_len;
+        count++;
+        if (kept->label == NULL || kept->value == NULL) {
+            rv = CKR_HOST_MEMORY;
+            break;
+        }
+        memcpy(kept->label, entry->label, entry->label_len);
+    }
+    if (entries == NULL) {
+        rv = CKR_HOST_MEMORY;
+    }
+    if (rv == CKR_OK) {
+        free_snapshot(snapshot, snapshot_count);
+        snapshot = entries;
+        snapshot_count = count;
+        memcpy(snapshot_device_key, device_key, sizeof(device_key));
+        snapshot_device_key_made = device_key_made;
+    } else if (entries != NULL) {
+        free_snapshot(entries, count);
+    }
+    pthread_mutex_unlock(&lock);
+    return rv;
+}
+
+CK_RV p11_pal_memory_restore(void)
+{
+    p11_pal_memory_reset();
+    CK_RV rv = CKR_OK;
+    pthread_mutex_lock(&lock);
+    memcpy(device_key, snapshot_device_key, sizeof(device_key));
+    device_key_made = snapshot_device_key_made;
+    for (size_t i = 0; i < snapshot_count && rv == CKR_OK; i++) {
+        struct stored_value *value = copy_value(snapshot[i].value);
+        CK_OBJECT_HANDLE handle = value == NULL ? CK_INVALID_HANDLE
+                                                : p11_label_index_intern(&labels, snapshot[i].label,
+                                                                         snapshot[i].label_len);
+        if (handle == CK_INVALID_HANDLE) {
+            free_value(value);
+            rv = CKR_HOST_MEMORY;
+        } else {
+            p11_label_index_entry(&labels, handle)->value = value;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    if (rv != CKR_OK) {
+        p11_pal_memory_reset();
+    }
+    return rv;
+}

@@ -28,6 +28,15 @@ struct p11_pal_memory_counts p11_pal_memory_counts(void);
  * until changed; p11_pal_memory_reset does not change it. */
 void p11_pal_memory_fail_initialize(CK_RV rv);
 
+/* One prepared token, many runs (the call-sequence fuzz target starts every
+ * input from it): p11_pal_memory_snapshot keeps a copy of every stored value
+ * with its label, and of the device key; p11_pal_memory_restore wipes the
+ * store and puts that copy back, labels under new handles as after a
+ * restart. CKR_HOST_MEMORY when a copy cannot be made (the snapshot keeps
+ * the previous one; a failed restore leaves an empty store). */
+CK_RV p11_pal_memory_snapshot(void);
+CK_RV p11_pal_memory_restore(void);
+
 #ifdef __cplusplus
 }
 #endif

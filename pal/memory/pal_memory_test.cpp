@@ -1,6 +1,7 @@
 // Behaviour of the in-memory PAL: the same contract as the POSIX PAL, plus
 // p11_pal_memory_reset and the tests' counts and faults.
 #include "core_pkcs11_pal.h"
+#include "core_pkcs11_pal_device_key.h"
 #include "pal_memory.h"
 #include "pal_test_helpers.h"
 
@@ -299,6 +300,57 @@ TEST_F(PalMemoryTest, InitializeFailsWhileAskedTo)
     EXPECT_EQ(CKR_DEVICE_ERROR, PKCS11_PAL_Initialize()) << "a reset forgets the store, not the fault";
     p11_pal_memory_fail_initialize(CKR_OK);
     EXPECT_EQ(CKR_OK, PKCS11_PAL_Initialize());
+}
+
+} // namespace
+
+namespace {
+
+std::string DeviceKey()
+{
+    std::string key(P11_PAL_DEVICE_KEY_SIZE, '\0');
+    EXPECT_EQ(CKR_OK, PKCS11_PAL_GetDeviceKey(reinterpret_cast<CK_BYTE_PTR>(key.data()), key.size()));
+    return key;
+}
+
+TEST_F(PalMemoryTest, RestoreGivesBackTheSnapshotsValuesAndDeviceKey)
+{
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Device Cert", "cert"));
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Root Cert", "root\0bytes"s));
+    CK_OBJECT_HANDLE gone = Save("Claim Key", "k");
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(gone));
+    const std::string device_key = DeviceKey();
+    ASSERT_EQ(CKR_OK, p11_pal_memory_snapshot());
+
+    // What happens after the snapshot is undone by a restore: a replaced,
+    // a destroyed and a new label.
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Device Cert", "other"));
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find("Root Cert")));
+    ASSERT_NE(CK_INVALID_HANDLE, Save("New Key", "n"));
+    ASSERT_EQ(CKR_OK, p11_pal_memory_restore());
+
+    std::string value;
+    ASSERT_EQ(CKR_OK, Get(Find("Device Cert"), &value));
+    EXPECT_EQ("cert", value);
+    ASSERT_EQ(CKR_OK, Get(Find("Root Cert"), &value));
+    EXPECT_EQ("root\0bytes"s, value);
+    EXPECT_EQ(CK_INVALID_HANDLE, Find("New Key"));
+    EXPECT_EQ(CK_INVALID_HANDLE, Find("Claim Key")) << "destroyed before the snapshot";
+    EXPECT_EQ(device_key, DeviceKey()) << "sealed records must still open";
+}
+
+TEST_F(PalMemoryTest, RestoreCanBeRepeatedFromOneSnapshot)
+{
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Device Cert", "cert"));
+    ASSERT_EQ(CKR_OK, p11_pal_memory_snapshot());
+    for (int round = 0; round < 3; ++round) {
+        ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find("Device Cert")));
+        ASSERT_EQ(CKR_OK, p11_pal_memory_restore());
+        std::string value;
+        ASSERT_EQ(CKR_OK, Get(Find("Device Cert"), &value));
+        EXPECT_EQ("cert", value);
+    }
+    EXPECT_EQ(0UL, p11_pal_memory_counts().values_out);
 }
 
 } // namespace
