@@ -123,10 +123,10 @@ function(p11_wolfcrypt_for_settings settings out)
   # TSan is off: the run-time CPU feature detection (cpuid.c, the SHA-2 and
   # SP x86_64 code) sets shared flags on first use without a lock, a race on
   # identical values that would stop the thread tests.
-  if(CMAKE_C_FLAGS MATCHES "-fsanitize=[a-z,]*undefined")
+  if(CMAKE_C_FLAGS MATCHES "-fsanitize=[a-z,-]*undefined")
     target_compile_options(${target} PRIVATE -fno-sanitize=undefined)
   endif()
-  if(CMAKE_C_FLAGS MATCHES "-fsanitize=[a-z,]*thread")
+  if(CMAKE_C_FLAGS MATCHES "-fsanitize=[a-z,-]*thread")
     target_compile_options(${target} PRIVATE -fno-sanitize=thread)
   endif()
   if(NOT P11_FIRMWARE)
