@@ -181,6 +181,14 @@ void CallModel::Made(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object)
     live_[object] = facts;
 }
 
+void CallModel::Changed(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object)
+{
+    Facts &facts = live_[object];
+    if (ReadFacts(session, object, &facts) && facts.token) {
+        gone_labels_.erase(facts.label);
+    }
+}
+
 void CallModel::Forget(CK_OBJECT_HANDLE object)
 {
     live_.erase(object);

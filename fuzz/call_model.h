@@ -47,6 +47,8 @@ public:
     void LoggedOut();
     // An object a call made in `session`: its facts are read at once.
     void Made(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object);
+    // C_SetAttributeValue succeeded: its label (or token-ness) may be new.
+    void Changed(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object);
     void Destroyed(CK_OBJECT_HANDLE object);
     // Objects C_FindObjects gave: none may be one destroyed.
     void Found(CK_SESSION_HANDLE session, const CK_OBJECT_HANDLE *objects, CK_ULONG count);

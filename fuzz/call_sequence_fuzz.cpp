@@ -153,9 +153,10 @@ private:
         }
     }
 
-    CK_SESSION_HANDLE Session()
+    // Mostly a handle the program has seen (closed and destroyed ones too),
+    // sometimes none or a made-up one.
+    CK_ULONG Handle(const std::vector<CK_ULONG> &known)
     {
-        const std::vector<CK_SESSION_HANDLE> &known = model_.sessions();
         switch (in_.below(10)) {
         case 0:
             return CK_INVALID_HANDLE;
@@ -166,18 +167,9 @@ private:
         }
     }
 
-    CK_OBJECT_HANDLE Object()
-    {
-        const std::vector<CK_OBJECT_HANDLE> &known = model_.objects();
-        switch (in_.below(10)) {
-        case 0:
-            return CK_INVALID_HANDLE;
-        case 1:
-            return in_.u32();
-        default:
-            return known.empty() ? in_.u8() : in_.pick(known);
-        }
-    }
+    CK_SESSION_HANDLE Session() { return Handle(model_.sessions()); }
+
+    CK_OBJECT_HANDLE Object() { return Handle(model_.objects()); }
 
     std::vector<std::uint8_t> Pin()
     {
@@ -546,8 +538,11 @@ private:
             CK_SESSION_HANDLE session = Session();
             CK_OBJECT_HANDLE object = Object();
             std::vector<CK_ATTRIBUTE> attrs = Template(scratch, {Label(scratch)});
-            model_.ReturnedForObject("C_SetAttributeValue", session, object,
-                                     Module().C_SetAttributeValue(session, object, attrs.data(), attrs.size()));
+            if (model_.ReturnedForObject("C_SetAttributeValue", session, object,
+                                         Module().C_SetAttributeValue(session, object, attrs.data(), attrs.size())) ==
+                CKR_OK) {
+                model_.Changed(session, object);
+            }
             break;
         }
         case 26:
