@@ -69,10 +69,8 @@ P11_TRY {
                 rv = CKR_TOKEN_NOT_RECOGNIZED;
             } else if (!rw && lib.token.login == Login::so) {
                 rv = CKR_SESSION_READ_WRITE_SO_EXISTS;
-            } else if (prof.max_sessions != 0 && lib.sessions.count() >= prof.max_sessions) {
-                rv = CKR_SESSION_COUNT;
-            } else if (rw && prof.max_rw_sessions != 0 &&
-                       lib.sessions.rw_count() >= prof.max_rw_sessions) {
+            } else if ((prof.max_sessions != 0 && lib.sessions.count() >= prof.max_sessions) ||
+                       (rw && prof.max_rw_sessions != 0 && lib.sessions.rw_count() >= prof.max_rw_sessions)) {
                 rv = CKR_SESSION_COUNT;
             } else {
                 session->handle = g_next_handle.fetch_add(1, std::memory_order_relaxed);

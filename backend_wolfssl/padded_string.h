@@ -16,7 +16,8 @@ inline void pad_copy(unsigned char *field, std::size_t width, const char *text)
         len = width;
     }
     if (len > 0) {
-        std::memcpy(field, text, len);
+        // A PKCS #11 text field is blank padded, never NUL terminated.
+        std::memcpy(field, text, len); // NOLINT(bugprone-not-null-terminated-result)
     }
     std::memset(field + len, ' ', width - len);
 }

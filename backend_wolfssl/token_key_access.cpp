@@ -2,6 +2,7 @@
 #include "token_key_access.h"
 
 #include <cstring>
+#include <vector>
 
 #include "log.h"
 #include "secrets/held_keys.h"
@@ -35,9 +36,22 @@ void settle_escrow(TokenRecord *record, bool so, const SecretKey &token_key, WC_
     }
 }
 
+// Same stored bytes: compared encoded, as a struct's padding may differ.
+// The encodings hold the store key of a PAL without a device key: wiped.
+bool same_record(const TokenRecord &a, const TokenRecord &b)
+{
+    std::vector<std::uint8_t> first(token_record_size());
+    std::vector<std::uint8_t> second(first.size());
+    const bool same =
+        token_record_encode(a, first.data()) && token_record_encode(b, second.data()) && first == second;
+    secure_wipe(first.data(), first.size());
+    secure_wipe(second.data(), second.size());
+    return same;
+}
+
 CK_RV save_if_changed(TokenState *token, TokenRecord *updated)
 {
-    if (std::memcmp(updated, &token->record, sizeof *updated) == 0) {
+    if (same_record(*updated, token->record)) {
         return CKR_OK;
     }
     CK_RV rv = token_save(*updated);

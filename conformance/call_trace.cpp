@@ -55,7 +55,7 @@ std::string SessionFlagsText(CK_FLAGS flags)
     }
     if (flags != 0 || text.empty()) {
         char hex[24];
-        std::snprintf(hex, sizeof(hex), "0x%lx", static_cast<unsigned long>(flags));
+        (void)std::snprintf(hex, sizeof(hex), "0x%lx", static_cast<unsigned long>(flags));
         text += (text.empty() ? "" : "|") + std::string(hex);
     }
     return text;
@@ -70,7 +70,10 @@ void RecordCall(const char *function, const char *names, std::initializer_list<s
     for (const std::string &value : values) {
         const std::size_t comma = list.find(',', start);
         const std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        text += (first ? "" : ", ") + name + "=" + value;
+        text += first ? "" : ", ";
+        text += name;
+        text += '=';
+        text += value;
         first = false;
         start = comma == std::string::npos ? list.size() : comma + 1;
     }

@@ -109,7 +109,7 @@ template <typename Base = ModuleTest> class WithSession : public Base {
   protected:
     void SetUp() override
     {
-        ModuleTest::SetUp(); // not Base's: a KeyTest would log in
+        ModuleTest::SetUp(); // NOLINT(bugprone-parent-virtual-call): not Base's, a KeyTest would log in
         ASSERT_NO_FATAL_FAILURE(this->Initialize());
         if (!this->OpenSession()) {
             GTEST_SKIP() << this->skip_reason();

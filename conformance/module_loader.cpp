@@ -25,7 +25,7 @@ LoadedModule LoadModuleFile(const std::string &path, std::string *error)
     CK_RV rv = get_list(&functions);
     if (rv != CKR_OK || functions == nullptr) {
         char code[32];
-        std::snprintf(code, sizeof code, "0x%08lx", static_cast<unsigned long>(rv));
+        (void)std::snprintf(code, sizeof code, "0x%08lx", static_cast<unsigned long>(rv));
         *error = "C_GetFunctionList of " + path + " failed: " + (rv != CKR_OK ? code : "no function list");
         dlclose(library);
         return loaded;

@@ -196,7 +196,7 @@ std::string UtcNow()
 {
     std::time_t now = std::time(nullptr);
     char text[32];
-    std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+    (void)std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now)); // 21 bytes fit
     return text;
 }
 

@@ -178,7 +178,8 @@ bool ResolveYaml(const std::string &path, std::string *text, std::string *error)
     std::string command = ShellQuote(python ? python : P11CONF_PYTHON) + " " +
                           ShellQuote(std::string(codegen ? codegen : P11CONF_CODEGEN_DIR) + "/generate.py") +
                           " --resolve " + ShellQuote(path);
-    FILE *pipe = popen(command.c_str(), "r");
+    // Runs the generator (our own script, every argument shell-quoted) to resolve a profile file.
+    FILE *pipe = popen(command.c_str(), "r"); // NOLINT(cert-env33-c)
     if (pipe == nullptr) {
         *error = "cannot run " + command;
         return false;
@@ -286,7 +287,8 @@ bool ParseProfileText(const std::string &text, const std::string &source, Runtim
         std::string value = space == std::string::npos ? "" : line.substr(space + 1);
         std::string why;
         if (!ApplyLine(key, value, &parsed, &why)) {
-            *error = source + ":" + std::to_string(number) + ": " + why;
+            *error = source;
+            *error += ":" + std::to_string(number) + ": " + why;
             return false;
         }
     }
@@ -324,7 +326,7 @@ const char *BuiltinProfileText(const std::string &name)
 std::string StaleBuiltinProfile(const std::string &name, const std::string &source_root)
 {
     const char *builtin = BuiltinProfileText(name);
-    const std::string path = source_root + "generated/" + name + "/conformance_profile.txt";
+    std::string path = source_root + "generated/" + name + "/conformance_profile.txt";
     std::string current;
     // No tree (an installed runner) or the same text: nothing to say.
     if (builtin != nullptr && !source_root.empty() && ReadFile(path, &current) && current != builtin) {

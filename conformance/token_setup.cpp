@@ -30,7 +30,7 @@ bool InitializeToken(CK_FUNCTION_LIST *fl, CK_SLOT_ID slot, std::string so_pin, 
 {
     CK_UTF8CHAR label[32];
     std::memset(label, ' ', sizeof(label));
-    std::memcpy(label, "p11forge conformance", 20);
+    std::memcpy(label, "p11forge conformance", 20); // NOLINT(bugprone-not-null-terminated-result): blank padded
     if (!Check(fl->C_InitToken(slot, Bytes(so_pin), so_pin.size(), label), "C_InitToken")) {
         return false;
     }

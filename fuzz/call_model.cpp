@@ -1,20 +1,14 @@
 #include "call_model.h"
 
 #include <algorithm>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 
 #include "return_value_table.h"
 
-void Violation(const char *format, ...)
+void Fail(const char *what)
 {
-    std::va_list args;
-    va_start(args, format);
-    std::fputs("call-sequence invariant broken: ", stderr);
-    std::vfprintf(stderr, format, args);
-    std::fputc('\n', stderr);
-    va_end(args);
+    std::fprintf(stderr, "call-sequence invariant broken: %s\n", what);
     std::abort();
 }
 

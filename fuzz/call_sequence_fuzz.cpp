@@ -68,10 +68,15 @@ struct Scratch {
     void *Buffer(std::size_t size, const std::vector<std::uint8_t> &bytes = {})
     {
         buffers.emplace_back(size == 0 ? 1 : size, kFilled);
-        std::copy(bytes.begin(), bytes.begin() + std::min(bytes.size(), size), buffers.back().begin());
+        std::copy_n(bytes.begin(), std::min(bytes.size(), size), buffers.back().begin());
         return buffers.back().data();
     }
 };
+
+std::ptrdiff_t Offset(std::size_t index)
+{
+    return static_cast<std::ptrdiff_t>(index);
+}
 
 class Program {
 public:
@@ -92,7 +97,7 @@ private:
     void Start()
     {
         if (model_.Returned("C_Initialize", Module().C_Initialize(nullptr)) != CKR_OK) {
-            Violation("C_Initialize failed on the prepared token");
+            Fail("C_Initialize failed on the prepared token");
         }
         model_.Initialized();
         OpenAndFindAll();
@@ -258,7 +263,7 @@ private:
     std::vector<CK_ATTRIBUTE> Template(Scratch &scratch, std::vector<CK_ATTRIBUTE> base)
     {
         if (in_.below(4) == 0 && !base.empty()) {
-            base.erase(base.begin() + in_.below(base.size())); // one left out
+            base.erase(base.begin() + Offset(in_.below(base.size()))); // one left out
         }
         const std::size_t extra = in_.below(4) == 0 ? in_.below(6) : 0;
         for (std::size_t i = 0; i < extra; ++i) {
@@ -287,7 +292,7 @@ private:
                 attr.ulValueLen = bytes.size();
             }
             }
-            base.insert(base.begin() + in_.below(base.size() + 1), attr);
+            base.insert(base.begin() + Offset(in_.below(base.size() + 1)), attr);
         }
         if (in_.below(8) == 0 && !base.empty()) {
             base.push_back(base[in_.below(base.size())]); // a duplicate

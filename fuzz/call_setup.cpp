@@ -132,7 +132,7 @@ Token Prepare()
     Token token;
     CK_FUNCTION_LIST *module = nullptr;
     if (C_GetFunctionList(&module) != CKR_OK || module == nullptr) {
-        Violation("C_GetFunctionList failed");
+        Fail("C_GetFunctionList failed");
     }
     token.module = module;
     const p11_profile &profile = p11_active_profile;
@@ -144,18 +144,18 @@ Token Prepare()
 
     p11_pal_memory_reset();
     if (module->C_Initialize(nullptr) != CKR_OK) {
-        Violation("C_Initialize failed on a fresh store");
+        Fail("C_Initialize failed on a fresh store");
     }
     CK_ULONG count = 1;
     if (module->C_GetSlotList(CK_FALSE, &token.slot, &count) != CKR_OK || count == 0) {
-        Violation("C_GetSlotList gave no slot");
+        Fail("C_GetSlotList gave no slot");
     }
     CK_TOKEN_INFO info{};
     module->C_GetTokenInfo(token.slot, &info);
     if ((info.flags & CKF_TOKEN_INITIALIZED) == 0) {
         CK_UTF8CHAR label[32];
         std::memset(label, ' ', sizeof label);
-        std::memcpy(label, "fuzz", 4);
+        std::memcpy(label, "fuzz", 4); // NOLINT(bugprone-not-null-terminated-result): blank padded
         module->C_InitToken(token.slot, reinterpret_cast<CK_UTF8CHAR_PTR>(token.so_pin.data()), token.so_pin.size(),
                             label);
     }
@@ -184,7 +184,7 @@ Token Prepare()
         }
     }
     if (module->C_Finalize(nullptr) != CKR_OK || p11_pal_memory_snapshot() != CKR_OK) {
-        Violation("could not keep the prepared token");
+        Fail("could not keep the prepared token");
     }
     std::fprintf(stderr, "call-sequence fuzz: profile %s, %zu mechanisms, EC key %s, RSA key %s\n", profile.name,
                  token.mechanisms.size(), token.ec_point.empty() ? "no" : "yes",
@@ -203,6 +203,6 @@ const Token &PreparedToken()
 void RestorePreparedToken()
 {
     if (p11_pal_memory_restore() != CKR_OK) {
-        Violation("could not restore the prepared token");
+        Fail("could not restore the prepared token");
     }
 }

@@ -3,6 +3,7 @@
 #ifndef P11_BACKEND_CRYPTO_KEY_LIMITS_H
 #define P11_BACKEND_CRYPTO_KEY_LIMITS_H
 
+#include <algorithm>
 #include "pkcs11.h"
 #include "wolfcrypt.h"
 
@@ -16,7 +17,7 @@ constexpr CK_ULONG kEcMaxBits = P11_HAVE_P384 ? 384 : 256;
 // wolfCrypt may stop lower); 2048 is the smallest size still acceptable
 // for new signatures (NIST SP 800-131A).
 constexpr CK_ULONG kRsaMinBits = 2048;
-constexpr CK_ULONG kRsaMaxBits = RSA_MAX_SIZE < 4096 ? RSA_MAX_SIZE : 4096;
+constexpr CK_ULONG kRsaMaxBits = std::min<CK_ULONG>(RSA_MAX_SIZE, 4096);
 
 // HMAC keys, in bytes (PKCS #11 gives generic secret sizes in bytes).
 // RFC 2104 allows any length; the cap only bounds memory.

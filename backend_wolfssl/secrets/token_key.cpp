@@ -19,7 +19,8 @@ void wrap_aad(WrapSlot slot, std::uint8_t (&aad)[19])
 
 } // namespace
 
-SecretKey::SecretKey(const SecretKey &other) : RefCounted()
+// The base's default constructor on purpose: a copy's reference count is its own.
+SecretKey::SecretKey(const SecretKey &other) : RefCounted() // NOLINT(bugprone-copy-constructor-init)
 {
     std::memcpy(bytes, other.bytes, sizeof bytes);
 }

@@ -114,7 +114,7 @@ bool ReadFile(const std::string &path, Bytes *data)
         data->insert(data->end(), block, block + got);
     }
     bool ok = std::ferror(file) == 0;
-    std::fclose(file);
+    (void)std::fclose(file); // read only: the read's own errors are checked above
     if (!ok) {
         std::fprintf(stderr, "%s: read error\n", path.c_str());
     }

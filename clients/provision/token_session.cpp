@@ -32,7 +32,7 @@ std::string RvName(CK_RV rv)
         }
     }
     char text[32];
-    std::snprintf(text, sizeof text, "0x%08lx", static_cast<unsigned long>(rv));
+    (void)std::snprintf(text, sizeof text, "0x%08lx", static_cast<unsigned long>(rv));
     return text;
 }
 

@@ -19,7 +19,7 @@ namespace {
 // The same field of the two reads, byte for byte.
 #define EXPECT_FIELD_WRITTEN(zeros, ones, field, what)                                                                 \
     EXPECT_EQ(std::memcmp(&(zeros).field, &(ones).field, sizeof((zeros).field)), 0)                                   \
-        << what << ": " #field " was not written (it kept the bytes the caller put there)"
+        << (what) << ": " #field " was not written (it kept the bytes the caller put there)"
 
 // Calls get(&info) on a 0x00-filled and a 0xFF-filled structure; false (with
 // a failure) unless both answer CKR_OK.

@@ -124,13 +124,13 @@ class AllowedMechanisms : public KeyTest {
 
 #define P11_ALLOWED_MECHANISM_CASES(Name, RESTRICTION, MECHANISMS)                                                     \
     P11_CASE(AllowedMechanisms, Name##SignInitWithAMechanismTheKeyDoesNotAllowIsMechanismInvalid, .group = "keys",     \
-             .functions = "C_CreateObject C_GetAttributeValue C_SignInit C_Sign", .mechanisms = MECHANISMS,            \
+             .functions = "C_CreateObject C_GetAttributeValue C_SignInit C_Sign", .mechanisms = (MECHANISMS),            \
              .section = "v2.40 §5.11 C_SignInit")                                                                      \
     {                                                                                                                  \
         ExpectSignInitRefused(RESTRICTION);                                                                            \
     }                                                                                                                  \
     P11_CASE(AllowedMechanisms, Name##VerifyInitWithAMechanismTheKeyDoesNotAllowIsMechanismInvalid, .group = "keys",   \
-             .functions = "C_CreateObject C_VerifyInit C_Verify", .mechanisms = MECHANISMS,                            \
+             .functions = "C_CreateObject C_VerifyInit C_Verify", .mechanisms = (MECHANISMS),                            \
              .section = "v2.40 §5.12 C_VerifyInit")                                                                    \
     {                                                                                                                  \
         ExpectVerifyInitRefused(RESTRICTION);                                                                          \

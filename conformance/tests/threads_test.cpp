@@ -60,6 +60,7 @@ class Threads : public WithSession<KeyTest> {
         std::condition_variable finished;
         int done = 0;
         std::vector<std::thread> threads;
+        threads.reserve(kThreads);
         for (int t = 0; t < kThreads; ++t) {
             threads.emplace_back([&, t] {
                 body(t, sessions[t], &failures[t]);
@@ -291,8 +292,8 @@ P11_CASE(Threads, TwoThreadsDrawRandomOnTheirOwnSessions, .group = "threads", .f
 {
     ByteVector draws[kThreads];
     Run([&](int t, CK_SESSION_HANDLE session, Failures *failures) {
-        draws[t].assign(kIterations * 32, 0);
-        for (int i = 0; i < kIterations; ++i) {
+        draws[t].assign(static_cast<std::size_t>(kIterations) * 32, 0);
+        for (std::size_t i = 0; i < static_cast<std::size_t>(kIterations); ++i) {
             Ok(fl()->C_GenerateRandom(session, draws[t].data() + 32 * i, 32), "C_GenerateRandom", failures);
         }
     });

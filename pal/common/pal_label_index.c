@@ -18,7 +18,9 @@ static size_t hash_label(const unsigned char *label, size_t label_len)
 
 static size_t hash_handle(CK_OBJECT_HANDLE handle)
 {
-    return (size_t)((uint32_t)handle * 2654435761u);
+    /* Multiplicative hashing in 32 bits (Knuth), wrapping on purpose. */
+    uint32_t hash = (uint32_t)handle * 2654435761u;
+    return (size_t)hash;
 }
 
 static int same_label(const struct p11_label_entry *entry, const unsigned char *label, size_t label_len)
@@ -129,12 +131,13 @@ CK_OBJECT_HANDLE p11_label_index_intern(struct p11_label_index *index,
     if (index->count == index->capacity) {
         /* The port's heap has no realloc (FreeRTOS's has none): copy. */
         size_t capacity = index->capacity ? index->capacity * 2 : 16;
-        struct p11_label_entry **entries = p11_port_malloc(capacity * sizeof(*entries));
+        /* An array of entry pointers: sizeof a pointer is meant. */
+        struct p11_label_entry **entries = p11_port_malloc(capacity * sizeof(*entries)); /* NOLINT(bugprone-sizeof-expression) */
         if (entries == NULL) {
             return CK_INVALID_HANDLE;
         }
         if (index->count > 0) {
-            memcpy(entries, index->entries, index->count * sizeof(*entries));
+            memcpy(entries, index->entries, index->count * sizeof(*entries)); /* NOLINT(bugprone-sizeof-expression) */
         }
         p11_port_free(index->entries);
         index->entries = entries;

@@ -196,7 +196,7 @@ enum flash_record_state flash_record_check(const unsigned char *in, const struct
      * written, both copies being identical. */
     unsigned char copy[FLASH_RECORD_HEADER_COPY_BYTES];
     uint32_t crc = 0;
-    const int a_valid = flash_record_header_parse(in, FLASH_RECORD_HEADER_BYTES, &(struct flash_record_header){0}) & 1;
+    const unsigned a_valid = flash_record_header_parse(in, FLASH_RECORD_HEADER_BYTES, &(struct flash_record_header){0}) & 1u;
     memcpy(copy, a_valid ? in : in + FLASH_RECORD_HEADER_COPY_BYTES, sizeof copy);
     crc = crc32_update(crc, copy, sizeof copy);
     crc = crc32_update(crc, copy, sizeof copy);

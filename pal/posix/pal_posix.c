@@ -43,6 +43,15 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct p11_label_index labels = P11_LABEL_INDEX_INIT;
 static char store_dir[PATH_MAX]; /* empty until Initialize succeeds */
 
+/* Copies a path into a PATH_MAX buffer: every path here is shorter by
+ * construction, and a longer one is cut rather than overrun. */
+static void copy_path(char *out, const char *in)
+{
+    size_t len = strnlen(in, PATH_MAX - 1);
+    memcpy(out, in, len);
+    out[len] = '\0';
+}
+
 /* The store lock: a recursive mutex orders this process's threads (flock
  * alone would not, since they share one descriptor), and flock on lock_fd
  * orders processes. lock_depth counts nested holds by the owning thread. */
@@ -130,7 +139,7 @@ static int object_path(char *out, size_t size, const char *dir,
         return -1;
     }
     char *p = out;
-    memcpy(p, dir, dir_len);
+    memcpy(p, dir, dir_len); /* NOLINT(bugprone-not-null-terminated-result): the suffix's copy ends it */
     p += dir_len;
     *p++ = '/';
     for (size_t i = 0; i < label_len; i++) {
@@ -155,7 +164,7 @@ static CK_RV path_for_handle(CK_OBJECT_HANDLE handle, char *dir, char *path)
     } else if (store_dir[0] == '\0') {
         rv = CKR_DEVICE_ERROR; /* the last Initialize failed */
     } else {
-        strcpy(dir, store_dir);
+        copy_path(dir, store_dir);
         if (object_path(path, PATH_MAX, dir, entry->label,
                         entry->label_len) != 0) {
             rv = CKR_DEVICE_ERROR;
@@ -356,7 +365,7 @@ CK_RV PKCS11_PAL_Initialize(void)
     lock_fd = fd;
     lock_depth = 0;
     pthread_mutex_lock(&lock);
-    strcpy(store_dir, dir);
+    copy_path(store_dir, dir);
     pthread_mutex_unlock(&lock);
     p11_pal_posix_device_key_init(dir);
     if (p11_pal_posix_journal_open(fd) != 0) {
@@ -386,7 +395,7 @@ CK_OBJECT_HANDLE PKCS11_PAL_SaveObject(CK_ATTRIBUTE_PTR pxLabel,
     CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
     if (store_dir[0] != '\0' &&
         object_path(path, sizeof(path), store_dir, label, label_len) == 0) {
-        strcpy(dir, store_dir);
+        copy_path(dir, store_dir);
         handle = p11_label_index_intern(&labels, label, label_len);
     }
     pthread_mutex_unlock(&lock);

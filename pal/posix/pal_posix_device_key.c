@@ -50,16 +50,17 @@ void p11_pal_posix_device_key_init(const char *store_dir)
         }
     }
     pthread_mutex_lock(&path_lock);
-    strcpy(key_file, path);
+    memcpy(key_file, path, sizeof key_file); /* both PATH_MAX, path NUL terminated */
     pthread_mutex_unlock(&path_lock);
 }
 
 static int key_path(char *out, size_t size)
 {
     pthread_mutex_lock(&path_lock);
-    int ok = key_file[0] != '\0' && strlen(key_file) < size;
+    size_t len = strlen(key_file);
+    int ok = len != 0 && len < size;
     if (ok) {
-        strcpy(out, key_file);
+        memcpy(out, key_file, len + 1);
     }
     pthread_mutex_unlock(&path_lock);
     return ok ? 0 : -1;

@@ -120,7 +120,7 @@ static const char *kit_label(int i)
 static void fill_value(unsigned char *out, size_t len, uint32_t tag)
 {
     for (size_t i = 0; i < len; i++) {
-        out[i] = (unsigned char)(tag * 31u + i * 7u);
+        out[i] = (unsigned char)((size_t)tag * 31u + i * 7u);
     }
 }
 
