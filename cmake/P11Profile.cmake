@@ -17,7 +17,7 @@ set(P11_GENERATED_FILES entry_points.c p11_backend.h profile.h profile.c conform
 #   cmake -DP11_PAL_SOURCES="path/to/port.c;path/to/more.c" ...
 # (relative paths are taken from the source root; see docs/porting.md).
 set(P11_PAL_DEFAULT_SOURCES pal/posix/pal_posix.c pal/posix/pal_posix_device_key.c pal/posix/pal_posix_journal.c
-  pal/common/pal_label_index.c)
+  pal/posix/pal_posix_log.c pal/common/pal_label_index.c)
 set(P11_PAL_SOURCES "${P11_PAL_DEFAULT_SOURCES}" CACHE STRING
     "C sources of the PAL the PKCS #11 modules link (default: the POSIX file PAL)")
 # A build folder configured with an earlier default keeps it in its cache:

@@ -64,6 +64,10 @@ for preset in "${presets[@]}"; do
     begin=$SECONDS
     tools/clang_tidy.sh build/default
     timings+=("clang-tidy: $((SECONDS - begin)) s")
+    # cmake --install, and the installed tools and module used from an empty folder (docs/install.md).
+    begin=$SECONDS
+    tools/install_test.sh build/default
+    timings+=("install test: $((SECONDS - begin)) s")
   fi
   echo "== $preset done in $((SECONDS - start)) s"
 done

@@ -18,6 +18,7 @@
 #define _DEFAULT_SOURCE /* explicit_bzero */
 
 #include "core_pkcs11_pal.h"
+#include "pal_posix_log.h"
 #include "core_pkcs11_pal_lock.h"
 #include "pal_label_index.h"
 #include "pal_posix.h"
@@ -274,21 +275,19 @@ static int check_store_folder(const char *dir)
 {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "p11forge: store folder %s is not a folder\n", dir);
+        p11_pal_posix_warn("store folder %s is not a folder", dir);
         return -1;
     }
     if (st.st_uid != geteuid()) {
-        fprintf(stderr,
-                "p11forge: store folder %s is owned by uid %lu, not by this "
-                "process's uid %lu; refused\n",
-                dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
+        p11_pal_posix_warn("store folder %s is owned by uid %lu, not by this "
+                           "process's uid %lu; refused",
+                           dir, (unsigned long)st.st_uid, (unsigned long)geteuid());
         return -1;
     }
     if ((st.st_mode & 077) != 0) {
-        fprintf(stderr,
-                "p11forge: store folder %s has mode %03o; group and others "
-                "must have no access (chmod 700); refused\n",
-                dir, (unsigned)(st.st_mode & 0777));
+        p11_pal_posix_warn("store folder %s has mode %03o; group and others "
+                           "must have no access (chmod 700); refused",
+                           dir, (unsigned)(st.st_mode & 0777));
         return -1;
     }
     return 0;
@@ -341,8 +340,7 @@ CK_RV PKCS11_PAL_Initialize(void)
 
     /* Read each time: the environment may name another folder by now. */
     if (resolve_store_dir(dir, sizeof(dir)) != 0 || make_dirs(dir) != 0) {
-        fprintf(stderr, "p11forge: no usable store folder (set "
-                        "P11FORGE_STORE_DIR)\n");
+        p11_pal_posix_warn("no usable store folder (set P11FORGE_STORE_DIR)");
         rv = CKR_DEVICE_ERROR;
     } else if (check_store_folder(dir) != 0) {
         rv = CKR_DEVICE_ERROR;
@@ -351,7 +349,7 @@ CK_RV PKCS11_PAL_Initialize(void)
      * flock with the parent, so it would not keep the two apart. */
     int fd = rv == CKR_OK ? open_lock_file(dir) : -1;
     if (rv == CKR_OK && fd < 0) {
-        fprintf(stderr, "p11forge: cannot open the lock file in %s\n", dir);
+        p11_pal_posix_warn("cannot open the lock file in %s", dir);
         rv = CKR_DEVICE_ERROR;
     }
     if (rv != CKR_OK) {

@@ -15,6 +15,7 @@
 #include "core_pkcs11_pal_device_key.h"
 #include "core_pkcs11_pal_lock.h"
 #include "pal_posix_internal.h"
+#include "pal_posix_log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -91,18 +92,17 @@ static int read_key(const char *path, unsigned char *key, size_t len)
         if (errno == ENOENT) {
             return 1;
         }
-        fprintf(stderr, "p11forge: cannot open the device key %s: %s\n", path, strerror(errno));
+        p11_pal_posix_warn("cannot open the device key %s: %s", path, strerror(errno));
         return -1;
     }
     struct stat st;
     int rc = -1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "p11forge: device key %s is not a file\n", path);
+        p11_pal_posix_warn("device key %s is not a file", path);
     } else if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-        fprintf(stderr, "p11forge: device key %s must be owned by uid %lu and mode 0600\n", path,
-                (unsigned long)geteuid());
+        p11_pal_posix_warn("device key %s must be owned by uid %lu and mode 0600", path, (unsigned long)geteuid());
     } else if (read_all(fd, key, len) != 0) {
-        fprintf(stderr, "p11forge: device key %s is not %u bytes\n", path, (unsigned)len);
+        p11_pal_posix_warn("device key %s is not %u bytes", path, (unsigned)len);
     } else {
         rc = 0;
     }
@@ -137,7 +137,7 @@ static int make_key(const char *path, unsigned char *key, size_t len)
     }
     int fd = mkstemp(temp); /* 0600 */
     if (fd < 0) {
-        fprintf(stderr, "p11forge: cannot make the device key %s: %s\n", path, strerror(errno));
+        p11_pal_posix_warn("cannot make the device key %s: %s", path, strerror(errno));
         return -1;
     }
     int ok = random_bytes(key, len) == 0 && p11_pal_posix_write_all(fd, key, len) == 0 && fsync(fd) == 0;
@@ -152,7 +152,7 @@ static int make_key(const char *path, unsigned char *key, size_t len)
     if (ok && err == EEXIST) {
         return read_key(path, key, len) == 0 ? 0 : -1;
     }
-    fprintf(stderr, "p11forge: cannot make the device key %s\n", path);
+    p11_pal_posix_warn("cannot make the device key %s", path);
     return -1;
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -83,5 +84,9 @@ int p11_port_entropy(unsigned char *out, size_t len)
 
 void p11_port_log(const char *message)
 {
-    fprintf(stderr, "p11forge: %s\n", message);
+    (void)fprintf(stderr, "p11forge: %s\n", message);
+    /* Inside an agent or a browser stderr goes nowhere: the system log
+     * (journald) keeps the line, under the host program's own name (no
+     * openlog). */
+    syslog(LOG_USER | LOG_WARNING, "p11forge: %s", message);
 }
