@@ -10,7 +10,7 @@ packages=(
   opensc gnutls-bin softhsm2 libnss3-dev libssl-dev
   openssl libengine-pkcs11-openssl p11-kit util-linux
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
-  clang-14 libclang-rt-14-dev cppcheck clang-tidy-14
+  clang-14 libclang-rt-14-dev cppcheck clang-tidy-14 debhelper lintian man-db
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -68,6 +68,10 @@ for preset in "${presets[@]}"; do
     begin=$SECONDS
     tools/install_test.sh build/default
     timings+=("install test: $((SECONDS - begin)) s")
+    # The Debian package, built as the Release configuration; installed and used in CI (docs/install.md).
+    begin=$SECONDS
+    tools/package_test.sh
+    timings+=("Debian package (Release build): $((SECONDS - begin)) s")
   fi
   echo "== $preset done in $((SECONDS - start)) s"
 done

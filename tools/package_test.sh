@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The Debian package (debian/, docs/install.md): dpkg-buildpackage -b in a
+# scratch copy of the tree, as the Release configuration with Debian's
+# hardening flags and warnings as errors, offline, with the wolfSSL source tree the default
+# build already fetched; lintian on the result (no error or warning left
+# unexplained: debian/*.lintian-overrides say why). With CI=true and root,
+# the packages are installed on the machine, the module must show in
+# `p11-kit list-modules` and `p11tool --list-tokens` with no path given,
+# pkcs11-tool must use it by its installed path, and the installed p11conform
+# must pass it from an empty folder; then the packages are purged again.
+#   tools/package_test.sh [WOLFSSL_SOURCE_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+wolfssl=${1:-$(ls -d "$PWD"/build/default/_deps/wolfssl/wolfssl-*/ 2>/dev/null | head -1)}
+[ -n "$wolfssl" ] || { echo "package test: no wolfSSL source tree (configure build/default first)"; exit 1; }
+scratch=$(mktemp -d /tmp/p11package.XXXXXX)
+installed=""
+cleanup() {
+  [ -z "$installed" ] || apt-get purge -y p11forge p11forge-tools p11forge-dev >/dev/null 2>&1 || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+mkdir "$scratch/src"
+tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$scratch/src"
+# Built as the Release configuration (-O3) with Debian's hardening flags and warnings as errors.
+(cd "$scratch/src" && P11_WOLFSSL_SOURCE_DIR="${wolfssl%/}" P11_BUILD_TYPE=Release P11_WERROR=ON \
+   dpkg-buildpackage -us -uc -b -j"$(nproc)" \
+   >"$scratch/build.log" 2>&1) || { tail -40 "$scratch/build.log"; echo "package test: dpkg-buildpackage failed"; exit 1; }
+ls "$scratch"/*.deb
+changes=$(ls "$scratch"/*.changes)
+lintian --fail-on error,warning "$changes"
+if [ "${CI:-}" = true ] && [ "$(id -u)" = 0 ]; then
+  installed=yes
+  apt-get install -y "$scratch"/p11forge_*.deb "$scratch"/p11forge-tools_*.deb "$scratch"/p11forge-dev_*.deb >/dev/null
+  module=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/pkcs11/p11forge-full.so
+  mkdir "$scratch/empty"
+  mkdir -m 700 "$scratch/store"
+  cd "$scratch/empty"
+  export P11FORGE_STORE_DIR="$scratch/store"
+  p11-kit list-modules | grep -A1 "^p11forge-full: p11forge-full.so" # by name, in p11-kit's module folder
+  pkcs11-tool --module "$module" --list-slots | grep -i "p11forge\|slot"
+  p11conform --module "$module" --profile full --init-token | tail -1
+  p11tool --list-tokens | grep "Module: p11forge-full.so" # listed once the token is initialized
+fi
+echo "package test: passed"
