@@ -107,16 +107,7 @@ void CallModel::Opened(CK_SESSION_HANDLE session)
 void CallModel::Closed(CK_SESSION_HANDLE session)
 {
     closed_.insert(session);
-    std::vector<CK_OBJECT_HANDLE> ended;
-    for (const auto &entry : live_) {
-        if (entry.second.known && !entry.second.token && entry.second.creator == session) {
-            ended.push_back(entry.first);
-        }
-    }
-    for (CK_OBJECT_HANDLE object : ended) {
-        Forget(object);
-        destroyed_.insert(object);
-    }
+    EndSessionObjects([session](const Facts &facts) { return facts.creator == session; });
 }
 
 void CallModel::AllClosed()
@@ -128,15 +119,18 @@ void CallModel::AllClosed()
 
 void CallModel::LoggedOut()
 {
-    std::vector<CK_OBJECT_HANDLE> ended;
-    for (const auto &entry : live_) {
-        if (entry.second.known && !entry.second.token && entry.second.is_private) {
-            ended.push_back(entry.first);
+    EndSessionObjects([](const Facts &facts) { return facts.is_private; });
+}
+
+void CallModel::EndSessionObjects(const std::function<bool(const Facts &)> &ends)
+{
+    for (auto entry = live_.begin(); entry != live_.end();) {
+        if (entry->second.known && !entry->second.token && ends(entry->second)) {
+            destroyed_.insert(entry->first);
+            entry = live_.erase(entry);
+        } else {
+            ++entry;
         }
-    }
-    for (CK_OBJECT_HANDLE object : ended) {
-        Forget(object);
-        destroyed_.insert(object);
     }
 }
 
@@ -183,11 +177,6 @@ void CallModel::Changed(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object)
     }
 }
 
-void CallModel::Forget(CK_OBJECT_HANDLE object)
-{
-    live_.erase(object);
-}
-
 void CallModel::Destroyed(CK_OBJECT_HANDLE object)
 {
     auto entry = live_.find(object);
@@ -200,7 +189,7 @@ void CallModel::Destroyed(CK_OBJECT_HANDLE object)
             gone_labels_.insert(label);
         }
     }
-    Forget(object);
+    live_.erase(object);
     destroyed_.insert(object);
 }
 

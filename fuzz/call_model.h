@@ -18,6 +18,7 @@
 #define P11_FUZZ_CALL_MODEL_H
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -82,7 +83,8 @@ private:
     };
 
     bool ReadFacts(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE object, Facts *facts) const;
-    void Forget(CK_OBJECT_HANDLE object);
+    // Session objects for which `ends` holds are gone: their handles must not work again.
+    void EndSessionObjects(const std::function<bool(const Facts &)> &ends);
 
     CK_FUNCTION_LIST *module_;
     std::vector<CK_SESSION_HANDLE> sessions_;

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,7 @@ constexpr unsigned char kFilled = 0xA5; // what every output buffer holds before
 
 // DER OIDs of named curves (SEC 2, RFC 5480), and not-curves.
 const std::vector<std::uint8_t> kCurveParams[] = {
-    {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07}, // P-256
+    {std::begin(kP256Params), std::end(kP256Params)},             // P-256
     {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22},                   // P-384
     {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23},                   // P-521
     {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x0A},                   // secp256k1
@@ -221,20 +222,24 @@ private:
         return data;
     }
 
+    // Mostly one of the token's mechanisms; now and then a foreign or made-up one.
+    CK_MECHANISM_TYPE MechanismType()
+    {
+        switch (in_.below(10)) {
+        case 0:
+            return in_.u32();
+        case 1:
+            return in_.pick({CKM_AES_CBC, CKM_MD5, CKM_ECDH1_DERIVE, CKM_SHA_1_HMAC, CKM_VENDOR_DEFINED,
+                             CKM_GENERIC_SECRET_KEY_GEN});
+        default:
+            return token_.mechanisms.empty() ? CKM_SHA256 : in_.pick(token_.mechanisms);
+        }
+    }
+
     CK_MECHANISM Mechanism(Scratch &scratch)
     {
         CK_MECHANISM mechanism{};
-        switch (in_.below(10)) {
-        case 0:
-            mechanism.mechanism = in_.u32();
-            break;
-        case 1:
-            mechanism.mechanism = in_.pick({CKM_AES_CBC, CKM_MD5, CKM_ECDH1_DERIVE, CKM_SHA_1_HMAC, CKM_VENDOR_DEFINED,
-                                            CKM_GENERIC_SECRET_KEY_GEN});
-            break;
-        default:
-            mechanism.mechanism = token_.mechanisms.empty() ? CKM_SHA256 : in_.pick(token_.mechanisms);
-        }
+        mechanism.mechanism = MechanismType();
         switch (in_.below(6)) {
         case 0: { // a PSS parameter block, right or wrong
             auto *params = static_cast<CK_RSA_PKCS_PSS_PARAMS *>(scratch.Buffer(sizeof(CK_RSA_PKCS_PSS_PARAMS)));
@@ -421,21 +426,18 @@ private:
             break;
         case 7: {
             CK_SESSION_HANDLE session = Session();
-            std::vector<std::uint8_t> pin = Pin();
             CK_BYTE_PTR data;
             CK_ULONG length;
-            Input(scratch, pin, &data, &length);
+            Input(scratch, Pin(), &data, &length);
             model_.ReturnedForSession("C_InitPIN", session, Module().C_InitPIN(session, data, length));
             break;
         }
         case 8: {
             CK_SESSION_HANDLE session = Session();
-            std::vector<std::uint8_t> old_pin = Pin();
-            std::vector<std::uint8_t> new_pin = Pin();
             CK_BYTE_PTR old_data, new_data;
             CK_ULONG old_length, new_length;
-            Input(scratch, old_pin, &old_data, &old_length);
-            Input(scratch, new_pin, &new_data, &new_length);
+            Input(scratch, Pin(), &old_data, &old_length);
+            Input(scratch, Pin(), &new_data, &new_length);
             model_.ReturnedForSession("C_SetPIN", session,
                                       Module().C_SetPIN(session, old_data, old_length, new_data, new_length));
             break;
@@ -487,10 +489,9 @@ private:
         case 15: {
             CK_SESSION_HANDLE session = Session();
             CK_USER_TYPE user = in_.below(3) == 0 ? in_.pick(kUserTypes) : CKU_USER;
-            std::vector<std::uint8_t> pin = Pin();
             CK_BYTE_PTR data;
             CK_ULONG length;
-            Input(scratch, pin, &data, &length);
+            Input(scratch, Pin(), &data, &length);
             model_.ReturnedForSession("C_Login", session, Module().C_Login(session, user, data, length));
             break;
         }
@@ -637,10 +638,9 @@ private:
 
     void InitToken(Scratch &scratch)
     {
-        std::vector<std::uint8_t> pin = Pin();
         CK_BYTE_PTR data;
         CK_ULONG length;
-        Input(scratch, pin, &data, &length);
+        Input(scratch, Pin(), &data, &length);
         CK_UTF8CHAR label[32];
         std::memset(label, in_.below(2) == 0 ? ' ' : in_.u8(), sizeof label);
         CK_RV rv = model_.Returned("C_InitToken", Module().C_InitToken(Slot(), data, length,
@@ -799,7 +799,7 @@ private:
     void GenerateKeyPair(Scratch &scratch)
     {
         CK_SESSION_HANDLE session = Session();
-        CK_MECHANISM mechanism{in_.below(4) == 0 ? Mechanism(scratch).mechanism : CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+        CK_MECHANISM mechanism{in_.below(4) == 0 ? MechanismType() : CKM_EC_KEY_PAIR_GEN, nullptr, 0};
         std::vector<CK_ATTRIBUTE> public_base = {Bool(scratch, CKA_TOKEN, in_.below(2) == 0), Label(scratch),
                                                  Bool(scratch, CKA_VERIFY, true)};
         if (mechanism.mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN) {

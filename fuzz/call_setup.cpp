@@ -27,7 +27,7 @@ namespace {
 CK_BBOOL kTrue = CK_TRUE;
 CK_BBOOL kFalse = CK_FALSE;
 
-// A label the store takes: the profile's `wanted`-th fixed label, else `own`.
+// A label the store takes: `fixed` when the store takes only the profile's fixed labels, else `own`.
 std::string LabelFor(const Token &token, const char *fixed, const char *own)
 {
     if (token.labels.empty()) {
@@ -60,12 +60,11 @@ std::vector<std::uint8_t> ReadBytes(CK_FUNCTION_LIST *module, CK_SESSION_HANDLE 
 
 void MakeEcPair(Token &token, CK_SESSION_HANDLE session)
 {
-    static const CK_BYTE kP256[] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
     const std::string public_label = LabelFor(token, "Device Pub TLS Key", "fuzz ec public");
     const std::string private_label = LabelFor(token, "Device Priv TLS Key", "fuzz ec private");
     CK_MECHANISM mechanism = {CKM_EC_KEY_PAIR_GEN, nullptr, 0};
     CK_ATTRIBUTE public_attrs[] = {{CKA_TOKEN, &kTrue, 1}, {CKA_VERIFY, &kTrue, 1},
-                                   {CKA_EC_PARAMS, const_cast<CK_BYTE *>(kP256), sizeof kP256},
+                                   {CKA_EC_PARAMS, const_cast<CK_BYTE *>(kP256Params), sizeof kP256Params},
                                    LabelAttribute(public_label)};
     CK_ATTRIBUTE private_attrs[] = {{CKA_TOKEN, &kTrue, 1}, {CKA_SIGN, &kTrue, 1}, {CKA_PRIVATE, &kTrue, 1},
                                     {CKA_SENSITIVE, &kTrue, 1}, LabelAttribute(private_label)};
@@ -114,11 +113,11 @@ void MakeSecretsAndData(Token &token, CK_SESSION_HANDLE session)
         return; // no label for the rest
     }
     // Readable secrets exist too: an extractable, not sensitive EC key and a private data object.
-    static const CK_BYTE kP256[] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
     const std::string plain_label = "fuzz ec plain";
     CK_ATTRIBUTE plain[] = {{CKA_CLASS, &private_key, sizeof private_key}, {CKA_KEY_TYPE, &ec, sizeof ec},
                             {CKA_TOKEN, &kTrue, 1}, {CKA_SIGN, &kTrue, 1}, {CKA_SENSITIVE, &kFalse, 1},
-                            {CKA_EXTRACTABLE, &kTrue, 1}, {CKA_EC_PARAMS, const_cast<CK_BYTE *>(kP256), sizeof kP256},
+                            {CKA_EXTRACTABLE, &kTrue, 1},
+                            {CKA_EC_PARAMS, const_cast<CK_BYTE *>(kP256Params), sizeof kP256Params},
                             {CKA_VALUE, value, sizeof value}, LabelAttribute(plain_label)};
     token.module->C_CreateObject(session, plain, 9, &object);
     const std::string data_label = "fuzz data";

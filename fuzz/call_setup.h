@@ -22,6 +22,9 @@ struct Token {
     std::vector<std::uint8_t> rsa_modulus;     // of the prepared RSA key (empty when none)
 };
 
+// CKA_EC_PARAMS of P-256: the DER OID 1.2.840.10045.3.1.7 (RFC 5480).
+inline constexpr CK_BYTE kP256Params[] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
+
 // Made on first use; the module is finalized and its store snapshotted.
 const Token &PreparedToken();
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Debian package (debian/, docs/install.md): dpkg-buildpackage -b in a
 # scratch copy of the tree, as the Release configuration with Debian's
-# hardening flags and warnings as errors, offline, with the wolfSSL source tree the default
-# build already fetched; lintian on the result (no error or warning left
+# hardening flags and warnings as errors, offline with the wolfSSL source
+# tree the default build already fetched, the whole ctest suite run on that
+# build; lintian on the result (no error or warning left
 # unexplained: debian/*.lintian-overrides say why). With CI=true and root,
 # the packages are installed on the machine, the module must show in
 # `p11-kit list-modules` and `p11tool --list-tokens` with no path given,
@@ -22,8 +23,9 @@ cleanup() {
 trap cleanup EXIT
 mkdir "$scratch/src"
 tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$scratch/src"
-# Built as the Release configuration (-O3) with Debian's hardening flags and warnings as errors.
-(cd "$scratch/src" && P11_WOLFSSL_SOURCE_DIR="${wolfssl%/}" P11_BUILD_TYPE=Release P11_WERROR=ON \
+# Built as the Release configuration (-O3) with Debian's hardening flags and warnings as errors,
+# and the whole ctest suite run on that build (dh_auto_test).
+(cd "$scratch/src" && P11_WOLFSSL_SOURCE_DIR="${wolfssl%/}" P11_BUILD_TYPE=Release P11_WERROR=ON P11_PACKAGE_TESTS=all \
    dpkg-buildpackage -us -uc -b -j"$(nproc)" \
    >"$scratch/build.log" 2>&1) || { tail -40 "$scratch/build.log"; echo "package test: dpkg-buildpackage failed"; exit 1; }
 ls "$scratch"/*.deb

@@ -267,7 +267,7 @@ CK_RV p11_pal_memory_snapshot(void)
             continue; /* destroyed: nothing to keep */
         }
         struct snapshot_entry *kept = &entries[count];
-        kept->label = malloc(entry->label_len + 1);
+        kept->label = malloc(entry->label_len + 1); /* + 1: malloc(0) may answer NULL, read as exhaustion */
         kept->value = copy_value(entry->value);
         kept->label_len = entry->label_len;
         count++;
