@@ -35,13 +35,7 @@ if [ "${CI:-}" = true ] && [ "$(id -u)" = 0 ]; then
   installed=yes
   apt-get install -y "$scratch"/p11forge_*.deb "$scratch"/p11forge-tools_*.deb "$scratch"/p11forge-dev_*.deb >/dev/null
   module=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/pkcs11/p11forge-full.so
-  mkdir "$scratch/empty"
-  mkdir -m 700 "$scratch/store"
-  cd "$scratch/empty"
-  export P11FORGE_STORE_DIR="$scratch/store"
-  p11-kit list-modules | grep -A1 "^p11forge-full: p11forge-full.so" # by name, in p11-kit's module folder
-  pkcs11-tool --module "$module" --list-slots | grep -i "p11forge\|slot"
-  p11conform --module "$module" --profile full --init-token | tail -1
-  p11tool --list-tokens | grep "Module: p11forge-full.so" # listed once the token is initialized
+  # Registered by its bare name, in p11-kit's module folder.
+  tools/installed_module_check.sh p11conform "$module" "$scratch" p11forge-full p11forge-full.so
 fi
 echo "package test: passed"
