@@ -61,7 +61,7 @@ function(p11_add_conformance_runner)
   target_compile_definitions(p11conform PRIVATE P11CONF_SOURCE_ROOT="${p11_source_root}/"
     P11CONF_CODEGEN_DIR="${P11_SOURCE_ROOT}/codegen" P11CONF_PYTHON="${P11_PYTHON}")
   target_link_libraries(p11conform PRIVATE p11_module_loader p11_pkcs11_headers GTest::gtest Threads::Threads OpenSSL::Crypto
-                        ${CMAKE_DL_LIBS})
+                        ${CMAKE_DL_LIBS} p11_warnings)
 endfunction()
 
 # The suite against SoftHSMv2 (Debian softhsm2), its failures explained in
@@ -99,7 +99,7 @@ function(p11_add_conformance_self_tests)
   get_filename_component(p11_source_root ${P11_SOURCE_ROOT} ABSOLUTE)
   target_compile_definitions(p11conform_self_test PRIVATE P11CONF_SOURCE_ROOT="${p11_source_root}/"
     P11CONF_CODEGEN_DIR="${P11_SOURCE_ROOT}/codegen" P11CONF_PYTHON="${P11_PYTHON}")
-  target_link_libraries(p11conform_self_test PRIVATE p11_pkcs11_headers GTest::gtest_main)
+  target_link_libraries(p11conform_self_test PRIVATE p11_pkcs11_headers GTest::gtest_main p11_warnings)
   gtest_discover_tests(p11conform_self_test TEST_PREFIX conformance.runner.)
   add_test(NAME conformance.runner.command_line
            COMMAND ${c}/self_tests/cli_test.sh $<TARGET_FILE:p11conform> $<TARGET_FILE:p11forge-freertos>)

@@ -86,7 +86,7 @@ function(p11_add_profile name)
     ${gen}/entry_points.c ${gen}/profile.c
     ${P11_SOURCE_ROOT}/backend_wolfssl/interface_check.cpp)
   target_include_directories(p11forge_${name}_objects PRIVATE ${gen} ${P11_SOURCE_ROOT}/backend_wolfssl)
-  target_link_libraries(p11forge_${name}_objects PRIVATE ${backend})
+  target_link_libraries(p11forge_${name}_objects PRIVATE ${backend} p11_warnings)
 
   if(P11_FIRMWARE)
     # Firmware: the static library only, named like the host's module; the

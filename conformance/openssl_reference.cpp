@@ -10,7 +10,9 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 
@@ -131,6 +133,16 @@ Owned<EVP_PKEY> RsaFrom(const RsaKey &key, bool with_private)
     return FromParams("RSA", builder.get(), with_private ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
 }
 
+// prefix || rest, sized once: GCC 12 at -O3 reads an insert into a vector made
+// from an initializer list as an over-read (-Wstringop-overread), a false report.
+Bytes Prefixed(const unsigned char *prefix, std::size_t prefix_len, const Bytes &rest)
+{
+    Bytes out(prefix_len + rest.size());
+    std::copy(prefix, prefix + prefix_len, out.begin());
+    std::copy(rest.begin(), rest.end(), out.begin() + static_cast<std::ptrdiff_t>(prefix_len));
+    return out;
+}
+
 } // namespace
 
 Bytes DerOctetString(const Bytes &content)
@@ -168,10 +180,9 @@ Bytes HmacSha256(const Bytes &key, const Bytes &data)
 Bytes Sha256DigestInfo(const Bytes &hash)
 {
     // RFC 8017 §9.2 note 1: the DER prefix of a SHA-256 DigestInfo.
-    Bytes out = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-                 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
-    out.insert(out.end(), hash.begin(), hash.end());
-    return out;
+    static const unsigned char kPrefix[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                            0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+    return Prefixed(kPrefix, sizeof kPrefix, hash);
 }
 
 Bytes Sha384(const Bytes &data)
@@ -191,10 +202,9 @@ Bytes Sha1(const Bytes &data)
 Bytes Sha384DigestInfo(const Bytes &hash)
 {
     // RFC 8017 §9.2 note 1: the DER prefix of a SHA-384 DigestInfo.
-    Bytes out = {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-                 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30};
-    out.insert(out.end(), hash.begin(), hash.end());
-    return out;
+    static const unsigned char kPrefix[] = {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                            0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30};
+    return Prefixed(kPrefix, sizeof kPrefix, hash);
 }
 
 EcKey GenerateEcKey(const std::string &curve)

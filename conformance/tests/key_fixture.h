@@ -59,10 +59,9 @@ inline ByteVector HmacSecret()
 // The value of CKA_ALLOWED_MECHANISMS: an array of CK_MECHANISM_TYPE.
 inline ByteVector MechanismList(std::initializer_list<CK_MECHANISM_TYPE> types)
 {
-    ByteVector out;
-    for (CK_MECHANISM_TYPE type : types) {
-        const auto *bytes = reinterpret_cast<const unsigned char *>(&type);
-        out.insert(out.end(), bytes, bytes + sizeof(type));
+    ByteVector out(types.size() * sizeof(CK_MECHANISM_TYPE));
+    if (!out.empty()) {
+        std::memcpy(out.data(), types.begin(), out.size());
     }
     return out;
 }

@@ -7,6 +7,8 @@
 // key OpenSSL made with one component broken. And the reason it matters: a
 // module that keeps Q = (0,0) may verify a signature made without any private
 // key for every message (a universal forgery).
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -30,9 +32,10 @@ const ByteVector kP256Order = {0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0
 // The uncompressed point 04||X||Y.
 ByteVector Uncompressed(const ByteVector &x, const ByteVector &y)
 {
-    ByteVector point = {0x04};
-    point.insert(point.end(), x.begin(), x.end());
-    point.insert(point.end(), y.begin(), y.end());
+    ByteVector point(1 + x.size() + y.size());
+    point[0] = 0x04;
+    std::copy(x.begin(), x.end(), point.begin() + 1);
+    std::copy(y.begin(), y.end(), point.begin() + 1 + static_cast<std::ptrdiff_t>(x.size()));
     return point;
 }
 
