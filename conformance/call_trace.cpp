@@ -24,7 +24,12 @@ std::string ArgText(unsigned char value)
 
 std::string ArgText(unsigned long *pointer)
 {
-    return pointer == nullptr ? "NULL" : "&" + std::to_string(*pointer);
+    if (pointer == nullptr) {
+        return "NULL";
+    }
+    std::string text = "&";
+    text += std::to_string(*pointer);
+    return text;
 }
 
 std::string ArgText(CK_MECHANISM *mechanism)
@@ -32,7 +37,8 @@ std::string ArgText(CK_MECHANISM *mechanism)
     if (mechanism == nullptr) {
         return "NULL";
     }
-    std::string text = "{" + MechanismName(mechanism->mechanism);
+    std::string text = "{";
+    text += MechanismName(mechanism->mechanism);
     if (mechanism->pParameter != nullptr || mechanism->ulParameterLen != 0) {
         text += std::string(", ") + (mechanism->pParameter == nullptr ? "NULL" : "&") + ", " +
                 std::to_string(mechanism->ulParameterLen);
@@ -49,14 +55,16 @@ std::string SessionFlagsText(CK_FLAGS flags)
     } known[] = {{CKF_SERIAL_SESSION, "CKF_SERIAL_SESSION"}, {CKF_RW_SESSION, "CKF_RW_SESSION"}};
     for (const auto &flag : known) {
         if ((flags & flag.bit) != 0) {
-            text += (text.empty() ? "" : "|") + std::string(flag.name);
+            text += text.empty() ? "" : "|";
+            text += flag.name;
             flags &= ~flag.bit;
         }
     }
     if (flags != 0 || text.empty()) {
         char hex[24];
         (void)std::snprintf(hex, sizeof(hex), "0x%lx", static_cast<unsigned long>(flags));
-        text += (text.empty() ? "" : "|") + std::string(hex);
+        text += text.empty() ? "" : "|";
+        text += hex;
     }
     return text;
 }

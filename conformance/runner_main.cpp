@@ -304,7 +304,8 @@ int main(int argc, char **argv)
     for (const CaseInfo &info : AllCases()) {
         const Selection s = SelectCase(info, ActiveProfile(), o);
         if (s.selected) {
-            selected += (selected.empty() ? "" : ":") + info.FullName();
+            selected += selected.empty() ? "" : ":";
+            selected += info.FullName();
         } else {
             report.not_selected.push_back({&info, s.reason});
         }

@@ -288,7 +288,10 @@ bool ParseProfileText(const std::string &text, const std::string &source, Runtim
         std::string why;
         if (!ApplyLine(key, value, &parsed, &why)) {
             *error = source;
-            *error += ":" + std::to_string(number) + ": " + why;
+            *error += ":";
+            *error += std::to_string(number);
+            *error += ": ";
+            *error += why;
             return false;
         }
     }

@@ -9,7 +9,7 @@ namespace {
 RuntimeProfile Profile()
 {
     RuntimeProfile p;
-    p.name = "p";
+    p.name = std::string("p");
     p.functions = {"C_Initialize", "C_Sign", "C_InitToken"};
     p.test_groups = {"skeleton", "keys"};
     ProfileMechanism ecdsa;

@@ -62,7 +62,8 @@ P11_CASE(Login, WrongPinIsPinIncorrect, .group = "login", .functions = "C_Login 
     NEED_USER_PIN();
     P11_SKIP_UNLESS(OpenSession());
     EXPECT_RV(LoginAs(session_, CKU_USER, user_pin_ + "x"), CKR_PIN_INCORRECT);
-    const std::string other = (user_pin_[0] == '9' ? "8" : "9") + user_pin_.substr(1);
+    std::string other = user_pin_;
+    other[0] = user_pin_[0] == '9' ? '8' : '9';
     EXPECT_RV(LoginAs(session_, CKU_USER, other), CKR_PIN_INCORRECT) << "one character changed";
     EXPECT_EQ(StateOf(session_), CKS_RW_PUBLIC_SESSION) << "a refused login changes nothing";
 }
