@@ -17,20 +17,34 @@ targets=(store_records flash_image)
 for program in "$build"/fuzz/p11fuzz_calls_*; do
   [ -x "$program" ] && targets+=("$(basename "$program" | sed 's/^p11fuzz_//')")
 done
-status=0
-for target in "${targets[@]}"; do
-  corpus=$target
-  options=(-close_fd_mask=2) # the store and flash PALs report every damaged record on stderr
+# One target per core at a time; each reports when all are done, in order.
+jobs=${P11_FUZZ_JOBS:-$(nproc)}
+fuzz_one() {
+  local target=$1 corpus=$1 work="$scratch/$1"
+  local options=(-close_fd_mask=2) # the store and flash PALs report every damaged record on stderr
   if [[ $target == calls_* ]]; then
     corpus=calls
     options=() # a broken invariant is told on stderr
   fi
-  work="$scratch/$target"
   mkdir -p "$work/corpus"
   cp fuzz/corpus/"$corpus"/* "$work/corpus/"
-  echo "== fuzz $target: $seconds s (scratch $work)"
-  if ! "$build/fuzz/p11fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 "${options[@]}" \
-       -dict="fuzz/dict/$corpus.dict" -artifact_prefix="$work/" "$work/corpus" >"$work/log" 2>&1; then
+  "$build/fuzz/p11fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 "${options[@]}" \
+    -dict="fuzz/dict/$corpus.dict" -artifact_prefix="$work/" "$work/corpus" >"$work/log" 2>&1
+}
+echo "== fuzz: ${targets[*]}: $seconds s each, $jobs at a time (scratch $scratch)"
+pids=()
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+    wait -n || true # each target's own status is read below
+  done
+  fuzz_one "$target" &
+  pids+=($!)
+done
+status=0
+for i in "${!targets[@]}"; do
+  target=${targets[$i]} work="$scratch/${targets[$i]}"
+  echo "== fuzz $target"
+  if ! wait "${pids[$i]}"; then
     status=1
     echo "== fuzz $target FAILED: $(ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null | tr '\n' ' ')"
     grep -E "invariant broken" "$work/log" || true
