@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 
+#include "named_curves.h"
 #include "rv_check.h"
 
 namespace p11conf {
@@ -12,18 +13,6 @@ namespace {
 std::mutex g_lock; // cases may call from several threads
 CK_C_GetAttributeValue g_query = nullptr;
 std::set<std::string> g_notes;
-
-// DER of the named curves' OIDs (CKA_EC_PARAMS), RFC 5480 §2.1.1.1.
-struct Curve {
-    const char *name;
-    std::vector<CK_BYTE> der;
-};
-const Curve kCurves[] = {
-    {"P-256", {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07}},
-    {"P-384", {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22}},
-    {"P-521", {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23}},
-    {"P-224", {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x21}},
-};
 
 // One attribute's bytes; empty when the module refuses or has none.
 std::vector<CK_BYTE> Attribute(CK_C_GetAttributeValue get, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key,
@@ -87,8 +76,8 @@ std::string KeyText(CK_C_GetAttributeValue get, CK_SESSION_HANDLE session, CK_OB
     }
     if (type == CKK_EC) {
         const std::vector<CK_BYTE> params = Attribute(get, session, key, CKA_EC_PARAMS);
-        for (const Curve &curve : kCurves) {
-            if (params == curve.der) {
+        for (const NamedCurve &curve : kNamedCurves) {
+            if (params == curve.der_oid) {
                 return std::string("EC ") + curve.name;
             }
         }

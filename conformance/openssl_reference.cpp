@@ -11,10 +11,12 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+
+#include "named_curves.h"
 
 namespace p11conf {
 namespace reference {
@@ -64,22 +66,7 @@ int FieldBytes(const std::string &curve)
 
 const char *GroupName(const std::string &curve)
 {
-    return curve == "P-384" ? "secp384r1" : curve == "P-224" ? "secp224r1" : curve == "P-521" ? "secp521r1" : "prime256v1";
-}
-
-// DER of the named-curve OID (CKA_EC_PARAMS).
-Bytes CurveOid(const std::string &curve)
-{
-    if (curve == "P-384") {
-        return {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
-    }
-    if (curve == "P-224") {
-        return {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x21};
-    }
-    if (curve == "P-521") {
-        return {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23};
-    }
-    return {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    return CurveNamed(curve).openssl_group;
 }
 
 Owned<EVP_PKEY> FromParams(const char *type, OSSL_PARAM_BLD *builder, int selection)
@@ -215,7 +202,7 @@ EcKey GenerateEcKey(const std::string &curve)
     }
     EcKey key;
     key.curve = curve;
-    key.ec_params = CurveOid(curve);
+    key.ec_params = CurveNamed(curve).der_oid;
     key.private_value = KeyBn(pkey.get(), OSSL_PKEY_PARAM_PRIV_KEY, FieldBytes(curve));
     size_t size = 0;
     EVP_PKEY_get_octet_string_param(pkey.get(), OSSL_PKEY_PARAM_PUB_KEY, nullptr, 0, &size);

@@ -16,16 +16,17 @@
 #include <vector>
 
 #include "module_fixture.h"
+#include "named_curves.h"
 #include "openssl_reference.h"
 
 namespace p11conf {
 
 namespace ref = reference;
 
-// DER of the P-256 named-curve OID (CKA_EC_PARAMS), as FreeRTOS passes it.
-inline const ByteVector kP256Params = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
-// DER of the P-384 (secp384r1) named-curve OID.
-inline const ByteVector kP384Params = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+// CKA_EC_PARAMS of P-256 (as FreeRTOS passes it) and of P-384 (named_curves.h: defined
+// before these in every file that includes this one, so initialized first).
+inline const ByteVector kP256Params = CurveNamed("P-256").der_oid;
+inline const ByteVector kP384Params = CurveNamed("P-384").der_oid;
 inline const ByteVector kMessage = {'F', 'r', 'e', 'e', 'R', 'T', 'O', 'S', ' ', 'P', 'K', 'C', 'S', '#', '1', '1'};
 
 // One RSA key per size and run: OpenSSL takes a while to make one.
