@@ -6,7 +6,7 @@
 #include "crypto/key_check.h"
 #include "crypto/parsed_key.h"
 #include "openssl_keys.h"
-#include "failing_operator_new.h"
+#include "full_heap_sweep.h"
 
 using namespace p11;
 using namespace p11test;
@@ -208,27 +208,18 @@ template <typename Fn> CK_RV Answer(Fn fn)
     }
 }
 
-// Refuses the n-th allocation and every later one, for n = 0, 1, ..., until
-// `fn` runs without a refusal: each refused run must answer CKR_HOST_MEMORY
-// (worth a retry), never a verdict on the key; the last must answer CKR_OK.
-// Returns how many runs met a refusal.
+// Each refused run must answer CKR_HOST_MEMORY (worth a retry), never a
+// verdict on the key; the last must answer CKR_OK (full_heap_sweep.h).
 template <typename Fn> long SweepFullHeap(Fn fn, const char *what)
 {
-    for (long n = 0;; ++n) {
-        p11test::FailAllocationsAfter(n);
-        const CK_RV rv = Answer(fn);
-        const bool refused = p11test::AnAllocationFailed();
-        p11test::FailAllocationsAfter(-1);
-        if (!refused) {
-            EXPECT_EQ(rv, CKR_OK) << what;
-            return n;
-        }
-        EXPECT_EQ(rv, CKR_HOST_MEMORY) << what << ", allocation " << n;
-        if (n >= 500) {
-            ADD_FAILURE() << what << ": still allocating after 500";
-            return n;
-        }
-    }
+    return p11test::SweepFullHeap([&] { return Answer(fn); },
+                                  [&](CK_RV rv, bool refused, long n) {
+                                      if (refused) {
+                                          EXPECT_EQ(rv, CKR_HOST_MEMORY) << what << ", allocation " << n;
+                                      } else {
+                                          EXPECT_EQ(rv, CKR_OK) << what;
+                                      }
+                                  });
 }
 
 } // namespace

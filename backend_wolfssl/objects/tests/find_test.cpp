@@ -1,7 +1,7 @@
 /* C_FindObjectsInit / C_FindObjects / C_FindObjectsFinal: exact matching,
  * batches, operation state, visibility, and the indexes at scale. */
 #include "object_test_support.h"
-#include "failing_operator_new.h"
+#include "full_heap_sweep.h"
 
 using namespace p11test;
 
@@ -55,26 +55,24 @@ TEST_F(FindTest, FullHeapAtAnyAllocationOfFindObjectsInitIsHostMemoryAndLeavesNo
     CreateOk(h, DataTemplate("found", false));
     Tmpl labelled;
     labelled.Str(CKA_LABEL, "found");
-    for (long n = 0;; ++n) {
-        p11test::FailAllocationsAfter(n);
-        const CK_RV rv = FindInit(h, labelled);
-        const bool refused = p11test::AnAllocationFailed();
-        p11test::FailAllocationsAfter(-1);
-        if (!refused) {
-            EXPECT_EQ(CKR_OK, rv);
-            EXPECT_EQ(CKR_OK, FindFinal(h));
-            EXPECT_GT(n, 0) << "the search allocated nothing: the sweep proved nothing";
-            break;
-        }
-        EXPECT_EQ(CKR_HOST_MEMORY, rv) << "allocation " << n;
-        if (rv == CKR_OK) {
-            FindFinal(h);
-        }
-        CK_OBJECT_HANDLE found[1];
-        CK_ULONG count = 1;
-        EXPECT_EQ(CKR_OPERATION_NOT_INITIALIZED, FindNext(h, found, 1, &count)) << "allocation " << n;
-        ASSERT_LT(n, 100);
-    }
+    const long refused_runs = p11test::SweepFullHeap(
+        [&] { return FindInit(h, labelled); },
+        [&](CK_RV rv, bool refused, long n) {
+            if (!refused) {
+                EXPECT_EQ(CKR_OK, rv);
+                EXPECT_EQ(CKR_OK, FindFinal(h));
+                return;
+            }
+            EXPECT_EQ(CKR_HOST_MEMORY, rv) << "allocation " << n;
+            if (rv == CKR_OK) {
+                FindFinal(h);
+            }
+            CK_OBJECT_HANDLE found[1];
+            CK_ULONG count = 1;
+            EXPECT_EQ(CKR_OPERATION_NOT_INITIALIZED, FindNext(h, found, 1, &count)) << "allocation " << n;
+        },
+        100);
+    EXPECT_GT(refused_runs, 0) << "the search allocated nothing: the sweep proved nothing";
     EXPECT_EQ(1u, Find(h, labelled).size());
 }
 
