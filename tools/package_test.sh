@@ -31,6 +31,8 @@ tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$scratch/src"
 ls "$scratch"/*.deb
 changes=$(ls "$scratch"/*.changes)
 lintian --fail-on error,warning "$changes"
+# The packages' own source and build tree goes before they are used: nothing installed may need it.
+rm -rf "$scratch/src"
 if [ "${CI:-}" = true ] && [ "$(id -u)" = 0 ]; then
   installed=yes
   apt-get install -y "$scratch"/p11forge_*.deb "$scratch"/p11forge-tools_*.deb "$scratch"/p11forge-dev_*.deb >/dev/null
