@@ -79,12 +79,20 @@ function(p11_add_profile name)
     execute_process(COMMAND ${P11_PYTHON} ${P11_SOURCE_ROOT}/codegen/generate.py
                             --profile-dir ${ARG_PROFILE_DIR} --profile ${name} --out ${out_root})
   endif()
-  p11_backend_for_settings(${settings} backend)
+  # backend: lean (profile.h says so) links the verify-only backend, whose
+  # sources include the generated p11_backend.h themselves.
+  file(STRINGS ${gen}/profile.h lean REGEX "^#define P11_PROFILE_BACKEND_LEAN 1$")
+  if(lean)
+    p11_lean_backend_for_settings(${settings} ${gen} backend)
+    set(interface_check "")
+  else()
+    p11_backend_for_settings(${settings} backend)
+    set(interface_check ${P11_SOURCE_ROOT}/backend_wolfssl/interface_check.cpp)
+  endif()
 
   # Entry points + profile data, compiled once for the module and the static library.
   add_library(p11forge_${name}_objects OBJECT
-    ${gen}/entry_points.c ${gen}/profile.c
-    ${P11_SOURCE_ROOT}/backend_wolfssl/interface_check.cpp)
+    ${gen}/entry_points.c ${gen}/profile.c ${interface_check})
   target_include_directories(p11forge_${name}_objects PRIVATE ${gen} ${P11_SOURCE_ROOT}/backend_wolfssl)
   target_link_libraries(p11forge_${name}_objects PRIVATE ${backend} p11_warnings)
 

@@ -96,7 +96,9 @@ function(p11_wolfcrypt_for_settings settings out)
   list(TRANSFORM sources PREPEND ${P11_WOLFSSL_TREE}/wolfcrypt/src/)
   add_library(${target} STATIC ${sources})
   target_include_directories(${target} SYSTEM PUBLIC ${settings_dir} ${P11_WOLFSSL_TREE})
-  target_compile_definitions(${target} PUBLIC WOLFSSL_USER_SETTINGS)
+  # P11_WOLFCRYPT_FROM_SOURCE: its internal (WOLFSSL_LOCAL) functions link
+  # too, which Debian's shared library does not export (lean_api_verify.cpp).
+  target_compile_definitions(${target} PUBLIC WOLFSSL_USER_SETTINGS P11_WOLFCRYPT_FROM_SOURCE)
   set_target_properties(${target} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
   if(P11_FIRMWARE)
     # The firmware section of the settings (the port's heap, entropy, no threads).

@@ -3,6 +3,7 @@ target_sources(p11_backend_wolfssl PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/device_key.cpp
   ${CMAKE_CURRENT_LIST_DIR}/gcm_box.cpp
   ${CMAKE_CURRENT_LIST_DIR}/held_keys.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/secret_key.cpp
   ${CMAKE_CURRENT_LIST_DIR}/token_key.cpp)
 
 if(BUILD_TESTING)

@@ -19,25 +19,6 @@ void wrap_aad(WrapSlot slot, std::uint8_t (&aad)[19])
 
 } // namespace
 
-// The base's default constructor on purpose: a copy's reference count is its own.
-SecretKey::SecretKey(const SecretKey &other) : RefCounted() // NOLINT(bugprone-copy-constructor-init)
-{
-    std::memcpy(bytes, other.bytes, sizeof bytes);
-}
-
-SecretKey &SecretKey::operator=(const SecretKey &other)
-{
-    if (this != &other) {
-        std::memcpy(bytes, other.bytes, sizeof bytes);
-    }
-    return *this;
-}
-
-SecretKey::~SecretKey()
-{
-    secure_wipe(bytes, sizeof bytes);
-}
-
 bool token_key_make(WC_RNG &rng, SecretKey *out)
 {
     return wc_RNG_GenerateBlock(&rng, out->bytes, static_cast<word32>(sizeof out->bytes)) == 0;

@@ -15,7 +15,8 @@ from . import profile_checks, spec_model, yaml_lines
 from .errors import SpecError
 
 PROFILE_KEYS = {"description", "extends", "abstract", "families", "functions", "mechanisms",
-                "limits", "token", "storage", "tests", "provisioning", "firmware", "deviations", "remove"}
+                "limits", "token", "storage", "tests", "provisioning", "firmware", "deviations", "remove",
+                "backend"}
 # What `remove` can take away from the bases (docs/profiles.md): functions or
 # families, mechanisms, test groups, deviations. A mechanism can also be
 # removed in place: `CKM_X: remove` (or null) under `mechanisms`.
@@ -41,6 +42,10 @@ DEVIATIONS = ("digest_ignores_parameters", "sign_length_query_ends_operation")
 # sign_instructions: one ECDSA P-256 C_Sign.
 BUDGET_KEYS = ("layer_flash", "pal_flash", "image_flash", "image_ram", "stack", "heap", "login_instructions",
                "sign_instructions")
+# backend: which backend a module of the profile links. wolfssl: the full
+# one (backend_wolfssl/); lean: the verify-only one (backend_wolfssl/lean/,
+# profile_checks.LEAN_FUNCTIONS), for devices that only check signatures.
+BACKENDS = ("wolfssl", "lean")
 SECRET_BINDINGS = ("pin", "device")   # runtime/p11_profile.h P11_SECRETS_*
 TEST_GROUPS = ("skeleton", "general", "slot_token", "session", "login", "pin", "init_token", "digest", "random",
                "objects", "keys", "cipher", "key_management", "threads")
@@ -80,6 +85,7 @@ class Profile:
     firmware_budgets: dict = field(default_factory=dict)   # BUDGET_KEYS -> bytes, those set
     firmware_sp_math: str = "small"                         # SP_MATH_CHOICES
     deviations: list = field(default_factory=list)         # DEVIATIONS declared, in that order
+    backend: str = "wolfssl"                                # BACKENDS
     functions_line: int = 0          # of 'functions' in the profile's own file (or its first base's)
     tests_lines: dict = field(default_factory=dict)        # test group -> (path, line)
 
@@ -134,7 +140,7 @@ def _load_chain(path, stack, search_dirs, extends_line=0):
     data = yaml_lines.load(path)
     _unknown_keys(data, PROFILE_KEYS, "profile")
     merged = {"families": {}, "functions": [], "mechanisms": {}, "limits": {}, "token": {},
-              "storage": {}, "firmware": {}, "tests": [], "deviations": [], "chain": []}
+              "storage": {}, "firmware": {}, "tests": [], "deviations": [], "chain": [], "backend": None}
     for parent in _list(data, "extends"):
         parent_path = _find(parent, path, search_dirs)
         if parent_path is None:
@@ -144,6 +150,7 @@ def _load_chain(path, stack, search_dirs, extends_line=0):
             merged[key].update(base[key])
         for key in ("functions", "tests", "deviations", "chain"):
             merged[key] += [v for v in base[key] if v not in merged[key]]
+        merged["backend"] = base["backend"] or merged["backend"]
     _remove_inherited(data, merged)
     for key in ("families", "mechanisms", "limits", "token", "storage", "firmware"):
         section = _mapping(data, key)
@@ -160,6 +167,8 @@ def _load_chain(path, stack, search_dirs, extends_line=0):
     merged["chain"].append(path)
     merged["description"] = data.get("description", "")
     merged["provisioning"] = (data.get("provisioning", ""), path, data.line_of("provisioning"))
+    if "backend" in data:
+        merged["backend"] = (data["backend"], path, data.line_of("backend"))
     merged["abstract"] = bool(data.get("abstract", False))
     merged["root"] = data
     return merged
@@ -334,6 +343,15 @@ def _secrets(raw):
     return value
 
 
+def _backend(entry):
+    if entry is None:
+        return "wolfssl"
+    value, path, line = entry
+    if value not in BACKENDS:
+        raise SpecError(path, line, f"backend must be one of {', '.join(BACKENDS)}")
+    return value
+
+
 def _storage(raw):
     for key, (_, path, line) in raw.items():
         if key not in STORAGE_KEYS:
@@ -438,7 +456,7 @@ def load(path, api, search_dirs=()):
                    storage_labels=_storage(raw["storage"]), storage_secrets=_secrets(raw["storage"]), tests=tests,
                    chain=raw["chain"], firmware_budgets=_firmware_budgets(raw["firmware"]),
                    firmware_sp_math=_firmware_sp_math(raw["firmware"]),
-                   deviations=[d for d in DEVIATIONS if d in declared],
+                   deviations=[d for d in DEVIATIONS if d in declared], backend=_backend(raw["backend"]),
                    functions_line=own[0] if own else raw["root"].line_of("extends"), tests_lines=tests_lines)
     profile_checks.check(profile)
     return profile

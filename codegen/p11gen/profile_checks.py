@@ -49,6 +49,24 @@ TEST_GROUP_FUNCTIONS = {
     "key_management": ("C_GenerateKey", "C_WrapKey", "C_UnwrapKey", "C_DeriveKey"),
     "threads": ("C_OpenSession",),
 }
+# What the lean backend (backend_wolfssl/lean/) implements: a verify-only
+# token over an any-label store. A lean profile selects no other function and
+# no other mechanism, flag or key size.
+LEAN_FUNCTIONS = ("C_Initialize", "C_Finalize", "C_GetInfo", "C_GetFunctionList", "C_GetSlotList",
+                  "C_GetSlotInfo", "C_GetTokenInfo", "C_GetMechanismList", "C_GetMechanismInfo", "C_OpenSession",
+                  "C_CloseSession", "C_CloseAllSessions", "C_GetSessionInfo", "C_Login", "C_Logout",
+                  "C_GetAttributeValue", "C_FindObjectsInit", "C_FindObjects", "C_FindObjectsFinal",
+                  "C_DigestInit", "C_Digest", "C_DigestUpdate", "C_DigestKey", "C_DigestFinal", "C_VerifyInit",
+                  "C_Verify", "C_VerifyUpdate", "C_VerifyFinal", "C_GetFunctionStatus", "C_CancelFunction")
+LEAN_EC = ["CKF_VERIFY", "CKF_EC_F_P", "CKF_EC_NAMEDCURVE", "CKF_EC_UNCOMPRESS"]
+# name: (flags it may have, smallest and largest key size)
+LEAN_MECHANISMS = {
+    "CKM_SHA256": (["CKF_DIGEST"], 0, 0),
+    "CKM_ECDSA": (LEAN_EC, 256, 256),
+    "CKM_ECDSA_SHA256": (LEAN_EC, 256, 256),
+    "CKM_RSA_PKCS": (["CKF_VERIFY"], 1024, 4096),
+    "CKM_SHA256_RSA_PKCS": (["CKF_VERIFY"], 1024, 4096),
+}
 
 
 def _is_ec(name):
@@ -88,12 +106,38 @@ def check(profile):
                 if bits not in EC_CURVE_BITS:
                     raise SpecError(*where, f"{mechanism.name}: an EC key_size is a curve's size in bits "
                                             f"({', '.join(map(str, EC_CURVE_BITS))}); {bits} is none")
+    if profile.backend == "lean":
+        _check_lean(profile)
     for group in profile.tests:
         needs = TEST_GROUP_FUNCTIONS.get(group, ())
         if needs and not any(profile.has(f) for f in needs):
             raise SpecError(*profile.tests_lines[group],
                             f"test group '{group}' needs {' or '.join(needs)}, which the profile lacks: its cases "
                             f"would all be left out; add the function or drop the group")
+
+
+def _check_lean(profile):
+    extra = [f for f in profile.functions if f not in LEAN_FUNCTIONS]
+    if extra:
+        raise SpecError(profile.path, profile.functions_line,
+                        f"backend lean implements no {', '.join(extra)}: it is a verify-only token "
+                        f"({', '.join(LEAN_FUNCTIONS)}); drop them or use backend wolfssl")
+    for mechanism in profile.mechanisms:
+        where = (mechanism.path or profile.path, mechanism.line)
+        if mechanism.name not in LEAN_MECHANISMS:
+            raise SpecError(*where, f"backend lean does not implement {mechanism.name}; it implements "
+                                    f"{', '.join(LEAN_MECHANISMS)}")
+        flags, low, high = LEAN_MECHANISMS[mechanism.name]
+        for flag in mechanism.flags:
+            if flag not in flags:
+                raise SpecError(*where, f"backend lean's {mechanism.name} cannot {flag}: it has {', '.join(flags)}")
+        for size in (mechanism.min_key_size, mechanism.max_key_size):
+            if high and not low <= size <= high:
+                raise SpecError(*where, f"backend lean's {mechanism.name} takes key sizes {low} to {high}, "
+                                        f"not {size}")
+    if profile.storage_labels is not None:
+        raise SpecError(profile.path, profile.functions_line,
+                        "backend lean reads only a store that takes any label (storage.labels: any)")
 
 
 def load_catalog(path):

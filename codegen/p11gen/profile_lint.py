@@ -25,6 +25,7 @@ DEFAULT_MEANING = {
     "tests": "no conformance group selected: p11conform runs no case",
     "deviations": "none: the module follows v2.40 where corePKCS11 departs from it",
     "provisioning": "none: the conformance run makes its objects with C_CreateObject",
+    "backend": "wolfssl: the full backend",
 }
 
 
@@ -66,6 +67,7 @@ def lint(path, api, search_dirs=(), root="."):
     setting("firmware.budgets", resolved.firmware_budgets or "(none)", raw["firmware"].get("budgets"))
     setting("tests", ", ".join(resolved.tests) or "(none)", raw["tests"] or None)
     setting("deviations", ", ".join(resolved.deviations) or "(none)", raw["deviations"] or None)
+    setting("backend", resolved.backend, raw["backend"])
     provisioning = raw["provisioning"]
     setting("provisioning", resolved.provisioning or "(none)", provisioning if provisioning[0] else None)
     lines.append(f"  functions: {len(resolved.functions)} ({', '.join(resolved.functions)})")

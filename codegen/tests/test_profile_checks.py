@@ -125,3 +125,46 @@ class CatalogInStepTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+LEAN = GOOD.replace("key_size: [256, 384]", "key_size: [256, 256]") + "backend: lean\n"
+
+
+class LeanBackendTest(support.TempDirMixin, unittest.TestCase):
+    """backend: lean builds the verify-only backend (backend_wolfssl/lean/): a
+    profile that asks it for more is refused where it asks."""
+
+    def load(self, text):
+        support.write_files(self.tmp, {"p.yaml": text})
+        return profile.load(os.path.join(self.tmp, "p.yaml"), support.api())
+
+    def refused(self, text, marker, words):
+        line = next(i for i, t in enumerate(text.splitlines(), 1) if marker in t)
+        with self.assertRaises(SpecError) as caught:
+            self.load(text)
+        self.assertEqual((os.path.basename(caught.exception.path), caught.exception.line), ("p.yaml", line),
+                         str(caught.exception))
+        self.assertIn(words, caught.exception.reason)
+
+    def test_a_verify_only_profile_is_lean_and_the_default_is_the_full_backend(self):
+        self.assertEqual(self.load(LEAN).backend, "lean")
+        self.assertEqual(self.load(GOOD).backend, "wolfssl")
+
+    def test_a_function_the_lean_backend_lacks_is_refused(self):
+        text = LEAN.replace("functions: [", "functions: [Sign, ")
+        self.refused(text, "functions:", "backend lean implements no C_SignInit")
+
+    def test_a_mechanism_flag_or_size_the_lean_backend_lacks_is_refused(self):
+        self.refused(LEAN.replace("[256, 256]", "[256, 384]"), "CKM_ECDSA", "takes key sizes 256 to 256, not 384")
+        text = LEAN.replace("mechanisms:\n", "mechanisms:\n  CKM_SHA384: {flags: [CKF_DIGEST]}\n")
+        self.refused(text, "CKM_SHA384", "backend lean does not implement CKM_SHA384")
+
+    def test_an_unknown_backend_is_refused(self):
+        self.refused(GOOD + "backend: tiny\n", "backend:", "backend must be one of wolfssl, lean")
+
+    def test_the_backend_is_inherited_and_can_be_changed_back(self):
+        support.write_files(self.tmp, {"base.yaml": LEAN.replace("description:", "abstract: true\ndescription:"),
+                                       "child.yaml": "extends: base\ndescription: c\n",
+                                       "full.yaml": "extends: base\ndescription: f\nbackend: wolfssl\n"})
+        self.assertEqual(profile.load(os.path.join(self.tmp, "child.yaml"), support.api()).backend, "lean")
+        self.assertEqual(profile.load(os.path.join(self.tmp, "full.yaml"), support.api()).backend, "wolfssl")

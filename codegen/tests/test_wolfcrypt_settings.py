@@ -17,10 +17,10 @@ def mechanism(name, low=0, high=0):
     return Mechanism(name, ["CKF_SIGN"], low, high)
 
 
-def settings(*mechanisms, functions=(), sp_math="small"):
+def settings(*mechanisms, functions=(), sp_math="small", backend="wolfssl"):
     return wolfcrypt_settings.settings_for(
         types.SimpleNamespace(mechanisms=list(mechanisms), has=lambda function: function in functions,
-                              firmware_sp_math=sp_math))
+                              firmware_sp_math=sp_math, backend=backend))
 
 
 def header_of(name):
@@ -103,11 +103,28 @@ class HeaderTest(unittest.TestCase):
         for name in ("freertos", "freertos-ota", "full"):
             macros = defines(header_of(name))
             for macro in ("WOLFCRYPT_ONLY", "TFM_TIMING_RESISTANT", "ECC_TIMING_RESISTANT", "WC_RSA_BLINDING",
-                          "HAVE_HASHDRBG", "WOLFSSL_SP_MATH_ALL", "WOLFSSL_HAVE_SP_ECC", "WOLFSSL_HAVE_SP_RSA"):
+                          "WOLFSSL_SP_MATH_ALL", "WOLFSSL_HAVE_SP_ECC", "WOLFSSL_HAVE_SP_RSA"):
                 self.assertIn(macro, macros, name)
             self.assertNotIn("WC_NO_HARDEN", macros, name)
             self.assertNotIn("NO_HMAC", macros, name)
             self.assertNotIn("NO_PWDBASED", macros, name)
+
+    def test_full_backend_has_the_drbg_and_aes_the_lean_one_neither(self):
+        # The full backend seals secrets (AES-GCM) and draws random numbers;
+        # the lean one (freertos-ota) does neither, so its wolfCrypt has no
+        # DRBG, no AES and no seed hook.
+        for name in ("freertos", "full"):
+            macros = defines(header_of(name))
+            for macro in ("HAVE_HASHDRBG", "HAVE_AESGCM", "CUSTOM_RAND_GENERATE_SEED"):
+                self.assertIn(macro, macros, name)
+            self.assertNotIn("WC_NO_RNG", macros, name)
+        macros = defines(header_of("freertos-ota"))
+        for macro in ("WC_NO_RNG", "NO_AES"):
+            self.assertIn(macro, macros)
+        for macro in ("HAVE_HASHDRBG", "HAVE_AESGCM", "CUSTOM_RAND_GENERATE_SEED", "WOLFSSL_AES_SMALL_TABLES"):
+            self.assertNotIn(macro, macros)
+        self.assertTrue(settings(mechanism("CKM_ECDSA"), backend="lean").lean)
+        self.assertFalse(settings(mechanism("CKM_ECDSA")).lean)
 
     def test_assembly_only_on_x86_64(self):
         header = header_of("full")
@@ -120,7 +137,7 @@ class HeaderTest(unittest.TestCase):
         self.assertFalse(settings(mechanism("CKM_ECDSA")).sp_cortex_m_asm)
         self.assertTrue(settings(mechanism("CKM_ECDSA"), sp_math="cortex-m-asm").sp_cortex_m_asm)
         for name in ("freertos-ota", "full"):
-            firmware = header_of(name).split("#if defined(P11_FIRMWARE)\n")[1].split("\n#endif\n\n")[0]
+            firmware = header_of(name).split("#if defined(P11_FIRMWARE)\n")[1].split("#endif\n\n")[0]
             self.assertIn("#define WOLFSSL_SP_SMALL\n", firmware, name)
             self.assertNotIn("WOLFSSL_SP_ARM_CORTEX_M_ASM", firmware, name)
 

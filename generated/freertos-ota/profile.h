@@ -50,5 +50,7 @@
 #define P11_PROFILE_MAX_PIN_LENGTH 64
 #define P11_PROFILE_TOKEN_INITIALIZED 1
 #define P11_PROFILE_PAL_LABELS_ANY 1
+/* backend: lean links backend_wolfssl/lean/ (the CMake build reads this line). */
+#define P11_PROFILE_BACKEND_LEAN 1
 
 #endif /* P11_GENERATED_PROFILE_H */

@@ -37,15 +37,11 @@
  * signatures), and RSA and P-256, which the object layer parses and checks
  * in key objects (C_CreateObject) whatever the mechanisms. The backend reads
  * key parts as mp_ints, hence the public math API. */
-#define HAVE_HASHDRBG
+/* The lean backend (backend: lean) makes no random number, key or PIN and
+ * opens no sealed value: no DRBG and no AES. */
+#define WC_NO_RNG
+#define NO_AES
 #define WOLFSSL_PUBLIC_MP
-/* AES-256-GCM seals secret values at rest and wraps the token key
- * (backend_wolfssl/secrets/); no other AES mode is built. */
-#define HAVE_AESGCM
-#define GCM_TABLE_4BIT
-#define NO_AES_CBC
-#define NO_AES_128
-#define NO_AES_192
 #define HAVE_ECC
 #define ECC_USER_CURVES
 #define ECC_SHAMIR
@@ -96,12 +92,10 @@
 #include <stddef.h>
 void *p11_port_malloc(size_t size);
 void p11_port_free(void *block);
-int p11_wolfcrypt_seed(unsigned char *output, unsigned int size);
 #define SINGLE_THREADED
 #define NO_ASN_TIME
 #define NO_DEV_RANDOM
 #define NO_WRITEV
-#define CUSTOM_RAND_GENERATE_SEED p11_wolfcrypt_seed
 #define XMALLOC_OVERRIDE
 #define XMALLOC(size, heap, type) ((void)(heap), (void)(type), p11_port_malloc(size))
 /* The port has no realloc; these settings never reach wolfCrypt's XREALLOC
@@ -110,7 +104,6 @@ int p11_wolfcrypt_seed(unsigned char *output, unsigned int size);
 #define XFREE(block, heap, type) ((void)(heap), (void)(type), p11_port_free(block))
 #define WOLFSSL_SMALL_STACK
 #define WOLFSSL_SP_SMALL
-#define WOLFSSL_AES_SMALL_TABLES
 #endif
 
 /* A project's own additions (a hardware RNG, an accelerator), without

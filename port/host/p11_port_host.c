@@ -43,9 +43,20 @@ void p11_port_mutex_free(struct p11_port_mutex *mutex)
     }
 }
 
-/* Hosts run calls in parallel (P11_PORT_THREADS 1): nothing to serialize. */
-void p11_port_api_enter(void) {}
-void p11_port_api_leave(void) {}
+/* Only what is built with P11_PORT_THREADS 0 calls these on a host: the
+ * lean backend's module (backend_wolfssl/lean/), whose calls run one at a
+ * time. */
+static pthread_mutex_t api_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void p11_port_api_enter(void)
+{
+    pthread_mutex_lock(&api_lock);
+}
+
+void p11_port_api_leave(void)
+{
+    pthread_mutex_unlock(&api_lock);
+}
 
 static unsigned long heap_refusals; /* atomic: threads allocate in parallel */
 

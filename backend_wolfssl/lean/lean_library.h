@@ -1,0 +1,126 @@
+/* The lean backend's state: a verify-only token (profile `backend: lean`)
+ * for devices that check signatures with keys provisioned beforehand
+ * (FreeRTOS OTA). Everything is sized by the profile and nothing is loaded
+ * at C_Initialize but the token record: objects are read from the PAL when
+ * used (store_read.h). Every call runs alone under the port's API lock
+ * (runtime/p11_api_lock.h; the lean module is built with P11_PORT_THREADS 0
+ * on hosts too), so nothing here needs a lock of its own. No C++ exceptions,
+ * containers or RTTI: the heap is used only for what a session holds, through
+ * the port, and a full heap is CKR_HOST_MEMORY. */
+#ifndef P11_LEAN_LIBRARY_H
+#define P11_LEAN_LIBRARY_H
+
+#include <cstddef>
+#include <atomic>
+#include <cstdint>
+
+#include "pkcs11.h"
+#include "lean/record_view.h"
+#include "token_record.h"
+#include "wolfcrypt.h"
+
+namespace p11::lean {
+
+enum class Login : std::uint8_t { nobody, user, so };
+
+// A search's results: handles allocated at C_FindObjectsInit, grown as needed.
+struct FindState {
+    CK_OBJECT_HANDLE *found = nullptr;
+    CK_ULONG count = 0;
+    CK_ULONG capacity = 0;
+    CK_ULONG next = 0;
+    bool active = false;
+};
+
+struct DigestState {
+    wc_Sha256 sha;
+    bool active = false;
+    bool single_part = false;
+    bool multi_part = false;
+};
+
+// What C_VerifyInit checked and keeps: the key is read again at the end
+// (a record may not be held between calls), and the data is hashed as it comes.
+struct VerifyState {
+    CK_MECHANISM_TYPE mechanism = 0;
+    std::uint8_t *material = nullptr; // the key's public material (lean_api_verify.cpp)
+    std::size_t material_len = 0;
+    CK_ULONG signature_length = 0;
+    wc_Sha256 sha;
+    bool hashing = false; // the mechanism hashes (CKM_*SHA256*)
+    bool active = false;
+    bool multi_part = false;
+};
+
+} // namespace p11::lean
+
+struct p11_session {
+    CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
+    CK_FLAGS flags = 0;
+    p11::lean::FindState find;
+    p11::lean::DigestState digest;
+    p11::lean::VerifyState verify;
+};
+
+namespace p11::lean {
+
+// Where the token record in memory came from.
+enum class TokenSource : std::uint8_t {
+    stored,  // the store's record
+    fresh,   // none stored: the profile's fresh token (its default PINs,
+             // which every device of the profile shares; wrong PINs are
+             // counted in RAM, fresh_failures)
+    damaged, // unreadable: the token reads as uninitialized
+};
+
+struct Library {
+    Login login = Login::nobody;
+    TokenRecord record;
+    TokenSource source = TokenSource::fresh;
+    std::uint32_t fresh_failures[2] = {}; // user, SO
+    p11_session **sessions = nullptr;     // session_slots of them, NULL when free
+    CK_ULONG session_slots = 0;
+    CK_SESSION_HANDLE next_handle = 1;
+};
+
+Library &library();
+// Between a successful C_Initialize and C_Finalize; read without the API
+// lock by the entry points' first check.
+bool initialized();
+
+// End a session's digest or verify run, wiping and freeing what it held.
+void digest_end(DigestState &op);
+void verify_end(VerifyState &op);
+
+// Sessions open (R/W ones only when rw_only).
+CK_ULONG session_count(const Library &lib, bool rw_only);
+void session_end_operations(p11_session *session);
+// Ends the session's operations, frees it and takes it out of its slot.
+void session_close(Library &lib, p11_session *session);
+
+// Replaces the record in memory with the store's (token_state.cpp's rules:
+// missing is the profile's fresh token, damaged an uninitialized one).
+void token_read(Library &lib);
+
+// A counted PIN attempt (pin_attempt.cpp's rules): CKR_OK,
+// CKR_PIN_INCORRECT, CKR_PIN_LOCKED, or the store's failure.
+CK_RV token_pin_attempt(Library &lib, bool so, const CK_UTF8CHAR *pin, CK_ULONG pin_len);
+
+// The CKF_*_PIN_* flags of CK_TOKEN_INFO.
+CK_FLAGS token_pin_flags(const Library &lib);
+
+// A mechanism this backend implements and the profile allows: its info (the
+// profile's key sizes, the flags both name). False for any other.
+bool mechanism_info(CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *out);
+// The types of those mechanisms, the first `capacity` in out; returns how many there are.
+CK_ULONG mechanism_list(CK_MECHANISM_TYPE *out, CK_ULONG capacity);
+
+// Whether this login may see the object (private ones only after the
+// user's C_Login).
+bool visible(const Library &lib, const RecordView &view);
+// CK_BBOOL attributes: a search compares them as true or false.
+bool attribute_is_bool(CK_ATTRIBUTE_TYPE type);
+
+} // namespace p11::lean
+
+#endif // P11_LEAN_LIBRARY_H

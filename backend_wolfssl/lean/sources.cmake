@@ -1,0 +1,50 @@
+# The lean backend (lean_library.h): a verify-only token for profiles with
+# `backend: lean`. Built per wolfCrypt settings, like the full backend, from
+# its own sources and the record-format code it shares with the full one.
+# The lean backend for the wolfCrypt of a settings file; *out names it.
+# `generated` is the profile's folder: the backend implements exactly the
+# p11_backend.h the generator wrote for it.
+function(p11_lean_backend_for_settings settings generated out)
+  p11_wolfcrypt_for_settings(${settings} wolfcrypt)
+  string(REPLACE "p11_wolfcrypt_" "p11_backend_lean_" target ${wolfcrypt})
+  get_filename_component(profile ${generated} NAME)
+  string(APPEND target "_${profile}")
+  set(${out} ${target} PARENT_SCOPE)
+  if(TARGET ${target})
+    return()
+  endif()
+  set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
+  set(sources
+    ${dir}/lean_api_digest.cpp
+    ${dir}/lean_api_general.cpp
+    ${dir}/lean_api_objects.cpp
+    ${dir}/lean_api_session.cpp
+    ${dir}/lean_api_slot.cpp
+    ${dir}/lean_api_verify.cpp
+    ${dir}/lean_mechanisms.cpp
+    ${dir}/lean_token.cpp
+    ${dir}/record_view.cpp
+    ${dir}/store_read.cpp
+    # shared with the full backend: the formats and the PIN check
+    ${dir}/../api_lock.cpp
+    ${dir}/../objects/record_seal.cpp
+    ${dir}/../pin_verifier.cpp
+    ${dir}/../crypto/pbkdf2_sha256.cpp
+    ${dir}/../secrets/secret_key.cpp
+    ${dir}/../token_record.cpp)
+  if(P11_FIRMWARE)
+    add_library(${target} OBJECT ${sources})
+  else()
+    add_library(${target} STATIC ${sources})
+  endif()
+  target_include_directories(${target}
+    PUBLIC ${PROJECT_SOURCE_DIR}/runtime ${PROJECT_SOURCE_DIR}/pal
+    PRIVATE ${PROJECT_SOURCE_DIR}/backend_wolfssl ${PROJECT_SOURCE_DIR}/port ${generated})
+  target_link_libraries(${target} PUBLIC p11_pkcs11_headers ${wolfcrypt} p11_port PRIVATE p11_warnings)
+  # One call at a time on every platform (lean_library.h), no exceptions.
+  target_compile_definitions(${target} PUBLIC P11_PORT_THREADS=0 PRIVATE
+    P11FORGE_VERSION_MAJOR=${PROJECT_VERSION_MAJOR} P11FORGE_VERSION_MINOR=${PROJECT_VERSION_MINOR})
+  target_compile_options(${target} PRIVATE -fno-exceptions -fno-rtti)
+  set_target_properties(${target} PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF
+                        P11_LEAN ON)
+endfunction()

@@ -1,0 +1,208 @@
+/* Reading an any-label store in place (see store_read.h). The rules are
+ * those of objects/indexed_storage.cpp's load, without its repairs. */
+#include "lean/store_read.h"
+
+#include <cstring>
+
+#include "core_pkcs11_pal.h"
+#include "objects/record_labels.h"
+#include "objects/record_seal.h"
+#include "p11_log_text.h"
+
+namespace p11::lean {
+
+namespace {
+
+constexpr std::uint8_t kHeadMagic[kRecordMagicSize] = {'P', '1', '1', 'F', 'I', 'N', 'D', 'X'};
+constexpr std::uint8_t kPageMagic[kRecordMagicSize] = {'P', '1', '1', 'F', 'P', 'A', 'G', 'E'};
+constexpr std::uint32_t kHeadVersion = 2;
+constexpr std::uint32_t kPageVersion = 1;
+constexpr std::size_t kBitmapSize = kIdsPerPage / 8;
+constexpr char kObjectPrefix[] = "p11forge obj ";
+constexpr char kPagePrefix[] = "p11forge page ";
+
+void report(const char *what, const char *label, std::size_t len, const char *why)
+{
+    char name[kLabelCapacity + 1];
+    std::memcpy(name, label, len);
+    name[len] = '\0';
+    const char *parts[] = {what, " \"", name, "\" is ", why, "; skipped"};
+    p11_log_parts(parts, sizeof parts / sizeof parts[0]);
+}
+
+struct Page {
+    std::uint32_t used = 0;
+    std::uint8_t live[kBitmapSize] = {};
+    bool has(std::uint32_t slot) const { return slot < used && (live[slot / 8] >> (slot % 8) & 1u) != 0; }
+};
+
+enum class PageRead { ok, missing, unusable };
+
+PageRead read_page(std::uint64_t number, Page *out)
+{
+    char label[kLabelCapacity];
+    const std::size_t len = numbered_label(kPagePrefix, number, label);
+    PalRecord record;
+    const Read read = record.read(label, len);
+    if (read == Read::missing) {
+        return PageRead::missing;
+    }
+    RecordReader r(nullptr, 0);
+    std::uint32_t version = 0;
+    std::uint64_t stored_number = 0;
+    const std::uint8_t *bitmap = nullptr;
+    Page page;
+    bool ok = read == Read::ok && record_open(record.data(), record.size(), kPageMagic, &version, &r) &&
+              version == kPageVersion && r.u64(&stored_number) && r.u32(&page.used) && r.span(kBitmapSize, &bitmap) &&
+              r.at_end() && page.used <= kIdsPerPage && stored_number == number;
+    if (ok) {
+        std::memcpy(page.live, bitmap, kBitmapSize);
+        for (std::uint32_t slot = page.used; slot < kIdsPerPage; ++slot) {
+            ok = ok && (bitmap[slot / 8] >> (slot % 8) & 1u) == 0; // live, but never handed out
+        }
+    }
+    if (!ok) {
+        report("token object index page", label, len, read == Read::failed ? "unreadable" : "damaged");
+        return PageRead::unusable;
+    }
+    *out = page;
+    return PageRead::ok;
+}
+
+// The head's page range; false when neither the head nor its copy reads.
+// Both missing is an empty store.
+bool read_head(std::uint64_t *first, std::uint64_t *end)
+{
+    const char *labels[] = {kIndexRecordLabel, kIndexCopyLabel};
+    bool all_missing = true;
+    for (const char *label : labels) {
+        PalRecord record;
+        const Read read = record.read(label, std::strlen(label));
+        all_missing = all_missing && read == Read::missing;
+        RecordReader r(nullptr, 0);
+        std::uint32_t version = 0;
+        if (read != Read::ok || !record_open(record.data(), record.size(), kHeadMagic, &version, &r)) {
+            continue;
+        }
+        if (version > kHeadVersion) {
+            return false; // a newer head is never read from its older copy
+        }
+        if (version == kHeadVersion && r.u64(first) && r.u64(end) && r.at_end() && *first <= *end) {
+            return true;
+        }
+    }
+    *first = 0;
+    *end = 0;
+    if (!all_missing) {
+        const char *parts[] = {"the token object index is damaged; no token objects"};
+        p11_log_parts(parts, 1);
+    }
+    return all_missing;
+}
+
+bool page_stored(std::uint64_t number)
+{
+    char label[kLabelCapacity];
+    const std::size_t len = numbered_label(kPagePrefix, number, label);
+    return PKCS11_PAL_FindObject(reinterpret_cast<CK_BYTE_PTR>(label), len) != CK_INVALID_HANDLE;
+}
+
+} // namespace
+
+std::size_t numbered_label(const char *prefix, std::uint64_t number, char (&out)[kLabelCapacity])
+{
+    static const char kDigits[] = "0123456789abcdef";
+    const std::size_t prefix_len = std::strlen(prefix);
+    std::memcpy(out, prefix, prefix_len);
+    std::size_t digits = 8;
+    while (digits < 16 && (number >> (4 * digits)) != 0) {
+        ++digits;
+    }
+    for (std::size_t i = 0; i < digits; ++i) {
+        out[prefix_len + i] = kDigits[(number >> (4 * (digits - 1 - i))) & 0xf];
+    }
+    return prefix_len + digits;
+}
+
+PalRecord::~PalRecord()
+{
+    release();
+}
+
+void PalRecord::release()
+{
+    if (data_ != nullptr) {
+        PKCS11_PAL_GetObjectValueCleanup(data_, size_);
+    }
+    data_ = nullptr;
+    size_ = 0;
+}
+
+Read PalRecord::read(const char *label, std::size_t len)
+{
+    release();
+    const CK_OBJECT_HANDLE handle =
+        PKCS11_PAL_FindObject(reinterpret_cast<CK_BYTE_PTR>(const_cast<char *>(label)), len);
+    if (handle == CK_INVALID_HANDLE) {
+        return Read::missing;
+    }
+    CK_BBOOL is_private = CK_FALSE;
+    if (PKCS11_PAL_GetObjectValue(handle, &data_, &size_, &is_private) != CKR_OK) {
+        data_ = nullptr;
+        size_ = 0;
+        return Read::failed;
+    }
+    return Read::ok;
+}
+
+CK_RV ObjectRead::read(CK_OBJECT_HANDLE handle, bool check_listed)
+{
+    if (handle == CK_INVALID_HANDLE) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    Page page;
+    if (check_listed && (read_page(page_of(handle), &page) != PageRead::ok || !page.has(slot_of(handle)))) {
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    char label[kLabelCapacity];
+    const std::size_t len = numbered_label(kObjectPrefix, handle, label);
+    const Read read = record_.read(label, len);
+    if (read != Read::ok) {
+        report("token object", label, len, read == Read::missing ? "missing" : "unreadable");
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    const RecordStatus status = record_view_open(record_.data(), record_.size(), &view_);
+    if (status != RecordStatus::ok) {
+        report("token object", label, len, record_status_name(status));
+        return CKR_OBJECT_HANDLE_INVALID;
+    }
+    return CKR_OK;
+}
+
+bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE handle, void *context), void *context)
+{
+    std::uint64_t first = 0;
+    std::uint64_t end = 0;
+    if (!read_head(&first, &end)) {
+        return false;
+    }
+    while (page_stored(end)) {
+        ++end; // a page a create cut before its head: its objects exist
+    }
+    for (std::uint64_t number = first; number < end; ++number) {
+        Page page;
+        if (read_page(number, &page) != PageRead::ok) {
+            continue;
+        }
+        for (std::uint32_t slot = 0; slot < page.used; ++slot) {
+            const std::uint64_t id = id_at(number, slot);
+            if (page.has(slot) && id <= static_cast<CK_OBJECT_HANDLE>(-1) &&
+                !visit(static_cast<CK_OBJECT_HANDLE>(id), context)) {
+                return true;
+            }
+        }
+    }
+    return true;
+}
+
+} // namespace p11::lean

@@ -1,0 +1,68 @@
+/* The lean backend's view of an any-label store (objects/indexed_storage.h
+ * writes it): no object is kept in RAM. An object's handle is its record
+ * number; every use reads the page that lists it and its record through the
+ * PAL, so objects another module or process provisions are seen at once and
+ * nothing is loaded at C_Initialize. Reads only: the lean backend never
+ * writes an object, and leaves the repairs a writer makes (a head rewritten
+ * from its copy, a missing record dropped from its page) to that writer. */
+#ifndef P11_LEAN_STORE_READ_H
+#define P11_LEAN_STORE_READ_H
+
+#include <cstddef>
+#include <cstdint>
+
+#include "lean/record_view.h"
+#include "pkcs11.h"
+
+namespace p11::lean {
+
+// The longest PAL label this store uses: "p11forge page " + 16 hex digits.
+constexpr std::size_t kLabelCapacity = 32;
+
+// "<prefix><number in lower-case hex, at least 8 digits>": the labels of
+// objects/record_labels.h, written into out (no NUL); returns the length.
+std::size_t numbered_label(const char *prefix, std::uint64_t number, char (&out)[kLabelCapacity]);
+
+enum class Read { ok, missing, failed };
+
+// A PAL record's bytes, held (and wiped by the PAL) until destruction.
+class PalRecord {
+  public:
+    PalRecord() = default;
+    ~PalRecord();
+    PalRecord(const PalRecord &) = delete;
+    PalRecord &operator=(const PalRecord &) = delete;
+    Read read(const char *label, std::size_t len);
+    const std::uint8_t *data() const { return data_; }
+    std::size_t size() const { return size_; }
+
+  private:
+    void release();
+    CK_BYTE_PTR data_ = nullptr;
+    CK_ULONG size_ = 0;
+};
+
+// A token object read through its handle: listed by its page, its record
+// present and well formed.
+class ObjectRead {
+  public:
+    // CKR_OK, or CKR_OBJECT_HANDLE_INVALID: no such object (never listed,
+    // destroyed, or its record damaged: reported through the port's log).
+    // check_listed false: the caller has just read the page that lists it.
+    CK_RV read(CK_OBJECT_HANDLE handle, bool check_listed);
+    const RecordView &view() const { return view_; }
+
+  private:
+    PalRecord record_;
+    RecordView view_;
+};
+
+// Calls visit(handle) for each listed object in number order (the objects
+// on a damaged page are skipped and reported); stops early when visit
+// answers false. False when the index cannot be read (a head and its copy
+// damaged, or a newer format): then no object is listed.
+bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE handle, void *context), void *context);
+
+} // namespace p11::lean
+
+#endif // P11_LEAN_STORE_READ_H
