@@ -3,6 +3,7 @@
  * (lean_library.h). Every call holds the port's API lock (the entry points
  * take it), so the state needs no lock of its own. */
 #include "core_pkcs11_pal.h"
+#include "lean/lean_api_lock.h"
 #include "lean/lean_library.h"
 #include "p11_api_lock.h"
 #include "p11_backend.h"
@@ -101,12 +102,6 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
     if (initialized()) {
         return CKR_CRYPTOKI_ALREADY_INITIALIZED;
     }
-    // v2.40 §5.4: application locking callbacks without CKF_OS_LOCKING_OK
-    // would have to be used; this backend locks through the port only.
-    const auto *args = static_cast<const CK_C_INITIALIZE_ARGS *>(pInitArgs);
-    if (args != nullptr && args->CreateMutex != nullptr && (args->flags & CKF_OS_LOCKING_OK) == 0) {
-        return CKR_CANT_LOCK;
-    }
     const CK_ULONG limit = p11_active_profile.max_sessions;
     lib.session_slots = limit != 0 ? limit : kDefaultSessionSlots;
     lib.sessions = static_cast<p11_session **>(p11_port_malloc(lib.session_slots * sizeof(p11_session *)));
@@ -122,6 +117,16 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
         release(lib);
         return rv == CKR_HOST_MEMORY ? rv : CKR_FUNCTION_FAILED; // §5.4 names no device codes
     }
+    // v2.40 §5.4: application callbacks without CKF_OS_LOCKING_OK must be
+    // used (with the flag, the port's lock serves alone).
+    const auto *args = static_cast<const CK_C_INITIALIZE_ARGS *>(pInitArgs);
+    if (args != nullptr && args->CreateMutex != nullptr && (args->flags & CKF_OS_LOCKING_OK) == 0) {
+        const CK_RV locked = app_lock_start(*args);
+        if (locked != CKR_OK) {
+            release(lib);
+            return locked;
+        }
+    }
     token_read(lib);
     g_initialized.store(true, std::memory_order_release);
     return CKR_OK;
@@ -136,6 +141,7 @@ CK_RV p11be_C_Finalize(CK_VOID_PTR pReserved)
     }
     g_initialized.store(false, std::memory_order_release);
     release(lib);
+    app_lock_stop();
     return CKR_OK;
 }
 

@@ -206,8 +206,11 @@ CK_RV verify_ecdsa(const VerifyState &op, const std::uint8_t *hash, std::size_t 
     if (hash_len == 0) {
         return CKR_DATA_LEN_RANGE;
     }
+    // No valid signature has r or s out of [1, n-1], and wolfCrypt's SP
+    // code checks neither: with s = n its inversion never ends (seen: a
+    // verify that hung), so a hostile signature would stop the device.
     if (!in_signature_range(sig) || !in_signature_range(sig + kP256Field)) {
-        return CKR_SIGNATURE_INVALID; // no valid signature has r or s out of [1, n-1]
+        return CKR_SIGNATURE_INVALID;
     }
     std::uint8_t input[kP256Field];
     const std::size_t len = hash_len < kP256Field ? hash_len : kP256Field;

@@ -118,8 +118,6 @@ CK_ULONG mechanism_list(CK_MECHANISM_TYPE *out, CK_ULONG capacity);
 // Whether this login may see the object (private ones only after the
 // user's C_Login).
 bool visible(const Library &lib, const RecordView &view);
-// CK_BBOOL attributes: a search compares them as true or false.
-bool attribute_is_bool(CK_ATTRIBUTE_TYPE type);
 
 } // namespace p11::lean
 

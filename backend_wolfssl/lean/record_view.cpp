@@ -146,6 +146,37 @@ bool stored_as_ulong_array(CK_ATTRIBUTE_TYPE type)
     return type == CKA_ALLOWED_MECHANISMS;
 }
 
+bool attribute_is_bool(CK_ATTRIBUTE_TYPE type)
+{
+    switch (type) {
+    case CKA_TOKEN:
+    case CKA_PRIVATE:
+    case CKA_MODIFIABLE:
+    case CKA_COPYABLE:
+    case CKA_DESTROYABLE:
+    case CKA_TRUSTED:
+    case CKA_SENSITIVE:
+    case CKA_ENCRYPT:
+    case CKA_DECRYPT:
+    case CKA_WRAP:
+    case CKA_UNWRAP:
+    case CKA_SIGN:
+    case CKA_SIGN_RECOVER:
+    case CKA_VERIFY:
+    case CKA_VERIFY_RECOVER:
+    case CKA_DERIVE:
+    case CKA_EXTRACTABLE:
+    case CKA_LOCAL:
+    case CKA_NEVER_EXTRACTABLE:
+    case CKA_ALWAYS_SENSITIVE:
+    case CKA_ALWAYS_AUTHENTICATE:
+    case CKA_WRAP_WITH_TRUSTED:
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool sealed_attribute(CK_OBJECT_CLASS klass, CK_KEY_TYPE key_type, CK_ATTRIBUTE_TYPE type)
 {
     if (klass == CKO_PRIVATE_KEY && key_type == CKK_EC) {

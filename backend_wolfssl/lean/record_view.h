@@ -27,6 +27,8 @@ struct RecordView {
 bool stored_as_ulong(CK_ATTRIBUTE_TYPE type);
 bool stored_as_ulong_array(CK_ATTRIBUTE_TYPE type);
 bool sealed_attribute(CK_OBJECT_CLASS klass, CK_KEY_TYPE key_type, CK_ATTRIBUTE_TYPE type);
+// CK_BBOOL attributes: a search compares them as true or false.
+bool attribute_is_bool(CK_ATTRIBUTE_TYPE type);
 
 // RecordStatus::ok and *out set only for a well-formed version 2 record with
 // the right checksum (the same rules as object_record_decode).

@@ -17,6 +17,7 @@ function(p11_lean_backend_for_settings settings generated out)
   set(sources
     ${dir}/lean_api_digest.cpp
     ${dir}/lean_api_general.cpp
+    ${dir}/lean_api_lock.cpp
     ${dir}/lean_api_objects.cpp
     ${dir}/lean_api_session.cpp
     ${dir}/lean_api_slot.cpp
@@ -26,7 +27,6 @@ function(p11_lean_backend_for_settings settings generated out)
     ${dir}/record_view.cpp
     ${dir}/store_read.cpp
     # shared with the full backend: the formats and the PIN check
-    ${dir}/../api_lock.cpp
     ${dir}/../objects/record_seal.cpp
     ${dir}/../pin_verifier.cpp
     ${dir}/../crypto/pbkdf2_sha256.cpp
@@ -48,3 +48,18 @@ function(p11_lean_backend_for_settings settings generated out)
   set_target_properties(${target} PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF
                         P11_LEAN ON)
 endfunction()
+
+if(BUILD_TESTING AND NOT P11_FIRMWARE)
+  # The record reading against the full backend's encoder and rules (its
+  # objects' test profile: a store that takes any label).
+  add_executable(p11_lean_record_test
+    ${CMAKE_CURRENT_LIST_DIR}/tests/record_view_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/record_view.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/store_read.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../objects/tests/profile_any_labels.cpp)
+  target_include_directories(p11_lean_record_test PRIVATE ${PROJECT_SOURCE_DIR}/backend_wolfssl
+    ${PROJECT_SOURCE_DIR}/port)
+  target_link_libraries(p11_lean_record_test PRIVATE
+    p11_backend_wolfssl p11_pal_memory p11_warnings GTest::gtest_main Threads::Threads)
+  gtest_discover_tests(p11_lean_record_test TEST_PREFIX "backend.lean.")
+endif()
