@@ -11,6 +11,7 @@
 #define P11_BACKEND_PIN_VERIFIER_H
 
 #include <cstdint>
+#include <cstring>
 
 #include "pkcs11.h"
 #include "secrets/token_key.h"
@@ -32,12 +33,15 @@ enum class VerifierFormat : std::uint8_t {
     keyed = 1,   // hash = HMAC(master, "check"); key = HMAC(master, "wrap")
 };
 
+// Blank: all zero (no PIN; the format is set by pin_verifier_make or read
+// from the store), cleared like TokenRecord (token_record.h).
 struct PinVerifier {
-    bool present = false; // false: no PIN set, nothing matches
-    VerifierFormat format = VerifierFormat::keyed;
-    std::uint32_t iterations = 0;
-    std::uint8_t salt[kPinSaltSize] = {};
-    std::uint8_t hash[kPinHashSize] = {};
+    PinVerifier() { std::memset(static_cast<void *>(this), 0, sizeof *this); }
+    bool present; // false: no PIN set, nothing matches
+    VerifierFormat format;
+    std::uint32_t iterations;
+    std::uint8_t salt[kPinSaltSize];
+    std::uint8_t hash[kPinHashSize];
 };
 
 // A verifier for the PIN with a fresh salt from rng (caller serializes rng),

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "pin_verifier.h"
 
@@ -31,27 +32,31 @@ constexpr std::uint32_t kTokenRecordVersion = 2;
 constexpr std::size_t kTokenLabelSize = 32;
 constexpr std::size_t kSerialSeedSize = 8;
 
+// All zero bytes when blank: cleared by memset rather than member
+// initializers, from which GCC -Os builds a 400-byte zero image in flash and
+// copies it for every record made.
 struct TokenRecord {
-    bool token_initialized = false;
-    bool user_pin_initialized = false;
-    std::uint8_t label[kTokenLabelSize] = {}; // blank padded, as C_InitToken gives it
-    std::uint8_t serial_seed[kSerialSeedSize] = {};
+    TokenRecord() { std::memset(static_cast<void *>(this), 0, sizeof *this); }
+    bool token_initialized;
+    bool user_pin_initialized;
+    std::uint8_t label[kTokenLabelSize]; // blank padded, as C_InitToken gives it
+    std::uint8_t serial_seed[kSerialSeedSize];
     PinVerifier so_pin;
     PinVerifier user_pin;
     // The profile's default PIN is still in place (CKF_*_PIN_TO_BE_CHANGED).
-    bool user_pin_to_be_changed = false;
-    bool so_pin_to_be_changed = false;
-    std::uint32_t so_failures = 0;   // wrong SO PINs since the last good one
-    std::uint32_t user_failures = 0; // wrong user PINs since the last good one
+    bool user_pin_to_be_changed;
+    bool so_pin_to_be_changed;
+    std::uint32_t so_failures;   // wrong SO PINs since the last good one
+    std::uint32_t user_failures; // wrong user PINs since the last good one
     // The token key wrapped for each user, and under the device key while
     // one of them cannot have it yet; none before the first keyed login.
     KeyWrap so_wrap;
     KeyWrap user_wrap;
     KeyWrap escrow_wrap;
     // The device key of a PAL that supplies none: random, in the record.
-    bool store_key_present = false;
-    std::uint8_t store_key[kTokenKeySize] = {};
-    std::uint8_t instance[8] = {}; // this initialization of the token
+    bool store_key_present;
+    std::uint8_t store_key[kTokenKeySize];
+    std::uint8_t instance[8]; // this initialization of the token
 };
 
 inline KeyWrap &wrap_of(TokenRecord &record, bool so)
@@ -97,6 +102,13 @@ enum class RecordStatus {
 
 // Bytes token_record_encode writes.
 std::size_t token_record_size();
+
+// Where a version 2 record keeps the SO's wrong-PIN count (the user's follows,
+// both u32): after the 16-byte header, the flags, the label, the serial seed
+// and the two verifiers. For a reader that updates the counts in place
+// (backend_wolfssl/lean/token_record_patch.h).
+constexpr std::size_t kTokenRecordSoFailuresAt =
+    8 + 4 + 4 + 4 + kTokenLabelSize + kSerialSeedSize + 2 * (1 + 3 + 4 + kPinSaltSize + kPinHashSize);
 
 // Writes token_record_size() bytes to out; false when its checksum could
 // not be computed (the bytes must not be stored).

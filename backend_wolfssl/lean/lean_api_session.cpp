@@ -99,7 +99,7 @@ CK_RV p11be_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplic
             return CKR_HOST_MEMORY;
         }
         p11_session *session = new (memory) p11_session;
-        session->handle = lib.next_handle++;
+        session->handle = ++lib.last_handle;
         session->flags = flags;
         lib.sessions[i] = session;
         *phSession = session->handle;

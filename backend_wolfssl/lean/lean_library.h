@@ -66,13 +66,14 @@ namespace p11::lean {
 
 // Where the token record in memory came from.
 enum class TokenSource : std::uint8_t {
-    stored,  // the store's record
     fresh,   // none stored: the profile's fresh token (its default PINs,
              // which every device of the profile shares; wrong PINs are
              // counted in RAM, fresh_failures)
+    stored,  // the store's record
     damaged, // unreadable: the token reads as uninitialized
 };
 
+// All zero when blank, so that it needs no initializer in flash.
 struct Library {
     Login login = Login::nobody;
     TokenRecord record;
@@ -80,7 +81,7 @@ struct Library {
     std::uint32_t fresh_failures[2] = {}; // user, SO
     p11_session **sessions = nullptr;     // session_slots of them, NULL when free
     CK_ULONG session_slots = 0;
-    CK_SESSION_HANDLE next_handle = 1;
+    CK_SESSION_HANDLE last_handle = 0; // handles are never reused
 };
 
 Library &library();

@@ -9,6 +9,7 @@
 #include "crypto/constant_time.h"
 #include "lean/lean_library.h"
 #include "lean/store_read.h"
+#include "lean/token_record_patch.h"
 #include "p11_log_text.h"
 #include "p11_profile.h"
 #include "secure_wipe.h"
@@ -57,17 +58,23 @@ void fresh_record(TokenRecord *record)
     }
 }
 
-CK_RV save(const TokenRecord &record)
+// The stored record with one count changed (the caller holds the store lock
+// and has just read it).
+CK_RV save_failures(bool so, std::uint32_t count)
 {
     std::uint8_t bytes[448];
-    static_assert(sizeof bytes >= 8 + 4 + 4 + 400 + 32, "a version 2 token record");
-    if (token_record_size() != sizeof bytes || !token_record_encode(record, bytes)) {
-        return CKR_FUNCTION_FAILED;
+    PalRecord stored;
+    if (stored.read(kTokenRecordLabel, sizeof kTokenRecordLabel - 1) != Read::ok || stored.size() != sizeof bytes) {
+        return CKR_DEVICE_ERROR;
     }
-    CK_ATTRIBUTE label = {CKA_LABEL, const_cast<char *>(kTokenRecordLabel), sizeof kTokenRecordLabel - 1};
-    const CK_OBJECT_HANDLE saved = PKCS11_PAL_SaveObject(&label, bytes, sizeof bytes);
+    std::memcpy(bytes, stored.data(), sizeof bytes);
+    CK_RV rv = CKR_FUNCTION_FAILED;
+    if (token_record_patch_failures(bytes, sizeof bytes, so, count)) {
+        CK_ATTRIBUTE label = {CKA_LABEL, const_cast<char *>(kTokenRecordLabel), sizeof kTokenRecordLabel - 1};
+        rv = PKCS11_PAL_SaveObject(&label, bytes, sizeof bytes) != CK_INVALID_HANDLE ? CKR_OK : CKR_DEVICE_ERROR;
+    }
     secure_wipe(bytes, sizeof bytes);
-    return saved != CK_INVALID_HANDLE ? CKR_OK : CKR_DEVICE_ERROR;
+    return rv;
 }
 
 std::uint32_t &failures(Library &lib, bool so)
@@ -93,10 +100,7 @@ bool locked(const Library &lib, bool so)
 CK_RV set_failures(Library &lib, bool so, std::uint32_t count)
 {
     if (lib.source == TokenSource::stored) {
-        TokenRecord updated = lib.record;
-        (so ? updated.so_failures : updated.user_failures) = count;
-        const CK_RV rv = save(updated);
-        secure_wipe(&updated, sizeof updated);
+        const CK_RV rv = save_failures(so, count);
         if (rv != CKR_OK) {
             return rv;
         }

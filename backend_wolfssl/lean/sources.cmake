@@ -26,6 +26,7 @@ function(p11_lean_backend_for_settings settings generated out)
     ${dir}/lean_token.cpp
     ${dir}/record_view.cpp
     ${dir}/store_read.cpp
+    ${dir}/token_record_patch.cpp
     # shared with the full backend: the formats and the PIN check
     ${dir}/../objects/record_seal.cpp
     ${dir}/../pin_verifier.cpp
@@ -56,6 +57,7 @@ if(BUILD_TESTING AND NOT P11_FIRMWARE)
     ${CMAKE_CURRENT_LIST_DIR}/tests/record_view_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/record_view.cpp
     ${CMAKE_CURRENT_LIST_DIR}/store_read.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/token_record_patch.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../objects/tests/profile_any_labels.cpp)
   target_include_directories(p11_lean_record_test PRIVATE ${PROJECT_SOURCE_DIR}/backend_wolfssl
     ${PROJECT_SOURCE_DIR}/port)

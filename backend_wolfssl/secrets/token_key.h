@@ -9,6 +9,7 @@
 #define P11_BACKEND_SECRETS_TOKEN_KEY_H
 
 #include <cstdint>
+#include <cstring>
 
 #include "ref_counted.h"
 #include "secrets/gcm_box.h"
@@ -28,9 +29,11 @@ struct SecretKey : RefCounted {
 };
 
 // One wrapped copy of the token key.
+// Blank: all zero, cleared like TokenRecord (token_record.h).
 struct KeyWrap {
-    bool present = false;
-    std::uint8_t box[kKeyWrapBoxSize] = {};
+    KeyWrap() { std::memset(static_cast<void *>(this), 0, sizeof *this); }
+    bool present;
+    std::uint8_t box[kKeyWrapBoxSize];
 };
 
 // Which wrap (the associated data: a wrap moved to another slot does not open).

@@ -4,6 +4,7 @@
  * that store, verifies an image signed on the host and rejects tampered
  * copies. Files come from the build machine by semihosting, from the test's
  * working folder. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,17 @@ int selftest_run(void)
     EXPECT_OK(C_Initialize(NULL));
     EXPECT_OK(C_GetSlotList(CK_TRUE, &slot, &slot_count));
     EXPECT_OK(C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &session));
+    /* FreeRTOS's OTA agent logs in at session set-up. A wrong PIN first: the
+     * count is written to the flash and reset by the good one. */
+    static const CK_UTF8CHAR kWrongPin[] = "1234";
+    static const CK_UTF8CHAR kUserPin[] = "0000";
+    EXPECT_RV(C_Login(session, CKU_USER, (CK_UTF8CHAR_PTR)kWrongPin, sizeof kWrongPin - 1), CKR_PIN_INCORRECT);
+    selftest_count_start();
+    EXPECT_OK(C_Login(session, CKU_USER, (CK_UTF8CHAR_PTR)kUserPin, sizeof kUserPin - 1));
+    const unsigned long login_instructions = selftest_count_instructions();
+    CK_TOKEN_INFO info;
+    EXPECT_OK(C_GetTokenInfo(slot, &info));
+    EXPECT_TRUE((info.flags & CKF_USER_PIN_COUNT_LOW) == 0);
 
     CK_ULONG count = 0;
     CK_OBJECT_HANDLE key = selftest_find(session, CKO_PUBLIC_KEY, kVerifyLabel, &count);
@@ -64,6 +76,7 @@ int selftest_run(void)
     EXPECT_OK(C_Digest(session, image, image_len, digest, &len));
     EXPECT_TRUE(digest_len == 32 && len == 32 && memcmp(digest, host_digest, 32) == 0);
     EXPECT_OK(C_Finalize(NULL));
+    printf("selftest-measure login %lu\n", login_instructions);
 
     free(flash);
     free(image);

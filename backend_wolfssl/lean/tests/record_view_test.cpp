@@ -10,6 +10,7 @@
 
 #include "lean/record_view.h"
 #include "lean/store_read.h"
+#include "lean/token_record_patch.h"
 #include "objects/attribute_rules.h"
 #include "objects/object_codec.h"
 #include "objects/record_labels.h"
@@ -221,6 +222,31 @@ TEST(LeanRecordView, TypeTablesAgreeWithTheFullBackendsAttributeRules)
             }
         }
     }
+}
+
+TEST(LeanRecordView, ACountPatchedInPlaceIsWhatTheEncoderWrites)
+{
+    p11::TokenRecord record;
+    record.token_initialized = true;
+    std::memset(record.label, 'L', sizeof record.label);
+    record.user_pin.present = true;
+    record.user_pin.iterations = 1000;
+    std::memset(record.user_pin.hash, 0x33, sizeof record.user_pin.hash);
+    record.so_failures = 1;
+    record.user_failures = 2;
+    std::memset(record.instance, 0x99, sizeof record.instance);
+    std::vector<std::uint8_t> patched(p11::token_record_size());
+    ASSERT_TRUE(p11::token_record_encode(record, patched.data()));
+
+    ASSERT_TRUE(p11::lean::token_record_patch_failures(patched.data(), patched.size(), true, 0x01020304));
+    ASSERT_TRUE(p11::lean::token_record_patch_failures(patched.data(), patched.size(), false, 9));
+    record.so_failures = 0x01020304;
+    record.user_failures = 9;
+    std::vector<std::uint8_t> expected(p11::token_record_size());
+    ASSERT_TRUE(p11::token_record_encode(record, expected.data()));
+    EXPECT_EQ(expected, patched);
+    EXPECT_FALSE(p11::lean::token_record_patch_failures(patched.data(), patched.size() - 1, true, 0))
+        << "only a version 2 record";
 }
 
 TEST(LeanRecordView, LabelsAreTheFullBackendsLabels)
