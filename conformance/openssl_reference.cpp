@@ -61,7 +61,7 @@ Bytes KeyBn(EVP_PKEY *key, const char *name, int width = 0)
 
 int FieldBytes(const std::string &curve)
 {
-    return curve == "P-384" ? 48 : curve == "P-224" ? 28 : curve == "P-521" ? 66 : 32;
+    return CurveNamed(curve).field_bytes;
 }
 
 const char *GroupName(const std::string &curve)

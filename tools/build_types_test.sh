@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 types=("$@")
 [ ${#types[@]} -gt 0 ] || types=(Release Debug RelWithDebInfo MinSizeRel)
-wolfssl=${P11_WOLFSSL_SOURCE_DIR:-$(ls -d "$PWD"/build/default/_deps/wolfssl/wolfssl-*/ 2>/dev/null | head -1)}
+# Debian's wolfSSL source, as the default build fetched it (fetched now if not).
+wolfssl=${P11_WOLFSSL_SOURCE_DIR:-$(tools/fetch-wolfssl-source.sh "$PWD/build/default/_deps/wolfssl" | tail -1)}
 eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)"
 # CMake reads no CPPFLAGS: the preprocessor flags (_FORTIFY_SOURCE) go with the compiler's, as debhelper does.
 export CFLAGS="$CPPFLAGS $CFLAGS" CXXFLAGS="$CPPFLAGS $CXXFLAGS"

@@ -12,8 +12,9 @@
 #   tools/package_test.sh [WOLFSSL_SOURCE_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-wolfssl=${1:-$(ls -d "$PWD"/build/default/_deps/wolfssl/wolfssl-*/ 2>/dev/null | head -1)}
-[ -n "$wolfssl" ] || { echo "package test: no wolfSSL source tree (configure build/default first)"; exit 1; }
+# Debian's wolfSSL source, as the default build fetched it (fetched now if not).
+wolfssl=${1:-$(tools/fetch-wolfssl-source.sh "$PWD/build/default/_deps/wolfssl" | tail -1)}
+[ -n "$wolfssl" ] || { echo "package test: no wolfSSL source tree"; exit 1; }
 scratch=$(mktemp -d /tmp/p11package.XXXXXX)
 installed=""
 cleanup() {

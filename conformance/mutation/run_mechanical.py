@@ -60,7 +60,8 @@ def module_sources(source_root, profile):
     backend = os.path.join(source_root, "backend_wolfssl")
     files = []
     for folder, subfolders, names in os.walk(backend):
-        subfolders[:] = sorted(d for d in subfolders if d != "tests")
+        # lean/ is the other backend (backend: lean profiles), not in the full module.
+        subfolders[:] = sorted(d for d in subfolders if d not in ("tests", "lean"))
         files += [os.path.join(folder, n) for n in sorted(names) if n.endswith(".cpp")]
     files.append(os.path.join(source_root, "generated", profile, "entry_points.c"))
     return files
