@@ -15,22 +15,6 @@ bool read_component(ByteView value, mp_int *out)
 
 } // namespace
 
-CK_ULONG big_endian_bits(const unsigned char *value, std::size_t len)
-{
-    std::size_t i = 0;
-    while (i < len && value[i] == 0) {
-        ++i;
-    }
-    if (i == len) {
-        return 0;
-    }
-    CK_ULONG bits = static_cast<CK_ULONG>(len - i - 1) * 8;
-    for (unsigned char top = value[i]; top != 0; top >>= 1) {
-        ++bits;
-    }
-    return bits;
-}
-
 KeyLoad load_ec_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, ecc_key *key, const EcCurve **curve_out)
 {
     const ByteView *params = attrs.get(CKA_EC_PARAMS);

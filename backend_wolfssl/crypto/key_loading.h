@@ -4,6 +4,7 @@
 #define P11_BACKEND_CRYPTO_KEY_LOADING_H
 
 #include "attribute_set.h"
+#include "crypto/big_endian_bits.h"
 #include "ec_params.h"
 #include "pkcs11.h"
 #include "wolfcrypt.h"
@@ -31,9 +32,6 @@ KeyLoad load_ec_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, ecc_ke
 // private operation is CRT-only. The modulus must be within kRsaMinBits ..
 // kRsaMaxBits (else unsupported).
 KeyLoad load_rsa_key(CK_OBJECT_CLASS key_class, const AttributeSet &attrs, RsaKey *key);
-
-// Bits in a big-endian unsigned integer, leading zero octets ignored.
-CK_ULONG big_endian_bits(const unsigned char *value, std::size_t len);
 
 } // namespace p11
 

@@ -15,21 +15,6 @@ namespace {
 constexpr CK_ULONG kDigestSize = WC_SHA256_DIGEST_SIZE;
 
 
-// Feeds data in pieces wolfCrypt's word32 lengths can hold.
-bool update(DigestState &op, const CK_BYTE *data, CK_ULONG len)
-{
-    const CK_ULONG kChunk = 1ul << 30;
-    while (len > 0) {
-        const CK_ULONG n = len < kChunk ? len : kChunk;
-        if (wc_Sha256Update(&op.sha, data, static_cast<word32>(n)) != 0) {
-            return false;
-        }
-        data += n;
-        len -= n;
-    }
-    return true;
-}
-
 CK_RV check_output(CK_BYTE_PTR out, CK_ULONG_PTR out_len, bool *query)
 {
     *query = out == nullptr;
@@ -57,6 +42,20 @@ CK_RV finish(DigestState &op, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 } // namespace
 
 namespace p11::lean {
+
+bool sha256_feed(wc_Sha256 &sha, const CK_BYTE *data, CK_ULONG len)
+{
+    const CK_ULONG kChunk = 1ul << 30; // wolfCrypt takes word32 lengths
+    while (len > 0) {
+        const CK_ULONG n = len < kChunk ? len : kChunk;
+        if (wc_Sha256Update(&sha, data, static_cast<word32>(n)) != 0) {
+            return false;
+        }
+        data += n;
+        len -= n;
+    }
+    return true;
+}
 
 void digest_end(DigestState &op)
 {
@@ -111,7 +110,7 @@ CK_RV p11be_C_Digest(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen
     if (rv != CKR_OK || query) {
         return rv; // the data is not consumed: the call can be repeated
     }
-    if (!update(op, pData, ulDataLen)) {
+    if (!sha256_feed(op.sha, pData, ulDataLen)) {
         digest_end(op);
         return CKR_FUNCTION_FAILED;
     }
@@ -129,7 +128,7 @@ CK_RV p11be_C_DigestUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulP
         return CKR_OPERATION_ACTIVE;
     }
     op.multi_part = true;
-    if (!update(op, pPart, ulPartLen)) {
+    if (!sha256_feed(op.sha, pPart, ulPartLen)) {
         digest_end(op);
         return CKR_FUNCTION_FAILED;
     }

@@ -8,6 +8,7 @@
  * second C_VerifyInit ends the run. */
 #include <cstring>
 
+#include "crypto/big_endian_bits.h"
 #include "crypto/constant_time.h"
 #include "lean/lean_library.h"
 #include "lean/store_read.h"
@@ -24,9 +25,8 @@ using namespace p11::lean;
 
 namespace {
 
-// DER OBJECT IDENTIFIERs of the named curves (RFC 5480 §2.1.1.1).
+// CKA_EC_PARAMS of P-256: the DER of its OID (RFC 5480 §2.1.1.1).
 constexpr std::uint8_t kP256Params[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
-constexpr std::uint8_t kP384Params[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
 constexpr std::size_t kP256Field = 32;
 constexpr std::size_t kP256Point = 1 + 2 * kP256Field;
 // The DigestInfo prefix of SHA-256 (RFC 8017 §9.2, note 1).
@@ -62,22 +62,6 @@ const std::uint8_t *p256_point(const std::uint8_t *value, std::uint32_t len)
     return len == kP256Point && value[0] == 0x04 ? value : nullptr;
 }
 
-CK_ULONG big_endian_bits(const std::uint8_t *value, std::size_t len)
-{
-    std::size_t i = 0;
-    while (i < len && value[i] == 0) {
-        ++i;
-    }
-    if (i == len) {
-        return 0;
-    }
-    CK_ULONG bits = static_cast<CK_ULONG>(len - i - 1) * 8;
-    for (unsigned top = value[i]; top != 0; top >>= 1) {
-        ++bits;
-    }
-    return bits;
-}
-
 bool size_in_range(const CK_MECHANISM_INFO &info, CK_ULONG size)
 {
     return info.ulMaxKeySize == 0 || (size >= info.ulMinKeySize && size <= info.ulMaxKeySize);
@@ -91,14 +75,11 @@ CK_RV take_key(const RecordView &key, const CK_MECHANISM_INFO &info, VerifyState
     const std::uint8_t *b = nullptr;
     std::uint32_t a_len = 0;
     std::uint32_t b_len = 0;
-    CK_ULONG bits = 0;
     if (ecdsa(op->mechanism)) {
         if (!record_find(key, CKA_EC_PARAMS, &a, &a_len) || !record_find(key, CKA_EC_POINT, &b, &b_len)) {
             return CKR_TEMPLATE_INCOMPLETE;
         }
-        const bool p256 = equal(a, a_len, kP256Params, sizeof kP256Params);
-        bits = p256 ? 256 : equal(a, a_len, kP384Params, sizeof kP384Params) ? 384 : 0;
-        if (!p256 || !size_in_range(info, bits)) {
+        if (!equal(a, a_len, kP256Params, sizeof kP256Params) || !size_in_range(info, 256)) {
             return CKR_KEY_SIZE_RANGE; // a curve this token does not verify on
         }
         a = p256_point(b, b_len);
@@ -112,7 +93,7 @@ CK_RV take_key(const RecordView &key, const CK_MECHANISM_INFO &info, VerifyState
         if (!record_find(key, CKA_MODULUS, &a, &a_len) || !record_find(key, CKA_PUBLIC_EXPONENT, &b, &b_len)) {
             return CKR_TEMPLATE_INCOMPLETE;
         }
-        bits = big_endian_bits(a, a_len);
+        const CK_ULONG bits = big_endian_bits(a, a_len);
         if (!size_in_range(info, bits) || bits == 0 || (bits + 7) / 8 > kMaxModulusBytes || b_len == 0 ||
             b_len > 8) {
             return CKR_KEY_SIZE_RANGE;
@@ -283,20 +264,6 @@ CK_RV finish(VerifyState &op, const std::uint8_t *data, CK_ULONG data_len, const
     return rv;
 }
 
-bool update(VerifyState &op, const CK_BYTE *data, CK_ULONG len)
-{
-    const CK_ULONG kChunk = 1ul << 30;
-    while (len > 0) {
-        const CK_ULONG n = len < kChunk ? len : kChunk;
-        if (wc_Sha256Update(&op.sha, data, static_cast<word32>(n)) != 0) {
-            return false;
-        }
-        data += n;
-        len -= n;
-    }
-    return true;
-}
-
 } // namespace
 
 namespace p11::lean {
@@ -381,7 +348,7 @@ CK_RV p11be_C_Verify(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen
     }
     CK_RV rv = CKR_OPERATION_ACTIVE; // mixing one-shot and multi-part ends the run
     if (!op.multi_part) {
-        rv = op.hashing && !update(op, pData, ulDataLen) ? CKR_FUNCTION_FAILED
+        rv = op.hashing && !sha256_feed(op.sha, pData, ulDataLen) ? CKR_FUNCTION_FAILED
                                                          : finish(op, pData, ulDataLen, pSignature, ulSignatureLen);
     }
     verify_end(op);
@@ -394,7 +361,7 @@ CK_RV p11be_C_VerifyUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulP
     if (!op.active) {
         return CKR_OPERATION_NOT_INITIALIZED;
     }
-    const CK_RV rv = !op.hashing ? CKR_FUNCTION_NOT_SUPPORTED : update(op, pPart, ulPartLen) ? CKR_OK
+    const CK_RV rv = !op.hashing ? CKR_FUNCTION_NOT_SUPPORTED : sha256_feed(op.sha, pPart, ulPartLen) ? CKR_OK
                                                                                             : CKR_FUNCTION_FAILED;
     if (rv != CKR_OK) {
         verify_end(op);

@@ -89,6 +89,10 @@ Library &library();
 // lock by the entry points' first check.
 bool initialized();
 
+// Hashes data of any length (the digest and the hashing verify mechanisms);
+// false when wolfCrypt failed.
+bool sha256_feed(wc_Sha256 &sha, const CK_BYTE *data, CK_ULONG len);
+
 // End a session's digest or verify run, wiping and freeing what it held.
 void digest_end(DigestState &op);
 void verify_end(VerifyState &op);
