@@ -108,8 +108,13 @@ function(p11_add_profile name)
     return()
   endif()
   add_library(p11forge-${name} SHARED $<TARGET_OBJECTS:p11forge_${name}_objects>)
+  # -z nodelete: once loaded, a module stays for the life of the process
+  # (dlclose leaves it). The seed's PAL has no finalize, so what the PAL holds
+  # (the POSIX PAL's label index) lives as long as the process; unmapped under
+  # it, it would be lost. The full backend's initial-exec thread-local cache
+  # kept its modules loaded anyway; the lean backend has none.
   target_link_libraries(p11forge-${name} PRIVATE ${backend} p11_module_pal
-                        -Wl,--no-undefined -Wl,--exclude-libs,ALL)
+                        -Wl,--no-undefined -Wl,--exclude-libs,ALL -Wl,-z,nodelete)
   set_target_properties(p11forge-${name} PROPERTIES PREFIX "" OUTPUT_NAME p11forge-${name}
                         P11_BACKEND ${backend})
 
