@@ -113,6 +113,8 @@ private:
 
 } // namespace
 
+static_assert(kHeaderSize + kBodySizeV2 + kChecksumSize == kTokenRecordSize, "token_record.h's size is the encoder's");
+
 std::size_t token_record_size()
 {
     return kHeaderSize + kBodySizeV2 + kChecksumSize;

@@ -100,8 +100,10 @@ enum class RecordStatus {
     unopened,       // sealed under a key this process does not hold (objects/object_codec.h)
 };
 
-// Bytes token_record_encode writes.
+// Bytes token_record_encode writes: kTokenRecordSize, a constant for a
+// reader's buffer (token_record.cpp asserts the two agree).
 std::size_t token_record_size();
+constexpr std::size_t kTokenRecordSize = 448;
 
 // Where a version 2 record keeps the SO's wrong-PIN count (the user's follows,
 // both u32): after the 16-byte header, the flags, the label, the serial seed

@@ -39,6 +39,21 @@ CK_RV finish(DigestState &op, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
     return rv;
 }
 
+/* The start of C_DigestUpdate and C_DigestFinal: an operation must be active
+ * and not begun as single-part; it is multi-part from now on. */
+CK_RV begin_multi_part(DigestState &op)
+{
+    if (!op.active) {
+        return CKR_OPERATION_NOT_INITIALIZED;
+    }
+    if (op.single_part) {
+        digest_end(op);
+        return CKR_OPERATION_ACTIVE;
+    }
+    op.multi_part = true;
+    return CKR_OK;
+}
+
 } // namespace
 
 namespace p11::lean {
@@ -120,14 +135,10 @@ CK_RV p11be_C_Digest(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen
 CK_RV p11be_C_DigestUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
     DigestState &op = session->digest;
-    if (!op.active) {
-        return CKR_OPERATION_NOT_INITIALIZED;
+    const CK_RV begun = begin_multi_part(op);
+    if (begun != CKR_OK) {
+        return begun;
     }
-    if (op.single_part) {
-        digest_end(op);
-        return CKR_OPERATION_ACTIVE;
-    }
-    op.multi_part = true;
     if (!sha256_feed(op.sha, pPart, ulPartLen)) {
         digest_end(op);
         return CKR_FUNCTION_FAILED;
@@ -145,14 +156,10 @@ CK_RV p11be_C_DigestKey(p11_session *session, CK_OBJECT_HANDLE hKey)
 CK_RV p11be_C_DigestFinal(p11_session *session, CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
 {
     DigestState &op = session->digest;
-    if (!op.active) {
-        return CKR_OPERATION_NOT_INITIALIZED;
+    const CK_RV begun = begin_multi_part(op);
+    if (begun != CKR_OK) {
+        return begun;
     }
-    if (op.single_part) {
-        digest_end(op);
-        return CKR_OPERATION_ACTIVE;
-    }
-    op.multi_part = true;
     bool query = false;
     const CK_RV rv = check_output(pDigest, pulDigestLen, &query);
     if (rv != CKR_OK || query) {

@@ -133,6 +133,7 @@ CK_RV p11be_C_FindObjects(p11_session *session, CK_OBJECT_HANDLE_PTR phObject, C
     CK_ULONG given = 0;
     while (given < ulMaxObjectCount && state.next < state.count) {
         const CK_OBJECT_HANDLE handle = state.found[state.next++];
+        // Read again: another module may have destroyed it since C_FindObjectsInit.
         ObjectRead object;
         if (read_visible(lib, handle, &object) == CKR_OK) {
             phObject[given++] = handle;

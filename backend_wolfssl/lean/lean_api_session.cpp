@@ -154,10 +154,6 @@ CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR
     if (so && session_count(lib, true) != session_count(lib, false)) {
         return CKR_SESSION_READ_ONLY_EXISTS;
     }
-    token_read(lib);
-    if (!so && !lib.record.user_pin_initialized) {
-        return CKR_USER_PIN_NOT_INITIALIZED;
-    }
     const CK_RV rv = token_pin_attempt(lib, so, pPin, ulPinLen);
     if (rv == CKR_OK) {
         lib.login = who;

@@ -107,8 +107,9 @@ void session_close(Library &lib, p11_session *session);
 // missing is the profile's fresh token, damaged an uninitialized one).
 void token_read(Library &lib);
 
-// A counted PIN attempt (pin_attempt.cpp's rules): CKR_OK,
-// CKR_PIN_INCORRECT, CKR_PIN_LOCKED, or the store's failure.
+// A counted PIN attempt (pin_attempt.cpp's rules) on the record read once
+// under the store lock: CKR_OK, CKR_PIN_INCORRECT, CKR_PIN_LOCKED,
+// CKR_USER_PIN_NOT_INITIALIZED (user only), or the store's failure.
 CK_RV token_pin_attempt(Library &lib, bool so, const CK_UTF8CHAR *pin, CK_ULONG pin_len);
 
 // The CKF_*_PIN_* flags of CK_TOKEN_INFO.

@@ -58,15 +58,14 @@ void fresh_record(TokenRecord *record)
     }
 }
 
-// The stored record with one count changed (the caller holds the store lock
-// and has just read it).
-CK_RV save_failures(bool so, std::uint32_t count)
+// The stored record (as just read, under the store lock) saved with one
+// count changed.
+CK_RV save_failures(const PalRecord &stored, bool so, std::uint32_t count)
 {
-    std::uint8_t bytes[448];
-    PalRecord stored;
-    if (stored.read(kTokenRecordLabel, sizeof kTokenRecordLabel - 1) != Read::ok || stored.size() != sizeof bytes) {
+    if (stored.size() != kTokenRecordSize) {
         return CKR_DEVICE_ERROR;
     }
+    std::uint8_t bytes[kTokenRecordSize];
     std::memcpy(bytes, stored.data(), sizeof bytes);
     CK_RV rv = CKR_FUNCTION_FAILED;
     if (token_record_patch_failures(bytes, sizeof bytes, so, count)) {
@@ -97,10 +96,10 @@ bool locked(const Library &lib, bool so)
 }
 
 // The count raised or reset, in the store first for a stored record.
-CK_RV set_failures(Library &lib, bool so, std::uint32_t count)
+CK_RV set_failures(Library &lib, const PalRecord &stored, bool so, std::uint32_t count)
 {
     if (lib.source == TokenSource::stored) {
-        const CK_RV rv = save_failures(so, count);
+        const CK_RV rv = save_failures(stored, so, count);
         if (rv != CKR_OK) {
             return rv;
         }
@@ -123,11 +122,9 @@ CK_RV check(const Library &lib, bool so, const CK_UTF8CHAR *pin, CK_ULONG pin_le
                                                                                             : CKR_PIN_INCORRECT;
 }
 
-} // namespace
-
-void token_read(Library &lib)
+// token_read, keeping the record's bytes in stored.
+void token_read_into(Library &lib, PalRecord &stored)
 {
-    PalRecord stored;
     const Read read = stored.read(kTokenRecordLabel, sizeof kTokenRecordLabel - 1);
     if (read == Read::missing) {
         if (lib.source != TokenSource::fresh) {
@@ -154,6 +151,14 @@ void token_read(Library &lib)
     secure_wipe(&record, sizeof record);
 }
 
+} // namespace
+
+void token_read(Library &lib)
+{
+    PalRecord stored;
+    token_read_into(lib, stored);
+}
+
 CK_RV token_pin_attempt(Library &lib, bool so, const CK_UTF8CHAR *pin, CK_ULONG pin_len)
 {
     // Under the store lock from the re-read record to the count written back.
@@ -161,7 +166,11 @@ CK_RV token_pin_attempt(Library &lib, bool so, const CK_UTF8CHAR *pin, CK_ULONG 
     if (hold.rv() != CKR_OK) {
         return CKR_DEVICE_ERROR;
     }
-    token_read(lib);
+    PalRecord stored;
+    token_read_into(lib, stored);
+    if (!so && !lib.record.user_pin_initialized) {
+        return CKR_USER_PIN_NOT_INITIALIZED;
+    }
     if (lib.source == TokenSource::damaged) {
         return CKR_DEVICE_ERROR;
     }
@@ -174,7 +183,7 @@ CK_RV token_pin_attempt(Library &lib, bool so, const CK_UTF8CHAR *pin, CK_ULONG 
     }
     // Counted before the check: cutting the power during the derivation
     // does not give a free guess.
-    CK_RV rv = set_failures(lib, so, before + 1);
+    CK_RV rv = set_failures(lib, stored, so, before + 1);
     if (rv != CKR_OK) {
         return rv;
     }
@@ -183,10 +192,10 @@ CK_RV token_pin_attempt(Library &lib, bool so, const CK_UTF8CHAR *pin, CK_ULONG 
         return rv;
     }
     if (rv != CKR_OK) {
-        (void)set_failures(lib, so, before); // never compared: not a wrong guess
+        (void)set_failures(lib, stored, so, before); // never compared: not a wrong guess
         return rv;
     }
-    (void)set_failures(lib, so, 0);
+    (void)set_failures(lib, stored, so, 0);
     return CKR_OK;
 }
 

@@ -78,8 +78,7 @@ bool list_ok(RecordReader &r, RecordView *view)
     if (!r.u32(&view->count)) {
         return false;
     }
-    RecordReader probe = r;
-    if (!probe.span(0, &start)) {
+    if (!r.span(0, &start)) { // where the list begins; reads nothing
         return false;
     }
     view->list = start;
