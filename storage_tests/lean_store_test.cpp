@@ -251,6 +251,47 @@ TEST_F(LeanStore, WrongPinsAreCountedInTheStoreBothModulesRead)
     EXPECT_EQ(CKR_PIN_LOCKED, lean.Login(CKU_USER, kUserPin));
 }
 
+TEST_F(LeanStore, AUserPinNeverSetIsAnsweredSoAndSpendsNoTry)
+{
+    {
+        Client full(full_);
+        ASSERT_EQ(CKR_OK, full.InitTokenThenOpen("00000000", "no user yet")); // C_InitToken: no user PIN
+    }
+    Client lean(lean_);
+    ASSERT_EQ(CKR_OK, lean.Open());
+    for (CK_ULONG i = 0; i <= kPinTries; ++i) {
+        ASSERT_EQ(CKR_USER_PIN_NOT_INITIALIZED, lean.Login(CKU_USER, kUserPin)) << "attempt " << i;
+    }
+    CK_TOKEN_INFO info = {};
+    ASSERT_EQ(CKR_OK, lean.TokenInfo(&info));
+    EXPECT_EQ(0u, info.flags & (CKF_USER_PIN_INITIALIZED | CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_LOCKED));
+    EXPECT_EQ(0, std::memcmp(info.label, "no user yet", 11));
+}
+
+TEST_F(LeanStore, AGoodPinAfterWrongOnesResetsTheStoredCount)
+{
+    {
+        Client full(full_);
+        ASSERT_EQ(CKR_OK, full.Open());
+    }
+    {
+        Client lean(lean_);
+        ASSERT_EQ(CKR_OK, lean.Open());
+        ASSERT_EQ(CKR_PIN_INCORRECT, lean.Login(CKU_USER, "9999"));
+        ASSERT_EQ(CKR_PIN_INCORRECT, lean.Login(CKU_USER, "9998"));
+        ASSERT_EQ(CKR_OK, lean.Login(CKU_USER, kUserPin));
+    }
+    Client full(full_);
+    ASSERT_EQ(CKR_OK, full.Open());
+    CK_TOKEN_INFO info = {};
+    ASSERT_EQ(CKR_OK, full.TokenInfo(&info));
+    EXPECT_EQ(0u, info.flags & (CKF_USER_PIN_COUNT_LOW | CKF_SO_PIN_COUNT_LOW)) << "the full module reads a count of 0";
+    for (CK_ULONG i = 0; i + 1 < kPinTries; ++i) {
+        ASSERT_EQ(CKR_PIN_INCORRECT, full.Login(CKU_USER, "9999")) << "tries left after the reset: " << i;
+    }
+    EXPECT_EQ(CKR_OK, full.Login(CKU_USER, kUserPin));
+}
+
 TEST_F(LeanStore, PrivateObjectsAppearAtLoginAndAPrivateKeysValueStaysSensitive)
 {
     {
