@@ -26,10 +26,12 @@ LIMIT_KEYS = {"sessions", "rw_sessions", "objects", "label_length", "pin_length"
 TOKEN_KEYS = {"initialized", "label", "so_pin", "user_pin"}
 STORAGE_KEYS = {"labels", "secrets"}
 FIRMWARE_KEYS = {"budgets", "sp_math"}
-# firmware.sp_math: wolfCrypt's SP math on the device. small: WOLFSSL_SP_SMALL
-# (the least flash); cortex-m-asm: wolfSSL's Cortex-M assembly
+# firmware.sp_math: wolfCrypt's SP math on the device. minimal (default):
+# RSA through sp_int.c's any-size code, loop-form SHA-1 and SHA-512 (the
+# least flash); small: WOLFSSL_SP_SMALL fixed-size code for every size the
+# profile names; cortex-m-asm: wolfSSL's Cortex-M assembly
 # (WOLFSSL_SP_ARM_CORTEX_M_ASM, sp_cortexm.c: faster signatures, more flash).
-SP_MATH_CHOICES = ("small", "cortex-m-asm")
+SP_MATH_CHOICES = ("minimal", "small", "cortex-m-asm")
 # Declared departures from v2.40 that FreeRTOS's corePKCS11 makes and its
 # qualification tests rely on (runtime/p11_profile.h P11_DEVIATION_*); the
 # conformance runner checks the declared behaviour and names each in its report.
@@ -39,9 +41,11 @@ DEVIATIONS = ("digest_ignores_parameters", "sign_length_query_ends_operation")
 # image; RAM (data + bss) of the image; stack high-water and peak heap of the
 # self-test run. login_instructions: instructions of one C_Login on the
 # target (10,000,000 is 0.1 s at 100 MHz, one instruction per cycle);
-# sign_instructions: one ECDSA P-256 C_Sign.
+# sign_instructions: one ECDSA P-256 C_Sign; rsa_sign_instructions and
+# p384_sign_instructions: one RSA-2048 (SHA-256, PKCS #1 v1.5) and one P-384
+# ECDSA C_Sign.
 BUDGET_KEYS = ("layer_flash", "pal_flash", "image_flash", "image_ram", "stack", "heap", "login_instructions",
-               "sign_instructions")
+               "sign_instructions", "rsa_sign_instructions", "p384_sign_instructions")
 # backend: which backend a module of the profile links. wolfssl: the full
 # one (backend_wolfssl/); lean: the verify-only one (backend_wolfssl/lean/,
 # profile_checks.LEAN_FUNCTIONS), for devices that only check signatures.
@@ -290,7 +294,7 @@ def _limits(raw):
 
 def _firmware_sp_math(raw):
     if "sp_math" not in raw:
-        return "small"
+        return "minimal"
     value, path, line = raw["sp_math"]
     if value not in SP_MATH_CHOICES:
         raise SpecError(path, line, f"firmware.sp_math must be one of {', '.join(SP_MATH_CHOICES)}")

@@ -61,6 +61,7 @@ class WolfcryptSettings:
     sp_int_bits: int           # SP_INT_BITS: the largest number wolfCrypt works on
     verify_only: bool          # public keys that only verify: no private-key code (see NON_VERIFY_FLAGS)
     sp_cortex_m_asm: bool = False  # firmware: wolfSSL's Cortex-M SP assembly instead of WOLFSSL_SP_SMALL
+    sp_minimal: bool = False   # firmware: RSA on sp_int.c's any-size code, loop-form SHA-1 and SHA-512
     lean: bool = False         # backend lean: no random numbers and no AES (it makes and opens no secret)
 
 
@@ -108,4 +109,5 @@ def settings_for(profile):
         rsa_keygen=bool(users(RSA_KEYGEN_MECHANISMS)), rsa_max_bits=rsa_max,
         sp_rsa_sizes=sp_sizes, sp_int_bits=max(rsa_max, P384_BITS if p384_users else P256_BITS),
         verify_only=not more_than_verify, sp_cortex_m_asm=profile.firmware_sp_math == "cortex-m-asm",
+        sp_minimal=profile.firmware_sp_math == "minimal",
         lean=profile.backend == "lean")

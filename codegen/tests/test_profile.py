@@ -124,15 +124,15 @@ class ProfileTest(support.TempDirMixin, unittest.TestCase):
         self.write(base=BASE, child=CHILD + "firmware:\n  sizes: {}\n")
         self.assert_error("child", "sizes: {}", "unknown firmware key 'sizes'")
 
-    def test_firmware_sp_math_defaults_to_small_is_inherited_and_checked(self):
+    def test_firmware_sp_math_defaults_to_minimal_is_inherited_and_checked(self):
         self.write(base=BASE, child=CHILD)
-        self.assertEqual(self.load().firmware_sp_math, "small")
+        self.assertEqual(self.load().firmware_sp_math, "minimal")
         self.write(base=BASE + "firmware:\n  sp_math: cortex-m-asm\n", child=CHILD)
         self.assertEqual(self.load().firmware_sp_math, "cortex-m-asm")
         self.write(base=BASE + "firmware:\n  sp_math: cortex-m-asm\n", child=CHILD + "firmware:\n  sp_math: small\n")
         self.assertEqual(self.load().firmware_sp_math, "small")
         self.write(base=BASE, child=CHILD + "firmware:\n  sp_math: fast\n")
-        self.assert_error("child", "sp_math: fast", "firmware.sp_math must be one of small, cortex-m-asm")
+        self.assert_error("child", "sp_math: fast", "firmware.sp_math must be one of minimal, small, cortex-m-asm")
 
     def test_deviations_are_known_names_inherited_in_a_fixed_order(self):
         self.write(base=BASE + "deviations: [sign_length_query_ends_operation]\n",

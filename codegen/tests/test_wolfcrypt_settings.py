@@ -1,4 +1,5 @@
 """A profile's mechanisms mapped to its wolfCrypt user_settings.h."""
+import dataclasses
 import os
 import re
 import types
@@ -23,10 +24,15 @@ def settings(*mechanisms, functions=(), sp_math="small", backend="wolfssl"):
                               firmware_sp_math=sp_math, backend=backend))
 
 
-def header_of(name):
+def header_of(name, **changes):
     api = support.api()
     resolved = profile.load(os.path.join(support.PROFILES, f"{name}.yaml"), api)
+    resolved = dataclasses.replace(resolved, **changes)
     return render.render(api, resolved, ["test"])["wolfcrypt_user_settings.h"]
+
+
+def firmware_block(header):
+    return header.split("#if defined(P11_FIRMWARE)\n")[1].split("#endif\n\n")[0]
 
 
 def defines(header):
@@ -136,10 +142,28 @@ class HeaderTest(unittest.TestCase):
     def test_firmware_sp_math_is_the_profiles_choice(self):
         self.assertFalse(settings(mechanism("CKM_ECDSA")).sp_cortex_m_asm)
         self.assertTrue(settings(mechanism("CKM_ECDSA"), sp_math="cortex-m-asm").sp_cortex_m_asm)
+        self.assertTrue(settings(mechanism("CKM_ECDSA"), sp_math="minimal").sp_minimal)
+        self.assertFalse(settings(mechanism("CKM_ECDSA"), sp_math="small").sp_minimal)
         for name in ("freertos-ota", "full"):
-            firmware = header_of(name).split("#if defined(P11_FIRMWARE)\n")[1].split("#endif\n\n")[0]
+            firmware = firmware_block(header_of(name))
             self.assertIn("#define WOLFSSL_SP_SMALL\n", firmware, name)
             self.assertNotIn("WOLFSSL_SP_ARM_CORTEX_M_ASM", firmware, name)
+
+    def test_minimal_sp_math_drops_fixed_size_rsa_and_unrolled_sha1_sha512_only(self):
+        less = ("#undef WOLFSSL_HAVE_SP_RSA\n", "#undef WOLFSSL_SP_4096\n", "#define USE_SLOW_SHA\n",
+                "#define USE_SLOW_SHA512\n")
+        minimal = header_of("freertos")  # the default
+        small = header_of("freertos", firmware_sp_math="small")
+        for line in less:
+            self.assertIn(line, firmware_block(minimal), line)
+            self.assertNotIn(line, small, line)
+        # Curves keep their fixed-size code (any-size ECC verification holds
+        # 16 points of SP_INT_BITS numbers); the PIN's SHA-256 stays unrolled.
+        for kept in ("WOLFSSL_SP_384", "WOLFSSL_HAVE_SP_ECC", "USE_SLOW_SHA256"):
+            self.assertNotIn(f"#undef {kept}", minimal, kept)
+        self.assertNotIn("USE_SLOW_SHA256", minimal)
+        # Only firmware builds: the host's part is the same bytes.
+        self.assertEqual(minimal.split("#if defined(P11_FIRMWARE)")[0], small.split("#if defined(P11_FIRMWARE)")[0])
 
     def test_ota_profile_leaves_out_what_it_does_not_verify_with(self):
         macros = defines(header_of("freertos-ota"))

@@ -2,7 +2,10 @@
  * key into a simulated flash store the way a factory or the freertos-ota
  * flow does (a key pair made by the freertos module, its public half
  * imported as "Code Verify Key" with C_CreateObject, the pair destroyed),
- * signs an image with it, and writes what the device reads:
+ * signs an image with it, imports the RSA-2048 public key of
+ * ../selftest/known_answers.h as "Code Verify Key RSA" (OpenSSL's signature
+ * of "abc" must verify here and on the device), and writes what the device
+ * reads:
  *   <out>/store.flash   the whole flash (pal/flash_sim)
  *   <out>/image.bin     the image; <out>/image.sig its ECDSA-SHA256 signature (r || s)
  *   <out>/image.sha256  its SHA-256
@@ -12,6 +15,7 @@
 #include <string.h>
 
 #include "flash_device.h"
+#include "known_answers.h"
 #include "pal_flash_sim.h"
 #include "pkcs11.h"
 
@@ -98,6 +102,27 @@ int main(int argc, char **argv)
     CHECK(C_Sign(session, image, sizeof image, signature, &signature_len));
     CHECK(C_VerifyInit(session, &ecdsa_sha256, verify_key));
     CHECK(C_Verify(session, image, sizeof image, signature, signature_len));
+
+    CK_KEY_TYPE rsa = CKK_RSA;
+    CK_BYTE exponent[] = {0x01, 0x00, 0x01};
+    const char rsa_label[] = "Code Verify Key RSA";
+    CK_ATTRIBUTE rsa_import[] = {
+        {CKA_CLASS, &pub_class, sizeof pub_class},
+        {CKA_KEY_TYPE, &rsa, sizeof rsa},
+        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_VERIFY, &yes, sizeof yes},
+        {CKA_LABEL, (void *)rsa_label, sizeof rsa_label - 1},
+        {CKA_MODULUS, (void *)known_rsa_modulus, sizeof known_rsa_modulus},
+        {CKA_PUBLIC_EXPONENT, exponent, sizeof exponent},
+    };
+    CK_OBJECT_HANDLE rsa_key = CK_INVALID_HANDLE;
+    CHECK(C_CreateObject(session, rsa_import, 7, &rsa_key));
+    CK_MECHANISM sha256_rsa = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    unsigned char abc[] = {'a', 'b', 'c'};
+    unsigned char rsa_signature[sizeof known_rsa_signature_abc];
+    memcpy(rsa_signature, known_rsa_signature_abc, sizeof rsa_signature);
+    CHECK(C_VerifyInit(session, &sha256_rsa, rsa_key));
+    CHECK(C_Verify(session, abc, sizeof abc, rsa_signature, sizeof rsa_signature));
 
     CK_MECHANISM sha256 = {CKM_SHA256, NULL, 0};
     unsigned char digest[32];

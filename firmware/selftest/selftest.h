@@ -56,6 +56,13 @@ unsigned long selftest_count_instructions(void);
 /* Reads a whole file of the build machine (semihosting) into a new buffer. */
 unsigned char *selftest_read_file(const char *path, size_t *len);
 
+/* FIPS 180-2 appendix B.1: SHA-256("abc"). */
+extern const unsigned char selftest_abc_sha256[32];
+
+/* RSA-2048 and P-384 signatures against known answers (selftest_rsa_p384.c),
+ * in a logged-in R/W session; prints their C_Sign instructions. */
+void selftest_rsa_and_p384(CK_SESSION_HANDLE session);
+
 extern const unsigned char selftest_certificate[];
 extern const unsigned long selftest_certificate_len;
 

@@ -2,18 +2,39 @@
  * key was provisioned on the build machine (a 64-bit host) into a flash
  * image (firmware/host/provision_flash_image.c); the device (32 bits) reads
  * that store, verifies an image signed on the host and rejects tampered
- * copies. Files come from the build machine by semihosting, from the test's
+ * copies, and verifies OpenSSL's RSA-2048 signature of "abc" with the RSA
+ * key provisioned beside it (known_answers.h). Files come from the build machine by semihosting, from the test's
  * working folder. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flash_device.h"
+#include "known_answers.h"
 #include "pal_flash_sim.h"
 #include "selftest.h"
 
 static const char kVerifyLabel[] = "Code Verify Key";
 static const char kSignLabel[] = "Code Sign Key";
+static const char kRsaVerifyLabel[] = "Code Verify Key RSA";
+
+/* RSA-2048, SHA-256, PKCS #1 v1.5: OpenSSL's signature of "abc" verifies, a
+ * copy with one bit changed does not. */
+static void verify_rsa(CK_SESSION_HANDLE session)
+{
+    CK_ULONG count = 0;
+    CK_OBJECT_HANDLE key = selftest_find(session, CKO_PUBLIC_KEY, kRsaVerifyLabel, &count);
+    EXPECT_TRUE(count == 1);
+    CK_MECHANISM sha256_rsa = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    unsigned char abc[] = {'a', 'b', 'c'};
+    unsigned char signature[sizeof known_rsa_signature_abc];
+    memcpy(signature, known_rsa_signature_abc, sizeof signature);
+    EXPECT_OK(C_VerifyInit(session, &sha256_rsa, key));
+    EXPECT_OK(C_Verify(session, abc, sizeof abc, signature, sizeof signature));
+    signature[200] ^= 0x04;
+    EXPECT_OK(C_VerifyInit(session, &sha256_rsa, key));
+    EXPECT_RV(C_Verify(session, abc, sizeof abc, signature, sizeof signature), CKR_SIGNATURE_INVALID);
+}
 
 static CK_RV verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key, unsigned char *image, size_t image_len,
                   unsigned char *signature, size_t signature_len)
@@ -68,6 +89,8 @@ int selftest_run(void)
     signature[signature_len - 1] ^= 0x01;
     EXPECT_RV(verify(session, key, image, image_len, signature, signature_len), CKR_SIGNATURE_INVALID);
     signature[signature_len - 1] ^= 0x01;
+
+    verify_rsa(session);
 
     CK_MECHANISM sha256 = {CKM_SHA256, NULL, 0};
     unsigned char digest[32];

@@ -15,12 +15,6 @@ static const char kPubLabel[] = "Device Pub TLS Key";
 static const char kCertLabel[] = "Device Cert";
 static CK_UTF8CHAR kUserPin[] = "0000"; /* configPKCS11_DEFAULT_USER_PIN */
 
-/* FIPS 180-2 appendix B.1: SHA-256("abc"). */
-static const unsigned char kAbcDigest[32] = {
-    0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
-    0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
-};
-
 static unsigned long login_instructions;
 static unsigned long sign_instructions; /* one ECDSA P-256 C_Sign (the TLS handshake's) */
 
@@ -45,7 +39,7 @@ static void sign_and_verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE priv, CK
     unsigned char signature[64];
     CK_ULONG signature_len = sizeof signature;
     unsigned char digest[32];
-    memcpy(digest, kAbcDigest, sizeof digest);
+    memcpy(digest, selftest_abc_sha256, sizeof digest);
 
     EXPECT_OK(C_SignInit(session, &ecdsa, priv));
     selftest_count_start();
@@ -69,7 +63,7 @@ static void digest_abc_with(CK_SESSION_HANDLE session, CK_MECHANISM *sha256)
     CK_ULONG digest_len = sizeof digest;
     EXPECT_OK(C_DigestInit(session, sha256));
     EXPECT_OK(C_Digest(session, abc, sizeof abc, digest, &digest_len));
-    EXPECT_TRUE(digest_len == 32 && memcmp(digest, kAbcDigest, 32) == 0);
+    EXPECT_TRUE(digest_len == 32 && memcmp(digest, selftest_abc_sha256, 32) == 0);
 }
 
 static void digest_abc(CK_SESSION_HANDLE session)
@@ -186,6 +180,7 @@ int selftest_run(void)
     provision(session);
     digest_abc(session);
     digest_with_junk_parameters(session);
+    selftest_rsa_and_p384(session);
     EXPECT_OK(C_Finalize(NULL));
 
     EXPECT_TRUE(selftest_reboot() == 0);

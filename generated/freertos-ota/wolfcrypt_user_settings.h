@@ -103,7 +103,18 @@ void p11_port_free(void *block);
 #define XREALLOC(block, size, heap, type) ((void)(block), (void)(size), (void)(heap), (void)(type), (void *)0)
 #define XFREE(block, heap, type) ((void)(heap), (void)(type), p11_port_free(block))
 #define WOLFSSL_SMALL_STACK
+/* The profile's firmware.sp_math is minimal (the default): RSA through
+ * sp_int.c's any-size code, as wolfCrypt does for sizes it has no
+ * fixed-size code for (a third slower, 15 KB less flash); SHA-1 and SHA-512
+ * in their loop forms (SHA-256, which the PIN's key derivation runs, stays
+ * unrolled). The curves keep their fixed-size code: ecc.c's any-size
+ * verification would hold 16 points of SP_INT_BITS numbers on the heap
+ * (docs/firmware.md). */
 #define WOLFSSL_SP_SMALL
+#undef WOLFSSL_HAVE_SP_RSA
+#undef WOLFSSL_SP_4096
+#define USE_SLOW_SHA
+#define USE_SLOW_SHA512
 #endif
 
 /* A project's own additions (a hardware RNG, an accelerator), without

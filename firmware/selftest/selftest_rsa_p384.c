@@ -1,0 +1,129 @@
+/* RSA-2048 and P-384 on the device: the sizes the minimal SP math
+ * (firmware.sp_math, the default) computes with sp_int.c's any-size code
+ * rather than fixed-size routines. Against OpenSSL's known answers
+ * (known_answers.h): the device's RSA PKCS #1 v1.5 signature must equal
+ * OpenSSL's byte for byte, OpenSSL's P-384 signature must verify, and a
+ * P-384 pair generated on the device must sign what it verifies. Session objects: nothing is stored. */
+#include <stdio.h>
+#include <string.h>
+
+#include "known_answers.h"
+#include "selftest.h"
+
+static CK_BBOOL yes = CK_TRUE;
+static CK_BBOOL no = CK_FALSE;
+static unsigned char abc[] = {'a', 'b', 'c'};
+static const unsigned char kRsaPublicExponent[] = {0x01, 0x00, 0x01}; /* 65537 */
+/* DER OID of P-384 (secp384r1). */
+static CK_BYTE kP384Params[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+
+static unsigned long rsa_sign_instructions;
+static unsigned long p384_sign_instructions;
+
+/* An attribute whose value is the object (a variable or an array) itself. */
+#define ATTR(type, object) {type, (void *)&(object), sizeof(object)}
+
+static void rsa_2048(CK_SESSION_HANDLE session)
+{
+    CK_OBJECT_CLASS priv_class = CKO_PRIVATE_KEY;
+    CK_OBJECT_CLASS pub_class = CKO_PUBLIC_KEY;
+    CK_KEY_TYPE rsa = CKK_RSA;
+    CK_ATTRIBUTE priv_template[] = {
+        ATTR(CKA_CLASS, priv_class), ATTR(CKA_KEY_TYPE, rsa), ATTR(CKA_TOKEN, no), ATTR(CKA_PRIVATE, yes),
+        ATTR(CKA_SIGN, yes), ATTR(CKA_MODULUS, known_rsa_modulus), ATTR(CKA_PUBLIC_EXPONENT, kRsaPublicExponent),
+        ATTR(CKA_PRIVATE_EXPONENT, known_rsa_private_exponent), ATTR(CKA_PRIME_1, known_rsa_prime1),
+        ATTR(CKA_PRIME_2, known_rsa_prime2), ATTR(CKA_EXPONENT_1, known_rsa_exponent1), ATTR(CKA_EXPONENT_2, known_rsa_exponent2),
+        ATTR(CKA_COEFFICIENT, known_rsa_coefficient),
+    };
+    CK_ATTRIBUTE pub_template[] = {
+        ATTR(CKA_CLASS, pub_class), ATTR(CKA_KEY_TYPE, rsa), ATTR(CKA_TOKEN, no), ATTR(CKA_VERIFY, yes),
+        ATTR(CKA_MODULUS, known_rsa_modulus), ATTR(CKA_PUBLIC_EXPONENT, kRsaPublicExponent),
+    };
+    CK_OBJECT_HANDLE priv = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+    EXPECT_OK(C_CreateObject(session, priv_template, sizeof priv_template / sizeof priv_template[0], &priv));
+    EXPECT_OK(C_CreateObject(session, pub_template, sizeof pub_template / sizeof pub_template[0], &pub));
+
+    CK_MECHANISM sha256_rsa = {CKM_SHA256_RSA_PKCS, NULL, 0};
+    unsigned char signature[256];
+    CK_ULONG signature_len = sizeof signature;
+    memset(signature, 0, sizeof signature);
+    EXPECT_OK(C_SignInit(session, &sha256_rsa, priv));
+    selftest_count_start();
+    EXPECT_OK(C_Sign(session, abc, sizeof abc, signature, &signature_len));
+    rsa_sign_instructions = selftest_count_instructions();
+    EXPECT_TRUE(signature_len == sizeof known_rsa_signature_abc &&
+                memcmp(signature, known_rsa_signature_abc, sizeof known_rsa_signature_abc) == 0);
+
+    memcpy(signature, known_rsa_signature_abc, sizeof signature);
+    EXPECT_OK(C_VerifyInit(session, &sha256_rsa, pub));
+    EXPECT_OK(C_Verify(session, abc, sizeof abc, signature, sizeof signature));
+    signature[128] ^= 0x01;
+    EXPECT_OK(C_VerifyInit(session, &sha256_rsa, pub));
+    EXPECT_RV(C_Verify(session, abc, sizeof abc, signature, sizeof signature), CKR_SIGNATURE_INVALID);
+
+    EXPECT_OK(C_DestroyObject(session, priv));
+    EXPECT_OK(C_DestroyObject(session, pub));
+}
+
+static void p384_verify_known(CK_SESSION_HANDLE session)
+{
+    CK_OBJECT_CLASS pub_class = CKO_PUBLIC_KEY;
+    CK_KEY_TYPE ec = CKK_EC;
+    CK_ATTRIBUTE pub_template[] = {
+        ATTR(CKA_CLASS, pub_class), ATTR(CKA_KEY_TYPE, ec), ATTR(CKA_TOKEN, no), ATTR(CKA_VERIFY, yes),
+        ATTR(CKA_EC_PARAMS, kP384Params), ATTR(CKA_EC_POINT, known_p384_ec_point),
+    };
+    CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+    EXPECT_OK(C_CreateObject(session, pub_template, sizeof pub_template / sizeof pub_template[0], &pub));
+    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
+    unsigned char digest[32];
+    unsigned char signature[96];
+    memcpy(digest, selftest_abc_sha256, sizeof digest);
+    memcpy(signature, known_p384_signature_abc_sha256, sizeof signature);
+    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
+    EXPECT_OK(C_Verify(session, digest, sizeof digest, signature, sizeof signature));
+    signature[60] ^= 0x80;
+    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
+    EXPECT_RV(C_Verify(session, digest, sizeof digest, signature, sizeof signature), CKR_SIGNATURE_INVALID);
+    EXPECT_OK(C_DestroyObject(session, pub));
+}
+
+static void p384_generated(CK_SESSION_HANDLE session)
+{
+    CK_MECHANISM keygen = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    CK_ATTRIBUTE pub_template[] = {
+        ATTR(CKA_EC_PARAMS, kP384Params), ATTR(CKA_VERIFY, yes), ATTR(CKA_TOKEN, no),
+    };
+    CK_ATTRIBUTE priv_template[] = {
+        ATTR(CKA_SIGN, yes), ATTR(CKA_TOKEN, no), ATTR(CKA_PRIVATE, yes),
+    };
+    CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE priv = CK_INVALID_HANDLE;
+    EXPECT_OK(C_GenerateKeyPair(session, &keygen, pub_template, 3, priv_template, 3, &pub, &priv));
+    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
+    unsigned char digest[32];
+    unsigned char signature[96];
+    CK_ULONG signature_len = sizeof signature;
+    memcpy(digest, selftest_abc_sha256, sizeof digest);
+    EXPECT_OK(C_SignInit(session, &ecdsa, priv));
+    selftest_count_start();
+    EXPECT_OK(C_Sign(session, digest, sizeof digest, signature, &signature_len));
+    p384_sign_instructions = selftest_count_instructions();
+    EXPECT_TRUE(signature_len == sizeof signature);
+    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
+    EXPECT_OK(C_Verify(session, digest, sizeof digest, signature, signature_len));
+    digest[0] ^= 0x01;
+    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
+    EXPECT_RV(C_Verify(session, digest, sizeof digest, signature, signature_len), CKR_SIGNATURE_INVALID);
+    EXPECT_OK(C_DestroyObject(session, priv));
+    EXPECT_OK(C_DestroyObject(session, pub));
+}
+
+void selftest_rsa_and_p384(CK_SESSION_HANDLE session)
+{
+    rsa_2048(session);
+    p384_verify_known(session);
+    p384_generated(session);
+    printf("selftest-measure rsa_sign %lu p384_sign %lu\n", rsa_sign_instructions, p384_sign_instructions);
+}
