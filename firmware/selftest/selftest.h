@@ -26,6 +26,15 @@ int selftest_failures(void);
 #define EXPECT_OK(call) selftest_expect_rv(#call, (call), CKR_OK, __LINE__)
 #define EXPECT_TRUE(condition) selftest_expect(#condition, (condition), __LINE__)
 
+/* The signature verifies over the data with the key and mechanism, and a
+ * copy with one bit changed (at byte flip_at) is CKR_SIGNATURE_INVALID;
+ * failures are reported at the caller's line. */
+void selftest_expect_verifies(CK_SESSION_HANDLE session, CK_MECHANISM_TYPE mechanism, CK_OBJECT_HANDLE key,
+                              const unsigned char *data, CK_ULONG data_len, const unsigned char *signature,
+                              CK_ULONG signature_len, CK_ULONG flip_at, int line);
+#define EXPECT_VERIFIES(session, mechanism, key, data, data_len, signature, signature_len, flip_at)                     \
+    selftest_expect_verifies(session, mechanism, key, data, data_len, signature, signature_len, flip_at, __LINE__)
+
 /* The whole flash as it is now, then a power cycle: a fresh PAL (RAM index
  * gone) over the same contents. 0 on success. */
 int selftest_reboot(void);

@@ -25,15 +25,9 @@ static void verify_rsa(CK_SESSION_HANDLE session)
     CK_ULONG count = 0;
     CK_OBJECT_HANDLE key = selftest_find(session, CKO_PUBLIC_KEY, kRsaVerifyLabel, &count);
     EXPECT_TRUE(count == 1);
-    CK_MECHANISM sha256_rsa = {CKM_SHA256_RSA_PKCS, NULL, 0};
-    unsigned char abc[] = {'a', 'b', 'c'};
-    unsigned char signature[sizeof known_rsa_signature_abc];
-    memcpy(signature, known_rsa_signature_abc, sizeof signature);
-    EXPECT_OK(C_VerifyInit(session, &sha256_rsa, key));
-    EXPECT_OK(C_Verify(session, abc, sizeof abc, signature, sizeof signature));
-    signature[200] ^= 0x04;
-    EXPECT_OK(C_VerifyInit(session, &sha256_rsa, key));
-    EXPECT_RV(C_Verify(session, abc, sizeof abc, signature, sizeof signature), CKR_SIGNATURE_INVALID);
+    const unsigned char abc[] = {'a', 'b', 'c'};
+    EXPECT_VERIFIES(session, CKM_SHA256_RSA_PKCS, key, abc, sizeof abc, known_rsa_signature_abc,
+                    sizeof known_rsa_signature_abc, 200);
 }
 
 static CK_RV verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key, unsigned char *image, size_t image_len,

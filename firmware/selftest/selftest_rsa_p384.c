@@ -55,12 +55,8 @@ static void rsa_2048(CK_SESSION_HANDLE session)
     EXPECT_TRUE(signature_len == sizeof known_rsa_signature_abc &&
                 memcmp(signature, known_rsa_signature_abc, sizeof known_rsa_signature_abc) == 0);
 
-    memcpy(signature, known_rsa_signature_abc, sizeof signature);
-    EXPECT_OK(C_VerifyInit(session, &sha256_rsa, pub));
-    EXPECT_OK(C_Verify(session, abc, sizeof abc, signature, sizeof signature));
-    signature[128] ^= 0x01;
-    EXPECT_OK(C_VerifyInit(session, &sha256_rsa, pub));
-    EXPECT_RV(C_Verify(session, abc, sizeof abc, signature, sizeof signature), CKR_SIGNATURE_INVALID);
+    EXPECT_VERIFIES(session, CKM_SHA256_RSA_PKCS, pub, abc, sizeof abc, known_rsa_signature_abc,
+                    sizeof known_rsa_signature_abc, 128);
 
     EXPECT_OK(C_DestroyObject(session, priv));
     EXPECT_OK(C_DestroyObject(session, pub));
@@ -76,16 +72,8 @@ static void p384_verify_known(CK_SESSION_HANDLE session)
     };
     CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
     EXPECT_OK(C_CreateObject(session, pub_template, sizeof pub_template / sizeof pub_template[0], &pub));
-    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
-    unsigned char digest[32];
-    unsigned char signature[96];
-    memcpy(digest, selftest_abc_sha256, sizeof digest);
-    memcpy(signature, known_p384_signature_abc_sha256, sizeof signature);
-    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
-    EXPECT_OK(C_Verify(session, digest, sizeof digest, signature, sizeof signature));
-    signature[60] ^= 0x80;
-    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
-    EXPECT_RV(C_Verify(session, digest, sizeof digest, signature, sizeof signature), CKR_SIGNATURE_INVALID);
+    EXPECT_VERIFIES(session, CKM_ECDSA, pub, selftest_abc_sha256, 32, known_p384_signature_abc_sha256,
+                    sizeof known_p384_signature_abc_sha256, 60);
     EXPECT_OK(C_DestroyObject(session, pub));
 }
 
@@ -111,11 +99,7 @@ static void p384_generated(CK_SESSION_HANDLE session)
     EXPECT_OK(C_Sign(session, digest, sizeof digest, signature, &signature_len));
     p384_sign_instructions = selftest_count_instructions();
     EXPECT_TRUE(signature_len == sizeof signature);
-    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
-    EXPECT_OK(C_Verify(session, digest, sizeof digest, signature, signature_len));
-    digest[0] ^= 0x01;
-    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
-    EXPECT_RV(C_Verify(session, digest, sizeof digest, signature, signature_len), CKR_SIGNATURE_INVALID);
+    EXPECT_VERIFIES(session, CKM_ECDSA, pub, digest, sizeof digest, signature, signature_len, 70);
     EXPECT_OK(C_DestroyObject(session, priv));
     EXPECT_OK(C_DestroyObject(session, pub));
 }

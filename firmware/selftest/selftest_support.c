@@ -191,6 +191,26 @@ CK_OBJECT_HANDLE selftest_find(CK_SESSION_HANDLE session, CK_OBJECT_CLASS klass,
     return *count > 0 ? found[0] : CK_INVALID_HANDLE;
 }
 
+void selftest_expect_verifies(CK_SESSION_HANDLE session, CK_MECHANISM_TYPE mechanism, CK_OBJECT_HANDLE key,
+                              const unsigned char *data, CK_ULONG data_len, const unsigned char *signature,
+                              CK_ULONG signature_len, CK_ULONG flip_at, int line)
+{
+    CK_MECHANISM mech = {mechanism, NULL, 0};
+    unsigned char copy[512]; /* RSA-4096 */
+    if (!selftest_expect("signature fits the check's buffer", signature_len <= sizeof copy && flip_at < signature_len,
+                         line)) {
+        return;
+    }
+    memcpy(copy, signature, signature_len);
+    selftest_expect_rv("C_VerifyInit", C_VerifyInit(session, &mech, key), CKR_OK, line);
+    selftest_expect_rv("C_Verify of the signature", C_Verify(session, (CK_BYTE_PTR)data, data_len, copy, signature_len),
+                       CKR_OK, line);
+    copy[flip_at] ^= 0x01;
+    selftest_expect_rv("C_VerifyInit", C_VerifyInit(session, &mech, key), CKR_OK, line);
+    selftest_expect_rv("C_Verify of a changed signature",
+                       C_Verify(session, (CK_BYTE_PTR)data, data_len, copy, signature_len), CKR_SIGNATURE_INVALID, line);
+}
+
 unsigned char *selftest_read_file(const char *path, size_t *len)
 {
     FILE *file = fopen(path, "rb");

@@ -48,11 +48,7 @@ static void sign_and_verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE priv, CK
         sign_instructions = selftest_count_instructions();
     }
     EXPECT_TRUE(signature_len == 64);
-    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
-    EXPECT_OK(C_Verify(session, digest, sizeof digest, signature, signature_len));
-    signature[10] ^= 0x01;
-    EXPECT_OK(C_VerifyInit(session, &ecdsa, pub));
-    EXPECT_RV(C_Verify(session, digest, sizeof digest, signature, signature_len), CKR_SIGNATURE_INVALID);
+    EXPECT_VERIFIES(session, CKM_ECDSA, pub, digest, sizeof digest, signature, signature_len, 10);
 }
 
 /* SHA-256 of "abc" through C_DigestInit with this mechanism, then C_Digest. */
