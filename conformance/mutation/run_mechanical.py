@@ -2,10 +2,12 @@
 """Builds mechanical mutants of a module and runs the conformance suite on each.
 
   run_mechanical.py --source-root DIR --build-dir DIR [--profile full]
+                    [--provision-module MODULE]
                     [--sample N --seed S | --only ID,ID... | --all]
                     [--results FILE.jsonl] [--record FILE.jsonl] [--timeout 90]
 
-The mutants are those of mechanical_mutants.py over backend_wolfssl/*.cpp and
+The mutants are those of mechanical_mutants.py over backend_wolfssl/*.cpp
+(backend_wolfssl/lean/*.cpp for a lean profile) and
 generated/<profile>/entry_points.c, with the flags of the build's
 compile_commands.json. Each mutant is written INTO the source tree, the
 module target is rebuilt (one file recompiles, the module relinks), the
@@ -56,13 +58,26 @@ import mechanical_mutants  # noqa: E402
 from run_mutants import read_junit  # noqa: E402
 
 
+def profile_is_lean(source_root, profile):
+    """Whether the profile's module links the lean backend (profile.h says so)."""
+    with open(os.path.join(source_root, "generated", profile, "profile.h"), encoding="utf-8") as stream:
+        return "#define P11_PROFILE_BACKEND_LEAN 1" in stream.read()
+
+
 def module_sources(source_root, profile):
+    """The backend's sources the profile's module links (the full backend's,
+    or lean/ for a lean profile; the format code they share is mutated with
+    the full backend), and the profile's entry points."""
     backend = os.path.join(source_root, "backend_wolfssl")
     files = []
-    for folder, subfolders, names in os.walk(backend):
-        # lean/ is the other backend (backend: lean profiles), not in the full module.
-        subfolders[:] = sorted(d for d in subfolders if d not in ("tests", "lean"))
-        files += [os.path.join(folder, n) for n in sorted(names) if n.endswith(".cpp")]
+    if profile_is_lean(source_root, profile):
+        lean = os.path.join(backend, "lean")
+        files = [os.path.join(lean, n) for n in sorted(os.listdir(lean)) if n.endswith(".cpp")]
+    else:
+        for folder, subfolders, names in os.walk(backend):
+            # lean/ is the other backend (backend: lean profiles), not in the full module.
+            subfolders[:] = sorted(d for d in subfolders if d not in ("tests", "lean"))
+            files += [os.path.join(folder, n) for n in sorted(names) if n.endswith(".cpp")]
     files.append(os.path.join(source_root, "generated", profile, "entry_points.c"))
     return files
 
@@ -172,6 +187,8 @@ def run_suite(args, module, name):
     os.makedirs(store, mode=0o700)
     command = [args.runner, "--module", module, "--profile", args.profile, "--strict-profile", "--init-token",
                "--fail-fast", "--report-junit", report]
+    if args.provision_module:
+        command += ["--provision-module", args.provision_module]
     start = time.monotonic()
     with open(log, "w", encoding="utf-8") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
@@ -272,6 +289,9 @@ def main(argv):
                         help="run mutants already in --results again; their new rows replace the old")
     parser.add_argument("--record", help="a recorded run to compare with")
     parser.add_argument("--timeout", type=int, default=90)
+    parser.add_argument("--provision-module",
+                        help="passed to p11conform: the module that provisions a profile without C_CreateObject "
+                             "(freertos-ota: <build-dir>/p11forge-freertos.so)")
     parser.add_argument("--list", action="store_true", help="print the selected mutants and stop")
     parser.add_argument("--unit-tests", metavar="REGEX",
                         help="second killer: the ctest tests matching REGEX, on every survivor of the suite")

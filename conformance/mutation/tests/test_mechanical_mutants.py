@@ -155,6 +155,19 @@ class MechanicalReportTest(unittest.TestCase):
         self.assertIn("triage has s3 as equivalent, but the unit tests kill it (backend.T.Y)",
                       mechanical_report.problems(rows, triage))
 
+    def test_a_lean_profile_mutates_the_lean_backend_and_the_full_one_the_rest(self):
+        import run_mechanical
+        root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+        relative = lambda profile: [os.path.relpath(f, root) for f in run_mechanical.module_sources(root, profile)]
+        lean = relative("freertos-ota")
+        self.assertIn("backend_wolfssl/lean/lean_api_verify.cpp", lean)
+        self.assertEqual("generated/freertos-ota/entry_points.c", lean[-1])
+        self.assertTrue(all(f.startswith("backend_wolfssl/lean/") for f in lean[:-1]), lean)
+        full = relative("full")
+        self.assertIn("backend_wolfssl/objects/object_store.cpp", full)
+        self.assertFalse([f for f in full if "/lean/" in f or "/tests/" in f])
+        self.assertEqual("generated/full/entry_points.c", full[-1])
+
     def test_the_first_failed_test_is_read_from_ctests_summary(self):
         import run_mechanical
         output = ("  3/414 Test  #12: backend.A.B ....***Failed    0.01 sec\n"
