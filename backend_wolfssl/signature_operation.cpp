@@ -90,6 +90,16 @@ CK_RV signature_operation_start(p11_session *session, SignatureOperation *op, co
     if (rv != CKR_OK) {
         return rv;
     }
+    // v2.40 §5.1.6: CKR_KEY_TYPE_INCONSISTENT "has a higher priority than
+    // CKR_KEY_FUNCTION_NOT_PERMITTED": an object that is no key (it has no
+    // CKA_SIGN or CKA_VERIFY at all), or a key of another type, is told so.
+    const CK_KEY_TYPE key_type = object->attrs.ulong_or(CKA_KEY_TYPE, CK_UNAVAILABLE_INFORMATION);
+    if (object->klass != CKO_PRIVATE_KEY && object->klass != CKO_PUBLIC_KEY && object->klass != CKO_SECRET_KEY) {
+        return CKR_KEY_TYPE_INCONSISTENT;
+    }
+    if (!sign_key_fits(mechanism->mechanism, key_type, object->klass, purpose)) {
+        return CKR_KEY_TYPE_INCONSISTENT;
+    }
     const CK_ATTRIBUTE_TYPE permission = purpose == SignPurpose::sign ? CKA_SIGN : CKA_VERIFY;
     if (!object->attrs.bool_or(permission, false)) {
         return CKR_KEY_FUNCTION_NOT_PERMITTED;
@@ -97,15 +107,11 @@ CK_RV signature_operation_start(p11_session *session, SignatureOperation *op, co
     if (!mechanism_allowed(object->attrs, mechanism->mechanism)) {
         return CKR_MECHANISM_INVALID;
     }
-    if (object->klass != CKO_PRIVATE_KEY && object->klass != CKO_PUBLIC_KEY && object->klass != CKO_SECRET_KEY) {
-        return CKR_KEY_TYPE_INCONSISTENT;
-    }
     WC_RNG *rng = nullptr;
     rv = session_rng(session, &rng);
     if (rv != CKR_OK) {
         return rv;
     }
-    const CK_KEY_TYPE key_type = object->attrs.ulong_or(CKA_KEY_TYPE, CK_UNAVAILABLE_INFORMATION);
     // The engine borrows a parsed key from the object's pool; `object` (then
     // op->key) keeps the pool alive until sign_engine_free gives it back.
     rv = sign_engine_init(mechanism, key_type, object->klass, object->attrs, purpose, rng, &op->engine,

@@ -222,6 +222,27 @@ TEST_F(LeanStore, ADamagedTokenRecordLeavesTheTokenUninitializedNotWithDefaultPi
     lean_->C_Finalize(nullptr);
 }
 
+TEST_F(LeanStore, ATokenRecordDamagedUnderAnOpenSessionFailsTheLoginAndIsNotRewritten)
+{
+    {
+        Client full(full_);
+        ASSERT_EQ(CKR_OK, full.Open());
+    }
+    Client lean(lean_);
+    ASSERT_EQ(CKR_OK, lean.Open()); // read while whole
+    FlipByte("p11forge token", 40);
+    const auto bytes = [&] {
+        std::ifstream in(FileOf("p11forge token"), std::ios::binary);
+        return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    const std::vector<char> damaged = bytes();
+    // Read again at the login: an uninitialized token (no user PIN), and the SO's check cannot be counted.
+    EXPECT_EQ(CKR_USER_PIN_NOT_INITIALIZED, lean.Login(CKU_USER, kUserPin));
+    EXPECT_EQ(CKR_DEVICE_ERROR, lean.Login(CKU_SO, "00000000"));
+    EXPECT_EQ(CKR_DEVICE_ERROR, lean.Login(CKU_SO, "99999999"));
+    EXPECT_EQ(damaged, bytes()) << "a wrong-PIN count patched into a damaged record would pass it off as whole";
+}
+
 TEST_F(LeanStore, WrongPinsAreCountedInTheStoreBothModulesRead)
 {
     {
@@ -317,7 +338,8 @@ TEST_F(LeanStore, PrivateObjectsAppearAtLoginAndAPrivateKeysValueStaysSensitive)
     EXPECT_EQ(CKK_EC, key_type);
     EXPECT_EQ(CK_UNAVAILABLE_INFORMATION, attrs[1].ulValueLen);
     CK_MECHANISM mechanism = {CKM_ECDSA, nullptr, 0};
-    EXPECT_EQ(CKR_KEY_FUNCTION_NOT_PERMITTED, lean.functions()->C_VerifyInit(lean.session(), &mechanism, found))
+    // v2.40 §5.1.6: CKR_KEY_TYPE_INCONSISTENT "has a higher priority than CKR_KEY_FUNCTION_NOT_PERMITTED".
+    EXPECT_EQ(CKR_KEY_TYPE_INCONSISTENT, lean.functions()->C_VerifyInit(lean.session(), &mechanism, found))
         << "a private key does not verify";
     ASSERT_EQ(CKR_OK, lean.Logout());
     EXPECT_EQ(CKR_OBJECT_HANDLE_INVALID, lean.functions()->C_GetAttributeValue(lean.session(), found, attrs, 1));

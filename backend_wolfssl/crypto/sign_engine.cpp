@@ -194,6 +194,12 @@ bool sign_engine_multipart_allowed(CK_MECHANISM_TYPE mechanism)
     return rule != nullptr && rule->multipart;
 }
 
+bool sign_key_fits(CK_MECHANISM_TYPE mechanism, CK_KEY_TYPE key_type, CK_OBJECT_CLASS key_class, SignPurpose purpose)
+{
+    const MechanismRule *rule = find_rule(mechanism);
+    return rule == nullptr || key_fits(rule->family, purpose, key_type, key_class);
+}
+
 CK_RV sign_engine_init(const CK_MECHANISM *mechanism, CK_KEY_TYPE key_type, CK_OBJECT_CLASS key_class,
                        const AttributeSet &key, SignPurpose purpose, WC_RNG *rng, SignEngine **out, KeyPool *pool)
 {

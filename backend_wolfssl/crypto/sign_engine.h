@@ -39,6 +39,10 @@ bool sign_engine_supports(CK_MECHANISM_TYPE mechanism);
 // refuses C_SignUpdate / C_VerifyUpdate for them.
 bool sign_engine_multipart_allowed(CK_MECHANISM_TYPE mechanism);
 
+// Whether a key of this type and class can serve the mechanism for the
+// purpose (an unknown mechanism: true, sign_engine_init refuses it).
+bool sign_key_fits(CK_MECHANISM_TYPE mechanism, CK_KEY_TYPE key_type, CK_OBJECT_CLASS key_class, SignPurpose purpose);
+
 // Creates the operation. Results: CKR_MECHANISM_INVALID (not offered by an engine
 // here), CKR_MECHANISM_PARAM_INVALID, CKR_KEY_TYPE_INCONSISTENT (key type or
 // class does not fit the mechanism and purpose: signing takes a private key,

@@ -298,6 +298,16 @@ CK_RV p11be_C_VerifyInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_O
         return CKR_KEY_HANDLE_INVALID; // v2.40 §5.12 names the key's code
     }
     const RecordView &view = key.view();
+    // v2.40 §5.1.6: CKR_KEY_TYPE_INCONSISTENT "has a higher priority than
+    // CKR_KEY_FUNCTION_NOT_PERMITTED" (signature_operation.cpp's order): an
+    // object that is no public key of the mechanism's type is told so first.
+    CK_ULONG klass = CK_UNAVAILABLE_INFORMATION;
+    CK_ULONG key_type = CK_UNAVAILABLE_INFORMATION;
+    (void)record_ulong(view, CKA_CLASS, &klass);
+    (void)record_ulong(view, CKA_KEY_TYPE, &key_type);
+    if (klass != CKO_PUBLIC_KEY || key_type != (ecdsa(mechanism) ? CKK_EC : CKK_RSA)) {
+        return CKR_KEY_TYPE_INCONSISTENT;
+    }
     if (!record_bool(view, CKA_VERIFY, false)) {
         return CKR_KEY_FUNCTION_NOT_PERMITTED;
     }
@@ -309,19 +319,9 @@ CK_RV p11be_C_VerifyInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_O
             return CKR_MECHANISM_INVALID;
         }
     }
-    CK_ULONG klass = CK_UNAVAILABLE_INFORMATION;
-    CK_ULONG key_type = CK_UNAVAILABLE_INFORMATION;
-    (void)record_ulong(view, CKA_CLASS, &klass);
-    (void)record_ulong(view, CKA_KEY_TYPE, &key_type);
-    if (klass != CKO_PRIVATE_KEY && klass != CKO_PUBLIC_KEY && klass != CKO_SECRET_KEY) {
-        return CKR_KEY_TYPE_INCONSISTENT;
-    }
     // Only these mechanisms' parameters-free forms exist.
     if (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0) {
         return CKR_MECHANISM_PARAM_INVALID;
-    }
-    if (klass != CKO_PUBLIC_KEY || key_type != (ecdsa(mechanism) ? CKK_EC : CKK_RSA)) {
-        return CKR_KEY_TYPE_INCONSISTENT;
     }
     VerifyState started;
     started.mechanism = mechanism;

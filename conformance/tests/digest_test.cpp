@@ -184,6 +184,26 @@ P11_CASE(Digest, UnknownMechanismIsMechanismInvalid, .group = "digest", .functio
     EXPECT_RV(Init(kOutsideMechanism), CKR_MECHANISM_INVALID) << "a vendor-defined mechanism no module has";
 }
 
+// A mechanism the token has, but not for digesting: §5.1.6 "CKR_MECHANISM_INVALID:
+// An invalid mechanism was specified to the cryptographic operation" (the
+// profile lists it without CKF_DIGEST, e.g. CKM_ECDSA).
+P11_CASE(Digest, AMechanismTheTokenHasButNotForDigestingIsMechanismInvalid, .group = "digest",
+         .functions = "C_DigestInit", .mechanisms = "CKM_SHA256", .section = "v2.40 §5.10 C_DigestInit")
+{
+    const ProfileMechanism *other = nullptr;
+    for (const ProfileMechanism &mechanism : ActiveProfile().mechanisms) {
+        if ((mechanism.flags & CKF_DIGEST) == 0 && !MechanismOffers(mechanism.type, CKF_DIGEST)) {
+            other = &mechanism;
+            break;
+        }
+    }
+    if (other == nullptr) {
+        GTEST_SKIP() << "not applicable: every mechanism of the profile digests";
+    }
+    EXPECT_RV(Init(other->type), CKR_MECHANISM_INVALID) << other->name << " does not digest";
+    EXPECT_RV(Init(), CKR_OK) << "the refused C_DigestInit started no operation";
+}
+
 // The profile's other digests: SHA-1, SHA-384 and SHA-512 against the NIST
 // FIPS 180-4 example vectors, in one part and in several, and the length a
 // NULL buffer asks for.

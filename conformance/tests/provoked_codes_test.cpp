@@ -3,6 +3,7 @@
 // (docs/conformance-coverage.md) lists, per function, the codes of its list
 // the suite never saw a module return; each case here provokes one of them
 // with the input the specification ties to it.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -212,6 +213,84 @@ P11_CASE(ProvokedCodes, CreateObjectSettingCkaLocalIsAttributeReadOnly, .group =
         << "§4.1.1: \"If the supplied template specifies a value for a read-only attribute, then the attempt "
            "should fail with the error code CKR_ATTRIBUTE_READ_ONLY\"; §4.7 Table 24 footnote: CKA_LOCAL cannot be "
            "given to C_CreateObject";
+}
+
+// Objects the token holds, read and searched (v2.40 §5.7): put in with
+// Install, so that a profile without C_CreateObject has them too (through
+// its provisioning module).
+
+P11_CASE(ProvokedCodes, FindingByABooleanAttributeMatchesItsValue, .group = "keys",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal C_GetAttributeValue",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.7 C_FindObjectsInit")
+{
+    const CK_OBJECT_HANDLE key = EcVerifyKey(true);
+    P11_SKIP_UNLESS(key != CK_INVALID_HANDLE);
+    ByteVector label;
+    ASSERT_RV(ReadAttribute(key, CKA_LABEL, &label), CKR_OK);
+    const std::string text(label.begin(), label.end());
+    const auto found = [&](CK_ATTRIBUTE_TYPE type, bool value) {
+        Template query;
+        query.Text(CKA_LABEL, text).Bool(type, value);
+        const std::vector<CK_OBJECT_HANDLE> objects = Find(query);
+        return std::find(objects.begin(), objects.end(), key) != objects.end();
+    };
+    // §5.7 C_FindObjectsInit: "the objects that match all the attributes in the template".
+    EXPECT_TRUE(found(CKA_VERIFY, true)) << "CKA_VERIFY is CK_TRUE on the key";
+    EXPECT_FALSE(found(CKA_VERIFY, false)) << "CKA_VERIFY is CK_TRUE, the template asks for CK_FALSE";
+    EXPECT_TRUE(found(CKA_PRIVATE, false)) << "a public key installed without CKA_PRIVATE";
+    EXPECT_FALSE(found(CKA_PRIVATE, true));
+}
+
+P11_CASE(ProvokedCodes, ReadingAnAttributeTheKeysClassLacksIsAttributeTypeInvalid, .group = "keys",
+         .functions = "C_GetAttributeValue", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.7 C_GetAttributeValue")
+{
+    const CK_OBJECT_HANDLE key = EcVerifyKey(true);
+    P11_SKIP_UNLESS(key != CK_INVALID_HANDLE);
+    CK_BYTE modulus[64];
+    CK_BYTE params[64];
+    CK_ATTRIBUTE tmpl[] = {{CKA_MODULUS, modulus, sizeof modulus}, {CKA_EC_PARAMS, params, sizeof params}};
+    // §5.7.5 case 2: "the specified attribute ... is invalid for the object.
+    // The ulValueLen field of that triple is modified to hold the value
+    // CK_UNAVAILABLE_INFORMATION"; every attribute is processed.
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, key, tmpl, 2), CKR_ATTRIBUTE_TYPE_INVALID)
+        << "CKA_MODULUS of an EC public key";
+    EXPECT_EQ(tmpl[0].ulValueLen, CK_UNAVAILABLE_INFORMATION) << "CKA_MODULUS";
+    EXPECT_EQ(ByteVector(params, params + (tmpl[1].ulValueLen <= sizeof params ? tmpl[1].ulValueLen : 0)),
+              kP256Params)
+        << "CKA_EC_PARAMS, in the same call, is still returned";
+}
+
+P11_CASE(ProvokedCodes, AProvisionedPrivateKeysValueIsAttributeSensitive, .group = "keys",
+         .functions = "C_GetAttributeValue", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.7 C_GetAttributeValue")
+{
+    const ref::EcKey key = ref::GenerateEcKey("P-256");
+    Template tmpl = EcPrivateTemplate(key);
+    tmpl.Bool(CKA_SENSITIVE, true);
+    const CK_OBJECT_HANDLE priv = Install(tmpl, "Device Priv TLS Key", CKO_PRIVATE_KEY);
+    P11_SKIP_UNLESS(priv != CK_INVALID_HANDLE);
+    CK_RV rv = CKR_OK;
+    CK_ULONG length = 0;
+    EXPECT_TRUE(ReadLeavesBufferUntouched(priv, CKA_VALUE, &rv, &length)) << "the caller's buffer was written";
+    EXPECT_RV_OF("C_GetAttributeValue(CKA_VALUE)", rv, CKR_ATTRIBUTE_SENSITIVE)
+        << "§5.7.5 case 1: CKA_VALUE of a sensitive private key";
+    EXPECT_EQ(length, CK_UNAVAILABLE_INFORMATION);
+}
+
+P11_CASE(ProvokedCodes, VerifyInitWithACertificatesHandleIsRefusedAsNoKey, .group = "keys",
+         .functions = "C_VerifyInit", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.12 C_VerifyInit")
+{
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_VERIFY));
+    const Certificate cert = SelfSignedCertificate("p11conform device");
+    ASSERT_FALSE(cert.der.empty());
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_CERTIFICATE).Ulong(CKA_CERTIFICATE_TYPE, CKC_X_509);
+    tmpl.Bytes(CKA_SUBJECT, cert.subject).Bytes(CKA_VALUE, cert.der);
+    const CK_OBJECT_HANDLE object = Install(tmpl, "Device Cert", CKO_CERTIFICATE);
+    P11_SKIP_UNLESS(object != CK_INVALID_HANDLE);
+    // §5.1.6: "CKR_KEY_HANDLE_INVALID: The specified key handle is not valid"
+    // (a certificate's handle is no key handle), or "CKR_KEY_TYPE_INCONSISTENT:
+    // The specified key is not the correct type of key".
+    EXPECT_RV(VerifyInit(CKM_ECDSA, object), CKR_KEY_HANDLE_INVALID, CKR_KEY_TYPE_INCONSISTENT);
 }
 
 class ProvokedGenerationCodes : public ProvokedCodes {
