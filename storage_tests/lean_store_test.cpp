@@ -6,6 +6,7 @@
 // the user logs in; it never writes a store it found empty.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -182,6 +183,33 @@ TEST_F(LeanStore, SeesWhatIsProvisionedWhileItRunsAndVerifiesWithIt)
     bad = signature;
     std::memset(bad.data(), 0, 32);
     EXPECT_EQ(CKR_SIGNATURE_INVALID, Verify(lean, key, "firmware image", bad)) << "r = 0";
+}
+
+TEST_F(LeanStore, ASearchFindsEveryObjectWhenThereAreMoreThanItFirstMakesRoomFor)
+{
+    constexpr int kObjects = 40; // the search's list starts with room for 16 and grows
+    {
+        Client full(full_);
+        ASSERT_EQ(CKR_OK, full.Open());
+        for (int i = 0; i < kObjects; ++i) {
+            ASSERT_EQ(CKR_OK, full.CreateData("data " + std::to_string(i), "value " + std::to_string(i)));
+        }
+    }
+    Client lean(lean_);
+    ASSERT_EQ(CKR_OK, lean.Open());
+    std::vector<CK_OBJECT_HANDLE> found;
+    ASSERT_EQ(CKR_OK, lean.FindAllData(&found));
+    ASSERT_EQ(static_cast<std::size_t>(kObjects), found.size());
+    std::vector<std::string> values;
+    for (CK_OBJECT_HANDLE object : found) {
+        std::string value;
+        ASSERT_EQ(CKR_OK, lean.Value(object, &value));
+        values.push_back(value);
+    }
+    std::sort(values.begin(), values.end());
+    for (int i = 0; i < kObjects; ++i) {
+        EXPECT_TRUE(std::binary_search(values.begin(), values.end(), "value " + std::to_string(i))) << i;
+    }
 }
 
 TEST_F(LeanStore, ADamagedRecordIsSkippedAndTheOthersFound)

@@ -276,6 +276,34 @@ P11_CASE(ProvokedCodes, AProvisionedPrivateKeysValueIsAttributeSensitive, .group
     EXPECT_EQ(length, CK_UNAVAILABLE_INFORMATION);
 }
 
+P11_CASE(ProvokedCodes, ReadingAttributesOfAHandleOfNoObjectIsObjectHandleInvalid, .group = "keys",
+         .functions = "C_GetAttributeValue", .section = "v2.40 §5.7 C_GetAttributeValue")
+{
+    CK_OBJECT_CLASS klass = 0;
+    CK_ATTRIBUTE tmpl = {CKA_CLASS, &klass, sizeof klass};
+    // §5.1.6 "CKR_OBJECT_HANDLE_INVALID: The specified object handle is not valid" (not 0: CK_INVALID_HANDLE).
+    EXPECT_RV(fl()->C_GetAttributeValue(session_, kNoSuchObject, &tmpl, 1), CKR_OBJECT_HANDLE_INVALID);
+}
+
+P11_CASE(ProvokedCodes, AnEmptyValueInASearchTemplateIsAValueNotAnError, .group = "keys",
+         .functions = "C_FindObjectsInit C_FindObjects C_FindObjectsFinal", .mechanisms = "CKM_ECDSA",
+         .section = "v2.40 §5.7 C_FindObjectsInit")
+{
+    const CK_OBJECT_HANDLE key = EcVerifyKey(true);
+    P11_SKIP_UNLESS(key != CK_INVALID_HANDLE);
+    // An empty CKA_LABEL (pValue NULL, ulValueLen 0: §3.7 CK_ATTRIBUTE's
+    // value of no bytes) matches the objects whose label is empty, and the
+    // installed key's is not.
+    CK_ATTRIBUTE empty_label = {CKA_LABEL, nullptr, 0};
+    ASSERT_RV(fl()->C_FindObjectsInit(session_, &empty_label, 1), CKR_OK);
+    std::vector<CK_OBJECT_HANDLE> found(64);
+    CK_ULONG count = 0;
+    EXPECT_RV(fl()->C_FindObjects(session_, found.data(), found.size(), &count), CKR_OK);
+    EXPECT_RV(fl()->C_FindObjectsFinal(session_), CKR_OK);
+    found.resize(count);
+    EXPECT_EQ(std::find(found.begin(), found.end(), key), found.end()) << "the key's label is not empty";
+}
+
 P11_CASE(ProvokedCodes, VerifyInitWithACertificatesHandleIsRefusedAsNoKey, .group = "keys",
          .functions = "C_VerifyInit", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.12 C_VerifyInit")
 {
