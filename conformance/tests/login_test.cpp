@@ -56,6 +56,24 @@ P11_CASE(Login, UserLoginWithTheRightPinGivesUserFunctions, .group = "login", .f
     EXPECT_EQ(StateOf(session_), CKS_RW_USER_FUNCTIONS);
 }
 
+// v2.40 §3.2 CK_TOKEN_INFO: "CKF_USER_PIN_COUNT_LOW: True if an incorrect
+// user login PIN has been entered at least once since the last successful
+// authentication": never right after one.
+P11_CASE(Login, NoUserPinCountLowRightAfterASuccessfulLogin, .group = "login",
+         .functions = "C_Login C_Logout C_GetTokenInfo", .section = "v2.40 §3.2 CK_TOKEN_INFO")
+{
+    NEED_USER_PIN();
+    P11_SKIP_UNLESS(OpenSession());
+    ASSERT_RV(LoginAs(session_, CKU_USER, user_pin_), CKR_OK);
+    CK_TOKEN_INFO info{};
+    ASSERT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
+    EXPECT_EQ(info.flags & (CKF_USER_PIN_COUNT_LOW | CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_LOCKED), 0u)
+        << "flags 0x" << std::hex << info.flags << " while logged in";
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    ASSERT_RV(fl()->C_GetTokenInfo(slot_, &info), CKR_OK);
+    EXPECT_EQ(info.flags & CKF_USER_PIN_COUNT_LOW, 0u) << "flags 0x" << std::hex << info.flags << " after C_Logout";
+}
+
 P11_CASE(Login, WrongPinIsPinIncorrect, .group = "login", .functions = "C_Login C_GetSessionInfo",
          .section = "v2.40 §5.6 C_Login")
 {
