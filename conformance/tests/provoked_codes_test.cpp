@@ -304,6 +304,23 @@ P11_CASE(ProvokedCodes, AnEmptyValueInASearchTemplateIsAValueNotAnError, .group 
     EXPECT_EQ(std::find(found.begin(), found.end(), key), found.end()) << "the key's label is not empty";
 }
 
+// PKCS #11 Mechanisms v2.40 §2.3.1 (table of EC mechanisms): CKM_ECDSA signs
+// and verifies in "single-part operations only" (footnote 2); a part given to
+// C_VerifyUpdate cannot be taken. v2.40 leaves the code to the token (this
+// backend: CKR_FUNCTION_NOT_SUPPORTED), but not success.
+P11_CASE(ProvokedCodes, VerifyUpdateWithASinglePartMechanismIsRefused, .group = "keys",
+         .functions = "C_VerifyInit C_VerifyUpdate", .mechanisms = "CKM_ECDSA",
+         .section = "v2.40 §5.12 C_VerifyUpdate")
+{
+    P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_VERIFY));
+    const CK_OBJECT_HANDLE key = EcVerifyKey(true);
+    P11_SKIP_UNLESS(key != CK_INVALID_HANDLE);
+    ASSERT_RV(VerifyInit(CKM_ECDSA, key), CKR_OK);
+    ByteVector part = ref::Sha256(kMessage);
+    const CK_RV rv = fl()->C_VerifyUpdate(session_, part.data(), part.size());
+    EXPECT_NE(rv, CKR_OK) << "C_VerifyUpdate with CKM_ECDSA answered CKR_OK; the mechanism is single-part only";
+}
+
 P11_CASE(ProvokedCodes, VerifyInitWithACertificatesHandleIsRefusedAsNoKey, .group = "keys",
          .functions = "C_VerifyInit", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.12 C_VerifyInit")
 {

@@ -50,6 +50,22 @@ class Sensitive : public KeyTest {
     }
 };
 
+// The same through Install: a profile without C_CreateObject (freertos-ota)
+// gets the key from its provisioning module, and its secrets stay hidden there
+// too while its public half reads back.
+P11_CASE(Sensitive, ProvisionedRsaPrivateKeysSecretsAreNotRevealed, .group = "keys",
+         .functions = "C_GetAttributeValue", .section = "v2.40 §5.7 C_GetAttributeValue")
+{
+    Template tmpl = RsaPrivateTemplate(ReferenceRsaKey());
+    tmpl.Bool(CKA_SENSITIVE, true);
+    const CK_OBJECT_HANDLE key = Install(tmpl, "Device Priv TLS Key", CKO_PRIVATE_KEY);
+    P11_SKIP_UNLESS(key != CK_INVALID_HANDLE);
+    ExpectRsaSecretsHidden(key);
+    ByteVector modulus;
+    EXPECT_RV(ReadAttribute(key, CKA_MODULUS, &modulus), CKR_OK) << "CKA_MODULUS is public";
+    EXPECT_EQ(modulus, ReferenceRsaKey().modulus);
+}
+
 P11_CASE(Sensitive, ImportedEcPrivateValueIsNotRevealed, .group = "keys",
          .functions = "C_GetAttributeValue C_CreateObject", .section = "v2.40 §5.7 C_GetAttributeValue")
 {
