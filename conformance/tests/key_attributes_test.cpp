@@ -154,9 +154,7 @@ P11_CASE(KeyAttributes, CertificateCheckValueIsTheSha1PrefixOfItsValue, .group =
 {
     const Certificate cert = SelfSignedCertificate("p11conform check value");
     ASSERT_FALSE(cert.der.empty());
-    Template tmpl;
-    tmpl.Ulong(CKA_CLASS, CKO_CERTIFICATE).Ulong(CKA_CERTIFICATE_TYPE, CKC_X_509);
-    tmpl.Bytes(CKA_SUBJECT, cert.subject).Bytes(CKA_VALUE, cert.der);
+    Template tmpl = CertificateTemplate(cert);
     const CK_OBJECT_HANDLE object = CreateObject(tmpl, "Device Cert", false);
     ASSERT_NE(object, CK_INVALID_HANDLE);
     EXPECT_EQ(Attribute(object, CKA_CHECK_VALUE), Sha1CheckValue(cert.der))

@@ -145,6 +145,15 @@ inline Template EcPrivateTemplate(const ref::EcKey &key)
     return tmpl;
 }
 
+// An X.509 certificate object of cert: class, type, subject and value (v2.40 §4.6.3).
+inline Template CertificateTemplate(const Certificate &cert)
+{
+    Template tmpl;
+    tmpl.Ulong(CKA_CLASS, CKO_CERTIFICATE).Ulong(CKA_CERTIFICATE_TYPE, CKC_X_509);
+    tmpl.Bytes(CKA_SUBJECT, cert.subject).Bytes(CKA_VALUE, cert.der);
+    return tmpl;
+}
+
 inline Template RsaPublicTemplate(const ref::RsaKey &key)
 {
     Template tmpl;

@@ -170,9 +170,7 @@ P11_CASE(Keys, CertificateValueIsTheDerGiven, .group = "keys", .functions = "C_G
 {
     const Certificate cert = SelfSignedCertificate("p11conform device");
     ASSERT_FALSE(cert.der.empty());
-    Template tmpl;
-    tmpl.Ulong(CKA_CLASS, CKO_CERTIFICATE).Ulong(CKA_CERTIFICATE_TYPE, CKC_X_509);
-    tmpl.Bytes(CKA_SUBJECT, cert.subject).Bytes(CKA_VALUE, cert.der);
+    Template tmpl = CertificateTemplate(cert);
     const CK_OBJECT_HANDLE object = CreateObject(tmpl, "Device Cert", true);
     ASSERT_NE(object, CK_INVALID_HANDLE);
     EXPECT_EQ(Attribute(object, CKA_VALUE), cert.der) << "v2.40 §4.6.3: CKA_VALUE is the BER/DER certificate";

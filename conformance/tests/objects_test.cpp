@@ -102,9 +102,7 @@ P11_CASE(Objects, FindFiltersByClass, .group = "objects",
     const std::string label = Label("Device Cert");
     const CK_OBJECT_HANDLE data = CreateDataLabelled(label);
     const Certificate cert = SelfSignedCertificate("p11conform find");
-    Template cert_tmpl;
-    cert_tmpl.Ulong(CKA_CLASS, CKO_CERTIFICATE).Ulong(CKA_CERTIFICATE_TYPE, CKC_X_509);
-    cert_tmpl.Bytes(CKA_SUBJECT, cert.subject).Bytes(CKA_VALUE, cert.der);
+    Template cert_tmpl = CertificateTemplate(cert);
     const CK_OBJECT_HANDLE certificate = CreateObject(cert_tmpl, "Device Cert", false);
     Template key_tmpl = EcPublicTemplate(ref::GenerateEcKey("P-256"));
     const CK_OBJECT_HANDLE key = CreateObject(key_tmpl, "Device Cert", false);

@@ -327,9 +327,7 @@ P11_CASE(ProvokedCodes, VerifyInitWithACertificatesHandleIsRefusedAsNoKey, .grou
     P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_VERIFY));
     const Certificate cert = SelfSignedCertificate("p11conform device");
     ASSERT_FALSE(cert.der.empty());
-    Template tmpl;
-    tmpl.Ulong(CKA_CLASS, CKO_CERTIFICATE).Ulong(CKA_CERTIFICATE_TYPE, CKC_X_509);
-    tmpl.Bytes(CKA_SUBJECT, cert.subject).Bytes(CKA_VALUE, cert.der);
+    Template tmpl = CertificateTemplate(cert);
     const CK_OBJECT_HANDLE object = Install(tmpl, "Device Cert", CKO_CERTIFICATE);
     P11_SKIP_UNLESS(object != CK_INVALID_HANDLE);
     // §5.1.6: "CKR_KEY_HANDLE_INVALID: The specified key handle is not valid"
