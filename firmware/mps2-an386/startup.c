@@ -10,6 +10,13 @@ extern void _start(void);
 
 void Reset_Handler(void);
 void Fault_Handler(void);
+void SysTick_Handler(void);
+
+/* The SysTick interrupt, for a program that counts its wraps (the self-tests'
+ * instruction counter); none by default. */
+__attribute__((weak)) void SysTick_Handler(void)
+{
+}
 
 void Fault_Handler(void)
 {
@@ -48,5 +55,5 @@ __attribute__((section(".isr_vector"), used)) static void (*const vector_table[1
     Fault_Handler,
     0,
     Fault_Handler,
-    Fault_Handler,
+    SysTick_Handler,
 };

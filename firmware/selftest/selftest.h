@@ -60,7 +60,10 @@ int selftest_heap_failed(void);
  * with -icount shift=0, one instruction per virtual nanosecond, and the
  * board's SysTick counts its 25 MHz clock: one tick per 40 instructions). */
 void selftest_count_start(void);
-unsigned long selftest_count_instructions(void);
+unsigned long selftest_count_instructions(void); /* at most 2^32 - 1 */
+unsigned long long selftest_count_instructions_wide(void);
+/* Prints a 64-bit count in decimal (newlib-nano's printf has no %llu). */
+void selftest_print_wide(unsigned long long value);
 
 /* Reads a whole file of the build machine (semihosting) into a new buffer. */
 unsigned char *selftest_read_file(const char *path, size_t *len);

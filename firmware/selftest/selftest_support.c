@@ -141,22 +141,57 @@ int selftest_heap_failed(void)
 #define SYST_CSR (*(volatile unsigned long *)0xE000E010)
 #define SYST_RVR (*(volatile unsigned long *)0xE000E014)
 #define SYST_CVR (*(volatile unsigned long *)0xE000E018)
-#define SYSTICK_MAX 0xFFFFFFul /* 24 bits: 671 M instructions before it wraps */
+#define SYSTICK_MAX 0xFFFFFFul /* 24 bits: a wrap every 671 M instructions */
 #define INSTRUCTIONS_PER_TICK 40ul
+
+/* Wraps of the 24-bit counter since selftest_count_start: one SysTick
+ * interrupt each, so counts beyond 671 M instructions (an RSA key
+ * generation) are not cut short. */
+static volatile unsigned long systick_wraps;
+
+void SysTick_Handler(void)
+{
+    systick_wraps++;
+}
 
 void selftest_count_start(void)
 {
     SYST_CSR = 0;
+    systick_wraps = 0;
     SYST_RVR = SYSTICK_MAX;
-    SYST_CVR = 0;                /* any write reloads it */
-    SYST_CSR = (1u << 2) | 1u; /* processor clock, enabled, no interrupt */
+    SYST_CVR = 0;                          /* any write reloads it */
+    SYST_CSR = (1u << 2) | (1u << 1) | 1u; /* processor clock, interrupt at each wrap, enabled */
+}
+
+unsigned long long selftest_count_instructions_wide(void)
+{
+    unsigned long wraps;
+    unsigned long current;
+    do { /* a wrap between the two reads is read again */
+        wraps = systick_wraps;
+        current = SYST_CVR & SYSTICK_MAX;
+    } while (wraps != systick_wraps);
+    SYST_CSR = 0;
+    const unsigned long long ticks = (unsigned long long)wraps * (SYSTICK_MAX + 1) + (SYSTICK_MAX - current);
+    return ticks * INSTRUCTIONS_PER_TICK;
 }
 
 unsigned long selftest_count_instructions(void)
 {
-    unsigned long ticks = SYSTICK_MAX - (SYST_CVR & SYSTICK_MAX);
-    SYST_CSR = 0;
-    return ticks * INSTRUCTIONS_PER_TICK;
+    const unsigned long long instructions = selftest_count_instructions_wide();
+    return instructions > 0xFFFFFFFFull ? 0xFFFFFFFFul : (unsigned long)instructions;
+}
+
+void selftest_print_wide(unsigned long long value)
+{
+    /* newlib-nano's printf has no %llu: the billions, then nine digits. */
+    const unsigned long billions = (unsigned long)(value / 1000000000ull);
+    const unsigned long rest = (unsigned long)(value % 1000000000ull);
+    if (billions != 0) {
+        printf("%lu%09lu", billions, rest);
+    } else {
+        printf("%lu", rest);
+    }
 }
 
 int selftest_reboot(void)
