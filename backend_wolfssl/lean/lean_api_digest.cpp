@@ -39,18 +39,19 @@ CK_RV finish(DigestState &op, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
     return rv;
 }
 
-/* The start of C_DigestUpdate and C_DigestFinal: an operation must be active
- * and not begun as single-part; it is multi-part from now on. */
-CK_RV begin_multi_part(DigestState &op)
+/* The start of C_Digest (multi false) and of C_DigestUpdate and C_DigestFinal
+ * (multi true): an operation must be active and not begun in the other
+ * form, which ends it (§5.10); from now on it is in this one. */
+CK_RV begin_run(DigestState &op, bool multi)
 {
     if (!op.active) {
         return CKR_OPERATION_NOT_INITIALIZED;
     }
-    if (op.single_part) {
+    if (multi ? op.single_part : op.multi_part) {
         digest_end(op);
         return CKR_OPERATION_ACTIVE;
     }
-    op.multi_part = true;
+    (multi ? op.multi_part : op.single_part) = true;
     return CKR_OK;
 }
 
@@ -112,14 +113,10 @@ CK_RV p11be_C_Digest(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen
                      CK_ULONG_PTR pulDigestLen)
 {
     DigestState &op = session->digest;
-    if (!op.active) {
-        return CKR_OPERATION_NOT_INITIALIZED;
+    const CK_RV begun = begin_run(op, false);
+    if (begun != CKR_OK) {
+        return begun;
     }
-    if (op.multi_part) {
-        digest_end(op);
-        return CKR_OPERATION_ACTIVE;
-    }
-    op.single_part = true;
     bool query = false;
     const CK_RV rv = check_output(pDigest, pulDigestLen, &query);
     if (rv != CKR_OK || query) {
@@ -135,7 +132,7 @@ CK_RV p11be_C_Digest(p11_session *session, CK_BYTE_PTR pData, CK_ULONG ulDataLen
 CK_RV p11be_C_DigestUpdate(p11_session *session, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
     DigestState &op = session->digest;
-    const CK_RV begun = begin_multi_part(op);
+    const CK_RV begun = begin_run(op, true);
     if (begun != CKR_OK) {
         return begun;
     }
@@ -156,7 +153,7 @@ CK_RV p11be_C_DigestKey(p11_session *session, CK_OBJECT_HANDLE hKey)
 CK_RV p11be_C_DigestFinal(p11_session *session, CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
 {
     DigestState &op = session->digest;
-    const CK_RV begun = begin_multi_part(op);
+    const CK_RV begun = begin_run(op, true);
     if (begun != CKR_OK) {
         return begun;
     }
