@@ -329,42 +329,63 @@ template <typename Body> CK_RV WithProvisioner(const std::string &user_pin, Body
 
 CK_OBJECT_HANDLE ModuleTest::Provision(Template &tmpl, const std::string &label, CK_OBJECT_CLASS klass)
 {
+    return ProvisionAll({{&tmpl, label, klass}})[0];
+}
+
+std::vector<CK_OBJECT_HANDLE> ModuleTest::ProvisionAll(const std::vector<Provided> &objects)
+{
+    std::vector<CK_OBJECT_HANDLE> handles(objects.size(), CK_INVALID_HANDLE);
     if (ProfileHas("C_CreateObject")) {
-        return Create(tmpl);
+        for (size_t i = 0; i < objects.size(); ++i) {
+            handles[i] = Create(*objects[i].tmpl);
+        }
+        return handles;
     }
     if (g_provisioner == nullptr) {
         skip_reason_ = "not applicable: the profile cannot create objects (pass --provision-module)";
-        return CK_INVALID_HANDLE;
+        return handles;
     }
     // The module under test lets go first: the provisioning module may be the
     // same library (a vendor's one module provisioning itself), whose
     // C_Initialize would answer CKR_CRYPTOKI_ALREADY_INITIALIZED; and it reads
     // token objects at C_Initialize anyway.
     fl()->C_Finalize(nullptr);
-    CK_RV rv = WithProvisioner(UserPin(), [&tmpl](CK_FUNCTION_LIST *p, CK_SESSION_HANDLE session) {
-        CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
-        return p->C_CreateObject(session, tmpl.data(), tmpl.size(), &object);
+    CK_RV rv = WithProvisioner(UserPin(), [&objects](CK_FUNCTION_LIST *p, CK_SESSION_HANDLE session) {
+        CK_RV created = CKR_OK;
+        for (size_t i = 0; created == CKR_OK && i < objects.size(); ++i) {
+            CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+            created = p->C_CreateObject(session, objects[i].tmpl->data(), objects[i].tmpl->size(), &object);
+        }
+        return created;
     });
     EXPECT_RV_OF("C_CreateObject through the provisioning module", rv, CKR_OK)
         << "provisioning through " << options().provision_module;
+    for (const Provided &object : objects) {
+        provisioned_labels_.push_back(object.label); // removed at the end even when a later one failed
+    }
     if (rv != CKR_OK) {
         skip_reason_ = "provisioning failed";
-        return CK_INVALID_HANDLE;
+        return handles;
     }
-    provisioned_labels_.push_back(label);
     Initialize();
     if (!OpenSession() || !LoginUser()) {
-        return CK_INVALID_HANDLE;
+        return handles;
     }
-    Template query;
-    query.Text(CKA_LABEL, label).Ulong(CKA_CLASS, klass);
-    std::vector<CK_OBJECT_HANDLE> found = Find(query);
-    if (found.empty() && !ProfileHas("C_Login") && klass == CKO_PRIVATE_KEY) {
-        skip_reason_ = "not applicable: the case needs a private key, which a profile without C_Login cannot see";
-        return CK_INVALID_HANDLE;
+    for (size_t i = 0; i < objects.size(); ++i) {
+        Template query;
+        query.Text(CKA_LABEL, objects[i].label).Ulong(CKA_CLASS, objects[i].klass);
+        std::vector<CK_OBJECT_HANDLE> found = Find(query);
+        if (found.empty() && !ProfileHas("C_Login") && objects[i].klass == CKO_PRIVATE_KEY) {
+            skip_reason_ = "not applicable: the case needs a private key, which a profile without C_Login cannot see";
+            return std::vector<CK_OBJECT_HANDLE>(objects.size(), CK_INVALID_HANDLE);
+        }
+        EXPECT_EQ(found.size(), 1u) << "the provisioned object \"" << objects[i].label << "\" is not found";
+        if (found.size() != 1) {
+            return std::vector<CK_OBJECT_HANDLE>(objects.size(), CK_INVALID_HANDLE);
+        }
+        handles[i] = found[0];
     }
-    EXPECT_EQ(found.size(), 1u) << "the provisioned object \"" << label << "\" is not found";
-    return found.size() == 1 ? found[0] : CK_INVALID_HANDLE;
+    return handles;
 }
 
 void ModuleTest::RemoveProvisioned()

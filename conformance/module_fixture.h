@@ -90,6 +90,15 @@ class ModuleTest : public ::testing::Test {
     // user logged in again. Returns the object's handle in the module under
     // test, or CK_INVALID_HANDLE with skip_reason() set.
     CK_OBJECT_HANDLE Provision(Template &tmpl, const std::string &label, CK_OBJECT_CLASS klass);
+    // Several objects at once (one re-initialization, so no handle of an
+    // earlier one goes stale): their handles in order, all CK_INVALID_HANDLE
+    // with skip_reason() set when any cannot be put.
+    struct Provided {
+        Template *tmpl;
+        std::string label;
+        CK_OBJECT_CLASS klass;
+    };
+    std::vector<CK_OBJECT_HANDLE> ProvisionAll(const std::vector<Provided> &objects);
     // Removes what Provision put through the provisioning module.
     void RemoveProvisioned();
 

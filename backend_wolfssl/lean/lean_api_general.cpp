@@ -22,7 +22,11 @@ namespace p11::lean {
 
 namespace {
 
+#if P11_LEAN_SIGNS
+constexpr char kLeanDescription[] = "p11forge lean sign backend";
+#else
 constexpr char kLeanDescription[] = "p11forge lean verify backend";
+#endif
 // A profile without a session limit: this many at a time.
 constexpr CK_ULONG kDefaultSessionSlots = 16;
 
@@ -36,6 +40,9 @@ void release(Library &lib)
         }
         p11_port_free(lib.sessions);
     }
+#if P11_LEAN_RANDOM
+    random_stop(lib);
+#endif
     secure_wipe(&lib.record, sizeof lib.record);
     lib = Library();
 }
@@ -94,6 +101,11 @@ void p11be_session_end_operation(p11_session *session, p11_operation operation)
     } else if (operation == P11_OPERATION_VERIFY) {
         verify_end(session->verify);
     }
+#if P11_LEAN_SIGNS
+    if (operation == P11_OPERATION_SIGN) {
+        sign_end(session->sign);
+    }
+#endif
 }
 
 CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
@@ -128,6 +140,13 @@ CK_RV p11be_C_Initialize(CK_VOID_PTR pInitArgs)
         }
     }
     token_read(lib);
+#if P11_LEAN_RANDOM
+    const CK_RV seeded = random_start(lib);
+    if (seeded != CKR_OK) {
+        release(lib);
+        return seeded;
+    }
+#endif
     g_initialized.store(true, std::memory_order_release);
     return CKR_OK;
 }

@@ -29,6 +29,9 @@ void session_end_operations(p11_session *session)
     session->find = FindState();
     digest_end(session->digest);
     verify_end(session->verify);
+#if P11_LEAN_SIGNS
+    sign_end(session->sign);
+#endif
 }
 
 void session_close(Library &lib, p11_session *session)
@@ -144,7 +147,11 @@ CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, CK_UTF8CHAR_PTR
     Library &lib = library();
     if (userType == CKU_CONTEXT_SPECIFIC) {
         // v2.40 §5.6: only for an operation whose key needs it; a verify never does.
+#if P11_LEAN_SIGNS
+        return sign_context_login(lib, session, pPin, ulPinLen);
+#else
         return CKR_OPERATION_NOT_INITIALIZED;
+#endif
     }
     const bool so = userType == CKU_SO;
     const Login who = so ? Login::so : Login::user;

@@ -1,6 +1,7 @@
-/* The lean backend's state: a verify-only token (profile `backend: lean`)
- * for devices that check signatures with keys provisioned beforehand
- * (FreeRTOS OTA). Everything is sized by the profile and nothing is loaded
+/* The lean backend's state: a token for devices whose keys are provisioned
+ * beforehand (profile `backend: lean`): it verifies (FreeRTOS OTA) and, when
+ * the profile selects C_SignInit, signs with keys sealed under the device
+ * key and draws random numbers (FreeRTOS TLS). Everything is sized by the profile and nothing is loaded
  * at C_Initialize but the token record: objects are read from the PAL when
  * used (store_read.h). Every call runs alone under the port's API lock
  * (runtime/p11_api_lock.h; the lean module is built with P11_PORT_THREADS 0
@@ -16,8 +17,23 @@
 
 #include "pkcs11.h"
 #include "lean/record_view.h"
+#include "profile.h"
 #include "token_record.h"
 #include "wolfcrypt.h"
+
+// What the profile adds to verifying: signing (with random numbers, which
+// ECDSA needs) and C_GenerateRandom. The code of each is compiled only for
+// a profile that selects it.
+#if defined(P11_PROFILE_HAS_C_SignInit)
+#define P11_LEAN_SIGNS 1
+#else
+#define P11_LEAN_SIGNS 0
+#endif
+#if P11_LEAN_SIGNS || defined(P11_PROFILE_HAS_C_GenerateRandom)
+#define P11_LEAN_RANDOM 1
+#else
+#define P11_LEAN_RANDOM 0
+#endif
 
 namespace p11::lean {
 
@@ -52,6 +68,22 @@ struct VerifyState {
     bool multi_part = false;
 };
 
+#if P11_LEAN_SIGNS
+// What C_SignInit took out of the key: its private scalar (wiped when the
+// run ends), and the hash of the data as it comes.
+struct SignState {
+    CK_MECHANISM_TYPE mechanism = 0;
+    std::uint8_t scalar[32] = {}; // P-256
+    wc_Sha256 sha;
+    bool hashing = false;
+    bool active = false;
+    bool multi_part = false;   // C_SignUpdate was called
+    bool single_part = false;  // a C_Sign length query was answered
+    bool needs_context_login = false; // CKA_ALWAYS_AUTHENTICATE (v2.40 §5.6)
+    bool context_login_done = false;
+};
+#endif
+
 } // namespace p11::lean
 
 struct p11_session {
@@ -60,6 +92,9 @@ struct p11_session {
     p11::lean::FindState find;
     p11::lean::DigestState digest;
     p11::lean::VerifyState verify;
+#if P11_LEAN_SIGNS
+    p11::lean::SignState sign;
+#endif
 };
 
 namespace p11::lean {
@@ -82,6 +117,9 @@ struct Library {
     p11_session **sessions = nullptr;     // session_slots of them, NULL when free
     CK_ULONG session_slots = 0;
     CK_SESSION_HANDLE last_handle = 0; // handles are never reused
+#if P11_LEAN_RANDOM
+    WC_RNG *rng = nullptr; // seeded at C_Initialize (lean_random.cpp)
+#endif
 };
 
 Library &library();
@@ -96,6 +134,18 @@ bool sha256_feed(wc_Sha256 &sha, const CK_BYTE *data, CK_ULONG len);
 // End a session's digest or verify run, wiping and freeing what it held.
 void digest_end(DigestState &op);
 void verify_end(VerifyState &op);
+#if P11_LEAN_SIGNS
+void sign_end(SignState &op);
+// C_Login(CKU_CONTEXT_SPECIFIC): the user's PIN again for the session's
+// signing run whose key has CKA_ALWAYS_AUTHENTICATE.
+CK_RV sign_context_login(Library &lib, p11_session *session, const CK_UTF8CHAR *pin, CK_ULONG pin_len);
+#endif
+#if P11_LEAN_RANDOM
+// The token's DRBG, made and seeded from the port's entropy at
+// C_Initialize; released at C_Finalize.
+CK_RV random_start(Library &lib);
+void random_stop(Library &lib);
+#endif
 
 // Sessions open (R/W ones only when rw_only).
 CK_ULONG session_count(const Library &lib, bool rw_only);

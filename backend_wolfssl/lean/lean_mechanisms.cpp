@@ -13,12 +13,14 @@ struct Implemented {
 };
 
 constexpr CK_FLAGS kEcCapabilities = CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS;
+// lean_api_sign.cpp, built for a profile that signs.
+constexpr CK_FLAGS kEcSign = P11_LEAN_SIGNS ? CKF_SIGN : 0;
 
-// lean_api_digest.cpp and lean_api_verify.cpp
+// lean_api_digest.cpp, lean_api_verify.cpp and lean_api_sign.cpp
 constexpr Implemented kImplemented[] = {
     {CKM_SHA256, CKF_DIGEST},
-    {CKM_ECDSA, CKF_VERIFY | kEcCapabilities},
-    {CKM_ECDSA_SHA256, CKF_VERIFY | kEcCapabilities},
+    {CKM_ECDSA, kEcSign | CKF_VERIFY | kEcCapabilities},
+    {CKM_ECDSA_SHA256, kEcSign | CKF_VERIFY | kEcCapabilities},
     {CKM_RSA_PKCS, CKF_VERIFY},
     {CKM_SHA256_RSA_PKCS, CKF_VERIFY},
 };

@@ -214,6 +214,9 @@ RecordStatus record_view_open(const std::uint8_t *data, std::size_t len, RecordV
         return RecordStatus::damaged;
     }
     view.binding = *binding;
+    view.record = data;
+    view.box = box;
+    view.box_len = box_len;
     const bool none = view.binding == 0;
     if (view.binding > kBindingDeviceKey || none != (box_len == 0) || (!none && box_len <= kBoxOverhead + 4) ||
         (view.binding == kBindingTokenKey && !record_bool(view, CKA_PRIVATE, true))) {
@@ -221,6 +224,17 @@ RecordStatus record_view_open(const std::uint8_t *data, std::size_t len, RecordV
     }
     *out = view;
     return RecordStatus::ok;
+}
+
+bool secret_list_open(const std::uint8_t *plain, std::size_t len, RecordView *out)
+{
+    RecordReader r(plain, len);
+    RecordView view;
+    if (!list_ok(r, &view) || !r.at_end()) {
+        return false;
+    }
+    *out = view;
+    return true;
 }
 
 bool record_find(const RecordView &view, CK_ATTRIBUTE_TYPE type, const std::uint8_t **value, std::uint32_t *len)

@@ -2,8 +2,8 @@
  * then read in place: the lean backend keeps no decoded copy of an object,
  * it looks attributes up in the PAL's buffer while it holds it. Only version
  * 2 is read (a device's store never held version 1). The sealed box of a
- * private or secret key is checked for shape but not opened: the lean
- * backend uses no private key, so it needs neither the key nor AES. */
+ * private or secret key is checked for shape here and opened only by a
+ * signing profile, for the one operation that uses it (sealed_value.h). */
 #ifndef P11_LEAN_RECORD_VIEW_H
 #define P11_LEAN_RECORD_VIEW_H
 
@@ -20,6 +20,9 @@ struct RecordView {
     std::size_t list_len = 0;
     std::uint32_t count = 0;
     std::uint8_t binding = 0; // 0 none, 1 token key, 2 device key
+    const std::uint8_t *record = nullptr; // the record's first byte: the box's
+    const std::uint8_t *box = nullptr;    // associated data runs up to the box
+    std::uint32_t box_len = 0;
 };
 
 // The attributes whose values the record stores as 8-byte integers (one, or
@@ -33,6 +36,10 @@ bool attribute_is_bool(CK_ATTRIBUTE_TYPE type);
 // RecordStatus::ok and *out set only for a well-formed version 2 record with
 // the right checksum (the same rules as object_record_decode).
 RecordStatus record_view_open(const std::uint8_t *data, std::size_t len, RecordView *out);
+
+// The secret list of an opened box (plain[0, len)), checked as a record's
+// list is; false when malformed.
+bool secret_list_open(const std::uint8_t *plain, std::size_t len, RecordView *out);
 
 // The stored bytes of one attribute; false when the record lacks it.
 bool record_find(const RecordView &view, CK_ATTRIBUTE_TYPE type, const std::uint8_t **value, std::uint32_t *len);

@@ -1,5 +1,5 @@
-# The lean backend (lean_library.h): a verify-only token for profiles with
-# `backend: lean`. Built per wolfCrypt settings, like the full backend, from
+# The lean backend (lean_library.h): a token of provisioned keys for
+# profiles with `backend: lean`. Built per wolfCrypt settings, like the full backend, from
 # its own sources and the record-format code it shares with the full one.
 # The lean backend for the wolfCrypt of a settings file; *out names it.
 # `generated` is the profile's folder: the backend implements exactly the
@@ -19,6 +19,7 @@ function(p11_lean_backend_for_settings settings generated out)
     ${dir}/lean_api_general.cpp
     ${dir}/lean_api_lock.cpp
     ${dir}/lean_api_objects.cpp
+    ${dir}/lean_api_random.cpp
     ${dir}/lean_api_session.cpp
     ${dir}/lean_api_slot.cpp
     ${dir}/lean_api_verify.cpp
@@ -33,6 +34,12 @@ function(p11_lean_backend_for_settings settings generated out)
     ${dir}/../crypto/pbkdf2_sha256.cpp
     ${dir}/../secrets/secret_key.cpp
     ${dir}/../token_record.cpp)
+  # A profile that signs opens sealed values (AES-GCM, which only its
+  # wolfCrypt settings build).
+  file(STRINGS ${generated}/profile.h signs REGEX "^#define P11_PROFILE_HAS_C_SignInit ")
+  if(signs)
+    list(APPEND sources ${dir}/lean_api_sign.cpp ${dir}/sealed_value.cpp ${dir}/../secrets/gcm_box.cpp)
+  endif()
   if(P11_FIRMWARE)
     add_library(${target} OBJECT ${sources})
   else()

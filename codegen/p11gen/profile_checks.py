@@ -49,16 +49,18 @@ TEST_GROUP_FUNCTIONS = {
     "key_management": ("C_GenerateKey", "C_WrapKey", "C_UnwrapKey", "C_DeriveKey"),
     "threads": ("C_OpenSession",),
 }
-# What the lean backend (backend_wolfssl/lean/) implements: a verify-only
-# token over an any-label store. A lean profile selects no other function and
-# no other mechanism, flag or key size.
+# What the lean backend (backend_wolfssl/lean/) implements: a token of
+# provisioned keys over an any-label store, which verifies, and signs with
+# keys sealed under the device key. A lean profile selects no other function
+# and no other mechanism, flag or key size.
 LEAN_FUNCTIONS = ("C_Initialize", "C_Finalize", "C_GetInfo", "C_GetFunctionList", "C_GetSlotList",
                   "C_GetSlotInfo", "C_GetTokenInfo", "C_GetMechanismList", "C_GetMechanismInfo", "C_OpenSession",
                   "C_CloseSession", "C_CloseAllSessions", "C_GetSessionInfo", "C_Login", "C_Logout",
                   "C_GetAttributeValue", "C_FindObjectsInit", "C_FindObjects", "C_FindObjectsFinal",
                   "C_DigestInit", "C_Digest", "C_DigestUpdate", "C_DigestKey", "C_DigestFinal", "C_VerifyInit",
-                  "C_Verify", "C_VerifyUpdate", "C_VerifyFinal", "C_GetFunctionStatus", "C_CancelFunction")
-LEAN_EC = ["CKF_VERIFY", "CKF_EC_F_P", "CKF_EC_NAMEDCURVE", "CKF_EC_UNCOMPRESS"]
+                  "C_Verify", "C_VerifyUpdate", "C_VerifyFinal", "C_GetFunctionStatus", "C_CancelFunction",
+                  "C_SignInit", "C_Sign", "C_SignUpdate", "C_SignFinal", "C_SeedRandom", "C_GenerateRandom")
+LEAN_EC = ["CKF_SIGN", "CKF_VERIFY", "CKF_EC_F_P", "CKF_EC_NAMEDCURVE", "CKF_EC_UNCOMPRESS"]
 # name: (flags it may have, smallest and largest key size)
 LEAN_MECHANISMS = {
     "CKM_SHA256": (["CKF_DIGEST"], 0, 0),
@@ -138,6 +140,10 @@ def _check_lean(profile):
     if profile.storage_labels is not None:
         raise SpecError(profile.path, profile.functions_line,
                         "backend lean reads only a store that takes any label (storage.labels: any)")
+    if profile.has("C_SignInit") and profile.storage_secrets != "device":
+        raise SpecError(profile.path, profile.functions_line,
+                        "backend lean signs only with keys sealed under the device key: it makes no key from "
+                        "the PIN (storage.secrets: device)")
 
 
 def load_catalog(path):

@@ -60,9 +60,12 @@ class WolfcryptSettings:
     sp_rsa_sizes: tuple        # moduli with SP fixed-size (fast) code, ascending
     sp_int_bits: int           # SP_INT_BITS: the largest number wolfCrypt works on
     verify_only: bool          # public keys that only verify: no private-key code (see NON_VERIFY_FLAGS)
+    rsa_verify_only: bool = False  # RSA keys only verify (a profile that signs with EC only)
     sp_cortex_m_asm: bool = False  # firmware: wolfSSL's Cortex-M SP assembly instead of WOLFSSL_SP_SMALL
     sp_minimal: bool = False   # firmware: RSA on sp_int.c's any-size code, loop-form SHA-1 and SHA-512
-    lean: bool = False         # backend lean: no random numbers and no AES (it makes and opens no secret)
+    lean: bool = False         # backend lean (backend_wolfssl/lean/)
+    drbg: bool = True          # random numbers: the full backend always; the lean one when it draws or signs
+    aes_gcm: bool = True       # sealed values: the full backend always; the lean one when it signs
 
 
 def _range(mechanism, backend_min, backend_max):
@@ -101,6 +104,12 @@ def settings_for(profile):
     # secret keys it creates, whatever the mechanisms. A profile that only
     # reads what another module provisioned (freertos-ota) goes without.
     hashes["sha1"] = hashes["sha1"] or any(profile.has(f) for f in KEY_CREATING_FUNCTIONS)
+    lean = profile.backend == "lean"
+    # A lean profile signs with keys sealed under the device key (AES-GCM),
+    # ECDSA with a random nonce (the DRBG).
+    signs = any("CKF_SIGN" in m.flags for m in profile.mechanisms)
+    rsa_more_than_verify = any(flag in NON_VERIFY_FLAGS for m in profile.mechanisms if m.name in RSA_MECHANISMS
+                               for flag in m.flags)
     more_than_verify = (any(flag in NON_VERIFY_FLAGS for m in profile.mechanisms for flag in m.flags) or
                         any(profile.has(f) for f in KEY_CREATING_FUNCTIONS))
     return WolfcryptSettings(
@@ -108,6 +117,8 @@ def settings_for(profile):
         p384=bool(p384_users), rsa_pss=bool(users(PSS_MECHANISMS)), rsa_raw=bool(users(RAW_RSA_MECHANISMS)),
         rsa_keygen=bool(users(RSA_KEYGEN_MECHANISMS)), rsa_max_bits=rsa_max,
         sp_rsa_sizes=sp_sizes, sp_int_bits=max(rsa_max, P384_BITS if p384_users else P256_BITS),
-        verify_only=not more_than_verify, sp_cortex_m_asm=profile.firmware_sp_math == "cortex-m-asm",
+        verify_only=not more_than_verify,
+        rsa_verify_only=not (rsa_more_than_verify or any(profile.has(f) for f in KEY_CREATING_FUNCTIONS)),
+        sp_cortex_m_asm=profile.firmware_sp_math == "cortex-m-asm",
         sp_minimal=profile.firmware_sp_math == "minimal",
-        lean=profile.backend == "lean")
+        lean=lean, drbg=not lean or signs or profile.has("C_GenerateRandom"), aes_gcm=not lean or signs)

@@ -131,8 +131,9 @@ LEAN = GOOD.replace("key_size: [256, 384]", "key_size: [256, 256]") + "backend: 
 
 
 class LeanBackendTest(support.TempDirMixin, unittest.TestCase):
-    """backend: lean builds the verify-only backend (backend_wolfssl/lean/): a
-    profile that asks it for more is refused where it asks."""
+    """backend: lean builds the backend of provisioned keys
+    (backend_wolfssl/lean/): a profile that asks it for more is refused where
+    it asks."""
 
     def load(self, text):
         support.write_files(self.tmp, {"p.yaml": text})
@@ -151,8 +152,14 @@ class LeanBackendTest(support.TempDirMixin, unittest.TestCase):
         self.assertEqual(self.load(GOOD).backend, "wolfssl")
 
     def test_a_function_the_lean_backend_lacks_is_refused(self):
-        text = LEAN.replace("functions: [", "functions: [Sign, ")
-        self.refused(text, "functions:", "backend lean implements no C_SignInit")
+        text = LEAN.replace("functions: [", "functions: [CreateObject, ")
+        self.refused(text, "functions:", "backend lean implements no C_CreateObject")
+
+    def test_a_lean_profile_signs_only_with_keys_sealed_under_the_device_key(self):
+        signing = LEAN.replace("functions: [", "functions: [Sign, Random, ").replace("[CKF_VERIFY,", "[CKF_SIGN, CKF_VERIFY,")
+        self.refused(signing, "functions:", "signs only with keys sealed under the device key")
+        loaded = self.load(signing + "storage: {secrets: device}\n")
+        self.assertTrue(loaded.has("C_SignInit") and loaded.has("C_GenerateRandom"))
 
     def test_a_mechanism_flag_or_size_the_lean_backend_lacks_is_refused(self):
         self.refused(LEAN.replace("[256, 256]", "[256, 384]"), "CKM_ECDSA", "takes key sizes 256 to 256, not 384")

@@ -132,6 +132,27 @@ class HeaderTest(unittest.TestCase):
         self.assertTrue(settings(mechanism("CKM_ECDSA"), backend="lean").lean)
         self.assertFalse(settings(mechanism("CKM_ECDSA")).lean)
 
+    def test_a_lean_profile_that_signs_has_the_drbg_and_aes_one_that_draws_the_drbg(self):
+        # Signing opens keys sealed under the device key (AES-GCM) and draws
+        # ECDSA nonces; C_GenerateRandom alone needs only the DRBG.
+        verify = Mechanism("CKM_ECDSA", ["CKF_VERIFY"], 256, 256)
+        sign = Mechanism("CKM_ECDSA", ["CKF_SIGN", "CKF_VERIFY"], 256, 256)
+        only_verifies = settings(verify, backend="lean")
+        self.assertEqual((only_verifies.drbg, only_verifies.aes_gcm), (False, False))
+        draws = settings(verify, functions=("C_GenerateRandom",), backend="lean")
+        self.assertEqual((draws.drbg, draws.aes_gcm), (True, False))
+        signs = settings(sign, functions=("C_SignInit",), backend="lean")
+        self.assertEqual((signs.drbg, signs.aes_gcm, signs.verify_only, signs.rsa_verify_only),
+                         (True, True, False, True))
+        rsa_signs = settings(sign, Mechanism("CKM_RSA_PKCS", ["CKF_SIGN"], 2048, 2048), backend="lean")
+        self.assertFalse(rsa_signs.rsa_verify_only)
+        macros = defines(header_of("freertos-tls"))
+        # Its RSA keys only verify: no RSA private-key code.
+        for macro in ("HAVE_HASHDRBG", "HAVE_AESGCM", "WOLFSSL_RSA_VERIFY_ONLY"):
+            self.assertIn(macro, macros)
+        for macro in ("WC_NO_RNG", "NO_AES", "NO_ECC_SIGN"):
+            self.assertNotIn(macro, macros)
+
     def test_assembly_only_on_x86_64(self):
         header = header_of("full")
         block = header.split("#if defined(__x86_64__)\n")[1].split("#endif")[0]

@@ -118,12 +118,12 @@ P11_CASE(EdgeInputs, Sha256RsaPssWhoseParametersNameAnotherHashIsMechanismParamI
 }
 
 P11_CASE(EdgeInputs, SignIntoABiggerBufferGivesTheSignaturesOwnLength, .group = "keys",
-         .functions = "C_CreateObject C_SignInit C_Sign", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.2")
+         .functions = "C_SignInit C_Sign", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.2")
 {
     P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    const CK_OBJECT_HANDLE private_key = EcPrivateKey(key);
-    ASSERT_NE(private_key, CK_INVALID_HANDLE);
+    const CK_OBJECT_HANDLE private_key = InstallEcPair(key).private_key;
+    P11_SKIP_UNLESS(private_key != CK_INVALID_HANDLE);
     const ByteVector hash = ref::Sha256(kMessage);
     ASSERT_RV(SignInit(CKM_ECDSA, private_key), CKR_OK);
     ByteVector signature;
@@ -133,13 +133,13 @@ P11_CASE(EdgeInputs, SignIntoABiggerBufferGivesTheSignaturesOwnLength, .group = 
 }
 
 P11_CASE(EdgeInputs, HashThenSignIntoABiggerBufferGivesTheSignaturesOwnLength, .group = "keys",
-         .functions = "C_CreateObject C_SignInit C_Sign C_SignUpdate C_SignFinal", .mechanisms = "CKM_ECDSA_SHA256",
+         .functions = "C_SignInit C_Sign C_SignUpdate C_SignFinal", .mechanisms = "CKM_ECDSA_SHA256",
          .section = "v2.40 §5.2")
 {
     P11_SKIP_UNLESS(Offers(CKM_ECDSA_SHA256, CKF_SIGN));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    const CK_OBJECT_HANDLE private_key = EcPrivateKey(key);
-    ASSERT_NE(private_key, CK_INVALID_HANDLE);
+    const CK_OBJECT_HANDLE private_key = InstallEcPair(key).private_key;
+    P11_SKIP_UNLESS(private_key != CK_INVALID_HANDLE);
     const ByteVector hash = ref::Sha256(kMessage);
     ASSERT_RV(SignInit(CKM_ECDSA_SHA256, private_key), CKR_OK);
     ByteVector signature;
@@ -206,14 +206,15 @@ P11_CASE(EdgeInputs, EmptyMessageSignsAndVerifies, .group = "keys",
 }
 
 P11_CASE(EdgeInputs, RawEcdsaOfHashesShorterAndLongerThanTheCurveMatchesOpenSsl, .group = "keys",
-         .functions = "C_CreateObject C_SignInit C_Sign C_VerifyInit C_Verify", .mechanisms = "CKM_ECDSA",
+         .functions = "C_SignInit C_Sign C_VerifyInit C_Verify", .mechanisms = "CKM_ECDSA",
          .section = "v2.40 §5.11 C_Sign")
 {
     P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN | CKF_VERIFY));
     const ref::EcKey key = ref::GenerateEcKey("P-256");
-    const CK_OBJECT_HANDLE private_key = EcPrivateKey(key);
-    const CK_OBJECT_HANDLE public_key = EcPublicKey(key);
-    ASSERT_NE(private_key, CK_INVALID_HANDLE);
+    const KeyPair pair = InstallEcPair(key);
+    P11_SKIP_UNLESS(pair.private_key != CK_INVALID_HANDLE);
+    const CK_OBJECT_HANDLE private_key = pair.private_key;
+    const CK_OBJECT_HANDLE public_key = pair.public_key;
     ASSERT_NE(public_key, CK_INVALID_HANDLE);
     // SHA-1's 20 bytes (left-padded), SHA-384's 48 (its leftmost 32 used,
     // ANSI X9.62 §7.3.1), and one byte.

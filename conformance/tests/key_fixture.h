@@ -390,6 +390,45 @@ class KeyTest : public ModuleTest {
         return Provision(tmpl, label, klass);
     }
 
+    // Install for several objects put at once (a key pair: one provisioning,
+    // so neither handle goes stale): (template, role, class) each.
+    struct Installed {
+        Template *tmpl;
+        std::string role;
+        CK_OBJECT_CLASS klass;
+    };
+    std::vector<CK_OBJECT_HANDLE> InstallAll(const std::vector<Installed> &objects)
+    {
+        std::vector<CK_OBJECT_HANDLE> handles;
+        if (ActiveProfile().Has("C_CreateObject")) {
+            for (const Installed &object : objects) {
+                handles.push_back(CreateObject(*object.tmpl, object.role, false));
+            }
+            return handles;
+        }
+        std::vector<Provided> provided;
+        for (const Installed &object : objects) {
+            const std::string label = Label(object.role, true);
+            object.tmpl->Bool(CKA_TOKEN, true).Text(CKA_LABEL, label);
+            provided.push_back({object.tmpl, label, object.klass});
+        }
+        return ProvisionAll(provided);
+    }
+
+    // An OpenSSL EC key's two halves under FreeRTOS's TLS roles, through
+    // InstallAll: a token that signs with provisioned keys is judged too.
+    KeyPair InstallEcPair(const ref::EcKey &key)
+    {
+        Template priv = EcPrivateTemplate(key);
+        Template pub = EcPublicTemplate(key);
+        const std::vector<CK_OBJECT_HANDLE> handles = InstallAll(
+            {{&priv, "Device Priv TLS Key", CKO_PRIVATE_KEY}, {&pub, "Device Pub TLS Key", CKO_PUBLIC_KEY}});
+        KeyPair pair;
+        pair.private_key = handles[0];
+        pair.public_key = handles[1];
+        return pair;
+    }
+
     // C_GenerateKeyPair with FreeRTOS's P-256 templates (the public key a
     // session object); CKA_SENSITIVE true on the private key when asked.
     KeyPair GenerateP256(bool token, bool sensitive = false) { return GenerateEc(kP256Params, token, sensitive); }

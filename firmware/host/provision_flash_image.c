@@ -1,11 +1,13 @@
-/* The build machine's half of the OTA self-test: provisions a code-verify
- * key into a simulated flash store the way a factory or the freertos-ota
- * flow does (a key pair made by the freertos module, its public half
- * imported as "Code Verify Key" with C_CreateObject, the pair destroyed),
- * signs an image with it, imports the RSA-2048 public key of
+/* The build machine's half of the OTA and TLS self-tests: provisions a
+ * code-verify key into a simulated flash store the way a factory or the
+ * freertos-ota flow does (a key pair made by the freertos module, its public
+ * half imported as "Code Verify Key" with C_CreateObject, the pair
+ * destroyed), signs an image with it, imports the RSA-2048 public key of
  * ../selftest/known_answers.h as "Code Verify Key RSA" (OpenSSL's signature
- * of "abc" must verify here and on the device), and writes what the device
- * reads:
+ * of "abc" must verify here and on the device); for freertos-tls, a device
+ * key pair that stays ("Device Priv TLS Key", its private value sealed under
+ * the device key, and "Device Pub TLS Key") and the device's certificate
+ * ("Device Cert"). It writes what the device reads:
  *   <out>/store.flash   the whole flash (pal/flash_sim)
  *   <out>/image.bin     the image; <out>/image.sig its ECDSA-SHA256 signature (r || s)
  *   <out>/image.sha256  its SHA-256
@@ -18,6 +20,7 @@
 #include "known_answers.h"
 #include "pal_flash_sim.h"
 #include "pkcs11.h"
+#include "selftest.h"
 
 #define CHECK(call)                                                                                                    \
     do {                                                                                                               \
@@ -37,6 +40,43 @@ static void write_file(const char *dir, const char *name, const void *data, size
         fprintf(stderr, "provision_flash_image: cannot write %s\n", path);
         exit(1);
     }
+}
+
+/* What a factory leaves on a TLS device: its key pair and certificate. */
+static void provision_tls(CK_SESSION_HANDLE session)
+{
+    CK_MECHANISM keygen = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    CK_BBOOL yes = CK_TRUE;
+    const char priv_label[] = "Device Priv TLS Key";
+    const char pub_label[] = "Device Pub TLS Key";
+    CK_ATTRIBUTE pub_template[] = {{CKA_EC_PARAMS, p256, sizeof p256},
+                                   {CKA_VERIFY, &yes, sizeof yes},
+                                   {CKA_TOKEN, &yes, sizeof yes},
+                                   {CKA_LABEL, (void *)pub_label, sizeof pub_label - 1}};
+    CK_ATTRIBUTE priv_template[] = {{CKA_SIGN, &yes, sizeof yes},
+                                    {CKA_TOKEN, &yes, sizeof yes},
+                                    {CKA_PRIVATE, &yes, sizeof yes},
+                                    {CKA_SENSITIVE, &yes, sizeof yes},
+                                    {CKA_LABEL, (void *)priv_label, sizeof priv_label - 1}};
+    CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE priv = CK_INVALID_HANDLE;
+    CHECK(C_GenerateKeyPair(session, &keygen, pub_template, 4, priv_template, 5, &pub, &priv));
+
+    const char cert_label[] = "Device Cert";
+    CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE x509 = CKC_X_509;
+    CK_BYTE subject[] = {0x30, 0x00};
+    CK_ATTRIBUTE cert_template[] = {
+        {CKA_CLASS, &cert_class, sizeof cert_class},
+        {CKA_CERTIFICATE_TYPE, &x509, sizeof x509},
+        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_LABEL, (void *)cert_label, sizeof cert_label - 1},
+        {CKA_SUBJECT, subject, sizeof subject},
+        {CKA_VALUE, (void *)selftest_certificate, selftest_certificate_len},
+    };
+    CK_OBJECT_HANDLE cert = CK_INVALID_HANDLE;
+    CHECK(C_CreateObject(session, cert_template, 6, &cert));
 }
 
 int main(int argc, char **argv)
@@ -132,6 +172,7 @@ int main(int argc, char **argv)
 
     CHECK(C_DestroyObject(session, priv));
     CHECK(C_DestroyObject(session, pub));
+    provision_tls(session);
     CHECK(C_Finalize(NULL));
 
     size_t flash_len = flash_sim_image_size();

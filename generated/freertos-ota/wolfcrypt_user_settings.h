@@ -37,9 +37,10 @@
  * signatures), and RSA and P-256, which the object layer parses and checks
  * in key objects (C_CreateObject) whatever the mechanisms. The backend reads
  * key parts as mp_ints, hence the public math API. */
-/* The lean backend (backend: lean) makes no random number, key or PIN and
- * opens no sealed value: no DRBG and no AES. */
+/* The lean backend (backend: lean) of a profile that neither signs nor
+ * draws random numbers: no DRBG. */
 #define WC_NO_RNG
+/* The lean backend of a profile that does not sign opens no sealed value. */
 #define NO_AES
 #define WOLFSSL_PUBLIC_MP
 #define HAVE_ECC
