@@ -174,7 +174,7 @@ P11_CASE(AllowedMechanisms, GeneratedKeyPairKeepsItsAllowedMechanisms, .group = 
 
 class AlwaysAuthenticate : public KeyTest {
   protected:
-    // Imports a P-256 private key (session object) with CKA_PRIVATE and
+    // Imports (or provisions) a P-256 private key with CKA_PRIVATE and
     // CKA_ALWAYS_AUTHENTICATE true, or as asked.
     bool UseKey(bool always_authenticate = true)
     {
@@ -184,7 +184,7 @@ class AlwaysAuthenticate : public KeyTest {
         key_ = ref::GenerateEcKey("P-256");
         Template tmpl = EcPrivateTemplate(key_);
         tmpl.Bool(CKA_ALWAYS_AUTHENTICATE, always_authenticate);
-        private_key_ = CreateObject(tmpl, "Device Priv TLS Key", false);
+        private_key_ = Install(tmpl, "Device Priv TLS Key", CKO_PRIVATE_KEY);
         return private_key_ != CK_INVALID_HANDLE;
     }
 
@@ -221,7 +221,7 @@ P11_CASE(AlwaysAuthenticate, WithoutCkaPrivateIsTemplateInconsistent, .group = "
 }
 
 P11_CASE(AlwaysAuthenticate, SignWithoutContextLoginIsUserNotLoggedInAndEndsTheOperation, .group = "keys",
-         .functions = "C_CreateObject C_SignInit C_Sign", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
+         .functions = "C_SignInit C_Sign", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
     P11_SKIP_UNLESS(UseKey());
     ASSERT_RV(SignInit(CKM_ECDSA, private_key_), CKR_OK) << "the context-specific login comes after C_SignInit";
@@ -233,7 +233,7 @@ P11_CASE(AlwaysAuthenticate, SignWithoutContextLoginIsUserNotLoggedInAndEndsTheO
 }
 
 P11_CASE(AlwaysAuthenticate, SignFinalWithoutContextLoginIsUserNotLoggedIn, .group = "keys",
-         .functions = "C_CreateObject C_SignInit C_SignUpdate C_SignFinal", .mechanisms = "CKM_ECDSA_SHA256",
+         .functions = "C_SignInit C_SignUpdate C_SignFinal", .mechanisms = "CKM_ECDSA_SHA256",
          .section = "v2.40 §5.11 C_SignFinal")
 {
     P11_SKIP_UNLESS(Offers(CKM_ECDSA_SHA256, CKF_SIGN));
@@ -259,7 +259,7 @@ P11_CASE(AlwaysAuthenticate, SignFinalWithoutContextLoginIsUserNotLoggedIn, .gro
 }
 
 P11_CASE(AlwaysAuthenticate, ContextLoginAuthorizesOneSignature, .group = "keys",
-         .functions = "C_CreateObject C_SignInit C_Sign C_Login", .mechanisms = "CKM_ECDSA",
+         .functions = "C_SignInit C_Sign C_Login", .mechanisms = "CKM_ECDSA",
          .section = "v2.40 §5.6 C_Login")
 {
     P11_SKIP_UNLESS(UseKey());
@@ -275,7 +275,7 @@ P11_CASE(AlwaysAuthenticate, ContextLoginAuthorizesOneSignature, .group = "keys"
 }
 
 P11_CASE(AlwaysAuthenticate, ContextLoginWithAWrongPinIsPinIncorrect, .group = "keys",
-         .functions = "C_CreateObject C_SignInit C_Sign C_Login", .mechanisms = "CKM_ECDSA",
+         .functions = "C_SignInit C_Sign C_Login", .mechanisms = "CKM_ECDSA",
          .section = "v2.40 §5.6 C_Login")
 {
     P11_SKIP_UNLESS(UseKey());
@@ -296,7 +296,7 @@ P11_CASE(AlwaysAuthenticate, ContextLoginWithoutAnOperationIsOperationNotInitial
 }
 
 P11_CASE(AlwaysAuthenticate, ContextLoginForAKeyWithoutItIsOperationNotInitializedAndKeepsTheOperation, .group = "keys",
-         .functions = "C_CreateObject C_SignInit C_Sign C_Login", .mechanisms = "CKM_ECDSA",
+         .functions = "C_SignInit C_Sign C_Login", .mechanisms = "CKM_ECDSA",
          .section = "v2.40 §4.9 CKA_ALWAYS_AUTHENTICATE")
 {
     P11_SKIP_UNLESS(UseKey(false));

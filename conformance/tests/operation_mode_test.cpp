@@ -96,11 +96,11 @@ class SignatureMode : public KeyTest {
         }
         type_ = type;
         if (type == CKM_ECDSA_SHA256) {
+            // Created, or provisioned (a token that signs with provisioned keys).
             const ref::EcKey key = ref::GenerateEcKey("P-256");
-            Template priv = EcPrivateTemplate(key);
-            private_key_ = CreateObject(priv, "Device Priv TLS Key", false);
-            Template pub = EcPublicTemplate(key);
-            public_key_ = CreateObject(pub, "Code Verify Key", false);
+            const KeyPair pair = InstallEcPair(key);
+            private_key_ = pair.private_key;
+            public_key_ = pair.public_key;
             signature_ = ref::EcdsaSignRaw(key, ref::Sha256(data_));
         } else {
             Template tmpl = HmacTemplate(HmacSecret());
@@ -191,34 +191,36 @@ class SignatureMode : public KeyTest {
     ByteVector signature_;
 };
 
-#define P11_SIGNATURE_MODE_CASES(Name, MECHANISM)                                                                      \
+// CREATE: "C_CreateObject " when the keys can only be created (HMAC), ""
+// when they can be provisioned too.
+#define P11_SIGNATURE_MODE_CASES(Name, MECHANISM, CREATE)                                                                      \
     P11_CASE(SignatureMode, Name##SignAfterSignUpdateIsOperationActiveAndEndsTheOperation, .group = "keys",            \
-             .functions = "C_CreateObject C_SignInit C_SignUpdate C_Sign C_SignFinal", .mechanisms = #MECHANISM,       \
+             .functions = CREATE "C_SignInit C_SignUpdate C_Sign C_SignFinal", .mechanisms = #MECHANISM,       \
              .section = "v2.40 §5.11 C_Sign")                                                                          \
     {                                                                                                                  \
         ExpectSignAfterUpdateRefused(MECHANISM);                                                                       \
     }                                                                                                                  \
     P11_CASE(SignatureMode, Name##SignUpdateAfterSignLengthQueryIsOperationActiveAndEndsTheOperation, .group = "keys", \
-             .functions = "C_CreateObject C_SignInit C_Sign C_SignUpdate", .mechanisms = #MECHANISM,                   \
+             .functions = CREATE "C_SignInit C_Sign C_SignUpdate", .mechanisms = #MECHANISM,                   \
              .section = "v2.40 §5.11 C_SignUpdate")                                                                    \
     {                                                                                                                  \
         ExpectSignUpdateAfterLengthQueryRefused(MECHANISM);                                                            \
     }                                                                                                                  \
     P11_CASE(SignatureMode, Name##SignFinalAfterSignLengthQueryIsOperationActiveAndEndsTheOperation, .group = "keys",  \
-             .functions = "C_CreateObject C_SignInit C_Sign C_SignFinal", .mechanisms = #MECHANISM,                    \
+             .functions = CREATE "C_SignInit C_Sign C_SignFinal", .mechanisms = #MECHANISM,                    \
              .section = "v2.40 §5.11 C_SignFinal")                                                                     \
     {                                                                                                                  \
         ExpectSignFinalAfterLengthQueryRefused(MECHANISM);                                                             \
     }                                                                                                                  \
     P11_CASE(SignatureMode, Name##VerifyAfterVerifyUpdateIsOperationActiveAndEndsTheOperation, .group = "keys",        \
-             .functions = "C_CreateObject C_VerifyInit C_VerifyUpdate C_Verify C_VerifyFinal",                         \
+             .functions = CREATE "C_VerifyInit C_VerifyUpdate C_Verify C_VerifyFinal",                         \
              .mechanisms = #MECHANISM, .section = "v2.40 §5.12 C_Verify")                                              \
     {                                                                                                                  \
         ExpectVerifyAfterUpdateRefused(MECHANISM);                                                                     \
     }
 
-P11_SIGNATURE_MODE_CASES(EcdsaSha256, CKM_ECDSA_SHA256)
-P11_SIGNATURE_MODE_CASES(Sha256Hmac, CKM_SHA256_HMAC)
+P11_SIGNATURE_MODE_CASES(EcdsaSha256, CKM_ECDSA_SHA256, "")
+P11_SIGNATURE_MODE_CASES(Sha256Hmac, CKM_SHA256_HMAC, "C_CreateObject ")
 
 #undef P11_SIGNATURE_MODE_CASES
 
