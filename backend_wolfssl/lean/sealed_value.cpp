@@ -72,7 +72,7 @@ CK_RV sealed_value(Library &lib, const RecordView &key, CK_ATTRIBUTE_TYPE type, 
     std::uint32_t value_len = 0;
     CK_RV rv = CKR_OK;
     if (!opened || !secret_list_open(plain, plain_len, &secrets)) {
-        report(opened ? "its box holds a malformed list" : "its box does not open under the device key");
+        report(opened ? "its box holds a malformed list" : "its box does not open (another device key, or a changed byte)");
         rv = CKR_FUNCTION_FAILED;
     } else if (!record_find(secrets, type, &value, &value_len)) {
         rv = CKR_TEMPLATE_INCOMPLETE;
