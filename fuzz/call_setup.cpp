@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <utility>
 
 #include "call_model.h"
 #include "p11_profile.h"
@@ -126,6 +129,43 @@ void MakeSecretsAndData(Token &token, CK_SESSION_HANDLE session)
     token.module->C_CreateObject(session, note, 5, &object);
 }
 
+#if defined(P11_FUZZ_PROVISIONED_STORE)
+// The store the provisioning profile's module prepared (provision_store_main.cpp).
+void LoadProvisionedStore(const char *path)
+{
+    std::ifstream in(path, std::ios::binary);
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.empty() ||
+        p11_pal_memory_snapshot_load(reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size()) != CKR_OK ||
+        p11_pal_memory_restore() != CKR_OK) {
+        Fail("cannot load the provisioned store");
+    }
+}
+#endif
+
+// The first public key of the type the store holds (a provisioned one): its
+// point or modulus, when the profile could not make the pair itself.
+void ReadProvisionedKeys(Token &token, CK_SESSION_HANDLE session)
+{
+    CK_OBJECT_CLASS klass = CKO_PUBLIC_KEY;
+    const std::pair<CK_KEY_TYPE, CK_ATTRIBUTE_TYPE> wanted[] = {{CKK_EC, CKA_EC_POINT}, {CKK_RSA, CKA_MODULUS}};
+    for (const auto &[type, attribute] : wanted) {
+        std::vector<std::uint8_t> &out = type == CKK_EC ? token.ec_point : token.rsa_modulus;
+        CK_KEY_TYPE key_type = type;
+        CK_ATTRIBUTE query[] = {{CKA_CLASS, &klass, sizeof klass}, {CKA_KEY_TYPE, &key_type, sizeof key_type}};
+        CK_OBJECT_HANDLE found = CK_INVALID_HANDLE;
+        CK_ULONG count = 0;
+        if (!out.empty() || token.module->C_FindObjectsInit(session, query, 2) != CKR_OK) {
+            continue;
+        }
+        token.module->C_FindObjects(session, &found, 1, &count);
+        token.module->C_FindObjectsFinal(session);
+        if (count == 1) {
+            out = ReadBytes(token.module, session, found, attribute);
+        }
+    }
+}
+
 Token Prepare()
 {
     Token token;
@@ -141,7 +181,11 @@ Token Prepare()
     token.so_pin = profile.default_so_pin != nullptr ? profile.default_so_pin : "fuzz so pin";
     token.user_pin = profile.default_user_pin != nullptr ? profile.default_user_pin : "fuzz user pin";
 
+#if defined(P11_FUZZ_PROVISIONED_STORE)
+    LoadProvisionedStore(P11_FUZZ_PROVISIONED_STORE);
+#else
     p11_pal_memory_reset();
+#endif
     if (module->C_Initialize(nullptr) != CKR_OK) {
         Fail("C_Initialize failed on a fresh store");
     }
@@ -172,6 +216,7 @@ Token Prepare()
     MakeEcPair(token, session);
     MakeRsaPair(token, session);
     MakeSecretsAndData(token, session);
+    ReadProvisionedKeys(token, session);
 
     CK_MECHANISM_TYPE mechanisms[64];
     count = 64;

@@ -318,3 +318,132 @@ CK_RV p11_pal_memory_restore(void)
     }
     return rv;
 }
+
+/* Snapshot bytes: "P11MEMS1", the device key's flag and bytes, a count, and
+ * per entry its label and value, each as a 4-byte little-endian length and
+ * the bytes. */
+static const unsigned char kSnapshotMagic[8] = {'P', '1', '1', 'M', 'E', 'M', 'S', '1'};
+
+static void put_u32(unsigned char **at, size_t value)
+{
+    for (int i = 0; i < 4; i++) {
+        *(*at)++ = (unsigned char)(value >> (8 * i));
+    }
+}
+
+static void put_bytes(unsigned char **at, const void *bytes, size_t len)
+{
+    put_u32(at, len);
+    memcpy(*at, bytes, len);
+    *at += len;
+}
+
+unsigned char *p11_pal_memory_snapshot_bytes(size_t *len)
+{
+    pthread_mutex_lock(&lock);
+    size_t total = sizeof kSnapshotMagic + 1 + sizeof snapshot_device_key + 4;
+    for (size_t i = 0; i < snapshot_count; i++) {
+        total += 8 + snapshot[i].label_len + snapshot[i].value->size;
+    }
+    unsigned char *bytes = malloc(total);
+    if (bytes != NULL) {
+        unsigned char *at = bytes;
+        memcpy(at, kSnapshotMagic, sizeof kSnapshotMagic);
+        at += sizeof kSnapshotMagic;
+        *at++ = (unsigned char)(snapshot_device_key_made != 0);
+        memcpy(at, snapshot_device_key, sizeof snapshot_device_key);
+        at += sizeof snapshot_device_key;
+        put_u32(&at, snapshot_count);
+        for (size_t i = 0; i < snapshot_count; i++) {
+            put_bytes(&at, snapshot[i].label, snapshot[i].label_len);
+            put_bytes(&at, snapshot[i].value->bytes, snapshot[i].value->size);
+        }
+        *len = total;
+    }
+    pthread_mutex_unlock(&lock);
+    return bytes;
+}
+
+/* The next length-prefixed field of bytes[*at, len): 0 when it overruns. */
+static int take_field(const unsigned char *bytes, size_t len, size_t *at, const unsigned char **field,
+                      size_t *field_len)
+{
+    if (len - *at < 4) {
+        return 0;
+    }
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        n |= (size_t)bytes[*at + (size_t)i] << (8 * i);
+    }
+    *at += 4;
+    if (len - *at < n) {
+        return 0;
+    }
+    *field = bytes + *at;
+    *field_len = n;
+    *at += n;
+    return 1;
+}
+
+CK_RV p11_pal_memory_snapshot_load(const unsigned char *bytes, size_t len)
+{
+    const size_t header = sizeof kSnapshotMagic + 1 + P11_PAL_DEVICE_KEY_SIZE;
+    if (bytes == NULL || len < header || memcmp(bytes, kSnapshotMagic, sizeof kSnapshotMagic) != 0) {
+        return CKR_ARGUMENTS_BAD;
+    }
+    size_t at = header;
+    const unsigned char *field = NULL;
+    size_t count = 0;
+    if (len - at < 4) {
+        return CKR_ARGUMENTS_BAD;
+    }
+    for (int i = 0; i < 4; i++) {
+        count |= (size_t)bytes[at + (size_t)i] << (8 * i);
+    }
+    at += 4;
+    if (count > len) {
+        return CKR_ARGUMENTS_BAD; /* each entry takes at least 8 bytes */
+    }
+    struct snapshot_entry *entries = calloc(count + 1, sizeof(*entries));
+    if (entries == NULL) {
+        return CKR_HOST_MEMORY;
+    }
+    CK_RV rv = CKR_OK;
+    size_t loaded = 0;
+    for (; loaded < count && rv == CKR_OK; loaded++) {
+        size_t label_len = 0, value_len = 0;
+        const unsigned char *label = NULL;
+        if (!take_field(bytes, len, &at, &label, &label_len) || !take_field(bytes, len, &at, &field, &value_len)) {
+            rv = CKR_ARGUMENTS_BAD;
+            break;
+        }
+        entries[loaded].label = malloc(label_len + 1);
+        entries[loaded].value = malloc(sizeof(struct stored_value) + value_len);
+        entries[loaded].label_len = label_len;
+        if (entries[loaded].value != NULL) {
+            entries[loaded].value->size = value_len; /* free_value wipes that many bytes */
+        }
+        if (entries[loaded].label == NULL || entries[loaded].value == NULL) {
+            rv = CKR_HOST_MEMORY;
+            loaded++;
+            break;
+        }
+        memcpy(entries[loaded].label, label, label_len);
+        memcpy(entries[loaded].value->bytes, field, value_len);
+    }
+    if (rv == CKR_OK && at != len) {
+        rv = CKR_ARGUMENTS_BAD;
+    }
+    if (rv != CKR_OK) {
+        free_snapshot(entries, loaded);
+        return rv;
+    }
+    pthread_mutex_lock(&lock);
+    free_snapshot(snapshot, snapshot_count);
+    snapshot = entries;
+    snapshot_count = count;
+    snapshot_device_key_made = bytes[sizeof kSnapshotMagic];
+    memcpy(snapshot_device_key, bytes + sizeof kSnapshotMagic + 1, sizeof snapshot_device_key);
+    pthread_mutex_unlock(&lock);
+    return CKR_OK;
+}

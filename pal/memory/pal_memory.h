@@ -2,6 +2,8 @@
 #ifndef P11_PAL_MEMORY_H
 #define P11_PAL_MEMORY_H
 
+#include <stddef.h>
+
 #include "pkcs11.h"
 
 #ifdef __cplusplus
@@ -36,6 +38,16 @@ void p11_pal_memory_fail_initialize(CK_RV rv);
  * the previous one; a failed restore leaves an empty store). */
 CK_RV p11_pal_memory_snapshot(void);
 CK_RV p11_pal_memory_restore(void);
+
+/* The snapshot as bytes, so that one program can prepare a store that
+ * another reads (the call-sequence fuzz target of a profile that cannot make
+ * keys starts from the store its provisioning profile's module made):
+ * p11_pal_memory_snapshot_bytes returns a malloc'd copy (*len bytes; NULL
+ * when the heap is full), p11_pal_memory_snapshot_load replaces the snapshot
+ * with one read back (CKR_OK; CKR_ARGUMENTS_BAD for bytes it did not write;
+ * CKR_HOST_MEMORY). Then p11_pal_memory_restore puts it in the store. */
+unsigned char *p11_pal_memory_snapshot_bytes(size_t *len);
+CK_RV p11_pal_memory_snapshot_load(const unsigned char *bytes, size_t len);
 
 #ifdef __cplusplus
 }

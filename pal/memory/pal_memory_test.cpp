@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <set>
 #include <string>
 #include <thread>
@@ -351,6 +353,71 @@ TEST_F(PalMemoryTest, RestoreCanBeRepeatedFromOneSnapshot)
         EXPECT_EQ("cert", value);
     }
     EXPECT_EQ(0UL, p11_pal_memory_counts().values_out);
+}
+
+} // namespace
+
+namespace {
+
+// Snapshot bytes written by one program (a provisioning module's) are read
+// by another: here, written, the store and its device key wiped, read back.
+TEST_F(PalMemoryTest, SnapshotBytesReadBackGiveTheSameStoreAndDeviceKey)
+{
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Device Cert", "cert"));
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Empty", ""));
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Root Cert", "root\0bytes"s));
+    const std::string device_key = DeviceKey();
+    ASSERT_EQ(CKR_OK, p11_pal_memory_snapshot());
+    size_t len = 0;
+    unsigned char *bytes = p11_pal_memory_snapshot_bytes(&len);
+    ASSERT_NE(nullptr, bytes);
+    const std::vector<unsigned char> kept(bytes, bytes + len);
+    free(bytes);
+
+    p11_pal_memory_reset();
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Other", "o"));
+    ASSERT_EQ(CKR_OK, p11_pal_memory_snapshot()); // a snapshot the load replaces
+    ASSERT_NE(device_key, DeviceKey()) << "a reset makes a new device key";
+    ASSERT_EQ(CKR_OK, p11_pal_memory_snapshot_load(kept.data(), kept.size()));
+    ASSERT_EQ(CKR_OK, p11_pal_memory_restore());
+
+    std::string value;
+    ASSERT_EQ(CKR_OK, Get(Find("Device Cert"), &value));
+    EXPECT_EQ("cert", value);
+    ASSERT_EQ(CKR_OK, Get(Find("Empty"), &value));
+    EXPECT_EQ("", value);
+    ASSERT_EQ(CKR_OK, Get(Find("Root Cert"), &value));
+    EXPECT_EQ("root\0bytes"s, value);
+    EXPECT_EQ(CK_INVALID_HANDLE, Find("Other"));
+    EXPECT_EQ(device_key, DeviceKey());
+}
+
+TEST_F(PalMemoryTest, SnapshotBytesNotWrittenByTheStoreAreRefusedAndChangeNothing)
+{
+    ASSERT_NE(CK_INVALID_HANDLE, Save("Device Cert", "cert"));
+    ASSERT_EQ(CKR_OK, p11_pal_memory_snapshot());
+    size_t len = 0;
+    unsigned char *bytes = p11_pal_memory_snapshot_bytes(&len);
+    ASSERT_NE(nullptr, bytes);
+    std::vector<unsigned char> good(bytes, bytes + len);
+    free(bytes);
+    // Every shorter prefix, a byte too many, another magic.
+    for (size_t cut = 0; cut < good.size(); ++cut) {
+        EXPECT_EQ(CKR_ARGUMENTS_BAD, p11_pal_memory_snapshot_load(good.data(), cut)) << cut << " bytes";
+    }
+    std::vector<unsigned char> longer = good;
+    longer.push_back(0);
+    EXPECT_EQ(CKR_ARGUMENTS_BAD, p11_pal_memory_snapshot_load(longer.data(), longer.size()));
+    std::vector<unsigned char> other = good;
+    other[0] ^= 1;
+    EXPECT_EQ(CKR_ARGUMENTS_BAD, p11_pal_memory_snapshot_load(other.data(), other.size()));
+    EXPECT_EQ(CKR_ARGUMENTS_BAD, p11_pal_memory_snapshot_load(nullptr, 0));
+
+    ASSERT_EQ(CKR_OK, PKCS11_PAL_DestroyObject(Find("Device Cert")));
+    ASSERT_EQ(CKR_OK, p11_pal_memory_restore());
+    std::string value;
+    ASSERT_EQ(CKR_OK, Get(Find("Device Cert"), &value)) << "the refused loads kept the snapshot";
+    EXPECT_EQ("cert", value);
 }
 
 } // namespace
