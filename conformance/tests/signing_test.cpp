@@ -13,18 +13,15 @@ namespace {
 
 class Signing : public KeyTest {
   protected:
-    // Imports a P-256 pair (session objects) when the module offers `type`
-    // with `flags`; false (skip_reason(), or a failure) otherwise.
+    // Imports (or provisions: InstallEcPair) a P-256 pair when the module
+    // offers `type` with `flags`; false (skip_reason(), or a failure) otherwise.
     bool UseEcKey(CK_MECHANISM_TYPE type, CK_FLAGS flags)
     {
         if (!Offers(type, flags)) {
             return false;
         }
         ec_key_ = ref::GenerateEcKey("P-256");
-        Template priv = EcPrivateTemplate(ec_key_);
-        ec_.private_key = CreateObject(priv, "Device Priv TLS Key", false);
-        Template pub = EcPublicTemplate(ec_key_);
-        ec_.public_key = CreateObject(pub, "Device Pub TLS Key", false);
+        ec_ = InstallEcPair(ec_key_);
         return ec_.ok();
     }
 
@@ -47,7 +44,7 @@ class Signing : public KeyTest {
     ByteVector hash_ = ref::Sha256(ByteVector{'c', 'o', 'd', 'e'});
 };
 
-P11_CASE(Signing, SecondSignInitIsOperationActive, .group = "keys", .functions = "C_SignInit C_CreateObject",
+P11_CASE(Signing, SecondSignInitIsOperationActive, .group = "keys", .functions = "C_SignInit",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
 {
     P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
@@ -73,7 +70,7 @@ P11_CASE(Signing, VerifyFinalWithoutInitIsOperationNotInitialized, .group = "key
 
 // A profile may declare corePKCS11's departure (sign_length_query_ends_operation):
 // then the declared behaviour is checked.
-P11_CASE(Signing, SignLengthQueryKeepsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
+P11_CASE(Signing, SignLengthQueryKeepsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.2, §5.11 C_Sign")
 {
     P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
@@ -97,7 +94,7 @@ P11_CASE(Signing, SignLengthQueryKeepsTheOperation, .group = "keys", .functions 
     EXPECT_TRUE(ref::EcdsaVerifyRaw(ec_key_.point, "P-256", hash_, signature)) << "OpenSSL rejects the signature";
 }
 
-P11_CASE(Signing, SignBufferTooSmallKeepsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
+P11_CASE(Signing, SignBufferTooSmallKeepsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
     P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
@@ -111,7 +108,7 @@ P11_CASE(Signing, SignBufferTooSmallKeepsTheOperation, .group = "keys", .functio
     EXPECT_TRUE(ref::EcdsaVerifyRaw(ec_key_.point, "P-256", hash_, signature)) << "OpenSSL rejects the signature";
 }
 
-P11_CASE(Signing, SignEndsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit C_CreateObject",
+P11_CASE(Signing, SignEndsTheOperation, .group = "keys", .functions = "C_Sign C_SignInit",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
 {
     P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
@@ -142,7 +139,7 @@ P11_CASE(Signing, SignDataLenRangeEndsTheOperation, .group = "keys", .functions 
 }
 
 P11_CASE(Signing, SignFinalLengthQueryKeepsTheOperation, .group = "keys",
-         .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
+         .functions = "C_SignFinal C_SignUpdate C_SignInit", .mechanisms = "CKM_ECDSA_SHA256",
          .section = "v2.40 §5.11 C_SignFinal")
 {
     P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN));
@@ -159,7 +156,7 @@ P11_CASE(Signing, SignFinalLengthQueryKeepsTheOperation, .group = "keys",
 }
 
 P11_CASE(Signing, SignFinalBufferTooSmallKeepsTheOperation, .group = "keys",
-         .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
+         .functions = "C_SignFinal C_SignUpdate C_SignInit", .mechanisms = "CKM_ECDSA_SHA256",
          .section = "v2.40 §5.11 C_SignFinal")
 {
     P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN));
@@ -177,7 +174,7 @@ P11_CASE(Signing, SignFinalBufferTooSmallKeepsTheOperation, .group = "keys",
 }
 
 P11_CASE(Signing, SignFinalEndsTheOperation, .group = "keys",
-         .functions = "C_SignFinal C_SignUpdate C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA_SHA256",
+         .functions = "C_SignFinal C_SignUpdate C_SignInit", .mechanisms = "CKM_ECDSA_SHA256",
          .section = "v2.40 §5.11 C_SignFinal")
 {
     P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN));
@@ -194,7 +191,7 @@ P11_CASE(Signing, SignFinalEndsTheOperation, .group = "keys",
 }
 
 P11_CASE(Signing, MultiPartEcdsaSha256MatchesOpenSsl, .group = "keys",
-         .functions = "C_SignUpdate C_SignFinal C_SignInit C_VerifyUpdate C_VerifyFinal C_VerifyInit C_CreateObject",
+         .functions = "C_SignUpdate C_SignFinal C_SignInit C_VerifyUpdate C_VerifyFinal C_VerifyInit",
          .mechanisms = "CKM_ECDSA_SHA256", .section = "v2.40 §5.11 C_SignUpdate")
 {
     P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA_SHA256, CKF_SIGN | CKF_VERIFY));
@@ -215,15 +212,15 @@ P11_CASE(Signing, MultiPartEcdsaSha256MatchesOpenSsl, .group = "keys",
 }
 
 P11_CASE(Signing, KeyWithoutSignPermissionIsKeyFunctionNotPermitted, .group = "keys",
-         .functions = "C_SignInit C_CreateObject", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
+         .functions = "C_SignInit", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
 {
     P11_SKIP_UNLESS(Offers(CKM_ECDSA, CKF_SIGN));
     Template tmpl;
     const ref::EcKey key = ref::GenerateEcKey("P-256");
     tmpl.Ulong(CKA_CLASS, CKO_PRIVATE_KEY).Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_PRIVATE, true);
     tmpl.Bool(CKA_SIGN, false).Bytes(CKA_EC_PARAMS, key.ec_params).Bytes(CKA_VALUE, key.private_value);
-    const CK_OBJECT_HANDLE no_sign = CreateObject(tmpl, "Device Priv TLS Key", false);
-    ASSERT_NE(no_sign, CK_INVALID_HANDLE);
+    const CK_OBJECT_HANDLE no_sign = Install(tmpl, "Device Priv TLS Key", CKO_PRIVATE_KEY);
+    P11_SKIP_UNLESS(no_sign != CK_INVALID_HANDLE);
     EXPECT_RV(SignInit(CKM_ECDSA, no_sign), CKR_KEY_FUNCTION_NOT_PERMITTED) << "CKA_SIGN is false";
 }
 
@@ -232,6 +229,63 @@ P11_CASE(Signing, KeyOfTheWrongTypeIsKeyTypeInconsistent, .group = "keys", .func
 {
     P11_SKIP_UNLESS(Offers(CKM_RSA_PKCS, CKF_SIGN) && UseEcKey(CKM_ECDSA, CKF_SIGN));
     EXPECT_RV(SignInit(CKM_RSA_PKCS, ec_.private_key), CKR_KEY_TYPE_INCONSISTENT) << "an EC key for CKM_RSA_PKCS";
+}
+
+// §5.1.6: "CKR_KEY_TYPE_INCONSISTENT: The specified key is not the correct
+// type of key to use with the specified mechanism. This return value has a
+// higher priority than CKR_KEY_FUNCTION_NOT_PERMITTED."
+P11_CASE(Signing, SignInitWithAPublicKeyIsKeyTypeInconsistent, .group = "keys", .functions = "C_SignInit",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
+{
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
+    EXPECT_RV(SignInit(CKM_ECDSA, ec_.public_key), CKR_KEY_TYPE_INCONSISTENT) << "a public key cannot sign";
+    ByteVector signature;
+    CK_ULONG length = 0;
+    EXPECT_RV(SignInto(64, &length, &signature), CKR_OPERATION_NOT_INITIALIZED) << "the refused C_SignInit started nothing";
+}
+
+// A mechanism the token has, but not for signing (CKM_SHA256 digests):
+// §5.11 C_SignInit lists CKR_MECHANISM_INVALID.
+P11_CASE(Signing, SignInitWithADigestMechanismIsMechanismInvalid, .group = "keys",
+         .functions = "C_SignInit", .mechanisms = "CKM_ECDSA CKM_SHA256",
+         .section = "v2.40 §5.11 C_SignInit")
+{
+    P11_SKIP_UNLESS(Offers(CKM_SHA256, CKF_DIGEST) && UseEcKey(CKM_ECDSA, CKF_SIGN));
+    EXPECT_RV(SignInit(CKM_SHA256, ec_.private_key), CKR_MECHANISM_INVALID) << "CKM_SHA256 has no CKF_SIGN";
+    ByteVector signature;
+    CK_ULONG length = 0;
+    EXPECT_RV(SignInto(64, &length, &signature), CKR_OPERATION_NOT_INITIALIZED) << "the refused C_SignInit started nothing";
+}
+
+// Mechanisms v2.40 §2.3.6: CKM_ECDSA has no parameter.
+P11_CASE(Signing, EcdsaWithAParameterIsMechanismParamInvalid, .group = "keys", .functions = "C_SignInit",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
+{
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
+    unsigned char parameter[8] = {};
+    CK_MECHANISM mechanism = {CKM_ECDSA, parameter, sizeof parameter};
+    EXPECT_RV(fl()->C_SignInit(session_, &mechanism, ec_.private_key), CKR_MECHANISM_PARAM_INVALID)
+        << "mechanisms v2.40 §2.3.6: CKM_ECDSA takes no parameter";
+}
+
+// An empty input to raw ECDSA is either refused (CKR_DATA_LEN_RANGE) or
+// signed as the integer 0 (the leftmost bits of nothing, X9.62 §7.3.1); it is
+// never an answer without a signature.
+P11_CASE(Signing, RawEcdsaOfAnEmptyInputIsRefusedOrASignatureOpenSslVerifies, .group = "keys",
+         .functions = "C_SignInit C_Sign", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_Sign")
+{
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
+    ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
+    ByteVector signature(64, 0);
+    CK_ULONG length = signature.size();
+    unsigned char nothing[1] = {0};
+    const CK_RV rv = fl()->C_Sign(session_, nothing, 0, signature.data(), &length);
+    ASSERT_RV(rv, CKR_OK, CKR_DATA_LEN_RANGE);
+    if (rv == CKR_OK) {
+        ASSERT_EQ(length, 64u);
+        EXPECT_TRUE(ref::EcdsaVerifyRaw(ec_key_.point, "P-256", ByteVector{}, signature))
+            << "OpenSSL rejects the signature of the empty input";
+    }
 }
 
 P11_CASE(Signing, UnknownKeyHandleIsKeyHandleInvalid, .group = "keys", .functions = "C_SignInit",
