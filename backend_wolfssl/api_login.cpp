@@ -63,7 +63,9 @@ CK_RV context_login(TokenState &token, p11_session *session, const CK_UTF8CHAR *
         return CKR_OPERATION_NOT_INITIALIZED; // §5.6: "improper use of this user type"
     }
     if (token.login != Login::user) {
-        return CKR_USER_NOT_LOGGED_IN;
+        // No user to re-authenticate (a C_Logout since C_SignInit): C_Login's
+        // list has no CKR_USER_NOT_LOGGED_IN; this is the "improper use".
+        return CKR_OPERATION_NOT_INITIALIZED;
     }
     StoreLock store;
     CK_RV rv = attempt(store, token, Login::user, pin, pin_len);

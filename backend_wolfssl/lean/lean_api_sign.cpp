@@ -178,7 +178,7 @@ CK_RV sign_context_login(Library &lib, p11_session *session, const CK_UTF8CHAR *
         return CKR_OPERATION_NOT_INITIALIZED; // §5.6: "improper use of this user type"
     }
     if (lib.login != Login::user) {
-        return CKR_USER_NOT_LOGGED_IN;
+        return CKR_OPERATION_NOT_INITIALIZED; // no user to re-authenticate (api_login.cpp)
     }
     const CK_RV rv = token_pin_attempt(lib, false, pin, pin_len);
     if (rv == CKR_OK) {
@@ -235,7 +235,6 @@ CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJ
         return CKR_KEY_SIZE_RANGE; // a curve this token does not sign on
     }
     SignState started;
-    started.mechanism = mechanism;
     CK_RV rv = take_scalar(view, &started);
     if (rv == CKR_OK && mechanism == CKM_ECDSA_SHA256) {
         rv = wc_InitSha256(&started.sha) == 0 ? CKR_OK : CKR_FUNCTION_FAILED;

@@ -1,9 +1,10 @@
 /* The lean backend's state: a token for devices whose keys are provisioned
  * beforehand (profile `backend: lean`): it verifies (FreeRTOS OTA) and, when
  * the profile selects C_SignInit, signs with keys sealed under the device
- * key and draws random numbers (FreeRTOS TLS). Everything is sized by the profile and nothing is loaded
- * at C_Initialize but the token record: objects are read from the PAL when
- * used (store_read.h). Every call runs alone under the port's API lock
+ * key and draws random numbers (FreeRTOS TLS). Everything is sized by the
+ * profile and nothing is loaded at C_Initialize but the token record:
+ * objects are read from the PAL when used (store_read.h). Every call runs
+ * alone under the port's API lock
  * (runtime/p11_api_lock.h; the lean module is built with P11_PORT_THREADS 0
  * on hosts too), so nothing here needs a lock of its own. No C++ exceptions,
  * containers or RTTI: the heap is used only for what a session holds, through
@@ -72,7 +73,6 @@ struct VerifyState {
 // What C_SignInit took out of the key: its private scalar (wiped when the
 // run ends), and the hash of the data as it comes.
 struct SignState {
-    CK_MECHANISM_TYPE mechanism = 0;
     std::uint8_t scalar[32] = {}; // P-256
     wc_Sha256 sha;
     bool hashing = false;
@@ -118,7 +118,7 @@ struct Library {
     CK_ULONG session_slots = 0;
     CK_SESSION_HANDLE last_handle = 0; // handles are never reused
 #if P11_LEAN_RANDOM
-    WC_RNG *rng = nullptr; // seeded at C_Initialize (lean_random.cpp)
+    WC_RNG *rng = nullptr; // seeded at C_Initialize (lean_api_random.cpp)
 #endif
 };
 

@@ -39,7 +39,8 @@ class AllowedMechanisms : public KeyTest {
         return Offers(r.refused, flags) && Offers(r.allowed, flags);
     }
 
-    // A key of the restriction's type with CKA_ALLOWED_MECHANISMS {allowed}.
+    // A key of the restriction's type with CKA_ALLOWED_MECHANISMS {allowed},
+    // created or provisioned (Install).
     CK_OBJECT_HANDLE CreateRestricted(const Restriction &r, bool private_key)
     {
         Template tmpl;
@@ -50,7 +51,8 @@ class AllowedMechanisms : public KeyTest {
             tmpl = private_key ? RsaPrivateTemplate(ReferenceRsaKey()) : RsaPublicTemplate(ReferenceRsaKey());
         }
         tmpl.Bytes(CKA_ALLOWED_MECHANISMS, MechanismList({r.allowed}));
-        return CreateObject(tmpl, private_key ? "Device Priv TLS Key" : "Code Verify Key", false);
+        return Install(tmpl, private_key ? "Device Priv TLS Key" : "Code Verify Key",
+                       private_key ? CKO_PRIVATE_KEY : CKO_PUBLIC_KEY);
     }
 
     // Ends an operation that should not have started (a finished or failed
@@ -105,7 +107,7 @@ class AllowedMechanisms : public KeyTest {
     {
         P11_SKIP_UNLESS(OffersBoth(r, CKF_SIGN));
         const CK_OBJECT_HANDLE private_key = CreateRestricted(r, true);
-        ASSERT_NE(private_key, CK_INVALID_HANDLE);
+        P11_SKIP_UNLESS(private_key != CK_INVALID_HANDLE);
         EXPECT_EQ(Attribute(private_key, CKA_ALLOWED_MECHANISMS), MechanismList({r.allowed}))
             << "CKA_ALLOWED_MECHANISMS reads back as given";
         ExpectSignRestricted(r, private_key, ec_key_.point);
@@ -115,7 +117,7 @@ class AllowedMechanisms : public KeyTest {
     {
         P11_SKIP_UNLESS(OffersBoth(r, CKF_VERIFY));
         const CK_OBJECT_HANDLE public_key = CreateRestricted(r, false);
-        ASSERT_NE(public_key, CK_INVALID_HANDLE);
+        P11_SKIP_UNLESS(public_key != CK_INVALID_HANDLE);
         ExpectVerifyRestricted(r, public_key);
     }
 
@@ -124,13 +126,13 @@ class AllowedMechanisms : public KeyTest {
 
 #define P11_ALLOWED_MECHANISM_CASES(Name, RESTRICTION, MECHANISMS)                                                     \
     P11_CASE(AllowedMechanisms, Name##SignInitWithAMechanismTheKeyDoesNotAllowIsMechanismInvalid, .group = "keys",     \
-             .functions = "C_CreateObject C_GetAttributeValue C_SignInit C_Sign", .mechanisms = (MECHANISMS),            \
+             .functions = "C_GetAttributeValue C_SignInit C_Sign", .mechanisms = (MECHANISMS),                           \
              .section = "v2.40 §5.11 C_SignInit")                                                                      \
     {                                                                                                                  \
         ExpectSignInitRefused(RESTRICTION);                                                                            \
     }                                                                                                                  \
     P11_CASE(AllowedMechanisms, Name##VerifyInitWithAMechanismTheKeyDoesNotAllowIsMechanismInvalid, .group = "keys",   \
-             .functions = "C_CreateObject C_VerifyInit C_Verify", .mechanisms = (MECHANISMS),                            \
+             .functions = "C_VerifyInit C_Verify", .mechanisms = (MECHANISMS),                                           \
              .section = "v2.40 §5.12 C_VerifyInit")                                                                    \
     {                                                                                                                  \
         ExpectVerifyInitRefused(RESTRICTION);                                                                          \
@@ -285,6 +287,21 @@ P11_CASE(AlwaysAuthenticate, ContextLoginWithAWrongPinIsPinIncorrect, .group = "
     EXPECT_RV(SignHash(&signature), CKR_USER_NOT_LOGGED_IN)
         << "after CKR_PIN_INCORRECT \"continuing the cryptographic operation will result in a behavior as if C_Login "
            "had not been called\"";
+}
+
+// After C_Logout there is no user to re-authenticate: C_Login's v2.40 list
+// has no CKR_USER_NOT_LOGGED_IN, and §5.6 answers "improper use of this
+// user type" with CKR_OPERATION_NOT_INITIALIZED; the key still signs nothing.
+P11_CASE(AlwaysAuthenticate, ContextLoginAfterLogoutIsOperationNotInitialized, .group = "keys",
+         .functions = "C_SignInit C_Sign C_Login C_Logout", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.6 C_Login")
+{
+    P11_SKIP_UNLESS(UseKey());
+    ASSERT_RV(SignInit(CKM_ECDSA, private_key_), CKR_OK);
+    ASSERT_RV(fl()->C_Logout(session_), CKR_OK);
+    EXPECT_RV(ContextLogin(UserPin()), CKR_OPERATION_NOT_INITIALIZED) << "no user is logged in";
+    ByteVector signature;
+    const CK_RV rv = SignHash(&signature);
+    EXPECT_NE(rv, CKR_OK) << "C_Sign after C_Logout answered CKR_OK: the key signed without its context login";
 }
 
 P11_CASE(AlwaysAuthenticate, ContextLoginWithoutAnOperationIsOperationNotInitialized, .group = "keys",
@@ -659,6 +676,30 @@ P11_CASE(KeySizes, EcKeysOfCurvesOutsideTheAdvertisedRangeDoNotSign, .group = "k
     }
     if (tried == 0) {
         GTEST_SKIP() << "not applicable: P-224 and P-521 are both inside the advertised ECDSA ranges";
+    }
+}
+
+// The same for a key put on the token by provisioning (a profile without
+// C_CreateObject, provisioned through another module): a P-384 pair where the
+// ECDSA range ends below 384 bits.
+P11_CASE(KeySizes, ProvisionedP384KeysOutsideTheAdvertisedRangeDoNotSign, .group = "keys",
+         .functions = "C_SignInit C_VerifyInit", .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
+{
+    CK_MECHANISM_INFO info;
+    P11_SKIP_UNLESS(Range(CKM_ECDSA, CKF_SIGN | CKF_VERIFY, &info));
+    if (!Outside(384, info)) {
+        GTEST_SKIP() << "not applicable: P-384 is inside the advertised CKM_ECDSA range";
+    }
+    const ref::EcKey key = ref::GenerateEcKey("P-384");
+    const KeyPair pair = InstallEcPair(key);
+    P11_SKIP_UNLESS(pair.ok());
+    const std::string range = "a P-384 key (the range is " + std::to_string(info.ulMinKeySize) + ".." +
+                              std::to_string(info.ulMaxKeySize) + " bits)";
+    if ((info.flags & CKF_SIGN) != 0) {
+        ExpectKeySizeRange(true, CKM_ECDSA, pair.private_key, range);
+    }
+    if ((info.flags & CKF_VERIFY) != 0) {
+        ExpectKeySizeRange(false, CKM_ECDSA, pair.public_key, range);
     }
 }
 

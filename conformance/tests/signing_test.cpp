@@ -288,6 +288,23 @@ P11_CASE(Signing, RawEcdsaOfAnEmptyInputIsRefusedOrASignatureOpenSslVerifies, .g
     }
 }
 
+// Mechanisms v2.40 §2.3.1: CKM_ECDSA signs a hash in one part only; neither
+// C_SignUpdate nor C_SignFinal may answer CKR_OK for it (a C_SignFinal that
+// did would give a signature of nothing).
+P11_CASE(Signing, RawEcdsaHasNoMultiPartForm, .group = "keys", .functions = "C_SignInit C_SignUpdate C_SignFinal",
+         .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignUpdate")
+{
+    P11_SKIP_UNLESS(UseEcKey(CKM_ECDSA, CKF_SIGN));
+    ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
+    EXPECT_NE(fl()->C_SignUpdate(session_, hash_.data(), hash_.size()), CKR_OK)
+        << "C_SignUpdate with CKM_ECDSA answered CKR_OK; the mechanism is single-part only";
+    ASSERT_RV(SignInit(CKM_ECDSA, ec_.private_key), CKR_OK);
+    ByteVector signature(64, 0);
+    CK_ULONG length = signature.size();
+    EXPECT_NE(fl()->C_SignFinal(session_, signature.data(), &length), CKR_OK)
+        << "C_SignFinal with CKM_ECDSA right after C_SignInit answered CKR_OK: a signature of no input";
+}
+
 P11_CASE(Signing, UnknownKeyHandleIsKeyHandleInvalid, .group = "keys", .functions = "C_SignInit",
          .mechanisms = "CKM_ECDSA", .section = "v2.40 §5.11 C_SignInit")
 {
