@@ -54,6 +54,16 @@ class LeanSigning : public ::testing::Test {
                                                                 4, pub, &priv));
     }
 
+    // The pair made and the freertos module finalized (its Client closed).
+    void ProvisionAndFinalize()
+    {
+        Client full(full_);
+        ASSERT_EQ(CKR_OK, full.Open());
+        ASSERT_EQ(CKR_OK, full.Login(CKU_USER, kUserPin));
+        CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+        Provision(full, &pub);
+    }
+
     // C_SignInit with the lean module's private key, found by label after a
     // login; C_Sign when it starts. *found: whether the key was listed.
     CK_RV LeanSign(Client &client, std::vector<CK_BYTE> *signature, bool *found)
@@ -140,13 +150,7 @@ TEST_F(LeanSigning, AKeyTheProvisioningModuleMadeSignsWhatItVerifies)
 
 TEST_F(LeanSigning, UnderAnotherDeviceKeyNoBoxOpens)
 {
-    {
-        Client full(full_);
-        ASSERT_EQ(CKR_OK, full.Open());
-        ASSERT_EQ(CKR_OK, full.Login(CKU_USER, kUserPin));
-        CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
-        Provision(full, &pub);
-    }
+    ASSERT_NO_FATAL_FAILURE(ProvisionAndFinalize());
     const std::string key_file = store_ + ".device-key";
     std::vector<char> key = ReadFile(key_file);
     ASSERT_EQ(32u, key.size()) << key_file;
@@ -163,13 +167,7 @@ TEST_F(LeanSigning, UnderAnotherDeviceKeyNoBoxOpens)
 
 TEST_F(LeanSigning, ABoxChangedUnderAFreshChecksumDoesNotOpen)
 {
-    {
-        Client full(full_);
-        ASSERT_EQ(CKR_OK, full.Open());
-        ASSERT_EQ(CKR_OK, full.Login(CKU_USER, kUserPin));
-        CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
-        Provision(full, &pub);
-    }
+    ASSERT_NO_FATAL_FAILURE(ProvisionAndFinalize());
     // The last byte of each object record's box (its GCM tag) changed, and
     // the record's SHA-256 (its last 32 bytes) made anew. A public key has
     // no box: its change lands in a clear value, which this test ignores.

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "crypto/wolfcrypt_failure.h"
+#include "lean/key_use.h"
 #include "lean/lean_library.h"
 #include "lean/sealed_value.h"
 #include "lean/store_read.h"
@@ -197,36 +198,16 @@ CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJ
     if (op.active) {
         return CKR_OPERATION_ACTIVE;
     }
+    const KeyUse use = {CKF_SIGN, CKO_PRIVATE_KEY, CKK_EC, CKA_SIGN};
     CK_MECHANISM_INFO info;
-    const CK_MECHANISM_TYPE mechanism = pMechanism->mechanism;
-    if (!mechanism_info(mechanism, &info) || (info.flags & CKF_SIGN) == 0) {
-        return CKR_MECHANISM_INVALID;
-    }
     ObjectRead key;
-    if (key.read(hKey, true) != CKR_OK || !visible(library(), key.view())) {
-        return CKR_KEY_HANDLE_INVALID; // v2.40 §5.11 names the key's code
+    const CK_RV usable = key_for_use(*pMechanism, hKey, use, &key, &info);
+    if (usable != CKR_OK) {
+        return usable;
     }
     const RecordView &view = key.view();
-    // v2.40 §5.1.6: CKR_KEY_TYPE_INCONSISTENT before CKR_KEY_FUNCTION_NOT_PERMITTED.
-    CK_ULONG klass = CK_UNAVAILABLE_INFORMATION;
-    CK_ULONG key_type = CK_UNAVAILABLE_INFORMATION;
-    (void)record_ulong(view, CKA_CLASS, &klass);
-    (void)record_ulong(view, CKA_KEY_TYPE, &key_type);
-    if (klass != CKO_PRIVATE_KEY || key_type != CKK_EC) {
-        return CKR_KEY_TYPE_INCONSISTENT;
-    }
-    if (!record_bool(view, CKA_SIGN, false)) {
-        return CKR_KEY_FUNCTION_NOT_PERMITTED;
-    }
     const std::uint8_t *value = nullptr;
     std::uint32_t value_len = 0;
-    if (record_find(view, CKA_ALLOWED_MECHANISMS, &value, &value_len) && value_len != 0 &&
-        !stored_ulongs_contain(value, value_len, mechanism)) {
-        return CKR_MECHANISM_INVALID; // v2.40 §4.7: an empty list restricts nothing
-    }
-    if (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0) {
-        return CKR_MECHANISM_PARAM_INVALID; // only these mechanisms' parameter-free forms exist
-    }
     if (!record_find(view, CKA_EC_PARAMS, &value, &value_len)) {
         return CKR_TEMPLATE_INCOMPLETE;
     }
@@ -236,7 +217,7 @@ CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJ
     }
     SignState started;
     CK_RV rv = take_scalar(view, &started);
-    if (rv == CKR_OK && mechanism == CKM_ECDSA_SHA256) {
+    if (rv == CKR_OK && pMechanism->mechanism == CKM_ECDSA_SHA256) {
         rv = wc_InitSha256(&started.sha) == 0 ? CKR_OK : CKR_FUNCTION_FAILED;
         started.hashing = rv == CKR_OK;
     }

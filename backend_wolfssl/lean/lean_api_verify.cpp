@@ -10,6 +10,7 @@
 
 #include "crypto/big_endian_bits.h"
 #include "crypto/constant_time.h"
+#include "lean/key_use.h"
 #include "lean/lean_library.h"
 #include "lean/store_read.h"
 #include "p11_backend.h"
@@ -288,41 +289,15 @@ CK_RV p11be_C_VerifyInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_O
     if (op.active) {
         return CKR_OPERATION_ACTIVE;
     }
-    CK_MECHANISM_INFO info;
     const CK_MECHANISM_TYPE mechanism = pMechanism->mechanism;
-    if (!mechanism_info(mechanism, &info) || (info.flags & CKF_VERIFY) == 0) {
-        return CKR_MECHANISM_INVALID;
-    }
+    const KeyUse use = {CKF_VERIFY, CKO_PUBLIC_KEY, ecdsa(mechanism) ? CKK_EC : CKK_RSA, CKA_VERIFY};
+    CK_MECHANISM_INFO info;
     ObjectRead key;
-    if (key.read(hKey, true) != CKR_OK || !visible(library(), key.view())) {
-        return CKR_KEY_HANDLE_INVALID; // v2.40 §5.12 names the key's code
+    const CK_RV usable = key_for_use(*pMechanism, hKey, use, &key, &info);
+    if (usable != CKR_OK) {
+        return usable;
     }
     const RecordView &view = key.view();
-    // v2.40 §5.1.6: CKR_KEY_TYPE_INCONSISTENT "has a higher priority than
-    // CKR_KEY_FUNCTION_NOT_PERMITTED" (signature_operation.cpp's order): an
-    // object that is no public key of the mechanism's type is told so first.
-    CK_ULONG klass = CK_UNAVAILABLE_INFORMATION;
-    CK_ULONG key_type = CK_UNAVAILABLE_INFORMATION;
-    (void)record_ulong(view, CKA_CLASS, &klass);
-    (void)record_ulong(view, CKA_KEY_TYPE, &key_type);
-    if (klass != CKO_PUBLIC_KEY || key_type != (ecdsa(mechanism) ? CKK_EC : CKK_RSA)) {
-        return CKR_KEY_TYPE_INCONSISTENT;
-    }
-    if (!record_bool(view, CKA_VERIFY, false)) {
-        return CKR_KEY_FUNCTION_NOT_PERMITTED;
-    }
-    const std::uint8_t *allowed = nullptr;
-    std::uint32_t allowed_len = 0;
-    if (record_find(view, CKA_ALLOWED_MECHANISMS, &allowed, &allowed_len) && allowed_len != 0) {
-        // v2.40 §4.7: an empty list restricts nothing.
-        if (!stored_ulongs_contain(allowed, allowed_len, mechanism)) {
-            return CKR_MECHANISM_INVALID;
-        }
-    }
-    // Only these mechanisms' parameters-free forms exist.
-    if (pMechanism->pParameter != nullptr || pMechanism->ulParameterLen != 0) {
-        return CKR_MECHANISM_PARAM_INVALID;
-    }
     VerifyState started;
     started.mechanism = mechanism;
     CK_RV rv = take_key(view, info, &started);

@@ -15,6 +15,7 @@ function(p11_lean_backend_for_settings settings generated out)
   endif()
   set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
   set(sources
+    ${dir}/key_use.cpp
     ${dir}/lean_api_digest.cpp
     ${dir}/lean_api_general.cpp
     ${dir}/lean_api_lock.cpp
