@@ -23,14 +23,14 @@
 #include "wolfcrypt.h"
 
 // What the profile adds to verifying: signing (with random numbers, which
-// ECDSA needs) and C_GenerateRandom. The code of each is compiled only for
+// ECDSA needs) and C_GenerateRandom / C_SeedRandom. The code of each is compiled only for
 // a profile that selects it.
 #if defined(P11_PROFILE_HAS_C_SignInit)
 #define P11_LEAN_SIGNS 1
 #else
 #define P11_LEAN_SIGNS 0
 #endif
-#if P11_LEAN_SIGNS || defined(P11_PROFILE_HAS_C_GenerateRandom)
+#if P11_LEAN_SIGNS || defined(P11_PROFILE_HAS_C_GenerateRandom) || defined(P11_PROFILE_HAS_C_SeedRandom)
 #define P11_LEAN_RANDOM 1
 #else
 #define P11_LEAN_RANDOM 0

@@ -121,4 +121,4 @@ def settings_for(profile):
         rsa_verify_only=not (rsa_more_than_verify or any(profile.has(f) for f in KEY_CREATING_FUNCTIONS)),
         sp_cortex_m_asm=profile.firmware_sp_math == "cortex-m-asm",
         sp_minimal=profile.firmware_sp_math == "minimal",
-        lean=lean, drbg=not lean or signs or profile.has("C_GenerateRandom"), aes_gcm=not lean or signs)
+        lean=lean, drbg=not lean or signs or profile.has("C_GenerateRandom") or profile.has("C_SeedRandom"), aes_gcm=not lean or signs)

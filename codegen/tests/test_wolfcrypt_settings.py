@@ -141,6 +141,8 @@ class HeaderTest(unittest.TestCase):
         self.assertEqual((only_verifies.drbg, only_verifies.aes_gcm), (False, False))
         draws = settings(verify, functions=("C_GenerateRandom",), backend="lean")
         self.assertEqual((draws.drbg, draws.aes_gcm), (True, False))
+        seeds = settings(verify, functions=("C_SeedRandom",), backend="lean")
+        self.assertEqual((seeds.drbg, seeds.aes_gcm), (True, False))
         signs = settings(sign, functions=("C_SignInit",), backend="lean")
         self.assertEqual((signs.drbg, signs.aes_gcm, signs.verify_only, signs.rsa_verify_only),
                          (True, True, False, True))

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# SoftHSMv2 (Debian's softhsm2) through the conformance suite, four times,
+# SoftHSMv2 (Debian's softhsm2) through the conformance suite, five times,
 # each on a fresh token in a temporary folder: with the freertos profile, with
 # freertos-softhsm2.yaml (the same without CKM_ECDSA_SHA256, which SoftHSMv2
 # lacks), with softhsm2-crypto.yaml (AES encryption, key generation, key
-# wrap and ECDH derivation), and with softhsm2-ota.yaml (no function creates
-# objects: the suite provisions its keys through SoftHSMv2's own library,
-# --provision-module). All reports are kept, and each run's failures
-# must be exactly the ones KNOWN_FAILURES.md lists and explains with the
-# specification text that shows SoftHSMv2, not the test, is wrong.
+# wrap and ECDH derivation), and with softhsm2-ota.yaml and softhsm2-tls.yaml
+# (no function creates objects: the suite provisions its keys, private ones
+# for signing too, through SoftHSMv2's own library, --provision-module).
+# All reports are kept, and each run's failures must be exactly the ones
+# KNOWN_FAILURES.md lists and explains with the specification text that
+# shows SoftHSMv2, not the test, is wrong.
 #   run_softhsm2.sh P11CONFORM REPORT_DIR [SOFTHSM_MODULE]
 set -euo pipefail
 runner=$1
@@ -18,10 +19,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$reports"
 result=0
-for profile in freertos "$here/freertos-softhsm2.yaml" "$here/softhsm2-crypto.yaml" "$here/softhsm2-ota.yaml"; do
+for profile in freertos "$here/freertos-softhsm2.yaml" "$here/softhsm2-crypto.yaml" "$here/softhsm2-ota.yaml" \
+  "$here/softhsm2-tls.yaml"; do
   name=$(basename "$profile" .yaml)
   provisioning=()
-  if [ "$name" = softhsm2-ota ]; then
+  if [ "$name" = softhsm2-ota ] || [ "$name" = softhsm2-tls ]; then
     provisioning=(--provision-module "$module")
   fi
   rm -rf "$work/tokens" && mkdir -p "$work/tokens"
