@@ -5,9 +5,9 @@
 #include <cstring>
 
 #include "core_pkcs11_pal.h"
-#include "core_pkcs11_pal_lock.h"
 #include "crypto/constant_time.h"
 #include "lean/lean_library.h"
+#include "lean/store_hold.h"
 #include "lean/store_read.h"
 #include "lean/token_record_patch.h"
 #include "p11_log_text.h"
@@ -17,31 +17,6 @@
 namespace p11::lean {
 
 namespace {
-
-// The PAL's store lock for a scope, when the PAL has one (core_pkcs11_pal_lock.h).
-class StoreHold {
-  public:
-    StoreHold()
-    {
-        if (PKCS11_PAL_LockStore != nullptr && PKCS11_PAL_UnlockStore != nullptr) {
-            rv_ = PKCS11_PAL_LockStore();
-            held_ = rv_ == CKR_OK;
-        }
-    }
-    ~StoreHold()
-    {
-        if (held_) {
-            PKCS11_PAL_UnlockStore();
-        }
-    }
-    StoreHold(const StoreHold &) = delete;
-    StoreHold &operator=(const StoreHold &) = delete;
-    CK_RV rv() const { return rv_; }
-
-  private:
-    CK_RV rv_ = CKR_OK;
-    bool held_ = false;
-};
 
 void fresh_record(TokenRecord *record)
 {

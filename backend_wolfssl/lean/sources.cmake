@@ -59,12 +59,15 @@ function(p11_lean_backend_for_settings settings generated out)
 endfunction()
 
 if(BUILD_TESTING AND NOT P11_FIRMWARE)
-  # The record reading against the full backend's encoder and rules (its
-  # objects' test profile: a store that takes any label).
+  # The record reading and writing against the full backend's encoder, index
+  # and rules (its objects' test profile: a store that takes any label).
   add_executable(p11_lean_record_test
     ${CMAKE_CURRENT_LIST_DIR}/tests/record_view_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tests/store_write_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/record_view.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/record_write.cpp
     ${CMAKE_CURRENT_LIST_DIR}/store_read.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/store_write.cpp
     ${CMAKE_CURRENT_LIST_DIR}/token_record_patch.cpp
     ${CMAKE_CURRENT_LIST_DIR}/../objects/tests/profile_any_labels.cpp)
   target_include_directories(p11_lean_record_test PRIVATE ${PROJECT_SOURCE_DIR}/backend_wolfssl

@@ -13,14 +13,6 @@ namespace p11::lean {
 
 namespace {
 
-constexpr std::uint8_t kHeadMagic[kRecordMagicSize] = {'P', '1', '1', 'F', 'I', 'N', 'D', 'X'};
-constexpr std::uint8_t kPageMagic[kRecordMagicSize] = {'P', '1', '1', 'F', 'P', 'A', 'G', 'E'};
-constexpr std::uint32_t kHeadVersion = 2;
-constexpr std::uint32_t kPageVersion = 1;
-constexpr std::size_t kBitmapSize = kIdsPerPage / 8;
-constexpr char kObjectPrefix[] = "p11forge obj ";
-constexpr char kPagePrefix[] = "p11forge page ";
-
 void report(const char *what, const char *label, std::size_t len, const char *why)
 {
     char name[kLabelCapacity + 1];
@@ -30,15 +22,9 @@ void report(const char *what, const char *label, std::size_t len, const char *wh
     p11_log_parts(parts, sizeof parts / sizeof parts[0]);
 }
 
-struct Page {
-    std::uint32_t used = 0;
-    std::uint8_t live[kBitmapSize] = {};
-    bool has(std::uint32_t slot) const { return slot < used && (live[slot / 8] >> (slot % 8) & 1u) != 0; }
-};
+} // namespace
 
-enum class PageRead { ok, missing, unusable };
-
-PageRead read_page(std::uint64_t number, Page *out)
+PageRead index_page_read(std::uint64_t number, IndexPage *out)
 {
     char label[kLabelCapacity];
     const std::size_t len = numbered_label(kPagePrefix, number, label);
@@ -51,7 +37,7 @@ PageRead read_page(std::uint64_t number, Page *out)
     std::uint32_t version = 0;
     std::uint64_t stored_number = 0;
     const std::uint8_t *bitmap = nullptr;
-    Page page;
+    IndexPage page;
     bool ok = read == Read::ok && record_open(record.data(), record.size(), kPageMagic, &version, &r) &&
               version == kPageVersion && r.u64(&stored_number) && r.u32(&page.used) && r.span(kBitmapSize, &bitmap) &&
               r.at_end() && page.used <= kIdsPerPage && stored_number == number;
@@ -69,12 +55,11 @@ PageRead read_page(std::uint64_t number, Page *out)
     return PageRead::ok;
 }
 
-// The head's page range; false when neither the head nor its copy reads.
-// Both missing is an empty store.
-bool read_head(std::uint64_t *first, std::uint64_t *end)
+HeadRead index_head_read(std::uint64_t *first, std::uint64_t *end, bool *from_copy)
 {
     const char *labels[] = {kIndexRecordLabel, kIndexCopyLabel};
     bool all_missing = true;
+    *from_copy = false;
     for (const char *label : labels) {
         PalRecord record;
         const Read read = record.read(label, std::strlen(label));
@@ -85,29 +70,29 @@ bool read_head(std::uint64_t *first, std::uint64_t *end)
             continue;
         }
         if (version > kHeadVersion) {
-            return false; // a newer head is never read from its older copy
+            break; // a newer head is never read from its older copy
         }
         if (version == kHeadVersion && r.u64(first) && r.u64(end) && r.at_end() && *first <= *end) {
-            return true;
+            *from_copy = label == kIndexCopyLabel;
+            return HeadRead::ok;
         }
     }
     *first = 0;
     *end = 0;
-    if (!all_missing) {
-        const char *parts[] = {"the token object index is damaged; no token objects"};
-        p11_log_parts(parts, 1);
+    if (all_missing) {
+        return HeadRead::missing;
     }
-    return all_missing;
+    const char *parts[] = {"the token object index is damaged; no token objects"};
+    p11_log_parts(parts, 1);
+    return HeadRead::blocked;
 }
 
-bool page_stored(std::uint64_t number)
+bool index_page_stored(std::uint64_t number)
 {
     char label[kLabelCapacity];
     const std::size_t len = numbered_label(kPagePrefix, number, label);
     return PKCS11_PAL_FindObject(reinterpret_cast<CK_BYTE_PTR>(label), len) != CK_INVALID_HANDLE;
 }
-
-} // namespace
 
 std::size_t numbered_label(const char *prefix, std::uint64_t number, char (&out)[kLabelCapacity])
 {
@@ -160,8 +145,8 @@ CK_RV ObjectRead::read(CK_OBJECT_HANDLE handle, bool check_listed)
     if (handle == CK_INVALID_HANDLE) {
         return CKR_OBJECT_HANDLE_INVALID;
     }
-    Page page;
-    if (check_listed && (read_page(page_of(handle), &page) != PageRead::ok || !page.has(slot_of(handle)))) {
+    IndexPage page;
+    if (check_listed && (index_page_read(page_of(handle), &page) != PageRead::ok || !page.has(slot_of(handle)))) {
         return CKR_OBJECT_HANDLE_INVALID;
     }
     char label[kLabelCapacity];
@@ -183,15 +168,16 @@ bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE handle, void *context), void
 {
     std::uint64_t first = 0;
     std::uint64_t end = 0;
-    if (!read_head(&first, &end)) {
+    bool from_copy = false;
+    if (index_head_read(&first, &end, &from_copy) == HeadRead::blocked) {
         return false;
     }
-    while (page_stored(end)) {
+    while (index_page_stored(end)) {
         ++end; // a page a create cut before its head: its objects exist
     }
     for (std::uint64_t number = first; number < end; ++number) {
-        Page page;
-        if (read_page(number, &page) != PageRead::ok) {
+        IndexPage page;
+        if (index_page_read(number, &page) != PageRead::ok) {
             continue;
         }
         for (std::uint32_t slot = 0; slot < page.used; ++slot) {

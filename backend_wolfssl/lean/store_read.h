@@ -12,12 +12,23 @@
 #include <cstdint>
 
 #include "lean/record_view.h"
+#include "objects/record_labels.h"
+#include "objects/record_seal.h"
 #include "pkcs11.h"
 
 namespace p11::lean {
 
 // The longest PAL label this store uses: "p11forge page " + 16 hex digits.
 constexpr std::size_t kLabelCapacity = 32;
+
+// The index's records (objects/index_records.h).
+inline constexpr std::uint8_t kHeadMagic[kRecordMagicSize] = {'P', '1', '1', 'F', 'I', 'N', 'D', 'X'};
+inline constexpr std::uint8_t kPageMagic[kRecordMagicSize] = {'P', '1', '1', 'F', 'P', 'A', 'G', 'E'};
+inline constexpr std::uint32_t kHeadVersion = 2;
+inline constexpr std::uint32_t kPageVersion = 1;
+inline constexpr std::size_t kBitmapSize = kIdsPerPage / 8;
+inline constexpr char kObjectPrefix[] = "p11forge obj ";
+inline constexpr char kPagePrefix[] = "p11forge page ";
 
 // "<prefix><number in lower-case hex, at least 8 digits>": the labels of
 // objects/record_labels.h, written into out (no NUL); returns the length.
@@ -56,6 +67,28 @@ class ObjectRead {
     PalRecord record_;
     RecordView view_;
 };
+
+// One index page: slots below `used` were handed out; a live bit (slot i:
+// bit i % 8 of live[i / 8]) says that object exists.
+struct IndexPage {
+    std::uint32_t used = 0;
+    std::uint8_t live[kBitmapSize] = {};
+    bool has(std::uint32_t slot) const { return slot < used && (live[slot / 8] >> (slot % 8) & 1u) != 0; }
+};
+
+enum class PageRead { ok, missing, unusable };
+// Page `number`; an unusable one (unreadable, damaged, another page's) is reported.
+PageRead index_page_read(std::uint64_t number, IndexPage *out);
+bool index_page_stored(std::uint64_t number);
+
+enum class HeadRead {
+    ok,      // *first .. *end - 1 are the store's pages
+    missing, // neither the head nor its copy is stored: an empty store
+    blocked, // neither reads (or the head is of a newer format): reported
+};
+// The head, or its copy when the head does not read (*from_copy: the head
+// should be written again).
+HeadRead index_head_read(std::uint64_t *first, std::uint64_t *end, bool *from_copy);
 
 // Calls visit(handle) for each listed object in number order (the objects
 // on a damaged page are skipped and reported); stops early when visit

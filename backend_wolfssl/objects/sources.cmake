@@ -3,6 +3,7 @@ target_sources(p11_backend_wolfssl PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/api_find.cpp
   ${CMAKE_CURRENT_LIST_DIR}/api_objects.cpp
   ${CMAKE_CURRENT_LIST_DIR}/attribute_rules.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/attribute_tables.cpp
   ${CMAKE_CURRENT_LIST_DIR}/der_certificate.cpp
   ${CMAKE_CURRENT_LIST_DIR}/index_records.cpp
   ${CMAKE_CURRENT_LIST_DIR}/index_v1.cpp
