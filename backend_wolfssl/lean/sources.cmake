@@ -64,15 +64,19 @@ if(BUILD_TESTING AND NOT P11_FIRMWARE)
   add_executable(p11_lean_record_test
     ${CMAKE_CURRENT_LIST_DIR}/tests/record_view_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tests/store_write_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tests/new_object_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/new_object.cpp
     ${CMAKE_CURRENT_LIST_DIR}/record_view.cpp
     ${CMAKE_CURRENT_LIST_DIR}/record_write.cpp
     ${CMAKE_CURRENT_LIST_DIR}/store_read.cpp
     ${CMAKE_CURRENT_LIST_DIR}/store_write.cpp
     ${CMAKE_CURRENT_LIST_DIR}/token_record_patch.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/../objects/tests/profile_any_labels.cpp)
+    ${CMAKE_CURRENT_LIST_DIR}/../objects/tests/profile_any_labels.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/../objects/tests/test_certificate.cpp)
   target_include_directories(p11_lean_record_test PRIVATE ${PROJECT_SOURCE_DIR}/backend_wolfssl
     ${PROJECT_SOURCE_DIR}/port)
   target_link_libraries(p11_lean_record_test PRIVATE
     p11_backend_wolfssl p11_pal_memory p11_warnings GTest::gtest_main Threads::Threads)
+  target_compile_definitions(p11_lean_record_test PRIVATE P11_LEAN_CREATES=1)
   gtest_discover_tests(p11_lean_record_test TEST_PREFIX "backend.lean.")
 endif()
