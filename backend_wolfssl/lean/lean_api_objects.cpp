@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "lean/lean_library.h"
+#include "lean/session_objects.h"
 #include "lean/store_read.h"
 #include "p11_backend.h"
 #include "p11_port.h"
@@ -14,6 +15,15 @@ namespace p11::lean {
 bool visible(const Library &lib, const RecordView &view)
 {
     return lib.login == Login::user || !record_bool(view, CKA_PRIVATE, true);
+}
+
+CK_RV read_visible(const Library &lib, CK_OBJECT_HANDLE handle, ObjectRead *object)
+{
+    const CK_RV rv = object->read(handle, true);
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    return visible(lib, object->view()) ? CKR_OK : CKR_OBJECT_HANDLE_INVALID;
 }
 
 } // namespace p11::lean
@@ -84,16 +94,6 @@ bool visit(CK_OBJECT_HANDLE handle, void *context)
     return true;
 }
 
-// The object behind a handle, if this login may see it.
-CK_RV read_visible(const Library &lib, CK_OBJECT_HANDLE handle, ObjectRead *object)
-{
-    const CK_RV rv = object->read(handle, true);
-    if (rv != CKR_OK) {
-        return rv;
-    }
-    return visible(lib, object->view()) ? CKR_OK : CKR_OBJECT_HANDLE_INVALID;
-}
-
 } // namespace
 
 extern "C" {
@@ -113,6 +113,9 @@ CK_RV p11be_C_FindObjectsInit(p11_session *session, CK_ATTRIBUTE_PTR pTemplate, 
     // Reading the index fails only when it is damaged: then no object is
     // listed, which the log has said.
     (void)for_each_listed(visit, &search);
+    if (search.rv == CKR_OK) {
+        session_objects_for_each(visit, &search);
+    }
     if (search.rv != CKR_OK) {
         p11_port_free(state.found);
         return search.rv;

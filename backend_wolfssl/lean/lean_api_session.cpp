@@ -4,6 +4,7 @@
 #include <new>
 
 #include "lean/lean_library.h"
+#include "lean/session_objects.h"
 #include "p11_backend.h"
 #include "p11_port.h"
 #include "p11_profile.h"
@@ -37,6 +38,7 @@ void session_end_operations(p11_session *session)
 void session_close(Library &lib, p11_session *session)
 {
     session_end_operations(session);
+    session_objects_drop(session->handle); // v2.40 §4.4: they live as long as their session
     for (CK_ULONG i = 0; i < lib.session_slots; ++i) {
         if (lib.sessions[i] == session) {
             lib.sessions[i] = nullptr;
@@ -176,6 +178,7 @@ CK_RV p11be_C_Logout(p11_session *session)
         return CKR_USER_NOT_LOGGED_IN;
     }
     lib.login = Login::nobody;
+    session_objects_drop_private();
     return CKR_OK;
 }
 

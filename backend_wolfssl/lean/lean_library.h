@@ -18,19 +18,36 @@
 
 #include "pkcs11.h"
 #include "lean/record_view.h"
+#include "lean/store_read.h"
 #include "profile.h"
 #include "token_record.h"
 #include "wolfcrypt.h"
 
 // What the profile adds to verifying: signing (with random numbers, which
-// ECDSA needs) and C_GenerateRandom / C_SeedRandom. The code of each is compiled only for
-// a profile that selects it.
+// ECDSA needs), C_GenerateRandom / C_SeedRandom, key pair generation and
+// object creation. The code of each is compiled only for a profile that
+// selects it.
 #if defined(P11_PROFILE_HAS_C_SignInit)
 #define P11_LEAN_SIGNS 1
 #else
 #define P11_LEAN_SIGNS 0
 #endif
-#if P11_LEAN_SIGNS || defined(P11_PROFILE_HAS_C_GenerateRandom) || defined(P11_PROFILE_HAS_C_SeedRandom)
+// Making objects: key pairs (P-256), and objects from templates.
+#if defined(P11_PROFILE_HAS_C_GenerateKeyPair)
+#define P11_LEAN_GENERATES 1
+#else
+#define P11_LEAN_GENERATES 0
+#endif
+#ifndef P11_LEAN_CREATES // sources.cmake defines it for new_object.cpp too
+#if defined(P11_PROFILE_HAS_C_CreateObject)
+#define P11_LEAN_CREATES 1
+#else
+#define P11_LEAN_CREATES 0
+#endif
+#endif
+// Private values are sealed (nonces) and keys made from random numbers.
+#if P11_LEAN_SIGNS || P11_LEAN_GENERATES || P11_LEAN_CREATES || defined(P11_PROFILE_HAS_C_GenerateRandom) || \
+    defined(P11_PROFILE_HAS_C_SeedRandom)
 #define P11_LEAN_RANDOM 1
 #else
 #define P11_LEAN_RANDOM 0
@@ -174,6 +191,10 @@ CK_ULONG mechanism_list(CK_MECHANISM_TYPE *out, CK_ULONG capacity);
 // Whether this login may see the object (private ones only after the
 // user's C_Login).
 bool visible(const Library &lib, const RecordView &view);
+
+// The object behind a handle, if this login may see it: CKR_OK or
+// CKR_OBJECT_HANDLE_INVALID.
+CK_RV read_visible(const Library &lib, CK_OBJECT_HANDLE handle, ObjectRead *object);
 
 } // namespace p11::lean
 

@@ -15,10 +15,13 @@ struct Implemented {
 constexpr CK_FLAGS kEcCapabilities = CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS;
 // lean_api_sign.cpp, built for a profile that signs.
 constexpr CK_FLAGS kEcSign = P11_LEAN_SIGNS ? CKF_SIGN : 0;
+// lean_api_keygen.cpp, built for a profile that generates key pairs.
+constexpr CK_FLAGS kEcGenerate = P11_LEAN_GENERATES ? CKF_GENERATE_KEY_PAIR | kEcCapabilities : 0;
 
-// lean_api_digest.cpp, lean_api_verify.cpp and lean_api_sign.cpp
+// lean_api_digest.cpp, lean_api_keygen.cpp, lean_api_verify.cpp and lean_api_sign.cpp
 constexpr Implemented kImplemented[] = {
     {CKM_SHA256, CKF_DIGEST},
+    {CKM_EC_KEY_PAIR_GEN, kEcGenerate},
     {CKM_ECDSA, kEcSign | CKF_VERIFY | kEcCapabilities},
     {CKM_ECDSA_SHA256, kEcSign | CKF_VERIFY | kEcCapabilities},
     {CKM_RSA_PKCS, CKF_VERIFY},

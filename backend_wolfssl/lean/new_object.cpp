@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include "lean/p256.h"
+
 #if P11_LEAN_CREATES
 #include "crypto/check_value.h"
 #include "objects/der_certificate.h"
@@ -20,10 +22,6 @@ const CK_BBOOL kTrueValue = CK_TRUE;
 const CK_BBOOL kFalseValue = CK_FALSE;
 const CK_ULONG kZero = 0;
 
-// prime256v1 (1.2.840.10045.3.1.7), DER.
-const std::uint8_t kP256Params[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
-constexpr std::size_t kP256Point = 65;   // 0x04 || X || Y
-constexpr std::size_t kP256Field = 32;
 constexpr std::size_t kCheckValueLen = 3;
 
 bool all_digits(const std::uint8_t *p, std::size_t n)

@@ -21,9 +21,8 @@ void report(const char *why)
     p11_log_parts(parts, sizeof parts / sizeof parts[0]);
 }
 
-// The device key as the full backend takes it (secrets/device_key.cpp): the
-// PAL's, else the token record's store key, which the module that sealed
-// the value made; the record is read again when this token's copy predates it.
+} // namespace
+
 bool device_key(Library &lib, std::uint8_t (&out)[kBoxKeySize])
 {
     if (&PKCS11_PAL_GetDeviceKey != nullptr) {
@@ -38,8 +37,6 @@ bool device_key(Library &lib, std::uint8_t (&out)[kBoxKeySize])
     std::memcpy(out, lib.record.store_key, sizeof out);
     return true;
 }
-
-} // namespace
 
 CK_RV sealed_value(Library &lib, const RecordView &key, CK_ATTRIBUTE_TYPE type, std::uint8_t *out,
                    std::size_t capacity, std::size_t *len)

@@ -14,8 +14,15 @@
 #include "lean/lean_library.h"
 #include "lean/record_view.h"
 #include "pkcs11.h"
+#include "secrets/gcm_box.h"
 
 namespace p11::lean {
+
+// The key values are sealed under, as the full backend takes it
+// (secrets/device_key.cpp): the PAL's device key, else the token record's
+// store key, which the module that sealed the value made (the record is read
+// again when this token's copy predates it). False when there is neither.
+bool device_key(Library &lib, std::uint8_t (&out)[kBoxKeySize]);
 
 // The sealed attribute `type` of `key` into out[0, capacity), *len its
 // length. CKR_OK; CKR_TEMPLATE_INCOMPLETE when the box lacks it or has no

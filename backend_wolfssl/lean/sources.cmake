@@ -27,6 +27,7 @@ function(p11_lean_backend_for_settings settings generated out)
     ${dir}/lean_mechanisms.cpp
     ${dir}/lean_token.cpp
     ${dir}/record_view.cpp
+    ${dir}/session_objects.cpp
     ${dir}/store_read.cpp
     ${dir}/token_record_patch.cpp
     # shared with the full backend: the formats and the PIN check
@@ -35,12 +36,42 @@ function(p11_lean_backend_for_settings settings generated out)
     ${dir}/../crypto/pbkdf2_sha256.cpp
     ${dir}/../secrets/secret_key.cpp
     ${dir}/../token_record.cpp)
-  # A profile that signs opens sealed values (AES-GCM, which only its
-  # wolfCrypt settings build).
-  file(STRINGS ${generated}/profile.h signs REGEX "^#define P11_PROFILE_HAS_C_SignInit ")
-  if(signs)
-    list(APPEND sources ${dir}/lean_api_sign.cpp ${dir}/sealed_value.cpp ${dir}/../secrets/gcm_box.cpp)
+  # What a profile adds to verifying, each only when it selects it: signing
+  # opens sealed values (AES-GCM, which only its wolfCrypt settings build),
+  # making objects seals them and writes the store, destroying writes it.
+  set(has "")
+  foreach(function C_SignInit C_GenerateKeyPair C_CreateObject C_DestroyObject)
+    file(STRINGS ${generated}/profile.h line REGEX "^#define P11_PROFILE_HAS_${function} ")
+    if(line)
+      list(APPEND has ${function})
+    endif()
+  endforeach()
+  set(seals OFF)
+  set(makes OFF)
+  if(C_SignInit IN_LIST has)
+    list(APPEND sources ${dir}/lean_api_sign.cpp)
+    set(seals ON)
   endif()
+  if(C_GenerateKeyPair IN_LIST has)
+    list(APPEND sources ${dir}/lean_api_keygen.cpp)
+    set(makes ON)
+  endif()
+  if(C_CreateObject IN_LIST has)
+    list(APPEND sources ${dir}/../objects/der_certificate.cpp ${dir}/../crypto/check_value.cpp)
+    set(makes ON)
+  endif()
+  if(makes)
+    list(APPEND sources ${dir}/new_object.cpp ${dir}/new_object_store.cpp ${dir}/record_write.cpp
+         ${dir}/store_write.cpp ${dir}/../objects/attribute_tables.cpp)
+    set(seals ON)
+  endif()
+  if(C_DestroyObject IN_LIST has)
+    list(APPEND sources ${dir}/lean_api_destroy.cpp ${dir}/store_write.cpp)
+  endif()
+  if(seals)
+    list(APPEND sources ${dir}/sealed_value.cpp ${dir}/../secrets/gcm_box.cpp)
+  endif()
+  list(REMOVE_DUPLICATES sources)
   if(P11_FIRMWARE)
     add_library(${target} OBJECT ${sources})
   else()
@@ -54,6 +85,9 @@ function(p11_lean_backend_for_settings settings generated out)
   target_compile_definitions(${target} PUBLIC P11_PORT_THREADS=0 PRIVATE
     P11FORGE_VERSION_MAJOR=${PROJECT_VERSION_MAJOR} P11FORGE_VERSION_MINOR=${PROJECT_VERSION_MINOR})
   target_compile_options(${target} PRIVATE -fno-exceptions -fno-rtti)
+  if(C_CreateObject IN_LIST has)
+    target_compile_definitions(${target} PRIVATE P11_LEAN_CREATES=1)
+  endif()
   set_target_properties(${target} PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF
                         P11_LEAN ON)
 endfunction()
@@ -68,6 +102,7 @@ if(BUILD_TESTING AND NOT P11_FIRMWARE)
     ${CMAKE_CURRENT_LIST_DIR}/new_object.cpp
     ${CMAKE_CURRENT_LIST_DIR}/record_view.cpp
     ${CMAKE_CURRENT_LIST_DIR}/record_write.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/session_objects.cpp
     ${CMAKE_CURRENT_LIST_DIR}/store_read.cpp
     ${CMAKE_CURRENT_LIST_DIR}/store_write.cpp
     ${CMAKE_CURRENT_LIST_DIR}/token_record_patch.cpp

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core_pkcs11_pal.h"
+#include "lean/session_objects.h"
 #include "objects/record_labels.h"
 #include "objects/record_seal.h"
 #include "p11_log_text.h"
@@ -145,6 +146,15 @@ CK_RV ObjectRead::read(CK_OBJECT_HANDLE handle, bool check_listed)
     if (handle == CK_INVALID_HANDLE) {
         return CKR_OBJECT_HANDLE_INVALID;
     }
+    if (is_session_object(handle)) {
+        const std::uint8_t *data = nullptr;
+        std::size_t len = 0;
+        // Written by this backend a moment ago: opened as any record is.
+        return session_object_record(handle, &data, &len) &&
+                       record_view_open(data, len, &view_) == RecordStatus::ok
+                   ? CKR_OK
+                   : CKR_OBJECT_HANDLE_INVALID;
+    }
     IndexPage page;
     if (check_listed && (index_page_read(page_of(handle), &page) != PageRead::ok || !page.has(slot_of(handle)))) {
         return CKR_OBJECT_HANDLE_INVALID;
@@ -182,7 +192,7 @@ bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE handle, void *context), void
         }
         for (std::uint32_t slot = 0; slot < page.used; ++slot) {
             const std::uint64_t id = id_at(number, slot);
-            if (page.has(slot) && id <= static_cast<CK_OBJECT_HANDLE>(-1) &&
+            if (page.has(slot) && id < kSessionObjectBit &&
                 !visit(static_cast<CK_OBJECT_HANDLE>(id), context)) {
                 return true;
             }

@@ -53,8 +53,8 @@ class PalRecord {
     CK_ULONG size_ = 0;
 };
 
-// A token object read through its handle: listed by its page, its record
-// present and well formed.
+// An object read through its handle: a token object listed by its page,
+// its record present and well formed, or a session object (session_objects.h).
 class ObjectRead {
   public:
     // CKR_OK, or CKR_OBJECT_HANDLE_INVALID: no such object (never listed,

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core_pkcs11_pal.h"
+#include "lean/session_objects.h"
 #include "lean/store_hold.h"
 #include "lean/store_read.h"
 #include "objects/record_bytes.h"
@@ -150,8 +151,8 @@ CK_RV store_add(const NewRecord *records, std::size_t count, CK_OBJECT_HANDLE *h
         number = end++;
     }
     // The handle is the object's number, which must fit a CK_OBJECT_HANDLE
-    // (a 32-bit device after 2^24 pages).
-    if (id_at(number, kIdsPerPage - 1) > static_cast<CK_OBJECT_HANDLE>(-1)) {
+    // without the session objects' bit (a 32-bit device after 2^23 pages).
+    if (id_at(number, kIdsPerPage - 1) >= kSessionObjectBit) {
         return CKR_DEVICE_ERROR;
     }
     std::size_t written = 0;

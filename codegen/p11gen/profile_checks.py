@@ -59,11 +59,13 @@ LEAN_FUNCTIONS = ("C_Initialize", "C_Finalize", "C_GetInfo", "C_GetFunctionList"
                   "C_GetAttributeValue", "C_FindObjectsInit", "C_FindObjects", "C_FindObjectsFinal",
                   "C_DigestInit", "C_Digest", "C_DigestUpdate", "C_DigestKey", "C_DigestFinal", "C_VerifyInit",
                   "C_Verify", "C_VerifyUpdate", "C_VerifyFinal", "C_GetFunctionStatus", "C_CancelFunction",
-                  "C_SignInit", "C_Sign", "C_SignUpdate", "C_SignFinal", "C_SeedRandom", "C_GenerateRandom")
+                  "C_SignInit", "C_Sign", "C_SignUpdate", "C_SignFinal", "C_SeedRandom", "C_GenerateRandom",
+                  "C_GenerateKeyPair", "C_DestroyObject")
 LEAN_EC = ["CKF_SIGN", "CKF_VERIFY", "CKF_EC_F_P", "CKF_EC_NAMEDCURVE", "CKF_EC_UNCOMPRESS"]
 # name: (flags it may have, smallest and largest key size)
 LEAN_MECHANISMS = {
     "CKM_SHA256": (["CKF_DIGEST"], 0, 0),
+    "CKM_EC_KEY_PAIR_GEN": (["CKF_GENERATE_KEY_PAIR", "CKF_EC_F_P", "CKF_EC_NAMEDCURVE", "CKF_EC_UNCOMPRESS"], 256, 256),
     "CKM_ECDSA": (LEAN_EC, 256, 256),
     "CKM_ECDSA_SHA256": (LEAN_EC, 256, 256),
     "CKM_RSA_PKCS": (["CKF_VERIFY"], 1024, 4096),
@@ -140,10 +142,11 @@ def _check_lean(profile):
     if profile.storage_labels is not None:
         raise SpecError(profile.path, profile.functions_line,
                         "backend lean reads only a store that takes any label (storage.labels: any)")
-    if profile.has("C_SignInit") and profile.storage_secrets != "device":
-        raise SpecError(profile.path, profile.functions_line,
-                        "backend lean signs only with keys sealed under the device key: it makes no key from "
-                        "the PIN (storage.secrets: device)")
+    for function, does in (("C_SignInit", "signs only with"), ("C_GenerateKeyPair", "makes only")):
+        if profile.has(function) and profile.storage_secrets != "device":
+            raise SpecError(profile.path, profile.functions_line,
+                            f"backend lean {does} keys sealed under the device key: it makes no key from "
+                            "the PIN (storage.secrets: device)")
 
 
 def load_catalog(path):

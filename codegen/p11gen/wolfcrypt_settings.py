@@ -64,8 +64,8 @@ class WolfcryptSettings:
     sp_cortex_m_asm: bool = False  # firmware: wolfSSL's Cortex-M SP assembly instead of WOLFSSL_SP_SMALL
     sp_minimal: bool = False   # firmware: RSA on sp_int.c's any-size code, loop-form SHA-1 and SHA-512
     lean: bool = False         # backend lean (backend_wolfssl/lean/)
-    drbg: bool = True          # random numbers: the full backend always; the lean one when it draws or signs
-    aes_gcm: bool = True       # sealed values: the full backend always; the lean one when it signs
+    drbg: bool = True          # random numbers: the full backend always; the lean one when it draws, signs or makes keys
+    aes_gcm: bool = True       # sealed values: the full backend always; the lean one when it signs or makes keys
 
 
 def _range(mechanism, backend_min, backend_max):
@@ -110,15 +110,18 @@ def settings_for(profile):
     signs = any("CKF_SIGN" in m.flags for m in profile.mechanisms)
     rsa_more_than_verify = any(flag in NON_VERIFY_FLAGS for m in profile.mechanisms if m.name in RSA_MECHANISMS
                                for flag in m.flags)
-    more_than_verify = (any(flag in NON_VERIFY_FLAGS for m in profile.mechanisms for flag in m.flags) or
-                        any(profile.has(f) for f in KEY_CREATING_FUNCTIONS))
+    creates_keys = any(profile.has(f) for f in KEY_CREATING_FUNCTIONS)
+    more_than_verify = any(flag in NON_VERIFY_FLAGS for m in profile.mechanisms for flag in m.flags) or creates_keys
     return WolfcryptSettings(
         sha1=hashes["sha1"], sha384=hashes["sha384"], sha512=hashes["sha512"],
         p384=bool(p384_users), rsa_pss=bool(users(PSS_MECHANISMS)), rsa_raw=bool(users(RAW_RSA_MECHANISMS)),
         rsa_keygen=bool(users(RSA_KEYGEN_MECHANISMS)), rsa_max_bits=rsa_max,
         sp_rsa_sizes=sp_sizes, sp_int_bits=max(rsa_max, P384_BITS if p384_users else P256_BITS),
         verify_only=not more_than_verify,
-        rsa_verify_only=not (rsa_more_than_verify or any(profile.has(f) for f in KEY_CREATING_FUNCTIONS)),
+        # The lean backend makes and imports EC keys only.
+        rsa_verify_only=not (rsa_more_than_verify or (creates_keys and not lean)),
         sp_cortex_m_asm=profile.firmware_sp_math == "cortex-m-asm",
         sp_minimal=profile.firmware_sp_math == "minimal",
-        lean=lean, drbg=not lean or signs or profile.has("C_GenerateRandom") or profile.has("C_SeedRandom"), aes_gcm=not lean or signs)
+        lean=lean,
+        drbg=not lean or signs or creates_keys or profile.has("C_GenerateRandom") or profile.has("C_SeedRandom"),
+        aes_gcm=not lean or signs or creates_keys)

@@ -31,7 +31,8 @@ class GenerateTest(support.TempDirMixin, unittest.TestCase):
     def test_default_writes_every_concrete_profile_and_the_shared_folder(self):
         self.generate()
         self.assertEqual(sorted(os.listdir(self.tmp)),
-                         ["conformance", "freertos", "freertos-device", "freertos-ota", "freertos-tls", "full"])
+                         ["conformance", "freertos", "freertos-device", "freertos-keygen", "freertos-ota", "freertos-tls",
+                          "full"])
         self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, "freertos"))),
                          ["conformance_profile.txt", "entry_points.c", "firmware_budgets.txt", "p11_backend.h",
                           "profile.c", "profile.h", "wolfcrypt_user_settings.h"])

@@ -148,6 +148,15 @@ class HeaderTest(unittest.TestCase):
                          (True, True, False, True))
         rsa_signs = settings(sign, Mechanism("CKM_RSA_PKCS", ["CKF_SIGN"], 2048, 2048), backend="lean")
         self.assertFalse(rsa_signs.rsa_verify_only)
+        # Making an EC key pair seals its private value (AES-GCM) and draws it
+        # (DRBG); a lean token makes no RSA key, so RSA stays verify-only.
+        generate = Mechanism("CKM_EC_KEY_PAIR_GEN", ["CKF_GENERATE_KEY_PAIR"], 256, 256)
+        rsa = Mechanism("CKM_RSA_PKCS", ["CKF_VERIFY"], 2048, 2048)
+        makes = settings(verify, generate, rsa, functions=("C_GenerateKeyPair",), backend="lean")
+        self.assertEqual((makes.drbg, makes.aes_gcm, makes.verify_only, makes.rsa_verify_only),
+                         (True, True, False, True))
+        full_makes = settings(verify, generate, rsa, functions=("C_GenerateKeyPair",))
+        self.assertFalse(full_makes.rsa_verify_only)
         macros = defines(header_of("freertos-tls"))
         # Its RSA keys only verify: no RSA private-key code.
         for macro in ("HAVE_HASHDRBG", "HAVE_AESGCM", "WOLFSSL_RSA_VERIFY_ONLY"):
