@@ -37,7 +37,7 @@ mutation_sample() {
 }
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(default asan tsan firmware-cm4 fuzz)
-# Seconds each fuzz target runs in the fuzz stage: seven targets, one per core at a time (3 minutes on two).
+# Seconds each fuzz target runs in the fuzz stage: eight targets, one per core at a time (3 minutes on two).
 fuzz_seconds=${P11_FUZZ_SECONDS:-45}
 timings=()
 for preset in "${presets[@]}"; do

@@ -72,7 +72,7 @@ class NewObject {
     CK_ULONG subtype_ = 0;
     CK_ULONG unavailable_ = CK_UNAVAILABLE_INFORMATION; // CKA_KEY_GEN_MECHANISM until set
     std::uint8_t point_[2 + 1 + 2 * 32] = {};           // a P-256 CKA_EC_POINT in its DER form
-    std::uint8_t check_value_[3] = {};
+    [[maybe_unused]] std::uint8_t check_value_[3] = {}; // a certificate's (creating profiles only)
 };
 
 } // namespace p11::lean

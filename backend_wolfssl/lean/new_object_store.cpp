@@ -28,8 +28,10 @@ bool count_object(CK_OBJECT_HANDLE, void *context)
 
 void release(Encoded &record)
 {
-    secure_wipe(record.bytes, record.len);
-    p11_port_free(record.bytes);
+    if (record.bytes != nullptr) {
+        secure_wipe(record.bytes, record.len);
+        p11_port_free(record.bytes);
+    }
     record = Encoded();
 }
 
