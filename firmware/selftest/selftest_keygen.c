@@ -1,0 +1,158 @@
+/* The flow of a FreeRTOS device that makes its own TLS key pair (profile
+ * freertos-keygen, the lean backend) on a fresh flash: log in with the
+ * default PIN, generate the P-256 pair under FreeRTOS's labels (the private
+ * value sealed under the device key), sign a handshake hash and verify it,
+ * make and destroy a session pair and a second token pair, hash and draw
+ * random numbers; then a reboot: the device pair found again and signing,
+ * the destroyed pair gone. The port's device key comes from the hardware
+ * (its unique key); this image's is a fixed test key. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core_pkcs11_pal_device_key.h"
+#include "pal_flash_sim.h"
+#include "selftest.h"
+
+static const char kPrivLabel[] = "Device Priv TLS Key";
+static const char kPubLabel[] = "Device Pub TLS Key";
+static const char kClaimPrivLabel[] = "Claim Priv Key";
+static const char kClaimPubLabel[] = "Claim Pub Key";
+static CK_UTF8CHAR kUserPin[] = "0000"; /* configPKCS11_DEFAULT_USER_PIN */
+
+static unsigned long login_instructions;
+static unsigned long sign_instructions;   /* one ECDSA P-256 C_Sign (the TLS handshake's) */
+static unsigned long keygen_instructions; /* one P-256 C_GenerateKeyPair, stored */
+
+CK_RV PKCS11_PAL_GetDeviceKey(CK_BYTE_PTR key, CK_ULONG key_len)
+{
+    for (CK_ULONG i = 0; i < key_len; ++i) {
+        key[i] = (CK_BYTE)(0x5a ^ i);
+    }
+    return CKR_OK;
+}
+
+static CK_SESSION_HANDLE open_logged_in(void)
+{
+    CK_SLOT_ID slots[2];
+    CK_ULONG slot_count = 2;
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    EXPECT_OK(C_Initialize(NULL));
+    EXPECT_OK(C_GetSlotList(CK_TRUE, slots, &slot_count));
+    EXPECT_TRUE(slot_count == 1);
+    EXPECT_OK(C_OpenSession(slots[0], CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &session));
+    selftest_count_start();
+    EXPECT_OK(C_Login(session, CKU_USER, kUserPin, sizeof kUserPin - 1));
+    login_instructions = selftest_count_instructions();
+    return session;
+}
+
+static void sign_and_verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE priv, CK_OBJECT_HANDLE pub)
+{
+    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
+    unsigned char signature[64];
+    CK_ULONG signature_len = sizeof signature;
+    EXPECT_OK(C_SignInit(session, &ecdsa, priv));
+    selftest_count_start();
+    EXPECT_OK(C_Sign(session, (CK_BYTE_PTR)selftest_abc_sha256, 32, signature, &signature_len));
+    if (sign_instructions == 0) {
+        sign_instructions = selftest_count_instructions();
+    }
+    EXPECT_TRUE(signature_len == 64);
+    EXPECT_VERIFIES(session, CKM_ECDSA, pub, selftest_abc_sha256, 32, signature, signature_len, 10);
+}
+
+/* A P-256 pair under the two labels, token or session objects. */
+static CK_RV generate(CK_SESSION_HANDLE session, const char *pub_label, const char *priv_label, CK_BBOOL token,
+                      CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv)
+{
+    CK_MECHANISM keygen = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
+    /* DER OID of P-256 (secp256r1), as FreeRTOS passes it. */
+    CK_BYTE p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE pub_template[] = {
+        {CKA_EC_PARAMS, p256, sizeof p256},
+        {CKA_VERIFY, &yes, sizeof yes},
+        {CKA_TOKEN, &token, sizeof token},
+        {CKA_LABEL, (void *)pub_label, strlen(pub_label)},
+    };
+    CK_ATTRIBUTE priv_template[] = {
+        {CKA_SIGN, &yes, sizeof yes},
+        {CKA_TOKEN, &token, sizeof token},
+        {CKA_PRIVATE, &yes, sizeof yes},
+        {CKA_LABEL, (void *)priv_label, strlen(priv_label)},
+    };
+    return C_GenerateKeyPair(session, &keygen, pub_template, 4, priv_template, 4, pub, priv);
+}
+
+static void provision(CK_SESSION_HANDLE session)
+{
+    CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE priv = CK_INVALID_HANDLE;
+    selftest_count_start();
+    EXPECT_OK(generate(session, kPubLabel, kPrivLabel, CK_TRUE, &pub, &priv));
+    keygen_instructions = selftest_count_instructions();
+    sign_and_verify(session, priv, pub);
+
+    /* A session pair: signs, and goes when destroyed. */
+    CK_OBJECT_HANDLE session_pub = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE session_priv = CK_INVALID_HANDLE;
+    EXPECT_OK(generate(session, "ephemeral pub", "ephemeral priv", CK_FALSE, &session_pub, &session_priv));
+    sign_and_verify(session, session_priv, session_pub);
+    EXPECT_OK(C_DestroyObject(session, session_priv));
+    EXPECT_RV(C_DestroyObject(session, session_priv), CKR_OBJECT_HANDLE_INVALID);
+
+    /* A second token pair, its private half destroyed before the reboot. */
+    CK_OBJECT_HANDLE claim_pub = CK_INVALID_HANDLE;
+    CK_OBJECT_HANDLE claim_priv = CK_INVALID_HANDLE;
+    EXPECT_OK(generate(session, kClaimPubLabel, kClaimPrivLabel, CK_TRUE, &claim_pub, &claim_priv));
+    EXPECT_OK(C_DestroyObject(session, claim_priv));
+
+    CK_MECHANISM sha256 = {CKM_SHA256, NULL, 0};
+    unsigned char abc[] = {'a', 'b', 'c'};
+    unsigned char digest[32];
+    CK_ULONG digest_len = sizeof digest;
+    EXPECT_OK(C_DigestInit(session, &sha256));
+    EXPECT_OK(C_Digest(session, abc, sizeof abc, digest, &digest_len));
+    EXPECT_TRUE(digest_len == 32 && memcmp(digest, selftest_abc_sha256, 32) == 0);
+
+    unsigned char first[32] = {0};
+    unsigned char second[32] = {0};
+    EXPECT_OK(C_GenerateRandom(session, first, sizeof first));
+    EXPECT_OK(C_GenerateRandom(session, second, sizeof second));
+    EXPECT_TRUE(memcmp(first, second, sizeof first) != 0);
+}
+
+static void find_again(CK_SESSION_HANDLE session)
+{
+    CK_ULONG count = 0;
+    CK_OBJECT_HANDLE priv = selftest_find(session, CKO_PRIVATE_KEY, kPrivLabel, &count);
+    EXPECT_TRUE(count == 1);
+    CK_OBJECT_HANDLE pub = selftest_find(session, CKO_PUBLIC_KEY, kPubLabel, &count);
+    EXPECT_TRUE(count == 1);
+    if (priv != CK_INVALID_HANDLE && pub != CK_INVALID_HANDLE) {
+        sign_and_verify(session, priv, pub);
+    }
+    (void)selftest_find(session, CKO_PRIVATE_KEY, kClaimPrivLabel, &count);
+    EXPECT_TRUE(count == 0); /* destroyed before the reboot */
+    (void)selftest_find(session, CKO_PUBLIC_KEY, kClaimPubLabel, &count);
+    EXPECT_TRUE(count == 1);
+    (void)selftest_find(session, CKO_PUBLIC_KEY, "ephemeral pub", &count);
+    EXPECT_TRUE(count == 0); /* a session object */
+}
+
+int selftest_run(void)
+{
+    EXPECT_TRUE(flash_sim_reset(NULL) == 0);
+    selftest_heap_mark();
+    CK_SESSION_HANDLE session = open_logged_in();
+    provision(session);
+    EXPECT_OK(C_Finalize(NULL));
+
+    EXPECT_TRUE(selftest_reboot() == 0);
+    session = open_logged_in();
+    find_again(session);
+    EXPECT_OK(C_Finalize(NULL));
+    printf("selftest-measure login %lu sign %lu keygen %lu\n", login_instructions, sign_instructions,
+           keygen_instructions);
+    return selftest_failures();
+}
