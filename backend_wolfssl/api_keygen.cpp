@@ -106,6 +106,11 @@ P11_TRY {
     if (rv != CKR_OK) {
         return rv;
     }
+    if ((template_needs_so(pPublicKeyTemplate, ulPublicKeyAttributeCount) ||
+         template_needs_so(pPrivateKeyTemplate, ulPrivateKeyAttributeCount)) &&
+        current_login() != Login::so) {
+        return CKR_ATTRIBUTE_READ_ONLY; // v2.40 Table 10 footnote 10, as C_CreateObject
+    }
     rv = check_key_size(mechanism, pair[0], info);
     if (rv != CKR_OK) {
         return rv;

@@ -113,13 +113,16 @@ CK_RV p11be_C_GenerateKeyPair(p11_session *session, CK_MECHANISM_PTR pMechanism,
     if (rv != CKR_OK) {
         return rv;
     }
+    Library &lib = library();
+    if ((pub.needs_so() || priv.needs_so()) && lib.login != Login::so) {
+        return CKR_ATTRIBUTE_READ_ONLY; // v2.40 Table 10 footnote 10, as C_CreateObject
+    }
     // The builder let only P-256 through; outside the advertised range it is
     // a curve this token does not support (C_GenerateKeyPair has no
     // CKR_KEY_SIZE_RANGE).
     if (info.ulMinKeySize > 256 || info.ulMaxKeySize < 256) {
         return CKR_CURVE_NOT_SUPPORTED;
     }
-    Library &lib = library();
     const NewObject *pair[] = {&pub, &priv};
     rv = new_objects_allowed(lib, session, pair, 2);
     if (rv != CKR_OK) {

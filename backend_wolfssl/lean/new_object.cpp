@@ -342,6 +342,17 @@ void NewObject::history(Origin origin)
     }
 }
 
+bool NewObject::needs_so() const
+{
+    for (std::size_t i = 0; i < count_ && table_ != nullptr; ++i) {
+        const Rule *rule = find_rule(*table_, attrs_[i].type);
+        if (rule != nullptr && (rule->flags & kSoOnlyTrue) != 0 && bool_or(attrs_[i].type, false)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 RecordParts NewObject::parts(CK_ATTRIBUTE *list, CK_ATTRIBUTE *secrets) const
 {
     RecordParts out;

@@ -50,6 +50,9 @@ class NewObject {
     void set(CK_ATTRIBUTE_TYPE type, const void *value, CK_ULONG len);
     const CK_ATTRIBUTE *get(CK_ATTRIBUTE_TYPE type) const;
     bool bool_or(CK_ATTRIBUTE_TYPE type, bool fallback) const;
+    // An attribute only the SO may set to TRUE is TRUE (CKA_TRUSTED, Table 10
+    // footnote 10): for anybody else the caller answers CKR_ATTRIBUTE_READ_ONLY.
+    bool needs_so() const;
     CK_OBJECT_CLASS object_class() const { return klass_; }
     CK_ULONG subtype() const { return subtype_; }
     const CK_ATTRIBUTE *attributes() const { return attrs_; }

@@ -233,5 +233,28 @@ P11_CASE(Keys, ReadOnlySessionCannotGenerateTokenKeys, .group = "keys", .functio
     EXPECT_TRUE(RvIsOneOf(rv, {CKR_SESSION_READ_ONLY})) << "only session objects in a read-only session";
 }
 
+P11_CASE(Keys, OnlyTheSoMayGenerateATrustedPublicKey, .group = "keys", .functions = "C_GenerateKeyPair",
+         .mechanisms = "CKM_EC_KEY_PAIR_GEN", .section = "v2.40 §4.8 CKA_TRUSTED")
+{
+    // Table 10 footnote 10: CKA_TRUSTED "can only be set to CK_TRUE by the SO user"; for the user it is read-only,
+    // as in C_CreateObject.
+    P11_SKIP_UNLESS(Offers(CKM_EC_KEY_PAIR_GEN, CKF_GENERATE_KEY_PAIR));
+    Template pub;
+    pub.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, false).Bool(CKA_VERIFY, true).Bytes(CKA_EC_PARAMS, kP256Params);
+    pub.Bool(CKA_TRUSTED, true).Text(CKA_LABEL, Label("Code Verify Key"));
+    Template priv;
+    priv.Ulong(CKA_KEY_TYPE, CKK_EC).Bool(CKA_TOKEN, false).Bool(CKA_PRIVATE, true).Bool(CKA_SIGN, true);
+    priv.Text(CKA_LABEL, Label("Claim Key"));
+    CK_MECHANISM mechanism = {CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+    CK_OBJECT_HANDLE pub_key = CK_INVALID_HANDLE, priv_key = CK_INVALID_HANDLE;
+    const CK_RV rv = fl()->C_GenerateKeyPair(session_, &mechanism, pub.data(), pub.size(), priv.data(), priv.size(),
+                                             &pub_key, &priv_key);
+    if (rv == CKR_OK) {
+        Keep(pub_key);
+        Keep(priv_key);
+    }
+    EXPECT_TRUE(RvIsOneOf(rv, {CKR_ATTRIBUTE_READ_ONLY})) << "the user made a trusted key";
+}
+
 } // namespace
 } // namespace p11conf
