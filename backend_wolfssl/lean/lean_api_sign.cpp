@@ -13,6 +13,7 @@
 #include "crypto/wolfcrypt_failure.h"
 #include "lean/key_use.h"
 #include "lean/lean_library.h"
+#include "lean/p256.h"
 #include "lean/sealed_value.h"
 #include "lean/store_read.h"
 #include "p11_backend.h"
@@ -31,15 +32,8 @@ using namespace p11::lean;
 
 namespace {
 
-// CKA_EC_PARAMS of P-256: the DER of its OID (RFC 5480 §2.1.1.1).
-constexpr std::uint8_t kP256Params[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
-constexpr std::size_t kP256Field = 32;
 constexpr CK_ULONG kSignatureLength = 2 * kP256Field; // r || s (v2.40 Mechanisms §2.3.1)
 
-bool equal(const std::uint8_t *a, std::size_t a_len, const std::uint8_t *b, std::size_t b_len)
-{
-    return a_len == b_len && std::memcmp(a, b, a_len) == 0;
-}
 
 struct Numbers {
     mp_int d, r, s;
@@ -211,7 +205,7 @@ CK_RV p11be_C_SignInit(p11_session *session, CK_MECHANISM_PTR pMechanism, CK_OBJ
     if (!record_find(view, CKA_EC_PARAMS, &value, &value_len)) {
         return CKR_TEMPLATE_INCOMPLETE;
     }
-    const bool p256 = equal(value, value_len, kP256Params, sizeof kP256Params);
+    const bool p256 = is_p256_params(value, value_len);
     if (!p256 || !(info.ulMaxKeySize == 0 || (info.ulMinKeySize <= 256 && 256 <= info.ulMaxKeySize))) {
         return CKR_KEY_SIZE_RANGE; // a curve this token does not sign on
     }

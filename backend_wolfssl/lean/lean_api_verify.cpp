@@ -12,6 +12,7 @@
 #include "crypto/constant_time.h"
 #include "lean/key_use.h"
 #include "lean/lean_library.h"
+#include "lean/p256.h"
 #include "lean/store_read.h"
 #include "p11_backend.h"
 #include "p11_port.h"
@@ -26,10 +27,6 @@ using namespace p11::lean;
 
 namespace {
 
-// CKA_EC_PARAMS of P-256: the DER of its OID (RFC 5480 §2.1.1.1).
-constexpr std::uint8_t kP256Params[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
-constexpr std::size_t kP256Field = 32;
-constexpr std::size_t kP256Point = 1 + 2 * kP256Field;
 // The DigestInfo prefix of SHA-256 (RFC 8017 §9.2, note 1).
 constexpr std::uint8_t kSha256DigestInfo[] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
                                               0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
@@ -47,21 +44,6 @@ bool hashing(CK_MECHANISM_TYPE mechanism)
 }
 
 
-bool equal(const std::uint8_t *a, std::size_t a_len, const std::uint8_t *b, std::size_t b_len)
-{
-    return a_len == b_len && std::memcmp(a, b, a_len) == 0;
-}
-
-// The raw uncompressed point of a P-256 CKA_EC_POINT: the DER OCTET STRING
-// PKCS #11 specifies, or the bare point many callers store.
-const std::uint8_t *p256_point(const std::uint8_t *value, std::uint32_t len)
-{
-    if (len == kP256Point + 2 && value[0] == 0x04 && value[1] == kP256Point) {
-        value += 2;
-        len -= 2;
-    }
-    return len == kP256Point && value[0] == 0x04 ? value : nullptr;
-}
 
 bool size_in_range(const CK_MECHANISM_INFO &info, CK_ULONG size)
 {
@@ -80,10 +62,10 @@ CK_RV take_key(const RecordView &key, const CK_MECHANISM_INFO &info, VerifyState
         if (!record_find(key, CKA_EC_PARAMS, &a, &a_len) || !record_find(key, CKA_EC_POINT, &b, &b_len)) {
             return CKR_TEMPLATE_INCOMPLETE;
         }
-        if (!equal(a, a_len, kP256Params, sizeof kP256Params) || !size_in_range(info, 256)) {
+        if (!is_p256_params(a, a_len) || !size_in_range(info, 256)) {
             return CKR_KEY_SIZE_RANGE; // a curve this token does not verify on
         }
-        a = p256_point(b, b_len);
+        a = p256_raw_point(b, b_len);
         if (a == nullptr) {
             return CKR_FUNCTION_FAILED;
         }
@@ -115,17 +97,6 @@ CK_RV take_key(const RecordView &key, const CK_MECHANISM_INFO &info, VerifyState
     return CKR_OK;
 }
 
-// The order n of P-256 (SEC 2 §2.4.2), big-endian: a signature's r and s
-// are in [1, n-1].
-constexpr std::uint8_t kP256Order[kP256Field] = {
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51};
-
-bool in_signature_range(const std::uint8_t *value)
-{
-    static const std::uint8_t kZero[kP256Field] = {};
-    return std::memcmp(value, kZero, kP256Field) != 0 && std::memcmp(value, kP256Order, kP256Field) < 0;
-}
 
 #if defined(P11_WOLFCRYPT_FROM_SOURCE) && defined(WOLFSSL_HAVE_SP_ECC)
 // wolfCrypt built with the token: its P-256 SP code verifies directly, and
@@ -191,7 +162,7 @@ CK_RV verify_ecdsa(const VerifyState &op, const std::uint8_t *hash, std::size_t 
     // No valid signature has r or s out of [1, n-1], and wolfCrypt's SP
     // code checks neither: with s = n its inversion never ends (seen: a
     // verify that hung), so a hostile signature would stop the device.
-    if (!in_signature_range(sig) || !in_signature_range(sig + kP256Field)) {
+    if (!in_p256_range(sig) || !in_p256_range(sig + kP256Field)) { // r and s are in [1, n-1]
         return CKR_SIGNATURE_INVALID;
     }
     std::uint8_t input[kP256Field];

@@ -41,20 +41,6 @@ bool is_named_curve(const std::uint8_t *p, std::size_t n)
     return p != nullptr && n >= 3 && n <= 2 + 127 && p[0] == 0x06 && p[1] == n - 2 && (p[n - 1] & 0x80) == 0;
 }
 
-bool is_p256(const std::uint8_t *p, std::size_t n)
-{
-    return n == sizeof kP256Params && std::memcmp(p, kP256Params, n) == 0;
-}
-
-// The uncompressed P-256 point in a CKA_EC_POINT given as DER OCTET STRING
-// or bare; NULL when it is neither.
-const std::uint8_t *p256_point(const std::uint8_t *p, std::size_t n)
-{
-    if (n == kP256Point + 2 && p[0] == 0x04 && p[1] == kP256Point && p[2] == 0x04) {
-        return p + 2;
-    }
-    return n == kP256Point && p[0] == 0x04 ? p : nullptr;
-}
 
 bool same_value(const CK_ATTRIBUTE &a, const void *value, CK_ULONG len)
 {
@@ -151,12 +137,12 @@ CK_RV NewObject::take(const Rule &rule, const CK_ATTRIBUTE &given)
         ok = n > 0;
         break;
     case Kind::ec_params:
-        if (!is_p256(p, n)) {
+        if (!is_p256_params(p, n)) {
             return is_named_curve(p, n) ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID;
         }
         break;
     case Kind::ec_point: {
-        const std::uint8_t *raw = p256_point(p, n);
+        const std::uint8_t *raw = p256_raw_point(p, n);
         if (raw == nullptr) {
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }
