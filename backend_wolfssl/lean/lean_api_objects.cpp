@@ -5,10 +5,12 @@
 #include <cstring>
 
 #include "lean/lean_library.h"
+#include "lean/sealed_value.h"
 #include "lean/session_objects.h"
 #include "lean/store_read.h"
 #include "p11_backend.h"
 #include "p11_port.h"
+#include "secure_wipe.h"
 
 namespace p11::lean {
 
@@ -79,11 +81,14 @@ bool add_found(FindState *state, CK_OBJECT_HANDLE handle)
     return true;
 }
 
-bool visit(CK_OBJECT_HANDLE handle, void *context)
+// A listed token object (by its record number) or a session object (by its handle).
+bool visit(CK_OBJECT_HANDLE listed, void *context)
 {
     auto *search = static_cast<Search *>(context);
     ObjectRead object;
-    if (object.read(handle, false) != CKR_OK || !visible(*search->lib, object.view()) ||
+    CK_OBJECT_HANDLE handle = listed;
+    const CK_RV rv = is_session_object(listed) ? object.read(listed, false) : object.read_listed(listed, &handle);
+    if (rv != CKR_OK || !visible(*search->lib, object.view()) ||
         !template_matches(object.view(), search->tmpl, search->count)) {
         return true;
     }
@@ -93,6 +98,43 @@ bool visit(CK_OBJECT_HANDLE handle, void *context)
     }
     return true;
 }
+
+// A secret attribute may be shown only for a key neither sensitive nor
+// unextractable (v2.40 §5.7.5 case 1). A profile that cannot open sealed
+// values (it only verifies) never shows one: its keys came from provisioning.
+bool revealable(const RecordView &view)
+{
+    return P11_LEAN_SEALS && !record_bool(view, CKA_SENSITIVE, true) && record_bool(view, CKA_EXTRACTABLE, false);
+}
+
+#if P11_LEAN_SEALS
+// Cases 2-5 of §5.7.5 for a sealed value, opened from the record's box.
+CK_RV sealed_copy(const RecordView &view, CK_ATTRIBUTE &attribute, bool *type_invalid, bool *too_small)
+{
+    auto *value = static_cast<std::uint8_t *>(p11_port_malloc(view.box_len));
+    if (value == nullptr) {
+        return CKR_HOST_MEMORY;
+    }
+    std::size_t len = 0;
+    CK_RV rv = sealed_value(library(), view, attribute.type, value, view.box_len, &len);
+    if (rv == CKR_TEMPLATE_INCOMPLETE) { // case 2: the box lacks it
+        attribute.ulValueLen = CK_UNAVAILABLE_INFORMATION;
+        *type_invalid = true;
+        rv = CKR_OK;
+    } else if (rv == CKR_OK && attribute.pValue == nullptr) { // case 3
+        attribute.ulValueLen = len;
+    } else if (rv == CKR_OK && attribute.ulValueLen >= len) { // case 4
+        std::memcpy(attribute.pValue, value, len);
+        attribute.ulValueLen = len;
+    } else if (rv == CKR_OK) { // case 5
+        attribute.ulValueLen = CK_UNAVAILABLE_INFORMATION;
+        *too_small = true;
+    }
+    secure_wipe(value, view.box_len);
+    p11_port_free(value);
+    return rv;
+}
+#endif
 
 } // namespace
 
@@ -179,9 +221,18 @@ CK_RV p11be_C_GetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, 
         CK_ATTRIBUTE &attribute = pTemplate[i];
         const std::uint8_t *stored = nullptr;
         std::uint32_t stored_len = 0;
-        if (sealed_attribute(klass, key_type, attribute.type)) { // case 1: buffer untouched
-            attribute.ulValueLen = CK_UNAVAILABLE_INFORMATION;
-            sensitive = true;
+        if (sealed_attribute(klass, key_type, attribute.type)) {
+            if (!revealable(view)) { // case 1: buffer untouched
+                attribute.ulValueLen = CK_UNAVAILABLE_INFORMATION;
+                sensitive = true;
+                continue;
+            }
+#if P11_LEAN_SEALS
+            const CK_RV rv = sealed_copy(view, attribute, &type_invalid, &too_small);
+            if (rv != CKR_OK) {
+                return rv;
+            }
+#endif
             continue;
         }
         if (!record_find(view, attribute.type, &stored, &stored_len)) { // case 2

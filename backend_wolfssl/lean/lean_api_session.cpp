@@ -46,8 +46,9 @@ void session_close(Library &lib, p11_session *session)
     }
     secure_wipe(session, sizeof *session); // hash states of what was digested
     p11_port_free(session);
-    if (session_count(lib, false) == 0) {
+    if (session_count(lib, false) == 0 && lib.login != Login::nobody) {
         lib.login = Login::nobody; // v2.40 §5.6: closing the last session logs out
+        private_handles_expire();
     }
 }
 
@@ -179,6 +180,7 @@ CK_RV p11be_C_Logout(p11_session *session)
     }
     lib.login = Login::nobody;
     session_objects_drop_private();
+    private_handles_expire();
     return CKR_OK;
 }
 

@@ -45,6 +45,8 @@
 #define P11_LEAN_CREATES 0
 #endif
 #endif
+// Sealed values are opened (to sign, or to show an extractable key's).
+#define P11_LEAN_SEALS (P11_LEAN_SIGNS || P11_LEAN_GENERATES || P11_LEAN_CREATES)
 // Private values are sealed (nonces) and keys made from random numbers.
 #if P11_LEAN_SIGNS || P11_LEAN_GENERATES || P11_LEAN_CREATES || defined(P11_PROFILE_HAS_C_GenerateRandom) || \
     defined(P11_PROFILE_HAS_C_SeedRandom)

@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "crypto/big_endian_bits.h"
 #include "lean/p256.h"
 
 #if P11_LEAN_CREATES
@@ -281,9 +282,22 @@ CK_RV NewObject::finish(Origin origin)
     if (subtype_ == CKK_EC && klass_ == CKO_PRIVATE_KEY) {
         return get(CKA_VALUE)->ulValueLen <= kP256Field ? CKR_OK : CKR_TEMPLATE_INCONSISTENT;
     }
+    if (subtype_ == CKK_RSA && klass_ == CKO_PUBLIC_KEY) {
+        const CK_ATTRIBUTE *modulus = get(CKA_MODULUS);
+        derived_ulong_ = big_endian_bits(static_cast<const std::uint8_t *>(modulus->pValue), modulus->ulValueLen);
+        set(CKA_MODULUS_BITS, &derived_ulong_, sizeof derived_ulong_);
+        return CKR_OK;
+    }
+    if (klass_ == CKO_SECRET_KEY) {
+        derived_ulong_ = get(CKA_VALUE)->ulValueLen;
+        set(CKA_VALUE_LEN, &derived_ulong_, sizeof derived_ulong_);
+    }
 #if P11_LEAN_CREATES
-    if (klass_ == CKO_CERTIFICATE) {
+    if (klass_ == CKO_CERTIFICATE || klass_ == CKO_SECRET_KEY) {
         const CK_ATTRIBUTE *der = get(CKA_VALUE);
+        if (klass_ == CKO_SECRET_KEY) {
+            return set_check_value(*der);
+        }
         CertificateFields fields;
         const auto *bytes = static_cast<const std::uint8_t *>(der->pValue);
         if (!parse_certificate(bytes, der->ulValueLen, &fields)) {
@@ -296,19 +310,28 @@ CK_RV NewObject::finish(Origin origin)
                 set(types[i], derived[i].data, derived[i].size);
             }
         }
-        if (!compute_check_value(ByteView(bytes, der->ulValueLen), check_value_)) {
-            return CKR_FUNCTION_FAILED;
-        }
-        const CK_ATTRIBUTE *given = get(CKA_CHECK_VALUE);
-        if (given != nullptr && std::memcmp(given->pValue, check_value_, sizeof check_value_) != 0) {
-            return CKR_ATTRIBUTE_VALUE_INVALID;
-        }
-        set(CKA_CHECK_VALUE, check_value_, sizeof check_value_);
-        return CKR_OK;
+        return set_check_value(*der);
     }
 #endif
     return CKR_OK;
 }
+
+#if P11_LEAN_CREATES
+// CKA_CHECK_VALUE from CKA_VALUE; a template's own value must agree.
+CK_RV NewObject::set_check_value(const CK_ATTRIBUTE &value)
+{
+    if (!compute_check_value(ByteView(static_cast<const std::uint8_t *>(value.pValue), value.ulValueLen),
+                             check_value_)) {
+        return CKR_FUNCTION_FAILED;
+    }
+    const CK_ATTRIBUTE *given = get(CKA_CHECK_VALUE);
+    if (given != nullptr && std::memcmp(given->pValue, check_value_, sizeof check_value_) != 0) {
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    set(CKA_CHECK_VALUE, check_value_, sizeof check_value_);
+    return CKR_OK;
+}
+#endif
 
 // CKA_LOCAL and the history flags of a new key (v2.40 §4.7, §4.9): key
 // material that came in through C_CreateObject existed outside the token.

@@ -66,6 +66,7 @@ class NewObject {
   private:
     CK_RV take(const Rule &rule, const CK_ATTRIBUTE &given);
     CK_RV finish(Origin origin);
+    CK_RV set_check_value(const CK_ATTRIBUTE &value); // creating profiles only
     void history(Origin origin);
 
     CK_ATTRIBUTE attrs_[kCapacity] = {};
@@ -75,7 +76,8 @@ class NewObject {
     CK_ULONG subtype_ = 0;
     CK_ULONG unavailable_ = CK_UNAVAILABLE_INFORMATION; // CKA_KEY_GEN_MECHANISM until set
     std::uint8_t point_[2 + 1 + 2 * 32] = {};           // a P-256 CKA_EC_POINT in its DER form
-    [[maybe_unused]] std::uint8_t check_value_[3] = {}; // a certificate's (creating profiles only)
+    [[maybe_unused]] std::uint8_t check_value_[3] = {}; // a certificate's or secret key's (creating profiles only)
+    CK_ULONG derived_ulong_ = 0;                        // CKA_MODULUS_BITS or CKA_VALUE_LEN of a created key
 };
 
 } // namespace p11::lean

@@ -115,7 +115,8 @@ CK_RV new_objects_store(Library &lib, const p11_session *session, const NewObjec
     if (rv == CKR_OK && tokens != 0) {
         rv = store_add(token_records, tokens, token_handles);
         for (std::size_t t = 0; t < tokens && rv == CKR_OK; ++t) {
-            handles[token_index[t]] = token_handles[t];
+            const NewObject &object = *objects[token_index[t]];
+            handles[token_index[t]] = token_handle(token_handles[t], object.bool_or(CKA_PRIVATE, false));
         }
     }
     for (std::size_t i = 0; i < count && rv == CKR_OK; ++i) {

@@ -18,6 +18,23 @@ namespace p11::lean {
 
 inline constexpr CK_OBJECT_HANDLE kSessionObjectBit = ~(~static_cast<CK_OBJECT_HANDLE>(0) >> 1);
 
+// A token object's handle: its record number in the low kTokenIdBits and,
+// for a private object, the login epoch it was handed out in above them
+// (v2.40 §5.6: C_Logout invalidates the handles of private objects, "even if
+// a user is later logged back into the token"). The epoch counts logouts
+// from 1 and wraps after 255 (a CK_ULONG of 32 bits) or 65535.
+inline constexpr unsigned kEpochBits = sizeof(CK_OBJECT_HANDLE) >= 8 ? 16 : 8;
+inline constexpr unsigned kTokenIdBits = 8 * sizeof(CK_OBJECT_HANDLE) - 1 - kEpochBits;
+inline constexpr std::uint64_t kTokenIdLimit = std::uint64_t{1} << kTokenIdBits; // record numbers below it
+
+CK_OBJECT_HANDLE token_handle(std::uint64_t id, bool is_private);
+inline std::uint64_t token_id(CK_OBJECT_HANDLE handle)
+{
+    return handle & (kTokenIdLimit - 1);
+}
+// At C_Logout: every handle of a private object handed out so far dies.
+void private_handles_expire();
+
 inline bool is_session_object(CK_OBJECT_HANDLE handle)
 {
     return (handle & kSessionObjectBit) != 0;

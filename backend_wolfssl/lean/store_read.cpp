@@ -155,12 +155,33 @@ CK_RV ObjectRead::read(CK_OBJECT_HANDLE handle, bool check_listed)
                    ? CKR_OK
                    : CKR_OBJECT_HANDLE_INVALID;
     }
+    const std::uint64_t id = token_id(handle);
+    const CK_RV rv = read_token(id, check_listed);
+    if (rv != CKR_OK) {
+        return rv;
+    }
+    // A private object's handle from before the last C_Logout, or a handle
+    // made up from a number: not this object's.
+    return handle == token_handle(id, record_bool(view_, CKA_PRIVATE, true)) ? CKR_OK : CKR_OBJECT_HANDLE_INVALID;
+}
+
+CK_RV ObjectRead::read_listed(std::uint64_t id, CK_OBJECT_HANDLE *handle)
+{
+    const CK_RV rv = read_token(id, false);
+    if (rv == CKR_OK) {
+        *handle = token_handle(id, record_bool(view_, CKA_PRIVATE, true));
+    }
+    return rv;
+}
+
+CK_RV ObjectRead::read_token(std::uint64_t id, bool check_listed)
+{
     IndexPage page;
-    if (check_listed && (index_page_read(page_of(handle), &page) != PageRead::ok || !page.has(slot_of(handle)))) {
+    if (id == 0 || (check_listed && (index_page_read(page_of(id), &page) != PageRead::ok || !page.has(slot_of(id))))) {
         return CKR_OBJECT_HANDLE_INVALID;
     }
     char label[kLabelCapacity];
-    const std::size_t len = numbered_label(kObjectPrefix, handle, label);
+    const std::size_t len = numbered_label(kObjectPrefix, id, label);
     const Read read = record_.read(label, len);
     if (read != Read::ok) {
         report("token object", label, len, read == Read::missing ? "missing" : "unreadable");
@@ -174,7 +195,7 @@ CK_RV ObjectRead::read(CK_OBJECT_HANDLE handle, bool check_listed)
     return CKR_OK;
 }
 
-bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE handle, void *context), void *context)
+bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE id, void *context), void *context)
 {
     std::uint64_t first = 0;
     std::uint64_t end = 0;
@@ -192,7 +213,7 @@ bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE handle, void *context), void
         }
         for (std::uint32_t slot = 0; slot < page.used; ++slot) {
             const std::uint64_t id = id_at(number, slot);
-            if (page.has(slot) && id < kSessionObjectBit &&
+            if (page.has(slot) && id < kTokenIdLimit &&
                 !visit(static_cast<CK_OBJECT_HANDLE>(id), context)) {
                 return true;
             }

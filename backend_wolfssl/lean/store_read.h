@@ -61,9 +61,13 @@ class ObjectRead {
     // destroyed, or its record damaged: reported through the port's log).
     // check_listed false: the caller has just read the page that lists it.
     CK_RV read(CK_OBJECT_HANDLE handle, bool check_listed);
+    // A listed token object by its record number (for_each_listed), *handle
+    // set to its handle for this login.
+    CK_RV read_listed(std::uint64_t id, CK_OBJECT_HANDLE *handle);
     const RecordView &view() const { return view_; }
 
   private:
+    CK_RV read_token(std::uint64_t id, bool check_listed);
     PalRecord record_;
     RecordView view_;
 };
@@ -90,11 +94,12 @@ enum class HeadRead {
 // should be written again).
 HeadRead index_head_read(std::uint64_t *first, std::uint64_t *end, bool *from_copy);
 
-// Calls visit(handle) for each listed object in number order (the objects
+// Calls visit(id) for each listed object in number order (the object's
+// record number: token_handle() makes its handle) (the objects
 // on a damaged page are skipped and reported); stops early when visit
 // answers false. False when the index cannot be read (a head and its copy
 // damaged, or a newer format): then no object is listed.
-bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE handle, void *context), void *context);
+bool for_each_listed(bool (*visit)(CK_OBJECT_HANDLE id, void *context), void *context);
 
 } // namespace p11::lean
 

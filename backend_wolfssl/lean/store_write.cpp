@@ -150,9 +150,9 @@ CK_RV store_add(const NewRecord *records, std::size_t count, CK_OBJECT_HANDLE *h
         page = IndexPage();
         number = end++;
     }
-    // The handle is the object's number, which must fit a CK_OBJECT_HANDLE
-    // without the session objects' bit (a 32-bit device after 2^23 pages).
-    if (id_at(number, kIdsPerPage - 1) >= kSessionObjectBit) {
+    // The number must fit a handle's record-number bits (session_objects.h:
+    // 2^23 on a 32-bit device, 2^15 pages).
+    if (id_at(number, kIdsPerPage - 1) >= kTokenIdLimit) {
         return CKR_DEVICE_ERROR;
     }
     std::size_t written = 0;
@@ -184,7 +184,8 @@ CK_RV store_add(const NewRecord *records, std::size_t count, CK_OBJECT_HANDLE *h
 
 CK_RV store_remove(CK_OBJECT_HANDLE handle)
 {
-    if (handle == CK_INVALID_HANDLE) {
+    const std::uint64_t id = token_id(handle);
+    if (id == 0) {
         return CKR_OBJECT_HANDLE_INVALID;
     }
     StoreHold hold;
@@ -193,8 +194,8 @@ CK_RV store_remove(CK_OBJECT_HANDLE handle)
     if (hold.rv() != CKR_OK || !sync_head(&first, &end)) {
         return CKR_DEVICE_ERROR;
     }
-    const std::uint64_t number = page_of(handle);
-    const std::uint32_t slot = slot_of(handle);
+    const std::uint64_t number = page_of(id);
+    const std::uint32_t slot = slot_of(id);
     IndexPage page;
     // Outside the head's pages: C_InitToken moved the store on.
     const PageRead read = number >= first && number < end ? index_page_read(number, &page) : PageRead::missing;
@@ -212,7 +213,7 @@ CK_RV store_remove(CK_OBJECT_HANDLE handle)
     if (!listed_out) {
         return CKR_DEVICE_ERROR;
     }
-    (void)remove_object_record(handle); // a record left behind is reclaimed by the full backend's next load
+    (void)remove_object_record(id); // a record left behind is reclaimed by the full backend's next load
     return CKR_OK;
 }
 

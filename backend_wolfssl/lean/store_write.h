@@ -24,13 +24,15 @@ struct NewRecord {
 };
 
 // Stores `count` records (at most kIdsPerPage) listed by one page write, so
-// all of them or none become objects; handles[i] is records[i]'s.
+// all of them or none become objects; ids[i] is records[i]'s record number
+// (token_handle() in session_objects.h makes its handle).
 // CKR_DEVICE_ERROR (nothing listed, the records written so far removed) when
 // the PAL refused, the store lock could not be taken or the index cannot be
 // read; CKR_GENERAL_ERROR for more than a page.
-CK_RV store_add(const NewRecord *records, std::size_t count, CK_OBJECT_HANDLE *handles);
+CK_RV store_add(const NewRecord *records, std::size_t count, CK_OBJECT_HANDLE *ids);
 
-// Takes a listed object off its page, then removes its record.
+// Takes a listed object (its handle or record number) off its page, then
+// removes its record.
 // CKR_OBJECT_HANDLE_INVALID when no page lists it (any more);
 // CKR_DEVICE_ERROR when the page could not be read or written.
 CK_RV store_remove(CK_OBJECT_HANDLE handle);

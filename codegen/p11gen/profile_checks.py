@@ -60,7 +60,7 @@ LEAN_FUNCTIONS = ("C_Initialize", "C_Finalize", "C_GetInfo", "C_GetFunctionList"
                   "C_DigestInit", "C_Digest", "C_DigestUpdate", "C_DigestKey", "C_DigestFinal", "C_VerifyInit",
                   "C_Verify", "C_VerifyUpdate", "C_VerifyFinal", "C_GetFunctionStatus", "C_CancelFunction",
                   "C_SignInit", "C_Sign", "C_SignUpdate", "C_SignFinal", "C_SeedRandom", "C_GenerateRandom",
-                  "C_GenerateKeyPair", "C_DestroyObject")
+                  "C_GenerateKeyPair", "C_DestroyObject", "C_CreateObject")
 LEAN_EC = ["CKF_SIGN", "CKF_VERIFY", "CKF_EC_F_P", "CKF_EC_NAMEDCURVE", "CKF_EC_UNCOMPRESS"]
 # name: (flags it may have, smallest and largest key size)
 LEAN_MECHANISMS = {
@@ -142,10 +142,11 @@ def _check_lean(profile):
     if profile.storage_labels is not None:
         raise SpecError(profile.path, profile.functions_line,
                         "backend lean reads only a store that takes any label (storage.labels: any)")
-    for function, does in (("C_SignInit", "signs only with"), ("C_GenerateKeyPair", "makes only")):
+    for function, does in (("C_SignInit", "signs only with keys sealed"), ("C_GenerateKeyPair", "seals the keys it "
+                           "makes only"), ("C_CreateObject", "seals the keys it imports only")):
         if profile.has(function) and profile.storage_secrets != "device":
             raise SpecError(profile.path, profile.functions_line,
-                            f"backend lean {does} keys sealed under the device key: it makes no key from "
+                            f"backend lean {does} under the device key: it makes no key from "
                             "the PIN (storage.secrets: device)")
 
 

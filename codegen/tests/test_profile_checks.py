@@ -152,14 +152,21 @@ class LeanBackendTest(support.TempDirMixin, unittest.TestCase):
         self.assertEqual(self.load(GOOD).backend, "wolfssl")
 
     def test_a_function_the_lean_backend_lacks_is_refused(self):
-        text = LEAN.replace("functions: [", "functions: [CreateObject, ")
-        self.refused(text, "functions:", "backend lean implements no C_CreateObject")
+        text = LEAN.replace("functions: [", "functions: [CopyObject, ")
+        self.refused(text, "functions:", "backend lean implements no C_CopyObject")
 
     def test_a_lean_profile_signs_only_with_keys_sealed_under_the_device_key(self):
         signing = LEAN.replace("functions: [", "functions: [Sign, Random, ").replace("[CKF_VERIFY,", "[CKF_SIGN, CKF_VERIFY,")
         self.refused(signing, "functions:", "signs only with keys sealed under the device key")
         loaded = self.load(signing + "storage: {secrets: device}\n")
         self.assertTrue(loaded.has("C_SignInit") and loaded.has("C_GenerateRandom"))
+
+    def test_a_lean_profile_makes_and_imports_keys_only_sealed_under_the_device_key(self):
+        for family, words in (("GenerateKeyPair", "seals the keys it makes only under the device key"),
+                              ("CreateObject", "seals the keys it imports only under the device key")):
+            making = LEAN.replace("functions: [", f"functions: [{family}, ")
+            self.refused(making, "functions:", words)
+            self.assertTrue(self.load(making + "storage: {secrets: device}\n").has(f"C_{family}"))
 
     def test_a_mechanism_flag_or_size_the_lean_backend_lacks_is_refused(self):
         self.refused(LEAN.replace("[256, 256]", "[256, 384]"), "CKM_ECDSA", "takes key sizes 256 to 256, not 384")

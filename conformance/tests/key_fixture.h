@@ -390,6 +390,47 @@ class KeyTest : public ModuleTest {
         return Provision(tmpl, label, klass);
     }
 
+    // Install for a key the token may have no use for (no mechanism of the
+    // token could use it: `may_decline`): its C_CreateObject may then
+    // decline it with CKR_ATTRIBUTE_VALUE_INVALID or CKR_CURVE_NOT_SUPPORTED,
+    // and CK_INVALID_HANDLE comes back with *declined set to that code. Any
+    // other failure, or a decline of a key the token could use, fails the case.
+    CK_OBJECT_HANDLE InstallUnlessDeclined(Template &tmpl, const std::string &role, CK_OBJECT_CLASS klass,
+                                           bool may_decline, CK_RV *declined)
+    {
+        *declined = CKR_OK;
+        if (!ActiveProfile().Has("C_CreateObject")) {
+            return Install(tmpl, role, klass);
+        }
+        tmpl.Bool(CKA_TOKEN, false).Text(CKA_LABEL, Label(role, false));
+        CK_OBJECT_HANDLE handle = CK_INVALID_HANDLE;
+        const CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &handle);
+        if (may_decline && (rv == CKR_ATTRIBUTE_VALUE_INVALID || rv == CKR_CURVE_NOT_SUPPORTED)) {
+            *declined = rv;
+            skip_reason_ = "not applicable: the token declines the key (" + RvName(rv) +
+                           "), and no mechanism it offers could use it";
+            return CK_INVALID_HANDLE;
+        }
+        EXPECT_RV_OF("C_CreateObject(session_, template, count, &handle)", rv, CKR_OK);
+        return Keep(rv == CKR_OK ? handle : CK_INVALID_HANDLE);
+    }
+
+    // Does the token offer an RSA mechanism that needs a private key?
+    bool OffersRsaPrivateOperation()
+    {
+        const CK_MECHANISM_TYPE rsa[] = {CKM_RSA_PKCS,           CKM_RSA_X_509,      CKM_SHA256_RSA_PKCS,
+                                         CKM_SHA384_RSA_PKCS,    CKM_SHA512_RSA_PKCS, CKM_RSA_PKCS_PSS,
+                                         CKM_SHA256_RSA_PKCS_PSS, CKM_RSA_PKCS_OAEP};
+        for (CK_MECHANISM_TYPE type : rsa) {
+            CK_MECHANISM_INFO info{};
+            if (MechanismInfoOf(type, &info) &&
+                (info.flags & (CKF_SIGN | CKF_SIGN_RECOVER | CKF_DECRYPT | CKF_UNWRAP)) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // Install for several objects put at once (a key pair: one provisioning,
     // so neither handle goes stale): (template, role, class) each.
     struct Installed {

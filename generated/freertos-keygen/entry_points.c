@@ -290,6 +290,33 @@ P11_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
 }
 
 /* v2.40 §5.7 */
+P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount, CK_OBJECT_HANDLE *phObject)
+{
+    p11_session *session = NULL;
+    CK_RV rv;
+    if (!p11be_initialized()) {
+        return CKR_CRYPTOKI_NOT_INITIALIZED; /* v2.40 §5.1.6 */
+    }
+    P11_API_ENTER();
+    rv = p11be_session_acquire(hSession, &session); /* v2.40 §5.1.2, §5.1.7 */
+    if (rv != CKR_OK) {
+        return P11_API_LEAVE(rv);
+    }
+    if (!p11_buffer_ok(pTemplate, ulCount)) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    if (phObject == NULL) {
+        rv = CKR_ARGUMENTS_BAD; /* v2.40 §5.1.6 */
+        goto done;
+    }
+    rv = p11be_C_CreateObject(session, pTemplate, ulCount, phObject);
+done:
+    p11be_session_release(session);
+    return P11_API_LEAVE(rv);
+}
+
+/* v2.40 §5.7 */
 P11_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
 {
     p11_session *session = NULL;
@@ -909,16 +936,6 @@ P11_EXPORT CK_RV C_SetOperationState(CK_SESSION_HANDLE hSession, unsigned char *
     (void)ulOperationStateLen;
     (void)hEncryptionKey;
     (void)hAuthenticationKey;
-    return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-/* Outside the profile "freertos-keygen". */
-P11_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount, CK_OBJECT_HANDLE *phObject)
-{
-    (void)hSession;
-    (void)pTemplate;
-    (void)ulCount;
-    (void)phObject;
     return CKR_FUNCTION_NOT_SUPPORTED;
 }
 

@@ -31,6 +31,7 @@ CK_RV p11be_C_CloseAllSessions(CK_SLOT_ID slotID);
 CK_RV p11be_C_GetSessionInfo(p11_session *session, struct _CK_SESSION_INFO *pInfo);
 CK_RV p11be_C_Login(p11_session *session, CK_USER_TYPE userType, unsigned char *pPin, unsigned long ulPinLen);
 CK_RV p11be_C_Logout(p11_session *session);
+CK_RV p11be_C_CreateObject(p11_session *session, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount, CK_OBJECT_HANDLE *phObject);
 CK_RV p11be_C_DestroyObject(p11_session *session, CK_OBJECT_HANDLE hObject);
 CK_RV p11be_C_GetAttributeValue(p11_session *session, CK_OBJECT_HANDLE hObject, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount);
 CK_RV p11be_C_FindObjectsInit(p11_session *session, struct _CK_ATTRIBUTE *pTemplate, unsigned long ulCount);

@@ -25,6 +25,7 @@
 #define P11_PROFILE_HAS_C_GetSessionInfo 1
 #define P11_PROFILE_HAS_C_Login 1
 #define P11_PROFILE_HAS_C_Logout 1
+#define P11_PROFILE_HAS_C_CreateObject 1
 #define P11_PROFILE_HAS_C_DestroyObject 1
 #define P11_PROFILE_HAS_C_GetAttributeValue 1
 #define P11_PROFILE_HAS_C_FindObjectsInit 1

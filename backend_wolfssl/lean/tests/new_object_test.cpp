@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <random>
@@ -18,6 +19,7 @@
 #include "lean/new_object.h"
 #include "objects/attribute_rules.h"
 #include "objects/tests/test_certificate.h"
+#include "wolfcrypt.h"
 
 namespace {
 
@@ -44,6 +46,14 @@ Value P256Point(bool der)
         out[2] = 0x04;
     }
     return out;
+}
+
+// The first three bytes of the value's SHA-1 (v2.40 §4.6.3).
+Value CheckValueOf(const Value &value)
+{
+    unsigned char sha1[WC_SHA_DIGEST_SIZE];
+    EXPECT_EQ(0, wc_ShaHash(value.data(), static_cast<word32>(value.size()), sha1));
+    return Value(sha1, sha1 + 3);
 }
 
 // An OBJECT IDENTIFIER whose length byte reads 128: not short-form DER.
@@ -90,8 +100,8 @@ std::vector<Value> Candidates(CK_ATTRIBUTE_TYPE type)
         two.insert(two.end(), more.begin(), more.end());
         return {Ulong(CKM_ECDSA), two, {}, Bytes({1, 2, 3})};
     }
-    case CKA_CHECK_VALUE:
-        return {Bytes({1, 2, 3}), Bytes({1, 2}), {}};
+    case CKA_CHECK_VALUE: // the right one for a secret of 32 bytes 0x22 and for the certificate, then wrong ones
+        return {CheckValueOf(Value(32, 0x22)), CheckValueOf(cert), Bytes({1, 2, 3}), Bytes({1, 2}), {}};
     case CKA_WRAP_TEMPLATE:
     case CKA_UNWRAP_TEMPLATE:
         return {{}, Bytes({1})};
@@ -106,7 +116,11 @@ std::vector<Value> Candidates(CK_ATTRIBUTE_TYPE type)
     case CKA_PUBLIC_EXPONENT:
     case CKA_PRIVATE_EXPONENT:
     case CKA_PRIME_1:
-        return {Bytes({0x01, 0x00, 0x01}), {}};
+    case CKA_PRIME_2:
+    case CKA_EXPONENT_1:
+    case CKA_EXPONENT_2:
+    case CKA_COEFFICIENT:
+        return {Bytes({0x01, 0x00, 0x01}), Bytes({0x00, 0xc1, 0x01}), {}};
     case CKA_LABEL:
     case CKA_ID:
     case CKA_SUBJECT:
@@ -130,7 +144,7 @@ const CK_ATTRIBUTE_TYPE kTypes[] = {
     CKA_VERIFY_RECOVER, CKA_WRAP, CKA_WRAP_TEMPLATE, CKA_EC_PARAMS, CKA_EC_POINT, CKA_SENSITIVE, CKA_EXTRACTABLE,
     CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE, CKA_WRAP_WITH_TRUSTED, CKA_DECRYPT, CKA_SIGN, CKA_SIGN_RECOVER,
     CKA_UNWRAP, CKA_UNWRAP_TEMPLATE, CKA_ALWAYS_AUTHENTICATE, CKA_MODULUS, CKA_MODULUS_BITS, CKA_PUBLIC_EXPONENT,
-    CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_VALUE_LEN, CKA_HW_FEATURE_TYPE, CKA_MECHANISM_TYPE, 0x80001234UL};
+    CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1, CKA_EXPONENT_2, CKA_COEFFICIENT, CKA_VALUE_LEN, CKA_HW_FEATURE_TYPE, CKA_MECHANISM_TYPE, 0x80001234UL};
 
 struct Drawn {
     std::vector<Value> values;
@@ -153,16 +167,24 @@ void Draw(std::mt19937 &rng, bool generate, CK_OBJECT_CLASS implied_class, Drawn
     out->values.clear();
     out->tmpl.clear();
     out->values.reserve(40);
-    static const CK_OBJECT_CLASS kClasses[] = {CKO_PUBLIC_KEY, CKO_PRIVATE_KEY, CKO_CERTIFICATE, CKO_DATA};
-    const CK_OBJECT_CLASS klass = generate ? implied_class : kClasses[rng() % 4];
-    const CK_ULONG subtype = klass == CKO_CERTIFICATE ? CKC_X_509 : klass == CKO_DATA ? p11::kNoSubtype : CKK_EC;
+    struct Kind {
+        CK_OBJECT_CLASS klass;
+        CK_ULONG subtype;
+    };
+    static const Kind kKinds[] = {{CKO_PUBLIC_KEY, CKK_EC},     {CKO_PRIVATE_KEY, CKK_EC},
+                                  {CKO_CERTIFICATE, CKC_X_509}, {CKO_DATA, p11::kNoSubtype},
+                                  {CKO_PUBLIC_KEY, CKK_RSA},    {CKO_PRIVATE_KEY, CKK_RSA},
+                                  {CKO_SECRET_KEY, CKK_GENERIC_SECRET}};
+    const Kind kind = generate ? Kind{implied_class, CKK_EC} : kKinds[rng() % (sizeof kKinds / sizeof kKinds[0])];
+    const CK_OBJECT_CLASS klass = kind.klass;
+    const CK_ULONG subtype = kind.subtype;
     const p11::ClassTable *table = p11::table_for(klass, subtype);
     if (!generate && rng() % 5 != 0) {
         Add(out, CKA_CLASS, Ulong(klass), false);
         if (klass == CKO_CERTIFICATE) {
             Add(out, CKA_CERTIFICATE_TYPE, Ulong(CKC_X_509), false);
         } else if (klass != CKO_DATA) {
-            Add(out, CKA_KEY_TYPE, Ulong(CKK_EC), false);
+            Add(out, CKA_KEY_TYPE, Ulong(subtype), false);
         }
     }
     if (rng() % 3 != 0) {
@@ -209,7 +231,9 @@ std::string Describe(const std::vector<CK_ATTRIBUTE> &tmpl)
 {
     std::string out;
     for (const CK_ATTRIBUTE &a : tmpl) {
-        out += "{0x" + std::to_string(a.type) + ", len " + std::to_string(a.ulValueLen) +
+        char type[24];
+        std::snprintf(type, sizeof type, "0x%lx", static_cast<unsigned long>(a.type));
+        out += std::string("{") + type + ", len " + std::to_string(a.ulValueLen) +
                (a.pValue == nullptr ? ", NULL" : "") + "} ";
     }
     return out;
@@ -243,8 +267,8 @@ void Compare(bool generate, CK_OBJECT_CLASS implied_class, int rounds, unsigned 
     // The draw must reach the accepting paths too, not only the refusals.
     EXPECT_GT(ok, rounds / 20) << "templates accepted by both";
     if (!generate) {
-        for (CK_ULONG klass : {CKO_PUBLIC_KEY, CKO_PRIVATE_KEY, CKO_CERTIFICATE, CKO_DATA}) {
-            EXPECT_GT(accepted[klass], rounds / 100) << "templates of class " << klass << " accepted";
+        for (CK_ULONG klass : {CKO_PUBLIC_KEY, CKO_PRIVATE_KEY, CKO_CERTIFICATE, CKO_DATA, CKO_SECRET_KEY}) {
+            EXPECT_GT(accepted[klass], rounds / 200) << "templates of class " << klass << " accepted";
         }
     }
 }
@@ -261,7 +285,7 @@ TEST(LeanNewObject, GenerateTemplatesOfAnEcPrivateKeyGetTheFullBackendsAnswer)
 
 TEST(LeanNewObject, CreateTemplatesGetTheFullBackendsAnswer)
 {
-    Compare(false, 0, 40000, 3);
+    Compare(false, 0, 60000, 3);
 }
 
 TEST(LeanNewObject, SecretPartsAreSplitOffForTheBox)
