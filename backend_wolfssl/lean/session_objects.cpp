@@ -21,8 +21,6 @@ struct Entry {
 // Without a profile limit, as many as a device could sensibly hold.
 constexpr CK_ULONG kUnlimitedCapacity = 256;
 
-CK_OBJECT_HANDLE g_epoch = 1; // of private token objects' handles, never 0
-
 Entry *g_entries = nullptr;
 CK_ULONG g_capacity = 0;
 CK_ULONG g_count = 0;
@@ -51,16 +49,6 @@ void release(Entry &entry)
 }
 
 } // namespace
-
-CK_OBJECT_HANDLE token_handle(std::uint64_t id, bool is_private)
-{
-    return static_cast<CK_OBJECT_HANDLE>(id) | (is_private ? g_epoch << kTokenIdBits : 0);
-}
-
-void private_handles_expire()
-{
-    g_epoch = g_epoch % ((CK_OBJECT_HANDLE{1} << kEpochBits) - 1) + 1;
-}
 
 CK_RV session_object_add(CK_SESSION_HANDLE owner, std::uint8_t *record, std::size_t len, CK_OBJECT_HANDLE *out)
 {

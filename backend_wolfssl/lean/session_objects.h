@@ -12,34 +12,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "lean/object_handles.h"
 #include "pkcs11.h"
 
 namespace p11::lean {
 
-inline constexpr CK_OBJECT_HANDLE kSessionObjectBit = ~(~static_cast<CK_OBJECT_HANDLE>(0) >> 1);
-
-// A token object's handle: its record number in the low kTokenIdBits and,
-// for a private object, the login epoch it was handed out in above them
-// (v2.40 §5.6: C_Logout invalidates the handles of private objects, "even if
-// a user is later logged back into the token"). The epoch counts logouts
-// from 1 and wraps after 255 (a CK_ULONG of 32 bits) or 65535.
-inline constexpr unsigned kEpochBits = sizeof(CK_OBJECT_HANDLE) >= 8 ? 16 : 8;
-inline constexpr unsigned kTokenIdBits = 8 * sizeof(CK_OBJECT_HANDLE) - 1 - kEpochBits;
-inline constexpr std::uint64_t kTokenIdLimit = std::uint64_t{1} << kTokenIdBits; // record numbers below it
-
-CK_OBJECT_HANDLE token_handle(std::uint64_t id, bool is_private);
-inline std::uint64_t token_id(CK_OBJECT_HANDLE handle)
-{
-    return handle & (kTokenIdLimit - 1);
-}
-// At C_Logout: every handle of a private object handed out so far dies.
-void private_handles_expire();
-
-inline bool is_session_object(CK_OBJECT_HANDLE handle)
-{
-    return (handle & kSessionObjectBit) != 0;
-}
-
+// Made only by a profile that creates or generates objects (sources.cmake
+// defines P11_LEAN_SESSION_OBJECTS then).
+#if P11_LEAN_SESSION_OBJECTS
 // Takes the record (allocated with p11_port_malloc; freed here on failure).
 // CKR_OK; CKR_DEVICE_MEMORY when the table is full; CKR_HOST_MEMORY.
 CK_RV session_object_add(CK_SESSION_HANDLE owner, std::uint8_t *record, std::size_t len, CK_OBJECT_HANDLE *out);
@@ -61,6 +41,25 @@ CK_ULONG session_object_count();
 
 // visit(handle) for each in creation order, until it answers false.
 void session_objects_for_each(bool (*visit)(CK_OBJECT_HANDLE handle, void *context), void *context);
+
+#else
+// A profile that makes no object has none: nothing to find, read or drop.
+inline bool session_object_record(CK_OBJECT_HANDLE, const std::uint8_t **, std::size_t *)
+{
+    return false;
+}
+inline bool session_object_remove(CK_OBJECT_HANDLE)
+{
+    return false;
+}
+inline void session_objects_drop(CK_SESSION_HANDLE) {}
+inline void session_objects_drop_private() {}
+inline CK_ULONG session_object_count()
+{
+    return 0;
+}
+inline void session_objects_for_each(bool (*)(CK_OBJECT_HANDLE, void *), void *) {}
+#endif
 
 } // namespace p11::lean
 

@@ -27,7 +27,6 @@ function(p11_lean_backend_for_settings settings generated out)
     ${dir}/lean_mechanisms.cpp
     ${dir}/lean_token.cpp
     ${dir}/record_view.cpp
-    ${dir}/session_objects.cpp
     ${dir}/store_read.cpp
     ${dir}/token_record_patch.cpp
     # shared with the full backend: the formats and the PIN check
@@ -62,7 +61,7 @@ function(p11_lean_backend_for_settings settings generated out)
     set(makes ON)
   endif()
   if(makes)
-    list(APPEND sources ${dir}/new_object.cpp ${dir}/new_object_store.cpp ${dir}/record_write.cpp
+    list(APPEND sources ${dir}/session_objects.cpp ${dir}/new_object.cpp ${dir}/new_object_store.cpp ${dir}/record_write.cpp
          ${dir}/store_write.cpp ${dir}/../objects/attribute_tables.cpp)
     set(seals ON)
   endif()
@@ -89,6 +88,9 @@ function(p11_lean_backend_for_settings settings generated out)
   if(C_CreateObject IN_LIST has)
     target_compile_definitions(${target} PRIVATE P11_LEAN_CREATES=1)
   endif()
+  if(makes)
+    target_compile_definitions(${target} PRIVATE P11_LEAN_SESSION_OBJECTS=1)
+  endif()
   set_target_properties(${target} PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF
                         P11_LEAN ON)
 endfunction()
@@ -113,6 +115,6 @@ if(BUILD_TESTING AND NOT P11_FIRMWARE)
     ${PROJECT_SOURCE_DIR}/port)
   target_link_libraries(p11_lean_record_test PRIVATE
     p11_backend_wolfssl p11_pal_memory p11_warnings GTest::gtest_main Threads::Threads)
-  target_compile_definitions(p11_lean_record_test PRIVATE P11_LEAN_CREATES=1)
+  target_compile_definitions(p11_lean_record_test PRIVATE P11_LEAN_CREATES=1 P11_LEAN_SESSION_OBJECTS=1)
   gtest_discover_tests(p11_lean_record_test TEST_PREFIX "backend.lean.")
 endif()

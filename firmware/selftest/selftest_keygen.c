@@ -2,9 +2,10 @@
  * freertos-keygen, the lean backend) on a fresh flash: log in with the
  * default PIN, generate the P-256 pair under FreeRTOS's labels (the private
  * value sealed under the device key), sign a handshake hash and verify it,
- * make and destroy a session pair and a second token pair, hash and draw
- * random numbers; then a reboot: the device pair found again and signing,
- * the destroyed pair gone. The port's device key comes from the hardware
+ * import the certificate the CA issued for it, make and destroy a session
+ * pair and a second token pair, hash and draw random numbers; then a
+ * reboot: the device pair found again and signing, the certificate's bytes
+ * unchanged, the destroyed pair gone. The port's device key comes from the hardware
  * (its unique key); this image's is a fixed test key. */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 static const char kPrivLabel[] = "Device Priv TLS Key";
 static const char kPubLabel[] = "Device Pub TLS Key";
+static const char kCertLabel[] = "Device Cert";
 static const char kClaimPrivLabel[] = "Claim Priv Key";
 static const char kClaimPubLabel[] = "Claim Pub Key";
 static CK_UTF8CHAR kUserPin[] = "0000"; /* configPKCS11_DEFAULT_USER_PIN */
@@ -84,6 +86,26 @@ static CK_RV generate(CK_SESSION_HANDLE session, const char *pub_label, const ch
     return C_GenerateKeyPair(session, &keygen, pub_template, 4, priv_template, 4, pub, priv);
 }
 
+static void import_certificate(CK_SESSION_HANDLE session)
+{
+    CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
+    CK_CERTIFICATE_TYPE x509 = CKC_X_509;
+    CK_BBOOL yes = CK_TRUE;
+    CK_ATTRIBUTE cert_template[] = {
+        {CKA_CLASS, &cert_class, sizeof cert_class},
+        {CKA_CERTIFICATE_TYPE, &x509, sizeof x509},
+        {CKA_TOKEN, &yes, sizeof yes},
+        {CKA_LABEL, (void *)kCertLabel, sizeof kCertLabel - 1},
+        {CKA_VALUE, (void *)selftest_certificate, selftest_certificate_len},
+    };
+    CK_OBJECT_HANDLE cert = CK_INVALID_HANDLE;
+    EXPECT_OK(C_CreateObject(session, cert_template, 5, &cert));
+    /* A truncated certificate is no certificate. */
+    cert_template[4].ulValueLen = selftest_certificate_len - 1;
+    CK_OBJECT_HANDLE bad = CK_INVALID_HANDLE;
+    EXPECT_RV(C_CreateObject(session, cert_template, 5, &bad), CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
 static void provision(CK_SESSION_HANDLE session)
 {
     CK_OBJECT_HANDLE pub = CK_INVALID_HANDLE;
@@ -92,6 +114,7 @@ static void provision(CK_SESSION_HANDLE session)
     EXPECT_OK(generate(session, kPubLabel, kPrivLabel, CK_TRUE, &pub, &priv));
     keygen_instructions = selftest_count_instructions();
     sign_and_verify(session, priv, pub);
+    import_certificate(session);
 
     /* A session pair: signs, and goes when destroyed. */
     CK_OBJECT_HANDLE session_pub = CK_INVALID_HANDLE;
@@ -132,6 +155,13 @@ static void find_again(CK_SESSION_HANDLE session)
     if (priv != CK_INVALID_HANDLE && pub != CK_INVALID_HANDLE) {
         sign_and_verify(session, priv, pub);
     }
+    CK_OBJECT_HANDLE cert = selftest_find(session, CKO_CERTIFICATE, kCertLabel, &count);
+    EXPECT_TRUE(count == 1);
+    unsigned char value[1024];
+    CK_ATTRIBUTE read = {CKA_VALUE, value, sizeof value};
+    EXPECT_OK(C_GetAttributeValue(session, cert, &read, 1));
+    EXPECT_TRUE(read.ulValueLen == selftest_certificate_len &&
+                memcmp(value, selftest_certificate, selftest_certificate_len) == 0);
     (void)selftest_find(session, CKO_PRIVATE_KEY, kClaimPrivLabel, &count);
     EXPECT_TRUE(count == 0); /* destroyed before the reboot */
     (void)selftest_find(session, CKO_PUBLIC_KEY, kClaimPubLabel, &count);
