@@ -23,18 +23,6 @@ const CK_BBOOL kTrueValue = CK_TRUE;
 const CK_BBOOL kFalseValue = CK_FALSE;
 const CK_ULONG kZero = 0;
 
-constexpr std::size_t kCheckValueLen = 3;
-
-bool all_digits(const std::uint8_t *p, std::size_t n)
-{
-    for (std::size_t i = 0; i < n; ++i) {
-        if (p[i] < '0' || p[i] > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
 // A well-formed DER OBJECT IDENTIFIER (crypto/ec_params.cpp's rule): a
 // named curve, supported or not.
 bool is_named_curve(const std::uint8_t *p, std::size_t n)
@@ -116,62 +104,42 @@ CK_RV NewObject::take(const Rule &rule, const CK_ATTRIBUTE &given)
     const void *value = p;
     CK_ULONG len = given.ulValueLen;
     bool ok = true;
-    switch (rule.kind) {
-    case Kind::boolean:
-        // Stored as exactly CK_TRUE or CK_FALSE so finds compare bytes.
-        ok = n == sizeof(CK_BBOOL);
-        value = ok && p[0] != CK_FALSE ? &kTrueValue : &kFalseValue;
-        break;
-    case Kind::ulong:
-        ok = n == sizeof(CK_ULONG);
-        break;
-    case Kind::bytes:
-        break;
-    case Kind::date:
-        ok = n == 0 || (n == sizeof(CK_DATE) && all_digits(p, n));
-        break;
-    case Kind::mechanisms:
-        ok = n % sizeof(CK_MECHANISM_TYPE) == 0;
-        break;
-    case Kind::big_integer:
-    case Kind::secret:
-        ok = n > 0;
-        break;
-    case Kind::ec_params:
-        if (!is_p256_params(p, n)) {
-            return is_named_curve(p, n) ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID;
+    if (form_checked(rule.kind, p, n, &ok)) {
+        if (ok && rule.kind == Kind::boolean) {
+            // Stored as exactly CK_TRUE or CK_FALSE so finds compare bytes.
+            value = p[0] != CK_FALSE ? &kTrueValue : &kFalseValue;
         }
-        break;
-    case Kind::ec_point: {
-        const std::uint8_t *raw = p256_raw_point(p, n);
-        if (raw == nullptr) {
-            return CKR_ATTRIBUTE_VALUE_INVALID;
+    } else {
+        switch (rule.kind) {
+        case Kind::ec_params:
+            if (!is_p256_params(p, n)) {
+                return is_named_curve(p, n) ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID;
+            }
+            break;
+        case Kind::ec_point: {
+            const std::uint8_t *raw = p256_raw_point(p, n);
+            if (raw == nullptr) {
+                return CKR_ATTRIBUTE_VALUE_INVALID;
+            }
+            point_[0] = 0x04; // stored as the DER OCTET STRING
+            point_[1] = kP256Point;
+            std::memmove(point_ + 2, raw, kP256Point);
+            value = point_;
+            len = sizeof point_;
+            break;
         }
-        point_[0] = 0x04; // stored as the DER OCTET STRING
-        point_[1] = kP256Point;
-        std::memmove(point_ + 2, raw, kP256Point);
-        value = point_;
-        len = sizeof point_;
-        break;
-    }
-    case Kind::ec_scalar:
-        ok = n > 0 && n <= 48; // any supported curve's, checked against the curve in finish()
-        break;
-    case Kind::certificate: {
+        case Kind::certificate: {
 #if P11_LEAN_CREATES
-        CertificateFields fields;
-        ok = parse_certificate(p, n, &fields);
+            CertificateFields fields;
+            ok = parse_certificate(p, n, &fields);
 #else
-        ok = false; // only C_CreateObject makes certificates
+            ok = false; // only C_CreateObject makes certificates
 #endif
-        break;
-    }
-    case Kind::no_template:
-        ok = n == 0; // no wrapping mechanism here: a template could never apply
-        break;
-    case Kind::check_value:
-        ok = n == kCheckValueLen; // compared with the computed one in finish()
-        break;
+            break;
+        }
+        default: // form_checked took the others
+            break;
+        }
     }
     if (!ok) {
         return CKR_ATTRIBUTE_VALUE_INVALID;

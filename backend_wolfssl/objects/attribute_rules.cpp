@@ -27,11 +27,6 @@ const ClassTable *table_of(const AttributeSet &attrs)
     return table_for(klass, sub == 0 ? kNoSubtype : attrs.ulong_or(sub, kNoSubtype));
 }
 
-bool all_digits(const unsigned char *p, std::size_t n)
-{
-    return std::all_of(p, p + n, [](unsigned char c) { return c >= '0' && c <= '9'; });
-}
-
 // Checks one template value against its row; writes the form to store.
 CK_RV check_value(const Rule &rule, const CK_ATTRIBUTE &attr, Bytes *value)
 {
@@ -41,29 +36,18 @@ CK_RV check_value(const Rule &rule, const CK_ATTRIBUTE &attr, Bytes *value)
         return CKR_ATTRIBUTE_VALUE_INVALID;
     }
     bool ok = true;
-    switch (rule.kind) {
-    case Kind::boolean:
-        // Stored as exactly CK_TRUE or CK_FALSE so finds compare bytes.
-        if (n != sizeof(CK_BBOOL)) {
-            return CKR_ATTRIBUTE_VALUE_INVALID;
+    if (form_checked(rule.kind, p, n, &ok)) {
+        if (ok && rule.kind == Kind::boolean) {
+            // Stored as exactly CK_TRUE or CK_FALSE so finds compare bytes.
+            value->assign(1, p[0] != CK_FALSE ? CK_TRUE : CK_FALSE);
+            return CKR_OK;
         }
-        value->assign(1, p[0] != CK_FALSE ? CK_TRUE : CK_FALSE);
-        return CKR_OK;
-    case Kind::ulong:
-        ok = n == sizeof(CK_ULONG);
-        break;
-    case Kind::bytes:
-        break;
-    case Kind::date:
-        ok = n == 0 || (n == sizeof(CK_DATE) && all_digits(p, n));
-        break;
-    case Kind::mechanisms:
-        ok = n % sizeof(CK_MECHANISM_TYPE) == 0;
-        break;
-    case Kind::big_integer:
-    case Kind::secret:
-        ok = n > 0;
-        break;
+        if (ok) {
+            value->assign(p, p + n);
+        }
+        return ok ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    switch (rule.kind) {
     case Kind::ec_params:
         if (ec_curve_from_params(p, n) == nullptr) {
             return ec_params_is_named_curve(p, n) ? CKR_CURVE_NOT_SUPPORTED : CKR_ATTRIBUTE_VALUE_INVALID;
@@ -71,19 +55,12 @@ CK_RV check_value(const Rule &rule, const CK_ATTRIBUTE &attr, Bytes *value)
         break;
     case Kind::ec_point:
         return ec_point_normalize(p, n, value) != nullptr ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
-    case Kind::ec_scalar:
-        ok = n > 0 && n <= kEcMaxFieldBytes;
-        break;
     case Kind::certificate: {
         CertificateFields fields;
         ok = parse_certificate(p, n, &fields);
         break;
     }
-    case Kind::no_template:
-        ok = n == 0; // no wrapping mechanism here: a template could never apply
-        break;
-    case Kind::check_value:
-        ok = n == kCheckValueSize; // compared with the computed one in finish_class
+    default: // form_checked took the others
         break;
     }
     if (!ok) {

@@ -52,4 +52,43 @@ bool is_key(CK_OBJECT_CLASS klass)
     return klass == CKO_PUBLIC_KEY || klass == CKO_PRIVATE_KEY || klass == CKO_SECRET_KEY;
 }
 
+bool form_checked(Kind kind, const unsigned char *value, std::size_t len, bool *ok)
+{
+    switch (kind) {
+    case Kind::boolean:
+        *ok = len == sizeof(CK_BBOOL);
+        return true;
+    case Kind::ulong:
+        *ok = len == sizeof(CK_ULONG);
+        return true;
+    case Kind::bytes:
+        *ok = true;
+        return true;
+    case Kind::date:
+        *ok = len == 0 || len == sizeof(CK_DATE);
+        for (std::size_t i = 0; *ok && i < len; ++i) {
+            *ok = value[i] >= '0' && value[i] <= '9';
+        }
+        return true;
+    case Kind::mechanisms:
+        *ok = len % sizeof(CK_MECHANISM_TYPE) == 0;
+        return true;
+    case Kind::big_integer:
+    case Kind::secret:
+        *ok = len > 0;
+        return true;
+    case Kind::ec_scalar:
+        *ok = len > 0 && len <= 48; // checked against the key's own curve later
+        return true;
+    case Kind::no_template:
+        *ok = len == 0; // no wrapping mechanism here: a template could never apply
+        return true;
+    case Kind::check_value:
+        *ok = len == 3; // compared with the computed one once the value is known
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace p11

@@ -313,6 +313,13 @@ const ClassTable *table_for(CK_OBJECT_CLASS klass, CK_ULONG subtype);
 const Rule *find_rule(const ClassTable &table, CK_ATTRIBUTE_TYPE type);
 bool is_key(CK_OBJECT_CLASS klass);
 
+// The form of a value (its length, and for dates its digits) for the kinds
+// that need no parser and no curve: boolean, ulong, bytes, date, mechanisms,
+// big_integer, secret, ec_scalar (up to P-384's 48 bytes), no_template and
+// check_value (3 bytes). False for the other kinds, whose checks are each
+// backend's own.
+bool form_checked(Kind kind, const unsigned char *value, std::size_t len, bool *ok);
+
 } // namespace p11
 
 #endif // P11_BACKEND_OBJECTS_ATTRIBUTE_TABLES_H
