@@ -65,6 +65,14 @@ unsigned long long selftest_count_instructions_wide(void);
 /* Prints a 64-bit count in decimal (newlib-nano's printf has no %llu). */
 void selftest_print_wide(unsigned long long value);
 
+/* C_Initialize, the one slot, a R/W session, and C_Login as the user with
+ * FreeRTOS's default PIN ("0000"); *login_instructions: that C_Login's. */
+CK_SESSION_HANDLE selftest_open_logged_in(unsigned long *login_instructions);
+
+/* Raw ECDSA over SHA-256("abc") with the private key, checked with the
+ * public one (EXPECT_VERIFIES); returns the C_Sign's instructions. */
+unsigned long selftest_sign_and_verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE priv, CK_OBJECT_HANDLE pub);
+
 /* Reads a whole file of the build machine (semihosting) into a new buffer. */
 unsigned char *selftest_read_file(const char *path, size_t *len);
 

@@ -19,7 +19,6 @@ static const char kPubLabel[] = "Device Pub TLS Key";
 static const char kCertLabel[] = "Device Cert";
 static const char kClaimPrivLabel[] = "Claim Priv Key";
 static const char kClaimPubLabel[] = "Claim Pub Key";
-static CK_UTF8CHAR kUserPin[] = "0000"; /* configPKCS11_DEFAULT_USER_PIN */
 
 static unsigned long login_instructions;
 static unsigned long sign_instructions;   /* one ECDSA P-256 C_Sign (the TLS handshake's) */
@@ -33,34 +32,12 @@ CK_RV PKCS11_PAL_GetDeviceKey(CK_BYTE_PTR key, CK_ULONG key_len)
     return CKR_OK;
 }
 
-static CK_SESSION_HANDLE open_logged_in(void)
-{
-    CK_SLOT_ID slots[2];
-    CK_ULONG slot_count = 2;
-    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-    EXPECT_OK(C_Initialize(NULL));
-    EXPECT_OK(C_GetSlotList(CK_TRUE, slots, &slot_count));
-    EXPECT_TRUE(slot_count == 1);
-    EXPECT_OK(C_OpenSession(slots[0], CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &session));
-    selftest_count_start();
-    EXPECT_OK(C_Login(session, CKU_USER, kUserPin, sizeof kUserPin - 1));
-    login_instructions = selftest_count_instructions();
-    return session;
-}
-
 static void sign_and_verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE priv, CK_OBJECT_HANDLE pub)
 {
-    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
-    unsigned char signature[64];
-    CK_ULONG signature_len = sizeof signature;
-    EXPECT_OK(C_SignInit(session, &ecdsa, priv));
-    selftest_count_start();
-    EXPECT_OK(C_Sign(session, (CK_BYTE_PTR)selftest_abc_sha256, 32, signature, &signature_len));
+    const unsigned long instructions = selftest_sign_and_verify(session, priv, pub);
     if (sign_instructions == 0) {
-        sign_instructions = selftest_count_instructions();
+        sign_instructions = instructions;
     }
-    EXPECT_TRUE(signature_len == 64);
-    EXPECT_VERIFIES(session, CKM_ECDSA, pub, selftest_abc_sha256, 32, signature, signature_len, 10);
 }
 
 /* A P-256 pair under the two labels, token or session objects. */
@@ -174,12 +151,12 @@ int selftest_run(void)
 {
     EXPECT_TRUE(flash_sim_reset(NULL) == 0);
     selftest_heap_mark();
-    CK_SESSION_HANDLE session = open_logged_in();
+    CK_SESSION_HANDLE session = selftest_open_logged_in(&login_instructions);
     provision(session);
     EXPECT_OK(C_Finalize(NULL));
 
     EXPECT_TRUE(selftest_reboot() == 0);
-    session = open_logged_in();
+    session = selftest_open_logged_in(&login_instructions);
     find_again(session);
     EXPECT_OK(C_Finalize(NULL));
     printf("selftest-measure login %lu sign %lu keygen %lu\n", login_instructions, sign_instructions,

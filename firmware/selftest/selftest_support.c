@@ -275,3 +275,33 @@ unsigned char *selftest_read_file(const char *path, size_t *len)
     *len = used;
     return data;
 }
+
+CK_SESSION_HANDLE selftest_open_logged_in(unsigned long *login_instructions)
+{
+    static CK_UTF8CHAR user_pin[] = "0000"; /* configPKCS11_DEFAULT_USER_PIN */
+    CK_SLOT_ID slots[2];
+    CK_ULONG slot_count = 2;
+    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+    EXPECT_OK(C_Initialize(NULL));
+    EXPECT_OK(C_GetSlotList(CK_TRUE, slots, &slot_count));
+    EXPECT_TRUE(slot_count == 1);
+    EXPECT_OK(C_OpenSession(slots[0], CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &session));
+    selftest_count_start();
+    EXPECT_OK(C_Login(session, CKU_USER, user_pin, sizeof user_pin - 1));
+    *login_instructions = selftest_count_instructions();
+    return session;
+}
+
+unsigned long selftest_sign_and_verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE priv, CK_OBJECT_HANDLE pub)
+{
+    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
+    unsigned char signature[64];
+    CK_ULONG signature_len = sizeof signature;
+    EXPECT_OK(C_SignInit(session, &ecdsa, priv));
+    selftest_count_start();
+    EXPECT_OK(C_Sign(session, (CK_BYTE_PTR)selftest_abc_sha256, 32, signature, &signature_len));
+    const unsigned long instructions = selftest_count_instructions();
+    EXPECT_TRUE(signature_len == 64);
+    EXPECT_VERIFIES(session, CKM_ECDSA, pub, selftest_abc_sha256, 32, signature, signature_len, 10);
+    return instructions;
+}

@@ -13,42 +13,16 @@
 static const char kPrivLabel[] = "Device Priv TLS Key";
 static const char kPubLabel[] = "Device Pub TLS Key";
 static const char kCertLabel[] = "Device Cert";
-static CK_UTF8CHAR kUserPin[] = "0000"; /* configPKCS11_DEFAULT_USER_PIN */
 
 static unsigned long login_instructions;
 static unsigned long sign_instructions; /* one ECDSA P-256 C_Sign (the TLS handshake's) */
 
-static CK_SESSION_HANDLE open_logged_in(void)
-{
-    CK_SLOT_ID slots[2];
-    CK_ULONG slot_count = 2;
-    CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
-    EXPECT_OK(C_Initialize(NULL));
-    EXPECT_OK(C_GetSlotList(CK_TRUE, slots, &slot_count));
-    EXPECT_TRUE(slot_count == 1);
-    EXPECT_OK(C_OpenSession(slots[0], CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &session));
-    selftest_count_start();
-    EXPECT_OK(C_Login(session, CKU_USER, kUserPin, sizeof kUserPin - 1));
-    login_instructions = selftest_count_instructions();
-    return session;
-}
-
 static void sign_and_verify(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE priv, CK_OBJECT_HANDLE pub)
 {
-    CK_MECHANISM ecdsa = {CKM_ECDSA, NULL, 0};
-    unsigned char signature[64];
-    CK_ULONG signature_len = sizeof signature;
-    unsigned char digest[32];
-    memcpy(digest, selftest_abc_sha256, sizeof digest);
-
-    EXPECT_OK(C_SignInit(session, &ecdsa, priv));
-    selftest_count_start();
-    EXPECT_OK(C_Sign(session, digest, sizeof digest, signature, &signature_len));
+    const unsigned long instructions = selftest_sign_and_verify(session, priv, pub);
     if (sign_instructions == 0) {
-        sign_instructions = selftest_count_instructions();
+        sign_instructions = instructions;
     }
-    EXPECT_TRUE(signature_len == 64);
-    EXPECT_VERIFIES(session, CKM_ECDSA, pub, digest, sizeof digest, signature, signature_len, 10);
 }
 
 /* SHA-256 of "abc" through C_DigestInit with this mechanism, then C_Digest. */
@@ -172,7 +146,7 @@ int selftest_run(void)
 {
     EXPECT_TRUE(flash_sim_reset(NULL) == 0);
     selftest_heap_mark();
-    CK_SESSION_HANDLE session = open_logged_in();
+    CK_SESSION_HANDLE session = selftest_open_logged_in(&login_instructions);
     provision(session);
     digest_abc(session);
     digest_with_junk_parameters(session);
@@ -180,7 +154,7 @@ int selftest_run(void)
     EXPECT_OK(C_Finalize(NULL));
 
     EXPECT_TRUE(selftest_reboot() == 0);
-    session = open_logged_in();
+    session = selftest_open_logged_in(&login_instructions);
     find_again(session);
     EXPECT_OK(C_Finalize(NULL));
     /* The second login's: the first one also created the token key. */
