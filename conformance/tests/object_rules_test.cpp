@@ -178,5 +178,30 @@ P11_CASE(ManyTokenObjects, ThreeHundredCreatedTheFirst256DestroyedTheRestFoundAf
     CreateDestroyAndFindAgain("Bulk", 300, [](int i) { return i < 256; }, "the first 256");
 }
 
+// v2.40 §4.6.3: CKA_VALUE of an X.509 certificate is its encoding; bytes
+// that are no certificate are a value the token must not take (§5.1.6
+// CKR_ATTRIBUTE_VALUE_INVALID), whether cut short, one byte longer, or no DER.
+P11_CASE(ObjectRules, ACertificateValueThatIsNoCertificateIsAttributeValueInvalid, .group = "objects",
+         .functions = "C_CreateObject", .section = "v2.40 §4.6.3 X.509 public key certificate objects")
+{
+    const Certificate cert = SelfSignedCertificate("p11conform malformed");
+    ByteVector cut(cert.der.begin(), cert.der.end() - 1);
+    ByteVector longer = cert.der;
+    longer.push_back(0x00);
+    const ByteVector not_der = {'n', 'o', 't', ' ', 'a', ' ', 'c', 'e', 'r', 't'};
+    for (const ByteVector *value : std::vector<const ByteVector *>{&cut, &longer, &not_der}) {
+        Template tmpl;
+        tmpl.Ulong(CKA_CLASS, CKO_CERTIFICATE).Ulong(CKA_CERTIFICATE_TYPE, CKC_X_509).Bool(CKA_TOKEN, false);
+        tmpl.Bytes(CKA_SUBJECT, cert.subject).Bytes(CKA_VALUE, *value).Text(CKA_LABEL, Label("Device Cert"));
+        CK_OBJECT_HANDLE object = CK_INVALID_HANDLE;
+        const CK_RV rv = fl()->C_CreateObject(session_, tmpl.data(), tmpl.size(), &object);
+        if (rv == CKR_OK) {
+            Keep(object);
+        }
+        EXPECT_TRUE(RvIsOneOf(rv, {CKR_ATTRIBUTE_VALUE_INVALID}))
+            << "a CKA_VALUE of " << value->size() << " bytes that is no DER certificate";
+    }
+}
+
 } // namespace
 } // namespace p11conf
