@@ -23,6 +23,18 @@ const CK_BBOOL kTrueValue = CK_TRUE;
 const CK_BBOOL kFalseValue = CK_FALSE;
 const CK_ULONG kZero = 0;
 
+// set() never drops an attribute: every row of the longest table, and the
+// CKA_EC_POINT a generated private key also keeps (api_keygen.cpp's form).
+constexpr std::size_t longest_table()
+{
+    std::size_t longest = 0;
+    for (const ClassTable &table : kTables) {
+        longest = table.count > longest ? table.count : longest;
+    }
+    return longest;
+}
+static_assert(longest_table() + 1 <= NewObject::kCapacity, "NewObject holds every attribute of any class");
+
 // A well-formed DER OBJECT IDENTIFIER (crypto/ec_params.cpp's rule): a
 // named curve, supported or not.
 bool is_named_curve(const std::uint8_t *p, std::size_t n)
