@@ -117,7 +117,7 @@ CK_RV NewObject::take(const Rule &rule, const CK_ATTRIBUTE &given)
     CK_ULONG len = given.ulValueLen;
     bool ok = true;
     if (form_checked(rule.kind, p, n, &ok)) {
-        if (ok && rule.kind == Kind::boolean) {
+        if (ok && rule.kind == Kind::boolean && p != nullptr) { // one byte: never NULL here
             // Stored as exactly CK_TRUE or CK_FALSE so finds compare bytes.
             value = p[0] != CK_FALSE ? &kTrueValue : &kFalseValue;
         }

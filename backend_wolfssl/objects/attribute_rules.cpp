@@ -37,7 +37,7 @@ CK_RV check_value(const Rule &rule, const CK_ATTRIBUTE &attr, Bytes *value)
     }
     bool ok = true;
     if (form_checked(rule.kind, p, n, &ok)) {
-        if (ok && rule.kind == Kind::boolean) {
+        if (ok && rule.kind == Kind::boolean && p != nullptr) { // one byte: never NULL here
             // Stored as exactly CK_TRUE or CK_FALSE so finds compare bytes.
             value->assign(1, p[0] != CK_FALSE ? CK_TRUE : CK_FALSE);
             return CKR_OK;
